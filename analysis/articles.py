@@ -1,0 +1,113 @@
+"""Segmented items -> article records: stable ids and URLs, publication, date, places.
+
+Ids depend only on the page's file name and the item's headline, so adding or
+reordering pages never changes an existing article's id or URL.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+
+from pypinyin import lazy_pinyin
+
+from .model import Article, Page
+from .places import Gazetteer, article_places
+from .segment import ArticleDraft
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
+_FULL_DATE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
+_DAY_ONLY = re.compile(r"^(上月|本月)?(\d{1,2})日")
+_SLUG_JUNK = re.compile(r"[^a-z0-9]+")
+
+
+def article_id(page_name: str, title: str, ordinal: int) -> str:
+    key = f"{page_name}\n{title}\n{ordinal}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+
+
+def slug_for(title: str, ident: str, syllables: int) -> str:
+    """Readable ASCII slug: the headline's first pinyin syllables plus the id's head."""
+    words = [_SLUG_JUNK.sub("", w.lower()) for w in lazy_pinyin(title)]
+    words = [w for w in words if w][:syllables]
+    return "-".join([*words, ident[:6]])
+
+
+def page_date(page: Page) -> tuple[int | None, int | None, int | None]:
+    """(year, month, day) of the issue, as far as known: sources.toml first, else years in the text."""
+    source = page.source
+    if source.get("date"):
+        parts = [int(p) for p in str(source["date"]).split("-")]
+        return tuple(parts + [None] * (3 - len(parts)))[:3]  # type: ignore[return-value]
+    if source.get("year"):
+        return int(source["year"]), None, None
+    years = Counter(int(y) for y in _YEAR.findall(page.text))
+    if not years:
+        return None, None, None
+    best = max(years.items(), key=lambda kv: (kv[1], kv[0]))[0]
+    return best, None, None
+
+
+def article_date(lead: str, dateline: str, issue: tuple[int | None, int | None, int | None]) -> str:
+    """ISO date, as precise as the dateline allows: "2023-06-14", "2022-01", "2023" or ""."""
+    year, month, day = issue
+    after = lead[len(dateline) :].lstrip() if dateline and lead.startswith(dateline) else lead
+    head = dateline + after[:16]
+    full = _FULL_DATE.search(head)
+    if full:
+        y = int(full.group(1)) if full.group(1) else year
+        month, day = int(full.group(2)), int(full.group(3))
+        year = y
+    elif (relative := _DAY_ONLY.match(after)) and month:
+        day = int(relative.group(2))
+        if relative.group(1) == "上月":
+            year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    if year is None:
+        return ""
+    if month is None:
+        return f"{year:04d}"
+    return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
+
+
+def make_articles(page: Page, drafts: list[ArticleDraft], gazetteer: Gazetteer, settings: dict) -> list[Article]:
+    issue = page_date(page)
+    seen: Counter = Counter()
+    articles = []
+    for draft in drafts:
+        ordinal = seen[draft.title]
+        seen[draft.title] += 1
+        ident = article_id(page.name, draft.title, ordinal)
+        slug = slug_for(draft.title, ident, settings["SLUG_SYLLABLES"])
+        paragraphs = draft.summary + [p for s in draft.sections for p in s.paragraphs]
+        lead = paragraphs[0] if paragraphs else ""
+        places = article_places(
+            " ".join([draft.kicker, draft.title, draft.subtitle]),
+            paragraphs + draft.captions,
+            gazetteer,
+            dateline=draft.dateline,
+            home_place=page.source.get("place"),
+        )
+        articles.append(
+            Article(
+                id=ident,
+                page=page.name,
+                title=draft.title,
+                title_generated=draft.title_generated,
+                kind=draft.kind,
+                subtitle=draft.subtitle,
+                kicker=draft.kicker,
+                byline=draft.byline,
+                dateline=draft.dateline,
+                continued_from=draft.continued_from,
+                publication=page.source.get("publication", ""),
+                date=article_date(lead, draft.dateline, issue),
+                url=settings["ARTICLE_URL"].format(slug=slug),
+                slug=slug,
+                places=places,
+                summary=draft.summary,
+                sections=draft.sections,
+                captions=draft.captions,
+                reattached=draft.reattached,
+            )
+        )
+    return articles

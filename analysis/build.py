@@ -1,0 +1,127 @@
+"""The whole flow, seeds -> output, with progress on stderr.
+
+`analyse` is pure (pages in, records out); `build` does the I/O around it:
+generated Markdown and data files into a work folder, Pelican into a staging
+folder, and the staging folder swapped in only when everything succeeded.
+"""
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .articles import make_articles
+from .ingest import read_corpus
+from .model import Article, PageProblem
+from .pages import article_markdown, articles_csv, articles_json, write_text
+from .places import load_gazetteer
+from .segment import segment
+from .settings import load_settings
+from .site import fresh_dir, pelican_settings, run_pelican, staging_dir, swap_in
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Analysis:
+    articles: list[Article] = field(default_factory=list)
+    problems: list[PageProblem] = field(default_factory=list)
+    furniture: dict[str, list[str]] = field(default_factory=dict)  # page -> lines that are not articles
+    pages: int = 0
+
+
+class Progress:
+    """One line per stage on stderr, with the time it took."""
+
+    def __init__(self, stream=sys.stderr, quiet: bool = False):
+        self.stream, self.quiet = stream, quiet
+        self.started = self.last = time.perf_counter()
+
+    def step(self, message: str) -> None:
+        now = time.perf_counter()
+        if not self.quiet:
+            print(f"[{now - self.started:6.1f}s] {message}", file=self.stream, flush=True)
+        self.last = now
+
+    def say(self, message: str) -> None:
+        if not self.quiet:
+            print(message, file=self.stream, flush=True)
+
+
+def analyse(corpus, settings: dict) -> Analysis:
+    gazetteer = load_gazetteer()
+    result = Analysis(problems=list(corpus.problems), pages=len(corpus.pages))
+    for page in corpus.pages:
+        segmented = segment(page)
+        if not segmented.items:
+            result.problems.append(PageProblem(page.name, "no recognisable headline; no article could be found"))
+            continue
+        result.furniture[page.name] = segmented.furniture
+        result.articles.extend(make_articles(page, segmented.items, gazetteer, settings))
+    return result
+
+
+def article_tags(article: Article) -> list[str]:
+    return [article.kind]
+
+
+def write_generated_content(analysis: Analysis, content: Path) -> None:
+    for article in analysis.articles:
+        write_text(content / "articles" / f"{article.id}.md", article_markdown(article, article_tags(article)))
+
+
+def write_data_files(analysis: Analysis, data_dir: Path) -> None:
+    write_text(data_dir / "articles.json", articles_json(analysis.articles))
+    write_text(data_dir / "articles.csv", articles_csv(analysis.articles))
+
+
+def prepare_content(work: Path) -> Path:
+    """The content Pelican reads: the hand-written `content/` plus everything generated."""
+    content = fresh_dir(work / "content")
+    shutil.copytree(PROJECT_ROOT / "content", content, dirs_exist_ok=True)
+    return content
+
+
+@dataclass
+class BuildOutcome:
+    analysis: Analysis
+    output: Path
+
+    @property
+    def skipped(self) -> list[PageProblem]:
+        return [p for p in self.analysis.problems if p.skipped]
+
+
+def build(
+    seeds: Path,
+    output: Path,
+    work: Path,
+    conf: Path,
+    *,
+    pelican_overrides: dict | None = None,
+    settings: dict | None = None,
+    progress: Progress | None = None,
+) -> BuildOutcome:
+    progress = progress or Progress()
+    settings = load_settings(settings)
+    corpus = read_corpus(seeds, settings)
+    progress.step(f"read {len(corpus.pages)} pages from {seeds}")
+    analysis = analyse(corpus, settings)
+    progress.step(f"segmented {analysis.pages} pages into {len(analysis.articles)} articles")
+
+    content = prepare_content(work)
+    staging = fresh_dir(staging_dir(output))
+    try:
+        write_generated_content(analysis, content)
+        write_data_files(analysis, staging / "data")
+        progress.step("wrote generated Markdown and data files")
+        run_pelican(pelican_settings(conf, content, staging, pelican_overrides))
+        progress.step(f"Pelican built the site into {staging.name}")
+        swap_in(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    progress.step(f"site ready in {output}")
+    return BuildOutcome(analysis, output)

@@ -1,0 +1,58 @@
+"""Command line: `python -m analysis build` and friends. `--help` on each command says more."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .build import PROJECT_ROOT, Progress, build
+
+EXIT_SKIPPED = 3  # the site was built, but --strict and some pages were skipped
+
+
+def add_build_parser(commands) -> None:
+    p = commands.add_parser(
+        "build",
+        help="build the site from a folder of pages",
+        description=(
+            "Read every .txt page under SEEDS, split pages into articles, extract facts and terms, "
+            "write generated Markdown, charts and data files, and build the static site with Pelican. "
+            "The new site replaces OUTPUT only when the whole build succeeded."
+        ),
+    )
+    p.add_argument("--seeds", type=Path, default=PROJECT_ROOT / "seeds", help="folder of page files (default: seeds/)")
+    p.add_argument("--output", type=Path, default=PROJECT_ROOT / "output", help="site folder (default: output/)")
+    p.add_argument("--work", type=Path, default=PROJECT_ROOT / "build", help="folder for generated content and caches (default: build/)")
+    p.add_argument("--settings", type=Path, default=PROJECT_ROOT / "pelicanconf.py", help="Pelican settings file (default: pelicanconf.py)")
+    p.add_argument("--strict", action="store_true", help="exit with status 3 when any page was skipped")
+    p.add_argument("--quiet", action="store_true", help="print only problems and the summary")
+    p.set_defaults(run=run_build)
+
+
+def run_build(args) -> int:
+    progress = Progress(quiet=args.quiet)
+    outcome = build(args.seeds, args.output, args.work, args.settings, progress=progress)
+    for problem in outcome.analysis.problems:
+        print(str(problem), file=sys.stderr)
+    skipped = outcome.skipped
+    articles = len(outcome.analysis.articles)
+    summary = f"built {articles} articles from {outcome.analysis.pages - len([p for p in skipped if p.problem.startswith('no recognisable')])} pages; skipped {len(skipped)} file(s)"
+    if skipped:
+        summary += ": " + ", ".join(p.page for p in skipped)
+    print(summary, file=sys.stderr)
+    return EXIT_SKIPPED if (args.strict and skipped) else 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description="Turn OCR'd Chinese newspaper pages into a browsable archive with a statistical report.",
+    )
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_build_parser(commands)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.run(args)

@@ -1,0 +1,134 @@
+"""Stage 1: files -> pages.
+
+Reads every page of a seeds folder, decodes it, and turns anything that is not a
+usable page into a `PageProblem` with a one-line reason instead of an exception,
+so one bad file never stops the rest of the corpus.
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import Page, PageProblem
+from .text import cjk_count
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+class DecodeError(ValueError):
+    """The bytes are not text we can read; the message says why."""
+
+
+@dataclass
+class Corpus:
+    pages: list[Page] = field(default_factory=list)
+    problems: list[PageProblem] = field(default_factory=list)
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes or many control characters mean a binary file (UTF-16 is handled before this)."""
+    sample = data[:4096]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return controls > len(sample) // 20
+
+
+def decode_page(data: bytes) -> tuple[str, str, str]:
+    """Return (text, encoding, note). Raises DecodeError for bytes that are not text.
+
+    UTF-8 is expected; a BOM selects UTF-8 or UTF-16; otherwise GB18030 (the usual
+    legacy encoding of Chinese text) is tried before giving up. A UTF-8 page cut off
+    inside a multi-byte character keeps everything before the cut.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding, ""
+            except UnicodeDecodeError as exc:
+                raise DecodeError(f"invalid {encoding} after its byte-order mark ({exc.reason})") from None
+    if looks_binary(data):
+        raise DecodeError("binary file, not text")
+    try:
+        return data.decode("utf-8"), "utf-8", ""
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
+            text = data[: exc.start].decode("utf-8")
+            return text, "utf-8", f"truncated UTF-8 sequence at byte {exc.start}; the incomplete character was dropped"
+        utf8_error = f"invalid UTF-8 at byte {exc.start}"
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise DecodeError(f"{utf8_error}, and not GB18030 either") from None
+    if cjk_count(text) < len(text.strip()) // 4:
+        raise DecodeError(f"{utf8_error}; decoding as GB18030 gives no Chinese text")
+    return text, "gb18030", "decoded from GB18030"
+
+
+def load_sources(seeds: Path, filename: str) -> dict[str, dict]:
+    """Per-page metadata a maintainer knows (publication, date, home place); every field optional."""
+    path = seeds / filename
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def page_files(seeds: Path, suffix: str, sources_file: str) -> tuple[list[Path], list[PageProblem]]:
+    """All page files under `seeds` (subfolders included), in a stable order, and notes on the rest."""
+    files, problems = [], []
+    for path in sorted(p for p in seeds.rglob("*") if p.is_file()):
+        rel = path.relative_to(seeds).as_posix()
+        if any(part.startswith(".") for part in path.relative_to(seeds).parts):
+            continue
+        if path.suffix == suffix:
+            files.append(path)
+        elif rel != sources_file:
+            problems.append(PageProblem(rel, f"not a {suffix} page; ignored"))
+    return files, problems
+
+
+def read_page(path: Path, name: str, source: dict, max_bytes: int) -> tuple[Page | None, list[PageProblem]]:
+    size = path.stat().st_size
+    if size > max_bytes:
+        return None, [PageProblem(name, f"too large for a newspaper page ({size:,} bytes; limit {max_bytes:,})")]
+    data = path.read_bytes()
+    if not data.strip():
+        return None, [PageProblem(name, "empty page")]
+    try:
+        text, encoding, note = decode_page(data)
+    except DecodeError as exc:
+        return None, [PageProblem(name, str(exc))]
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    if not text.strip():
+        return None, [PageProblem(name, "empty page (whitespace only)")]
+    digest = hashlib.sha256(text.strip().encode("utf-8")).hexdigest()
+    notes = [PageProblem(name, note, skipped=False)] if note else []
+    return Page(name=name, text=text, sha256=digest, encoding=encoding, source=source), notes
+
+
+def read_corpus(seeds: Path, settings: dict) -> Corpus:
+    """Every readable page of the folder; duplicates (same text) are kept once, under the first name."""
+    corpus = Corpus()
+    sources = load_sources(seeds, settings["SOURCES_FILE"])
+    files, corpus.problems = page_files(seeds, settings["PAGE_SUFFIX"], settings["SOURCES_FILE"])
+    seen: dict[str, str] = {}
+    for path in files:
+        name = path.relative_to(seeds).as_posix()
+        page, problems = read_page(path, name, sources.get(name, {}), settings["MAX_PAGE_BYTES"])
+        corpus.problems.extend(problems)
+        if page is None:
+            continue
+        if page.sha256 in seen:
+            corpus.problems.append(PageProblem(name, f"duplicate of {seen[page.sha256]}"))
+            continue
+        seen[page.sha256] = name
+        corpus.pages.append(page)
+    return corpus

@@ -1,0 +1,142 @@
+"""Stage: records -> generated Markdown for Pelican, and the data files readers download.
+
+Article bodies are written as HTML blocks inside the Markdown file, with every
+piece of page text HTML-escaped: whatever a page holds (tags, Markdown syntax,
+Jinja braces, "Title:" lines) reaches the reader as the text it is. Each
+sentence gets a stable anchor so facts can link to the sentence they came from.
+"""
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from pathlib import Path
+
+from .model import Article
+from .text import sentence_anchor, split_sentences
+
+KIND_NAMES = {
+    "news": "消息",
+    "commentary": "评论",
+    "photo": "图片新闻",
+    "advert": "广告",
+    "list": "名单",
+    "continuation": "转版续稿",
+}
+
+
+def escape(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def metadata_value(text: str) -> str:
+    """Metadata is one line of HTML for Pelican: escape it and keep it on one line."""
+    return escape(" ".join(text.split()))
+
+
+def sentence_spans(paragraph: str, taken: set[str]) -> str:
+    return "".join(
+        f'<span class="sentence" id="{sentence_anchor(s, taken)}">{escape(s)}</span>' for s in split_sentences(paragraph)
+    )
+
+
+def article_body_html(article: Article) -> str:
+    taken: set[str] = set()
+    parts: list[str] = []
+    if article.continued_from:
+        parts.append(f'<p class="continued">{escape(article.continued_from)}</p>')
+    if article.summary:
+        items = "".join(f"<li>{sentence_spans(s, taken)}</li>" for s in article.summary)
+        parts.append(f'<ul class="summary">{items}</ul>')
+    for section in article.sections:
+        if section.heading:
+            parts.append(f"<h2>{escape(section.heading)}</h2>")
+        parts.extend(f"<p>{sentence_spans(p, taken)}</p>" for p in section.paragraphs)
+    for caption in article.captions:
+        parts.append(f'<p class="caption">图片说明：{sentence_spans(caption, taken)}</p>')
+    if article.reattached:
+        notes = "".join(
+            f"<li>从“{escape(r['starts'])}…”起的 {r['paragraphs']} 段</li>" for r in article.reattached
+        )
+        parts.append(
+            '<aside class="reattached"><p>版面识别时本文有段落被排在别处，以下部分已按语句衔接和内容相似度接回：</p>'
+            f"<ul>{notes}</ul></aside>"
+        )
+    return "\n\n".join(parts)
+
+
+def article_markdown(article: Article, tags: list[str]) -> str:
+    meta = {
+        "Title": article.title,
+        "Date": pelican_date(article.date),
+        "Slug": article.slug,
+        "Save_as": article.url,
+        "Url": article.url,
+        "Category": article.publication or "来源不详",
+        "Tags": ", ".join(tags),
+        "Article_id": article.id,
+        "Kind": article.kind,
+        "Kind_name": KIND_NAMES.get(article.kind, article.kind),
+        "Kicker": article.kicker,
+        "Subtitle": article.subtitle,
+        "Byline": article.byline,
+        "Places": ", ".join(article.places),
+        "Source_page": article.page,
+        "Date_text": article.date or "日期不详",
+        "Summary": "",
+    }
+    header = "\n".join(f"{k}: {metadata_value(v)}" for k, v in meta.items() if v)
+    return f"{header}\n\n{article_body_html(article)}\n"
+
+
+def pelican_date(date: str) -> str:
+    """Pelican needs a full date to sort; a partial one is padded and the page shows the partial text."""
+    parts = date.split("-") if date else []
+    year = parts[0] if parts else "1970"
+    month = parts[1] if len(parts) > 1 else "01"
+    day = parts[2] if len(parts) > 2 else "01"
+    return f"{year}-{month}-{day}"
+
+
+ARTICLE_COLUMNS = [
+    "id", "page", "url", "publication", "date", "title", "subtitle", "kicker", "byline",
+    "kind", "places", "topics", "keywords", "paragraphs", "reattached",
+]
+
+
+def article_row(article: Article) -> dict:
+    return {
+        "id": article.id,
+        "page": article.page,
+        "url": article.url,
+        "publication": article.publication,
+        "date": article.date,
+        "title": article.title,
+        "subtitle": article.subtitle,
+        "kicker": article.kicker,
+        "byline": article.byline,
+        "kind": article.kind,
+        "places": "|".join(article.places),
+        "topics": "|".join(article.topics),
+        "keywords": "|".join(article.keywords),
+        "paragraphs": len(article.paragraphs),
+        "reattached": len(article.reattached),
+    }
+
+
+def articles_csv(articles: list[Article]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=ARTICLE_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(article_row(a) for a in articles)
+    return buffer.getvalue()
+
+
+def articles_json(articles: list[Article]) -> str:
+    return json.dumps([a.to_dict() for a in articles], ensure_ascii=False, indent=1) + "\n"
+
+
+def write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")

@@ -1,0 +1,375 @@
+"""Place names: the gazetteer, finding mentions in text, and deciding which places an article is about.
+
+Every place name lives in ``data/gazetteer.csv`` (name, level, parent, aliases); this module only
+knows the shape of the administrative hierarchy, so adding a place never means editing code.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DEFAULT_PATH = Path(__file__).parent / "data" / "gazetteer.csv"
+
+# Most specific first; the index is the sort key for "most specific first" lists.
+LEVELS = ("community", "town", "district", "city", "province")
+LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
+ALIAS_SEPARATOR = "|"
+
+# Province-level units whose name ends like this govern districts directly
+# (直辖市, 特别行政区), so they are their own city.
+CITY_LIKE_PROVINCE_SUFFIXES = ("市", "特别行政区")
+
+# Words meaning "our county / the whole district / this city": they name no place but point at the
+# paper's home place, or at its nearest ancestor whose name ends with the given suffix - so a county
+# paper's 全市 means the municipality above it, not the county.
+DEICTIC_WORDS = {
+    "县": ("我县", "全县", "本县"),
+    "区": ("我区", "全区", "本区"),
+    "市": ("我市", "全市", "本市"),
+    "省": ("我省", "全省", "本省"),
+    "镇": ("我镇", "全镇", "本镇"),
+}
+# Characters that turn a deictic word into another word: 全市场 (whole market), 全区域 (whole area).
+DEICTIC_BLOCKERS = "场域"
+
+# How much one mention counts towards "the article is about this place", by where it occurs.
+TITLE_WEIGHT = 3
+DATELINE_WEIGHT = 3
+LEAD_WEIGHT = 2
+BODY_WEIGHT = 1
+LEAD_CHARS = 120  # about a news lead sentence; body mentions after this offset are "deep"
+# A place is clearly dominant when it outweighs every unrelated place this many times over.
+DOMINANCE_RATIO = 2
+MIN_DOMINANT_WEIGHT = 3
+
+_DATELINE_RE = re.compile(
+    r"^\s*(?P<head>[^\s\d（）()，,。：:]{1,30}?)\s*(?:\d{1,2}\s*月\s*)?(?:\d{1,2}\s*日)?\s*电"
+)
+
+
+@dataclass(frozen=True)
+class Place:
+    """One row of the gazetteer."""
+
+    name: str
+    level: str
+    parent: str = ""  # empty only for provinces
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One occurrence of a place in a text; ``name`` is canonical, ``surface`` what the text says."""
+
+    name: str
+    surface: str
+    start: int
+    end: int
+
+
+def read_places(path: str | Path) -> list[Place]:
+    """Parse the gazetteer CSV; blank alias cells and stray spaces are tolerated."""
+    with open(path, encoding="utf-8", newline="") as f:
+        return [
+            Place(
+                name=row["name"].strip(),
+                level=row["level"].strip(),
+                parent=(row.get("parent") or "").strip(),
+                aliases=tuple(a.strip() for a in (row.get("aliases") or "").split(ALIAS_SEPARATOR) if a.strip()),
+            )
+            for row in csv.DictReader(f)
+            if (row.get("name") or "").strip()
+        ]
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regex equivalent to the alternation of ``words`` that always takes the longest match.
+
+    Built as a character trie so the engine follows one branch per character instead of trying
+    every name at every position - this runs over tens of thousands of articles.
+    """
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # end-of-word marker
+
+    def build(node: dict) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # Greedy optional: try the longer names first, fall back to the word ending here.
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
+
+
+class Gazetteer:
+    """The known places, their hierarchy, and a fast scanner for their names in text."""
+
+    def __init__(self, places: Iterable[Place]):
+        self._places: dict[str, Place] = {}
+        for place in places:
+            if place.name in self._places:
+                raise ValueError(f"duplicate place name {place.name!r}")
+            self._places[place.name] = place
+        self._surfaces = self._index_surfaces()
+        self._chains = {name: self._walk_up(name) for name in self._places}
+        self._validate_levels()
+        self._scanner = re.compile(_trie_pattern(self._surfaces)) if self._surfaces else None
+
+    def _index_surfaces(self) -> dict[str, str]:
+        """Map every name and alias to its canonical name; an alias shared by two places is an error."""
+        surfaces: dict[str, str] = {}
+        for place in self._places.values():
+            for surface in (place.name, *place.aliases):
+                owner = surfaces.setdefault(surface, place.name)
+                if owner != place.name:
+                    raise ValueError(f"{surface!r} names both {owner!r} and {place.name!r}")
+        return surfaces
+
+    def _walk_up(self, name: str) -> tuple[str, ...]:
+        chain = [name]
+        while parent := self._places[chain[-1]].parent:
+            if parent not in self._places:
+                raise ValueError(f"{chain[-1]!r} has unknown parent {parent!r}")
+            if parent in chain:
+                raise ValueError(f"cycle in hierarchy at {parent!r}")
+            chain.append(parent)
+        return tuple(chain)
+
+    def _validate_levels(self) -> None:
+        """Every chain must climb (never descend) the levels and end at a province."""
+        for name, chain in self._chains.items():
+            if self._places[name].level not in LEVEL_RANK:
+                raise ValueError(f"{name!r} has unknown level {self._places[name].level!r}")
+            if self._places[chain[-1]].level != "province":
+                raise ValueError(f"{name!r} does not lead up to a province")
+            ranks = [LEVEL_RANK[self._places[p].level] for p in chain]
+            if ranks != sorted(ranks):
+                raise ValueError(f"{name!r} sits above its parent in the level order: {chain}")
+
+    # --- lookups -----------------------------------------------------------------------------
+
+    def __contains__(self, name: object) -> bool:
+        """True for canonical names only; use ``resolve`` for aliases."""
+        return name in self._places
+
+    def __iter__(self) -> Iterator[Place]:
+        return iter(self._places.values())
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    def resolve(self, surface: str) -> str | None:
+        """The canonical name for a name or alias, or None when unknown."""
+        return self._surfaces.get(surface)
+
+    def _canonical(self, name: str) -> str:
+        canonical = self.resolve(name)
+        if canonical is None:
+            raise KeyError(name)
+        return canonical
+
+    def place(self, name: str) -> Place:
+        return self._places[self._canonical(name)]
+
+    def level(self, name: str) -> str:
+        return self.place(name).level
+
+    def hierarchy(self, name: str) -> list[str]:
+        """The place and its ancestors, ending at the province: 旺瑞小区 -> 双龙湖街道 -> 渝北区 -> 重庆市."""
+        return list(self._chains[self._canonical(name)])
+
+    def is_within(self, name: str, ancestor: str) -> bool:
+        """True when ``ancestor`` is ``name`` itself or above it."""
+        return self._canonical(ancestor) in self._chains[self._canonical(name)]
+
+    def province_of(self, name: str) -> str:
+        return self._chains[self._canonical(name)][-1]
+
+    def city_of(self, name: str) -> str | None:
+        """The prefecture-level city above a place; a municipality is the city of its own districts."""
+        chain = self._chains[self._canonical(name)]
+        for ancestor in chain:
+            if self._places[ancestor].level == "city":
+                return ancestor
+        province = chain[-1]
+        return province if province.endswith(CITY_LIKE_PROVINCE_SUFFIXES) else None
+
+    # --- text --------------------------------------------------------------------------------
+
+    def find_mentions(self, text: str) -> list[Mention]:
+        """Every known name or alias in ``text``, leftmost-longest and non-overlapping."""
+        if not self._scanner or not text:
+            return []
+        return [
+            Mention(self._surfaces[m.group()], m.group(), m.start(), m.end())
+            for m in self._scanner.finditer(text)
+            if m.group()
+        ]
+
+
+def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
+    """The gazetteer at ``path``, or the packaged one (loaded once per process)."""
+    if path is None:
+        return _default_gazetteer()
+    return Gazetteer(read_places(path))
+
+
+@lru_cache(maxsize=1)
+def _default_gazetteer() -> Gazetteer:
+    return Gazetteer(read_places(DEFAULT_PATH))
+
+
+def _deictic_pattern() -> re.Pattern[str]:
+    words = sorted((w for ws in DEICTIC_WORDS.values() for w in ws), key=len, reverse=True)
+    return re.compile("(?:" + "|".join(map(re.escape, words)) + f")(?![{DEICTIC_BLOCKERS}])")
+
+
+_DEICTIC_RE = _deictic_pattern()
+_DEICTIC_SUFFIX = {word: suffix for suffix, words in DEICTIC_WORDS.items() for word in words}
+
+
+def resolve_deictic(word: str, home_place: str, gazetteer: Gazetteer) -> str | None:
+    """The place a word like 我县 or 全市 points at, seen from a paper based in ``home_place``."""
+    suffix = _DEICTIC_SUFFIX.get(word)
+    if suffix is None:
+        return None
+    return next((p for p in gazetteer.hierarchy(home_place) if p.endswith(suffix)), None)
+
+
+def deictic_mentions(text: str, gazetteer: Gazetteer, home_place: str | None) -> list[Mention]:
+    """Mentions of the home place (or its ancestors) made through words like 我区 / 全市."""
+    if not home_place or not text:
+        return []
+    found = []
+    for m in _DEICTIC_RE.finditer(text):
+        place = resolve_deictic(m.group(), home_place, gazetteer)
+        if place is not None:
+            found.append(Mention(place, m.group(), m.start(), m.end()))
+    return found
+
+
+def collapse_qualifiers(mentions: Sequence[Mention], gazetteer: Gazetteer, text: str) -> list[Mention]:
+    """Drop a mention that only qualifies the next one: 河南省洛阳市西工区 is one mention of 西工区.
+
+    Otherwise an address would count as evidence that the article is about the province too.
+    """
+    kept = []
+    for here, after in zip(mentions, [*mentions[1:], None]):
+        qualifies = (
+            after is not None
+            and not text[here.end : after.start].strip()
+            and here.name != after.name
+            and gazetteer.is_within(after.name, here.name)
+        )
+        if not qualifies:
+            kept.append(here)
+    return kept
+
+
+def place_mentions(text: str, gazetteer: Gazetteer, home_place: str | None = None) -> list[Mention]:
+    """Named and deictic mentions in reading order, with address qualifiers collapsed."""
+    named = collapse_qualifiers(gazetteer.find_mentions(text), gazetteer, text)
+    return sorted([*named, *deictic_mentions(text, gazetteer, home_place)], key=lambda m: m.start)
+
+
+def dateline_place(dateline_text: str, gazetteer: Gazetteer) -> str | None:
+    """The place in a wire-style dateline (本报拉萨10月29日电 -> 拉萨市); None for 本报讯 and the like."""
+    match = _DATELINE_RE.match(dateline_text or "")
+    if not match:
+        return None
+    mentions = gazetteer.find_mentions(match.group("head"))
+    return mentions[-1].name if mentions else None
+
+
+@dataclass
+class _Evidence:
+    """What the article says about one place."""
+
+    weight: int = 0
+    count: int = 0
+    prominent: bool = False  # in the title, the dateline or the lead
+    first: int = 0  # reading-order index of the first mention, for stable ties
+
+
+def _gather_evidence(
+    title: str, paragraphs: Sequence[str], gazetteer: Gazetteer, dateline: str, home_place: str | None
+) -> dict[str, _Evidence]:
+    evidence: dict[str, _Evidence] = {}
+
+    def add(name: str, weight: int, prominent: bool) -> None:
+        e = evidence.setdefault(name, _Evidence(first=len(evidence)))
+        e.weight += weight
+        e.count += 1
+        e.prominent = e.prominent or prominent
+
+    if (place := dateline_place(dateline, gazetteer)) is not None:
+        add(place, DATELINE_WEIGHT, True)
+    for m in place_mentions(title, gazetteer, home_place):
+        add(m.name, TITLE_WEIGHT, True)
+    offset = 0
+    for paragraph in paragraphs:
+        for m in place_mentions(paragraph, gazetteer, home_place):
+            in_lead = offset + m.start < LEAD_CHARS
+            add(m.name, LEAD_WEIGHT if in_lead else BODY_WEIGHT, in_lead)
+        offset += len(paragraph) + 1
+    return evidence
+
+
+def _dominant_place(evidence: dict[str, _Evidence], gazetteer: Gazetteer) -> str | None:
+    """The place the article is clearly about, if one outweighs every unrelated place."""
+    top = max(evidence, key=lambda p: (evidence[p].weight, -evidence[p].first))
+    unrelated = [
+        e.weight
+        for p, e in evidence.items()
+        if not gazetteer.is_within(p, top) and not gazetteer.is_within(top, p)
+    ]
+    top_weight = evidence[top].weight
+    if top_weight >= MIN_DOMINANT_WEIGHT and top_weight >= DOMINANCE_RATIO * max(unrelated, default=0):
+        return top
+    return None
+
+
+def _in_passing(place: str, evidence: dict[str, _Evidence], dominant: str, gazetteer: Gazetteer) -> bool:
+    """Mentioned once, deep in the body, with nothing inside it mentioned either."""
+    e = evidence[place]
+    if place == dominant or gazetteer.is_within(dominant, place) or e.prominent or e.count > 1:
+        return False
+    return not any(other != place and gazetteer.is_within(other, place) for other in evidence)
+
+
+def article_places(
+    title: str,
+    paragraphs: Sequence[str],
+    gazetteer: Gazetteer,
+    *,
+    dateline: str = "",
+    home_place: str | None = None,
+) -> list[str]:
+    """The places an article is about, most specific first, ending at the top place's province.
+
+    Title and dateline mentions outweigh body ones; 我县/全区/全市 count for ``home_place``; places
+    named once in passing are dropped when another place clearly dominates the article.
+    """
+    evidence = _gather_evidence(title, paragraphs, gazetteer, dateline, home_place)
+    if not evidence:
+        return gazetteer.hierarchy(home_place) if home_place else []
+    dominant = _dominant_place(evidence, gazetteer)
+    if dominant is not None:
+        evidence = {p: e for p, e in evidence.items() if not _in_passing(p, evidence, dominant, gazetteer)}
+
+    def order(place: str) -> tuple[int, int, int]:
+        e = evidence.get(place, _Evidence(first=len(evidence)))
+        return (LEVEL_RANK[gazetteer.level(place)], -e.weight, e.first)
+
+    ranked = sorted(evidence, key=order)
+    ancestors = [p for p in gazetteer.hierarchy(ranked[0]) if p not in evidence]
+    return sorted([*ranked, *ancestors], key=order)

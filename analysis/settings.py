@@ -1,0 +1,25 @@
+"""Defaults for the analysis stages, in one place.
+
+The command line and tests override these by passing a dict to `load_settings`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+DATA_DIR = Path(__file__).parent / "data"
+
+DEFAULTS: dict = {
+    # A newspaper page is tens of kilobytes; anything far larger is not a page and
+    # is refused before it is read, so memory stays bounded.
+    "MAX_PAGE_BYTES": 2_000_000,
+    "PAGE_SUFFIX": ".txt",
+    "SOURCES_FILE": "sources.toml",  # per-page metadata inside the seeds folder
+    "ARTICLE_URL": "articles/{slug}.html",
+    "SLUG_SYLLABLES": 6,  # pinyin syllables of the headline kept in an article's URL
+}
+
+
+def load_settings(overrides: dict | None = None) -> dict:
+    settings = dict(DEFAULTS)
+    settings.update(overrides or {})
+    return settings

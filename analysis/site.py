@@ -1,0 +1,80 @@
+"""Stage: generated content -> the static site, built aside and swapped in whole.
+
+Pelican writes into a fresh staging folder next to the output folder; only when
+every step has succeeded does the staging folder replace the output folder, so a
+failed or interrupted build leaves the previous site as it was.
+"""
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+
+_RENAME_EXCHANGE = 2  # renameat2 flag: swap two paths atomically (Linux)
+_AT_FDCWD = -100
+
+
+def staging_dir(output: Path) -> Path:
+    return output.parent / f".{output.name}.building"
+
+
+def fresh_dir(path: Path) -> Path:
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+    return path
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two directories where the kernel supports it."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def swap_in(staging: Path, output: Path) -> None:
+    """Replace `output` by `staging`; a reader sees either the old site or the new one."""
+    if not output.exists():
+        os.rename(staging, output)
+        return
+    if _exchange(staging, output):
+        shutil.rmtree(staging)
+        return
+    old = output.parent / f".{output.name}.previous"
+    if old.exists():
+        shutil.rmtree(old)
+    os.rename(output, old)
+    os.rename(staging, output)
+    shutil.rmtree(old)
+
+
+@contextmanager
+def quiet_pelican_logs(level: int = logging.WARNING):
+    logger = logging.getLogger("pelican")
+    previous = logger.level
+    logger.setLevel(level)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
+
+
+def pelican_settings(conf: Path, content: Path, output: Path, overrides: dict | None = None) -> dict:
+    from pelican.settings import read_settings
+
+    override = {"PATH": str(content), "OUTPUT_PATH": str(output), **(overrides or {})}
+    return read_settings(str(conf), override=override)
+
+
+def run_pelican(settings: dict) -> None:
+    from pelican import Pelican
+
+    with quiet_pelican_logs():
+        Pelican(settings).run()

@@ -1,0 +1,74 @@
+"""Character-level helpers shared by every stage: what counts as Chinese text,
+punctuation normalisation, sentence splitting and stable sentence anchors."""
+from __future__ import annotations
+
+import hashlib
+import re
+
+# CJK ideographs plus the full-width punctuation and quotes that sit between them.
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef\u2018-\u201d\u2026\u2014\u00b7"
+_CJK_RE = re.compile(f"[{CJK}]")
+_CJKISH = f"[{CJK}{CJK_PUNCT}]"
+
+# Sentence-final marks; a closing quote or bracket right after one still belongs to the sentence.
+SENTENCE_END = "。！？!?；;…"
+CLOSERS = "”’」』）)》】"
+
+_HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+_PUNCT_NEAR_CJK = re.compile(rf"(?<={_CJKISH})([,;:?!])|([,;:?!])(?={_CJKISH})")
+_PERIOD_AFTER_CJK = re.compile(rf"(?<=[{CJK}])\.(?=$|\s|{_CJKISH})")
+_PARENS_WITH_CJK = re.compile(rf"\(([^()\n]*{_CJKISH}[^()\n]*)\)")
+_SPACE_IN_NUMBER = re.compile(rf"(?<=\d) +(?=[{CJK}%])|(?<=[{CJK}]) +(?=\d)")
+_SENTENCE_RE = re.compile(rf"[^{SENTENCE_END}]*(?:[{SENTENCE_END}]+[{CLOSERS}]*|$)")
+
+
+def has_cjk(s: str) -> bool:
+    return bool(_CJK_RE.search(s))
+
+
+def cjk_count(s: str) -> int:
+    return len(_CJK_RE.findall(s))
+
+
+def to_full_width_punctuation(s: str) -> str:
+    """Half-width , ; : ? ! . and ( ) become full-width where they sit next to Chinese text.
+
+    Punctuation between digits ("1,200", "10:30", "3.7") is left alone.
+    """
+    s = _PARENS_WITH_CJK.sub(r"（\1）", s)
+    s = _PUNCT_NEAR_CJK.sub(lambda m: _HALF_TO_FULL[m.group(1) or m.group(2)], s)
+    return _PERIOD_AFTER_CJK.sub("。", s)
+
+
+def close_number_gaps(s: str) -> str:
+    """"1200 户" -> "1200户": web pages put spaces between numbers and their units."""
+    return _SPACE_IN_NUMBER.sub("", s)
+
+
+def normalise_paragraph(s: str) -> str:
+    return close_number_gaps(to_full_width_punctuation(s.strip()))
+
+
+def ends_sentence(s: str) -> bool:
+    """True when the text ends at a sentence boundary (allowing closing quotes)."""
+    s = s.rstrip()
+    stripped = s.rstrip(CLOSERS)
+    return bool(stripped) and stripped[-1] in SENTENCE_END
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Split at sentence-final punctuation; "".join(result) == paragraph."""
+    parts = [m.group(0) for m in _SENTENCE_RE.finditer(paragraph) if m.group(0)]
+    return parts
+
+
+def sentence_anchor(sentence: str, taken: set[str] | None = None) -> str:
+    """A stable HTML id for a sentence: a hash of its text, so it survives other pages being added."""
+    base = "s-" + hashlib.sha1(sentence.strip().encode("utf-8")).hexdigest()[:10]
+    anchor, n = base, 2
+    while taken is not None and anchor in taken:
+        anchor, n = f"{base}-{n}", n + 1
+    if taken is not None:
+        taken.add(anchor)
+    return anchor

@@ -1,0 +1,13 @@
+"""Settings for the hosted site: absolute URLs and Atom feeds on top of pelicanconf.py."""
+import os
+import sys
+
+sys.path.append(os.curdir)
+from pelicanconf import *  # noqa: E402,F401,F403
+
+SITEURL = os.environ.get("SITEURL", "https://example.org/newspaper-archive")
+RELATIVE_URLS = False
+
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+TAG_FEED_ATOM = "feeds/topic-{slug}.atom.xml"

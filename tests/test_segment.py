@@ -1,0 +1,137 @@
+"""Segmentation on the five real pages against a hand count, plus small pages for the odd cases."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from analysis.segment import segment_page, starts_mid_sentence
+from analysis.text import normalise_paragraph
+
+from tests.corpus import SEEDS, load_fixture, seed_pages
+
+FIXTURE = load_fixture("page_items.toml")
+
+
+def segmented(name: str):
+    return segment_page((SEEDS / name).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURE))
+def test_each_page_yields_the_hand_counted_items_with_exact_headlines(name):
+    items = segmented(name).items
+    assert [a.title for a in items] == [e["title"] for e in FIXTURE[name]]
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURE))
+def test_kind_kicker_subtitle_and_byline_match_the_hand_count(name):
+    for article, expected in zip(segmented(name).items, FIXTURE[name]):
+        assert article.kind == expected["kind"], article.title
+        for field in ("kicker", "subtitle", "byline"):
+            if field in expected:
+                assert getattr(article, field) == expected[field], (article.title, field)
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURE))
+def test_fragments_are_reattached_to_the_article_they_continue(name):
+    for article, expected in zip(segmented(name).items, FIXTURE[name]):
+        starts = [r["starts"] for r in article.reattached]
+        wanted = expected.get("reattached", [])
+        assert len(starts) == len(wanted), article.title
+        for start, prefix in zip(starts, wanted):
+            assert start.startswith(prefix), article.title
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURE))
+def test_section_headings_and_captions_are_kept(name):
+    for article, expected in zip(segmented(name).items, FIXTURE[name]):
+        headings = [s.heading for s in article.sections if s.heading]
+        if "headings" in expected:
+            assert headings == expected["headings"], article.title
+        if "captions" in expected:
+            assert article.captions == expected["captions"], article.title
+
+
+def item_text(article) -> str:
+    parts = [article.kicker, article.subtitle, article.byline, article.continued_from, *article.summary, *article.captions]
+    if not article.title_generated:
+        parts.append(article.title)
+    for section in article.sections:
+        parts.append(section.heading)
+        parts.extend(section.paragraphs)
+    return "".join(parts)
+
+
+def visible_chars(text: str) -> Counter:
+    return Counter(re.sub(r"[\s#]", "", text))
+
+
+@pytest.mark.parametrize("path", seed_pages(), ids=lambda p: p.name)
+def test_no_body_text_is_lost_or_duplicated(path):
+    page = path.read_text(encoding="utf-8")
+    expected = visible_chars("".join(normalise_paragraph(line.lstrip("# ")) for line in page.split("\n")))
+    result = segment_page(page)
+    got = visible_chars("".join(item_text(a) for a in result.items) + "".join(result.furniture))
+    assert got == expected, (expected - got, got - expected)
+
+
+def test_the_renovation_story_reads_in_order_across_its_fragments():
+    story = segmented("000_697f09e09f9696df.txt").items[0]
+    body = "".join(story.paragraphs)
+    # The quote cut at "老旧小区改造" continues in the fragment that begins "后，路更平了".
+    assert "“老旧小区改造后，路更平了" in body
+    # A column break inside a word is joined: "2023年，巫" + "山计划改造".
+    assert "2023年，巫山计划改造57个老旧小区" in body
+    assert body.index("改造，再加上安装工程") < body.index("从拆除私搭乱建")
+
+
+def test_jumped_paragraph_moves_to_the_continued_story_it_belongs_to():
+    items = segmented("004_d8c85efb5c0ba2a7.txt").items
+    jiangjin, delivery = items[-2], items[-1]
+    assert not any("重报电商" in p for p in jiangjin.paragraphs)
+    assert any(p.startswith("“在抗疫的关键时刻") for p in delivery.paragraphs)
+
+
+def test_repeated_jump_heads_and_slogans_are_page_furniture_not_articles():
+    result = segmented("001_0953af9a41337ccc.txt")
+    assert "王俊在全区加强和创新基层治理工作推进会上强调" in result.furniture
+    # The paragraph split around those repeated lines is joined again.
+    governance = result.items[2]
+    assert any("是推动高质量发展、创造高品质生活的重要保障" in p for p in governance.paragraphs)
+    assert "办好民生实事" in segmented("000_697f09e09f9696df.txt").furniture
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("后，路更平了，环境更好了。", True),
+        ("改造，再加上安装工程，目前……", True),
+        ("机室、实验室等多功能教室。", True),
+        ("如今，西工地小区通过拆除围墙。", False),
+        ("据悉，面对居民的诉求。", False),
+        ("本报讯（记者 郝燕来）6月14日，我县开展活动。", False),
+        ("“我去送！”司机说。", False),
+    ],
+)
+def test_mid_sentence_starts(text, expected):
+    assert starts_mid_sentence(text) is expected
+
+
+def test_a_file_holding_a_single_article_is_a_page_with_one_item():
+    page = "老旧小区改造惠及千户居民\n第3版：要闻\n今年以来，我市完成改造。居民很满意。\n\n下一步将继续推进。\n"
+    result = segment_page(page)
+    assert [a.title for a in result.items] == ["老旧小区改造惠及千户居民"]
+    assert result.items[0].paragraphs == ["今年以来，我市完成改造。居民很满意。", "下一步将继续推进。"]
+    assert result.furniture == ["第3版：要闻"]
+
+
+def test_a_web_page_with_ascii_punctuation_and_spaced_numbers_is_normalised():
+    page = "City renovates old estates 老旧小区改造提速\n\n本报讯 今年,全市改造老旧小区1200 户,投入3.7亿元.\n"
+    article = segment_page(page).items[0]
+    assert article.paragraphs == ["本报讯 今年，全市改造老旧小区1200户，投入3.7亿元。"]
+
+
+def test_a_page_without_any_headline_yields_no_items():
+    page = "今年以来，我市完成改造老旧小区一百个，惠及居民上万户，群众满意度不断提升，各项工作稳步推进。\n"
+    assert segment_page(page).items == []
