@@ -93,6 +93,12 @@ class BuildOutcome:
     def skipped(self) -> list[PageProblem]:
         return [p for p in self.analysis.problems if p.skipped]
 
+    def summary(self) -> str:
+        """The build's last line: what was built and what was skipped."""
+        pages = len({a.page for a in self.analysis.articles})
+        line = f"built {len(self.analysis.articles)} articles from {pages} pages; skipped {len(self.skipped)} file(s)"
+        return line + (": " + ", ".join(p.page for p in self.skipped) if self.skipped else "")
+
 
 def build(
     seeds: Path,

@@ -34,12 +34,8 @@ def run_build(args) -> int:
     outcome = build(args.seeds, args.output, args.work, args.settings, progress=progress)
     for problem in outcome.analysis.problems:
         print(str(problem), file=sys.stderr)
+    print(outcome.summary(), file=sys.stderr)
     skipped = outcome.skipped
-    articles = len(outcome.analysis.articles)
-    summary = f"built {articles} articles from {outcome.analysis.pages - len([p for p in skipped if p.problem.startswith('no recognisable')])} pages; skipped {len(skipped)} file(s)"
-    if skipped:
-        summary += ": " + ", ".join(p.page for p in skipped)
-    print(summary, file=sys.stderr)
     return EXIT_SKIPPED if (args.strict and skipped) else 0
 
 

@@ -7,6 +7,7 @@ so one bad file never stops the rest of the corpus.
 from __future__ import annotations
 
 import codecs
+import re
 import hashlib
 import tomllib
 from dataclasses import dataclass, field
@@ -14,6 +15,8 @@ from pathlib import Path
 
 from .model import Page, PageProblem
 from .text import cjk_count
+
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?>")
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -100,8 +103,10 @@ def read_page(path: Path, name: str, source: dict, max_bytes: int) -> tuple[Page
     if size > max_bytes:
         return None, [PageProblem(name, f"too large for a newspaper page ({size:,} bytes; limit {max_bytes:,})")]
     data = path.read_bytes()
-    if not data.strip():
+    if not data:
         return None, [PageProblem(name, "empty page")]
+    if not data.strip():
+        return None, [PageProblem(name, "empty page (whitespace only)")]
     try:
         text, encoding, note = decode_page(data)
     except DecodeError as exc:
@@ -111,6 +116,9 @@ def read_page(path: Path, name: str, source: dict, max_bytes: int) -> tuple[Page
         return None, [PageProblem(name, "empty page (whitespace only)")]
     digest = hashlib.sha256(text.strip().encode("utf-8")).hexdigest()
     notes = [PageProblem(name, note, skipped=False)] if note else []
+    tags = _HTML_TAG.findall(text)
+    if tags:
+        notes.append(PageProblem(name, f"holds {len(tags)} HTML tag(s) such as {tags[0][:40]}; shown as plain text", skipped=False))
     return Page(name=name, text=text, sha256=digest, encoding=encoding, source=source), notes
 
 

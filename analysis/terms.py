@@ -1,0 +1,278 @@
+"""Segmentation and term statistics.
+
+Everything here is a pure function of its arguments except the three loaders
+(`_tokenizer`, `_tag_map`, `_stopwords`), which read the jieba and project data
+files once and are cached for the life of the process.
+
+Part-of-speech choice. jieba's posseg tagger runs an HMM over every sentence and
+is about 6x slower than `cut`, too slow for ~10,000 articles. Instead we cut with
+a dedicated `jieba.Tokenizer` (the global one is shared with other code, so our
+user dictionary must not leak into it) and look the tag of each returned word up
+in jieba's own dictionary (dict.txt: word freq tag), overlaid with the tags of
+analysis/data/userdict.txt. With HMM off every multi-character Chinese token cut
+returns is a dictionary word, so every such token has a tag; HMM would invent
+new words (mostly person names, sometimes garbage) that have no tag and whose
+boundaries change with context, which makes counts unstable across articles.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from .model import Article
+
+# Tags kept as content words. Nouns of every kind, verbs and verbal nouns, fixed
+# phrases (l: 一体化, 对外开放), abbreviations (j: 党建, 政协, 人大) and noun-like
+# adjectives (an: 安全, 卫生). nr/nrt stay in although person names are not the
+# point: jieba tags many ordinary words nr (养老, 幼儿园, 智慧, 文明), and with HMM
+# off a name is only ever found when it happens to be a dictionary word.
+# Dropped: adjectives and distinguishing words (a, b: 重要, 主要, 公共), adverbs
+# (d), idioms (i: 集思广益, 齐心协力 — rhetoric, not subject matter), numerals and
+# measure words (m, q), time and place-relation words (t, f, s), pronouns,
+# conjunctions, prepositions, particles, interjections, unknown (x).
+CONTENT_TAGS = frozenset(
+    "n nr nrt nrfg ns nt nz ng vn v l j an eng".split()
+)
+
+# Latin-letter words that cut returns whole (PPP, App); jieba has no tag for them.
+_ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#&._-]*[A-Za-z0-9+#]")
+_HAS_DIGIT = re.compile(r"\d")
+
+
+# ---------------------------------------------------------------- data loaders
+
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+def _data_path(name: str) -> Path:
+    return DATA_DIR / name
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    """A private jieba.Tokenizer with the domain dictionary loaded."""
+    import jieba  # imported lazily: jieba's import is slow and noisy
+
+    tok = jieba.Tokenizer()
+    with _data_path("userdict.txt").open("rb") as f:
+        tok.load_userdict(f)
+    return tok
+
+
+@lru_cache(maxsize=1)
+def _tag_map() -> Mapping[str, str]:
+    """word -> POS tag from jieba's dict.txt, overlaid with the user dictionary."""
+    tok = _tokenizer()
+    tags: dict[str, str] = {}
+    with tok.get_dict_file() as f:
+        for raw in f:
+            parts = raw.decode("utf-8").split()
+            if len(parts) >= 3:
+                tags[parts[0]] = parts[2]
+    tags.update(tok.user_word_tag_tab)
+    return tags
+
+
+def parse_stopwords(lines: Iterable[str]) -> frozenset[str]:
+    """One word per line; '#' starts a comment; blank lines ignored."""
+    words = (line.split("#", 1)[0].strip() for line in lines)
+    return frozenset(w for w in words if w)
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    return parse_stopwords(_data_path("stopwords.txt").read_text("utf-8").splitlines())
+
+
+# ---------------------------------------------------------------- tokenising
+
+
+def pos_tag(word: str) -> str:
+    """The dictionary tag of a word cut returned: 'eng' for Latin words, 'x' if unknown."""
+    tag = _tag_map().get(word)
+    if tag:
+        return tag
+    return "eng" if _ASCII_WORD.fullmatch(word) else "x"
+
+
+def is_content_word(word: str) -> bool:
+    # Single characters are too ambiguous to count (要, 是, 县); digits mark
+    # numbers, dates and codes (2021, 5G, 12345), which are not vocabulary.
+    if len(word) < 2 or _HAS_DIGIT.search(word) or word in _stopwords():
+        return False
+    return pos_tag(word) in CONTENT_TAGS
+
+
+def tokenize(text: str) -> list[str]:
+    """Content words of `text`, in order, repeated as often as they occur."""
+    return [w for w in _tokenizer().cut(text, HMM=False) if is_content_word(w)]
+
+
+def _as_tokens(text_or_tokens: str | Sequence[str]) -> Sequence[str]:
+    """Callers that tokenise once and reuse the result may pass tokens instead of text."""
+    return tokenize(text_or_tokens) if isinstance(text_or_tokens, str) else text_or_tokens
+
+
+def article_text(article: Article) -> str:
+    """The text counted for an article: headline lines then body paragraphs, one per line."""
+    heads = [article.kicker, article.title, article.subtitle]
+    return "\n".join([h for h in heads if h] + article.paragraphs)
+
+
+# ---------------------------------------------------------------- per-group statistics
+
+COLUMNS = ["place", "term", "count", "per_10k", "tfidf", "log_odds_z"]
+
+
+def smooth_idf(n_docs: int, df: int) -> float:
+    """idf = ln((1 + N) / (1 + df)) + 1: defined for unseen terms and never zero."""
+    return math.log((1 + n_docs) / (1 + df)) + 1.0
+
+
+def log_odds_z(y_i: float, n_i: float, y_j: float, n_j: float, a_w: float, a0: float) -> float:
+    """Monroe, Colaresi & Quinn (2008) section 3.5: z-score of the log-odds ratio of a word
+    in group i versus j with an informative Dirichlet prior (a_w for the word, a0 in all).
+
+    NaN when the odds are undefined: a word that makes up all of i or j (plus prior).
+    """
+    rest_i, rest_j = n_i + a0 - y_i - a_w, n_j + a0 - y_j - a_w
+    if rest_i <= 0 or rest_j <= 0:
+        return math.nan
+    delta = math.log((y_i + a_w) / rest_i) - math.log((y_j + a_w) / rest_j)
+    variance = 1.0 / (y_i + a_w) + 1.0 / (y_j + a_w)
+    return delta / math.sqrt(variance)
+
+
+def group_counts(docs: Iterable[tuple[str, str | Sequence[str]]]) -> dict[str, Counter]:
+    """Term counts per group, merging every doc of a group."""
+    groups: dict[str, Counter] = {}
+    for group, text in docs:
+        groups.setdefault(group, Counter()).update(_as_tokens(text))
+    return groups
+
+
+def term_counts(
+    docs: Iterable[tuple[str, str | Sequence[str]]],
+    alpha0: float = 1000.0,
+    min_count: int = 1,
+) -> pd.DataFrame:
+    """Per-group term table from (group, text-or-tokens) pairs.
+
+    count     occurrences of the term in the group
+    per_10k   count per 10,000 content tokens of the group
+    tfidf     (count / group tokens) * smooth idf, each group being one document
+    log_odds_z  "Fightin' Words" z of the group against all other groups pooled, with
+              prior a_w = alpha0 * corpus share of w. alpha0 is the prior's weight in
+              pseudo-tokens; larger values pull every group towards the corpus-wide rate.
+              The default, 1000, is about five articles' worth of content tokens: enough
+              to tame terms seen a handful of times, small beside a place's whole output.
+    Rows with count < min_count are left out after all statistics are computed.
+    """
+    groups = group_counts(docs)
+    corpus: Counter = Counter()
+    for counts in groups.values():
+        corpus.update(counts)
+    total = corpus.total()
+    df = Counter(term for counts in groups.values() for term in counts)
+    sizes = {group: counts.total() for group, counts in groups.items()}
+    rows = [
+        _row(group, term, y_i, sizes[group], corpus[term], total, df[term], len(groups), alpha0)
+        for group, counts in groups.items()
+        for term, y_i in counts.items()
+        if y_i >= min_count
+    ]
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    table["count"] = table["count"].astype("int64")
+    return sort_terms(table)
+
+
+def _row(group, term, y_i, n_i, y_all, total, df, n_groups, alpha0) -> tuple:
+    a_w = alpha0 * y_all / total
+    z = log_odds_z(y_i, n_i, y_all - y_i, total - n_i, a_w, alpha0)
+    return (group, term, y_i, y_i / n_i * 10_000, y_i / n_i * smooth_idf(n_groups, df), z)
+
+
+def sort_terms(table: pd.DataFrame) -> pd.DataFrame:
+    """place, then most frequent first, then term: a total order, so output is byte-stable."""
+    order = table.assign(_neg=-table["count"]).sort_values(
+        ["place", "_neg", "term"], kind="mergesort"
+    )
+    return order.drop(columns="_neg").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- per-article keywords
+
+
+@dataclass(frozen=True)
+class CorpusStats:
+    """Document frequencies of content words over a set of articles."""
+
+    n_docs: int
+    df: Mapping[str, int]
+
+
+def document_frequencies(texts: Iterable[str | Sequence[str]]) -> CorpusStats:
+    df: Counter = Counter()
+    n = 0
+    for text in texts:
+        df.update(set(_as_tokens(text)))
+        n += 1
+    return CorpusStats(n_docs=n, df=dict(df))
+
+
+def top_keywords(text: str | Sequence[str], corpus_stats: CorpusStats, k: int = 5) -> list[str]:
+    """The k terms of one article with the highest tf * smooth idf against the corpus.
+
+    Ties break on the term itself so the result does not depend on dict order.
+    """
+    tf = Counter(_as_tokens(text))
+    scored = [
+        (-n * smooth_idf(corpus_stats.n_docs, corpus_stats.df.get(term, 0)), term)
+        for term, n in tf.items()
+    ]
+    return [term for _, term in sorted(scored)[:k]]
+
+
+# ---------------------------------------------------------------- keyword in context
+
+
+@dataclass(frozen=True)
+class KwicLine:
+    left: str
+    term: str
+    right: str
+    article_id: str
+
+
+def concordance(term: str, articles: Iterable[Article], width: int = 20) -> list[KwicLine]:
+    """Every occurrence of `term` as a token, with up to `width` characters either side.
+
+    Matching uses the same segmentation as the counts, so the number of lines equals
+    the term's count over `article_text` (老旧小区 does not match inside 城镇老旧小区).
+    Context stays within one line (headline or paragraph) so it never runs across
+    articles' structural breaks.
+    """
+    return [
+        line
+        for article in articles
+        for text in article_text(article).split("\n")
+        for line in _kwic_in(term, text, width, article.id)
+    ]
+
+
+def _kwic_in(term: str, text: str, width: int, article_id: str) -> list[KwicLine]:
+    if term not in text:  # cheap pre-check: most paragraphs lack the term
+        return []
+    return [
+        KwicLine(text[max(0, start - width) : start], word, text[end : end + width], article_id)
+        for word, start, end in _tokenizer().tokenize(text, HMM=False)
+        if word == term
+    ]

@@ -1,0 +1,109 @@
+"""Bad input: every odd file gets a one-line reason naming it, and the rest of the corpus builds."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from analysis.cli import EXIT_SKIPPED, main
+from analysis.ingest import decode_page, read_corpus, DecodeError
+from analysis.settings import load_settings
+
+from tests.corpus import SEEDS
+
+GOOD = "老旧小区改造惠及千户居民\n\n本报讯（记者 张三）6月1日，我县完成老旧小区改造10个。\n"
+
+
+def write(folder, name, data):
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return path
+
+
+@pytest.fixture
+def bad_seeds(tmp_path):
+    seeds = tmp_path / "seeds"
+    write(seeds, "good.txt", GOOD)
+    write(seeds, "empty.txt", b"")
+    write(seeds, "blank.txt", "  \n\n \t\n")
+    write(seeds, "binary.txt", bytes(range(256)) * 4)
+    write(seeds, "legacy.txt", GOOD.replace("10个", "20个").encode("gb18030"))
+    write(seeds, "utf16.txt", GOOD.replace("10个", "30个").encode("utf-16"))
+    write(seeds, "truncated.txt", GOOD.replace("10个", "40个").encode("utf-8") + "改".encode("utf-8")[:2])
+    write(seeds, "noheadline.txt", "今年以来，我县完成改造老旧小区一百个，惠及居民上万户，群众满意度不断提升，各项工作稳步推进。\n")
+    write(seeds, "good2.txt", GOOD)
+    write(seeds, "中文 名字.txt", GOOD.replace("10个", "50个"))
+    write(seeds, "sub/inner.txt", GOOD.replace("10个", "60个"))
+    write(seeds, "notes.md", "# not a page")
+    write(seeds, "html.txt", GOOD.replace("10个", "70个<script>alert(1)</script>"))
+    return seeds
+
+
+def problems_by_page(seeds):
+    corpus = read_corpus(seeds, load_settings())
+    return corpus, {p.page: p for p in corpus.problems}
+
+
+def test_each_bad_file_gets_a_reason_naming_it(bad_seeds):
+    corpus, problems = problems_by_page(bad_seeds)
+    assert problems["empty.txt"].problem == "empty page"
+    assert "whitespace" in problems["blank.txt"].problem
+    assert "binary" in problems["binary.txt"].problem
+    assert problems["good2.txt"].problem == "duplicate of good.txt"
+    assert "not a .txt page" in problems["notes.md"].problem
+    assert all(p.skipped for name, p in problems.items() if name not in ("legacy.txt", "truncated.txt", "html.txt"))
+
+
+def test_legacy_encodings_and_truncated_pages_are_decoded_not_skipped(bad_seeds):
+    corpus, problems = problems_by_page(bad_seeds)
+    by_name = {p.name: p for p in corpus.pages}
+    assert by_name["legacy.txt"].encoding == "gb18030" and "20个" in by_name["legacy.txt"].text
+    assert by_name["utf16.txt"].encoding == "utf-16" and "30个" in by_name["utf16.txt"].text
+    assert "40个" in by_name["truncated.txt"].text
+    assert not problems["legacy.txt"].skipped and "GB18030" in problems["legacy.txt"].problem
+    assert not problems["truncated.txt"].skipped and "truncated" in problems["truncated.txt"].problem
+    assert "sub/inner.txt" in by_name and "中文 名字.txt" in by_name
+
+
+def test_stray_html_is_reported_and_kept_as_text(bad_seeds):
+    corpus, problems = problems_by_page(bad_seeds)
+    assert "HTML" in problems["html.txt"].problem and not problems["html.txt"].skipped
+
+
+def test_oversized_page_is_refused_before_it_is_read(tmp_path):
+    seeds = tmp_path / "seeds"
+    write(seeds, "good.txt", GOOD)
+    big = seeds / "huge.txt"
+    with big.open("wb") as fh:
+        fh.truncate(3_000_000)  # sparse: no memory or disk spent
+    corpus, problems = problems_by_page(seeds)
+    assert "too large" in problems["huge.txt"].problem
+    assert [p.name for p in corpus.pages] == ["good.txt"]
+
+
+def test_invalid_bytes_that_are_not_gb18030_either_are_refused():
+    with pytest.raises(DecodeError):
+        decode_page(b"\x81\x30\xff\xfe abc \x80\x80\x80 " * 20)
+
+
+def test_build_reports_each_problem_and_a_summary_and_strict_fails(bad_seeds, tmp_path, capsys):
+    out, work = tmp_path / "out", tmp_path / "work"
+    args = ["build", "--seeds", str(bad_seeds), "--output", str(out), "--work", str(work), "--quiet"]
+    assert main(args) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert any(line.startswith("noheadline.txt: skipped: no recognisable headline") for line in err)
+    assert any(line.startswith("binary.txt: skipped: binary") for line in err)
+    assert err[-1].startswith("built 7 articles from 7 pages; skipped 6 file(s):")
+    articles = json.loads((out / "data" / "articles.json").read_text(encoding="utf-8"))
+    assert sorted(a["page"] for a in articles) == sorted(
+        ["good.txt", "legacy.txt", "utf16.txt", "truncated.txt", "中文 名字.txt", "sub/inner.txt", "html.txt"]
+    )
+    assert main(args + ["--strict"]) == EXIT_SKIPPED
+
+
+def test_strict_build_of_the_real_pages_succeeds(tmp_path, capsys):
+    args = ["build", "--seeds", str(SEEDS), "--output", str(tmp_path / "out"), "--work", str(tmp_path / "w"), "--strict"]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert "built 29 articles from 5 pages; skipped 0 file(s)" in err

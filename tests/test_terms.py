@@ -1,0 +1,230 @@
+"""Segmentation and term statistics, with real jieba and small corpora worked out by hand."""
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+
+from analysis.model import Article, Section
+from analysis.terms import (
+    COLUMNS,
+    CONTENT_TAGS,
+    KwicLine,
+    article_text,
+    concordance,
+    document_frequencies,
+    log_odds_z,
+    parse_stopwords,
+    pos_tag,
+    term_counts,
+    tokenize,
+    top_keywords,
+)
+
+# ---------------------------------------------------------------- tokenize
+
+
+def test_domain_terms_are_single_tokens():
+    assert tokenize("老旧小区加装电梯") == ["老旧小区", "加装电梯"]
+    assert "雨污分流" in tokenize("小区实施雨污分流工程")
+    assert "党建引领" in tokenize("突出党建引领，凝聚道德力量")
+
+
+def test_place_names_from_user_dictionary_are_kept_as_place_names():
+    assert tokenize("西工区和巫山县") == ["西工区", "巫山县"]
+    assert pos_tag("西工区") == "ns" and pos_tag("北碚") == "ns"  # dict.txt says nr for 北碚
+
+
+def test_boilerplate_numbers_and_single_characters_are_dropped():
+    text = "本报讯（记者 张三）6月14日，我县积极推进老旧小区改造工作，进一步提升居民满意度。"
+    # jieba cuts: 本报讯 （ 记者 张 三 ） 6 月 14 日 ， 我 县 积极 推进 老旧小区 改造 工作 ，
+    #             进一步 提升 居民 满意度 。
+    assert tokenize(text) == ["老旧小区", "改造", "居民", "满意度"]
+
+
+def test_latin_words_are_kept_but_numbers_with_letters_are_not():
+    assert tokenize("PPP项目和App上线，5G覆盖，2022年") == ["PPP", "项目", "App", "上线", "覆盖"]
+
+
+@pytest.mark.parametrize("word", ["非常", "然后", "为了", "尽管", "之间", "或者", "那么"])
+def test_pos_filter_drops_function_words_not_in_the_stopword_list(word):
+    # Not stopwords: it is the dictionary tag (d, c, p, f, r) that removes them.
+    assert pos_tag(word) not in CONTENT_TAGS
+    assert tokenize(f"居民{word}满意") == ["居民", "满意"]
+
+
+def test_stopword_file_format():
+    assert parse_stopwords(["# comment", "", " 记者 ", "表示  # trailing comment"]) == {"记者", "表示"}
+
+
+# ---------------------------------------------------------------- term_counts
+#
+# Hand-worked corpus (tokens given directly, so the arithmetic does not depend on jieba):
+#   A: 老旧小区 x3, 电梯 x1                 n_A = 4
+#   B: 老旧小区 x1, 电梯 x3, 医院 x4         n_B = 8          N = 12
+# Every word has corpus count 4, share 4/12 = 1/3. With alpha0 = 3, a_w = 3 * 1/3 = 1.
+#
+# A, 老旧小区: y_i=3, n_i=4, y_j=1, n_j=8
+#   delta = ln((3+1)/(4+3-3-1)) - ln((1+1)/(8+3-1-1)) = ln(4/3) - ln(2/9) = ln 6
+#   var   = 1/(3+1) + 1/(1+1) = 3/4           z = ln 6 / sqrt(3/4) = 2.0689456237637573
+# A, 电梯: y_i=1, y_j=3
+#   delta = ln(2/(4+3-1-1)) - ln(4/(8+3-3-1)) = ln(2/5) - ln(4/7) = ln(7/10)
+#   var   = 1/2 + 1/4 = 3/4                   z = ln 0.7 / sqrt(3/4) = -0.41185274979244374
+# B, 医院: y_i=4, n_i=8, y_j=0, n_j=4
+#   delta = ln(5/(8+3-4-1)) - ln(1/(4+3-0-1)) = ln(5/6) - ln(1/6) = ln 5
+#   var   = 1/5 + 1/1 = 6/5                   z = ln 5 / sqrt(6/5) = 1.469209082573635
+# With two groups B's z for a shared word is minus A's (rest-of-corpus is the other group).
+#
+# per_10k: A 老旧小区 3/4*1e4 = 7500, A 电梯 2500, B 医院 5000, B 电梯 3750, B 老旧小区 1250.
+# tfidf, 2 groups, smooth idf = ln((1+2)/(1+df)) + 1: df 2 -> 1, df 1 -> 1 + ln 1.5.
+#   A 老旧小区 0.75 * 1 = 0.75;  B 医院 0.5 * (1 + ln 1.5) = 0.7027325540540822.
+
+DOCS = [
+    ("A", ["老旧小区", "老旧小区", "电梯"]),
+    ("A", ["老旧小区"]),  # a group's docs are pooled
+    ("B", ["老旧小区", "电梯", "电梯", "电梯", "医院", "医院", "医院", "医院"]),
+]
+
+
+@pytest.fixture
+def table():
+    return term_counts(DOCS, alpha0=3.0).set_index(["place", "term"])
+
+
+def test_columns_exactly():
+    assert list(term_counts(DOCS, alpha0=3.0).columns) == COLUMNS
+    assert COLUMNS == ["place", "term", "count", "per_10k", "tfidf", "log_odds_z"]
+
+
+def test_log_odds_z_by_hand(table):
+    z = table["log_odds_z"]
+    assert z["A", "老旧小区"] == pytest.approx(2.0689456237637573, abs=1e-6)
+    assert z["A", "电梯"] == pytest.approx(-0.41185274979244374, abs=1e-6)
+    assert z["B", "医院"] == pytest.approx(1.469209082573635, abs=1e-6)
+    assert z["B", "老旧小区"] == pytest.approx(-2.0689456237637573, abs=1e-6)
+    assert z["B", "电梯"] == pytest.approx(0.41185274979244374, abs=1e-6)
+
+
+def test_stronger_prior_shrinks_z_towards_zero():
+    # alpha0 = 30 -> a_w = 10.  A, 老旧小区:
+    #   delta = ln(13/(4+30-3-10)) - ln(11/(8+30-1-10)) = ln(13/21) - ln(11/27) = ln(117/77)
+    #   var   = 1/13 + 1/11 = 24/143               z = 1.0212248855560233  (was 2.069 at alpha0 = 3)
+    strong = term_counts(DOCS, alpha0=30.0).set_index(["place", "term"])["log_odds_z"]
+    assert strong["A", "老旧小区"] == pytest.approx(1.0212248855560233, abs=1e-6)
+    weak = term_counts(DOCS, alpha0=3.0).set_index(["place", "term"])["log_odds_z"]
+    assert all(abs(strong[k]) < abs(weak[k]) for k in weak.index)
+
+
+def test_prior_is_proportional_to_corpus_frequency():
+    # A: 医院 x2, 学校 x1 (n_A = 3);  B: 学校 x1, 小区 x5 (n_B = 6);  N = 9.
+    # Corpus counts 医院 2, 学校 2, 小区 5; alpha0 = 9 -> a_w = 9 * count/9 = 2, 2, 5.
+    # A, 医院: y_i=2, n_i=3, y_j=0, n_j=6, a_w=2
+    #   delta = ln(4/(3+9-2-2)) - ln(2/(6+9-0-2)) = ln(1/2) - ln(2/13) = ln(13/4)
+    #   var   = 1/4 + 1/2 = 3/4          z = ln 3.25 / sqrt(3/4)
+    # B, 小区: y_i=5, n_i=6, y_j=0, n_j=3, a_w=5
+    #   delta = ln(10/(6+9-5-5)) - ln(5/(3+9-0-5)) = ln 2 - ln(5/7) = ln(14/5)
+    #   var   = 1/10 + 1/5 = 3/10        z = ln 2.8 / sqrt(3/10)
+    docs = [("A", ["医院", "医院", "学校"]), ("B", ["学校"] + ["小区"] * 5)]
+    z = term_counts(docs, alpha0=9.0).set_index(["place", "term"])["log_odds_z"]
+    assert z["A", "医院"] == pytest.approx(1.3609935588, abs=1e-6)
+    assert z["B", "小区"] == pytest.approx(1.8798192681, abs=1e-6)
+    assert math.log(3.25) / math.sqrt(3 / 4) == pytest.approx(1.3609935588, abs=1e-9)
+    assert math.log(2.8) / math.sqrt(3 / 10) == pytest.approx(1.8798192681, abs=1e-9)
+
+
+def test_per_10k_and_tfidf_by_hand(table):
+    assert table.loc[("A", "老旧小区"), "count"] == 3
+    assert table["per_10k"].to_dict() == pytest.approx(
+        {("A", "老旧小区"): 7500, ("A", "电梯"): 2500, ("B", "医院"): 5000,
+         ("B", "电梯"): 3750, ("B", "老旧小区"): 1250}
+    )
+    assert table.loc[("A", "老旧小区"), "tfidf"] == pytest.approx(0.75, abs=1e-9)
+    assert table.loc[("B", "医院"), "tfidf"] == pytest.approx(0.7027325540540822, abs=1e-9)
+
+
+def test_rows_sorted_by_place_then_count_desc_then_term():
+    docs = [("B", ["医院", "电梯", "学校", "学校"]), ("A", ["电梯", "小区"])]
+    out = term_counts(docs)
+    assert list(zip(out["place"], out["term"])) == [
+        ("A", "小区"), ("A", "电梯"),  # tie on count 1: by term (code point order)
+        ("B", "学校"), ("B", "医院"), ("B", "电梯"),
+    ]
+
+
+def test_output_is_byte_reproducible_whatever_the_input_order():
+    docs = [(g, t) for g, t in DOCS] + [("C", ["学校", "医院", "老旧小区"])]
+    first = term_counts(docs).to_csv(index=False)
+    shuffled = docs[:]
+    random.Random(7).shuffle(shuffled)
+    assert term_counts(shuffled).to_csv(index=False) == first
+
+
+def test_text_input_is_tokenized():
+    out = term_counts([("巫山", "老旧小区加装电梯，老旧小区"), ("北碚", "创建全国文明城市")])
+    counts = dict(zip(zip(out["place"], out["term"]), out["count"]))
+    assert counts == {("巫山", "老旧小区"): 2, ("巫山", "加装电梯"): 1,
+                      ("北碚", "创建"): 1, ("北碚", "全国文明城市"): 1}
+
+
+def test_min_count_filters_rows_but_not_statistics():
+    full = term_counts(DOCS, alpha0=3.0)
+    kept = term_counts(DOCS, alpha0=3.0, min_count=3)
+    assert set(kept["term"] + kept["place"]) == {"老旧小区A", "电梯B", "医院B"}
+    merged = kept.merge(full, on=["place", "term"], suffixes=("", "_full"))
+    assert (merged["log_odds_z"] == merged["log_odds_z_full"]).all()
+
+
+def test_undefined_odds_give_nan_not_an_error():
+    # One word type: a_w = alpha0, so n + a0 - y - a_w = 0 in both groups.
+    out = term_counts([("A", ["小区"]), ("B", ["小区"])])
+    assert out["count"].tolist() == [1, 1] and out["log_odds_z"].isna().all()
+
+
+def test_empty_input_gives_empty_table_with_columns():
+    assert list(term_counts([]).columns) == COLUMNS
+
+
+# ---------------------------------------------------------------- top_keywords
+
+
+def test_top_keywords_tfidf_by_hand():
+    stats = document_frequencies([["老旧小区", "居民"], ["居民", "医院"], ["居民", "学校"]])
+    assert stats.n_docs == 3 and stats.df["居民"] == 3
+    # idf = ln((1+3)/(1+df)) + 1:  居民 df 3 -> 1;  老旧小区 df 1 -> 1.693;  电梯 unseen -> 2.386
+    # scores: 居民 2 * 1 = 2;  老旧小区 1 * 1.693;  电梯 1 * 2.386
+    assert top_keywords(["居民", "居民", "老旧小区", "电梯"], stats, k=3) == ["电梯", "居民", "老旧小区"]
+    assert top_keywords(["居民", "居民", "老旧小区", "电梯"], stats, k=1) == ["电梯"]
+
+
+def test_top_keywords_ties_break_on_term_and_text_is_tokenized():
+    stats = document_frequencies(["老旧小区", "加装电梯"])
+    assert top_keywords("加装电梯和老旧小区", stats, k=2) == sorted(["加装电梯", "老旧小区"])
+
+
+# ---------------------------------------------------------------- concordance
+
+
+def _article(aid: str, title: str, *paragraphs: str) -> Article:
+    return Article(id=aid, page="p.txt", title=title, sections=[Section("", list(paragraphs))])
+
+
+def test_concordance_lines_have_term_and_context():
+    articles = [
+        _article("a1", "老旧小区改造", "巫山县推进老旧小区改造，城镇老旧小区焕新。", "没有关键词的段落。"),
+        _article("a2", "", "加装电梯后，老旧小区"),
+    ]
+    lines = concordance("老旧小区", articles, width=4)
+    assert lines == [
+        KwicLine("", "老旧小区", "改造", "a1"),  # headline line: nothing to the left
+        KwicLine("山县推进", "老旧小区", "改造，城", "a1"),
+        # 城镇老旧小区 is one token, so it is not a hit: lines match the counts.
+        KwicLine("电梯后，", "老旧小区", "", "a2"),  # context stops at the paragraph end
+    ]
+    assert all(line.left + line.term + line.right in article_text(a)
+               for line in lines for a in articles if a.id == line.article_id)
+
+
+def test_concordance_agrees_with_token_counts():
+    article = _article("a", "老旧小区", "老旧小区改造，城镇老旧小区。", "老旧小区居民")
+    assert len(concordance("老旧小区", [article])) == tokenize(article_text(article)).count("老旧小区") == 3
