@@ -12,12 +12,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from .articles import make_articles
 from .ingest import read_corpus
 from .model import Article, PageProblem
-from .pages import article_markdown, articles_csv, articles_json, write_text
-from .places import load_gazetteer
+from .pages import article_markdown, articles_csv, articles_json, table_csv, write_text
+from .places import Gazetteer, load_gazetteer, main_place, report_places
 from .segment import segment
+from .terms import article_text, document_frequencies, sort_terms, term_counts, tokenize, top_keywords
+from .topics import assign_topics, load_topics
 from .settings import load_settings
 from .site import fresh_dir, pelican_settings, run_pelican, staging_dir, swap_in
 
@@ -30,6 +34,9 @@ class Analysis:
     problems: list[PageProblem] = field(default_factory=list)
     furniture: dict[str, list[str]] = field(default_factory=dict)  # page -> lines that are not articles
     pages: int = 0
+    topic_names: dict[str, str] = field(default_factory=dict)  # topic slug -> Chinese name
+    terms_by_place: "pd.DataFrame | None" = None
+    terms_by_topic: "pd.DataFrame | None" = None
 
 
 class Progress:
@@ -60,21 +67,51 @@ def analyse(corpus, settings: dict) -> Analysis:
             continue
         result.furniture[page.name] = segmented.furniture
         result.articles.extend(make_articles(page, segmented.items, gazetteer, settings))
+    add_topics_and_terms(result, gazetteer, settings)
     return result
 
 
-def article_tags(article: Article) -> list[str]:
-    return [article.kind]
+def add_topics_and_terms(result: Analysis, gazetteer: Gazetteer, settings: dict) -> None:
+    """Topics from the rules file, TF-IDF keywords, and term tables by place and by topic."""
+    rules = load_topics()
+    result.topic_names = rules.names()
+    tokens = [tokenize(article_text(a)) for a in result.articles]
+    stats = document_frequencies(tokens)
+    for article, words in zip(result.articles, tokens):
+        article.topics = assign_topics(article, rules)
+        article.keywords = top_keywords(words, stats, settings["KEYWORDS_PER_ARTICLE"])
+    by_level: dict[int, list] = {}
+    for article, words in zip(result.articles, tokens):
+        home = main_place(article.places, gazetteer)
+        places = report_places(home, gazetteer) if home else []
+        for level, place in enumerate(places):
+            by_level.setdefault(level, []).append((place, words))
+    tables = [term_counts(docs, min_count=settings["MIN_TERM_COUNT"]) for _, docs in sorted(by_level.items())]
+    if tables:
+        merged = pd.concat(tables, ignore_index=True).drop_duplicates(subset=["place", "term"], keep="first")
+        result.terms_by_place = sort_terms(merged)
+    topic_docs = [(result.topic_names[t], words) for a, words in zip(result.articles, tokens) for t in a.topics]
+    if topic_docs:
+        result.terms_by_topic = term_counts(topic_docs, min_count=settings["MIN_TERM_COUNT"]).rename(columns={"place": "topic"})
+
+
+def article_tags(article: Article, topic_names: dict[str, str]) -> list[str]:
+    """Topics become Pelican tags, so each topic page lists and links its articles."""
+    return [topic_names.get(t, t) for t in article.topics]
 
 
 def write_generated_content(analysis: Analysis, content: Path) -> None:
     for article in analysis.articles:
-        write_text(content / "articles" / f"{article.id}.md", article_markdown(article, article_tags(article)))
+        write_text(content / "articles" / f"{article.id}.md", article_markdown(article, article_tags(article, analysis.topic_names)))
 
 
 def write_data_files(analysis: Analysis, data_dir: Path) -> None:
     write_text(data_dir / "articles.json", articles_json(analysis.articles))
     write_text(data_dir / "articles.csv", articles_csv(analysis.articles))
+    if analysis.terms_by_place is not None:
+        write_text(data_dir / "terms_by_place.csv", table_csv(analysis.terms_by_place))
+    if analysis.terms_by_topic is not None:
+        write_text(data_dir / "terms_by_topic.csv", table_csv(analysis.terms_by_topic))
 
 
 def prepare_content(work: Path) -> Path:

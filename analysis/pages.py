@@ -137,6 +137,11 @@ def articles_json(articles: list[Article]) -> str:
     return json.dumps([a.to_dict() for a in articles], ensure_ascii=False, indent=1) + "\n"
 
 
+def table_csv(table) -> str:
+    """A DataFrame as CSV text with fixed float formatting, so rebuilds are byte-identical."""
+    return table.to_csv(index=False, lineterminator="\n", float_format="%.6g")
+
+
 def write_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")

@@ -373,3 +373,32 @@ def article_places(
     ranked = sorted(evidence, key=order)
     ancestors = [p for p in gazetteer.hierarchy(ranked[0]) if p not in evidence]
     return sorted([*ranked, *ancestors], key=order)
+
+
+def report_places(place: str, gazetteer: Gazetteer) -> list[str]:
+    """The places a figure or article is counted under in the report: its district or county,
+    its city and its province (each once, most specific first)."""
+    if place not in gazetteer:
+        return []
+    chain = gazetteer.hierarchy(place)
+    district = next((p for p in chain if gazetteer.level(p) == "district"), None)
+    wanted = [district, gazetteer.city_of(place), gazetteer.province_of(place)]
+    return list(dict.fromkeys(p for p in wanted if p))
+
+
+def main_place(places: Sequence[str], gazetteer: Gazetteer) -> str | None:
+    """The one place an article is filed under: the most specific place that contains every
+    place it names (西工地小区 + 健康新村 -> 西工区; 两江新区 + 九龙坡区 -> 重庆市).
+    Articles spanning provinces fall back to their first place."""
+    known = [p for p in places if p in gazetteer]
+    if not known:
+        return None
+    # Only the most specific mentions matter: 河南省 listed beside 西工区 is its ancestor, not a rival.
+    known = [p for p in known if not any(q != p and gazetteer.is_within(q, p) for q in known)]
+    chains = [list(reversed(gazetteer.hierarchy(p))) for p in known]
+    common = None
+    for level in zip(*chains):
+        if len(set(level)) != 1:
+            break
+        common = level[0]
+    return common or known[0]

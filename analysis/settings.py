@@ -16,6 +16,8 @@ DEFAULTS: dict = {
     "SOURCES_FILE": "sources.toml",  # per-page metadata inside the seeds folder
     "ARTICLE_URL": "articles/{slug}.html",
     "SLUG_SYLLABLES": 6,  # pinyin syllables of the headline kept in an article's URL
+    "KEYWORDS_PER_ARTICLE": 5,  # TF-IDF keywords shown as secondary tags
+    "MIN_TERM_COUNT": 2,  # terms seen once in a place are left out of the term tables
 }
 
 

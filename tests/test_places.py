@@ -390,3 +390,15 @@ def test_nothing_found(gaz):
     assert article_places("幼小衔接活动见成效", ["孩子们参观小学实验室。"], gaz) == []
     assert article_places("幼小衔接活动见成效", ["孩子们参观小学实验室。"], gaz, home_place="巫山县") == [
         "巫山县", "重庆市"]
+
+
+def test_main_place_is_the_smallest_place_containing_every_named_place():
+    from analysis.places import main_place, report_places
+
+    g = load_gazetteer()
+    assert main_place(["交通花园小区", "西工地小区", "健康新村", "洛阳市", "河南省"], g) == "西工区"
+    assert main_place(["邢家桥社区", "白驹社区", "重庆市"], g) == "重庆市"
+    assert main_place(["重庆市", "四川省"], g) == "重庆市"
+    assert main_place([], g) is None
+    assert report_places("西工区", g) == ["西工区", "洛阳市", "河南省"]
+    assert report_places("任港社区", g) == ["崇川区", "南通市", "江苏省"]
