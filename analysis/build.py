@@ -23,7 +23,7 @@ from .segment import segment
 from .terms import article_text, document_frequencies, sort_terms, term_counts, tokenize, top_keywords
 from .topics import assign_topics, load_topics
 from .settings import load_settings
-from .site import fresh_dir, pelican_settings, run_pelican, staging_dir, swap_in
+from .site import build_search_index, fresh_dir, pelican_settings, run_pelican, staging_dir, swap_in
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -162,6 +162,8 @@ def build(
         progress.step("wrote generated Markdown and data files")
         run_pelican(pelican_settings(conf, content, staging, pelican_overrides))
         progress.step(f"Pelican built the site into {staging.name}")
+        build_search_index(staging)
+        progress.step("Pagefind indexed the site for search")
         swap_in(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
