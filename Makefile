@@ -15,7 +15,7 @@ PORT ?= 8000
 STRICT ?=
 BASE ?=
 
-BUILD_FLAGS := --seeds "$(SEEDS)" --output "$(OUTPUTDIR)" --work "$(WORKDIR)" $(if $(STRICT),--strict)
+BUILD_FLAGS := --seeds "$(SEEDS)" --output "$(OUTPUTDIR)" --work "$(WORKDIR)" $(if $(STRICT),--strict) $(if $(BASE),--base "$(BASE)")
 
 # Root installs Debian packages directly; anyone else goes through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .articles import make_articles
+from .diff import changes_json, changes_markdown, compare
 from .ingest import read_corpus
 from .model import Article, PageProblem
 from .pages import article_markdown, articles_csv, articles_json, table_csv, write_text
@@ -114,6 +115,13 @@ def write_data_files(analysis: Analysis, data_dir: Path) -> None:
         write_text(data_dir / "terms_by_topic.csv", table_csv(analysis.terms_by_topic))
 
 
+def write_changes_page(base: Path, data: Path, content: Path) -> None:
+    """For pull-request previews: what this build changes in the data, against a base build."""
+    changes = compare(base / "data", data)
+    write_text(content / "pages" / "changes.md", changes_markdown(changes, base.name))
+    write_text(data / "changes.json", changes_json(changes))
+
+
 def prepare_content(work: Path) -> Path:
     """The content Pelican reads: the hand-written `content/` plus everything generated."""
     content = fresh_dir(work / "content")
@@ -145,6 +153,7 @@ def build(
     *,
     pelican_overrides: dict | None = None,
     settings: dict | None = None,
+    base: Path | None = None,
     progress: Progress | None = None,
 ) -> BuildOutcome:
     progress = progress or Progress()
@@ -159,6 +168,8 @@ def build(
     try:
         write_generated_content(analysis, content)
         write_data_files(analysis, staging / "data")
+        if base is not None:
+            write_changes_page(base, staging / "data", content)
         progress.step("wrote generated Markdown and data files")
         run_pelican(pelican_settings(conf, content, staging, pelican_overrides))
         progress.step(f"Pelican built the site into {staging.name}")

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from .build import PROJECT_ROOT, Progress, build
+from .diff import changes_json, changes_text, compare
 
 EXIT_SKIPPED = 3  # the site was built, but --strict and some pages were skipped
 
@@ -25,13 +26,36 @@ def add_build_parser(commands) -> None:
     p.add_argument("--work", type=Path, default=PROJECT_ROOT / "build", help="folder for generated content and caches (default: build/)")
     p.add_argument("--settings", type=Path, default=PROJECT_ROOT / "pelicanconf.py", help="Pelican settings file (default: pelicanconf.py)")
     p.add_argument("--strict", action="store_true", help="exit with status 3 when any page was skipped")
+    p.add_argument("--base", type=Path, help="output folder of another build: add a 数据变更 (changes) page comparing the data")
     p.add_argument("--quiet", action="store_true", help="print only problems and the summary")
     p.set_defaults(run=run_build)
 
 
+def add_diff_parser(commands) -> None:
+    p = commands.add_parser(
+        "diff",
+        help="compare the data of two builds",
+        description="List the articles, facts, aggregates and leading terms that differ between two builds' data/ folders.",
+    )
+    p.add_argument("base", type=Path, help="output folder of the base build")
+    p.add_argument("new", type=Path, help="output folder of the new build")
+    p.set_defaults(run=run_diff)
+
+
+def run_diff(args) -> int:
+    for folder in (args.base, args.new):
+        if not (folder / "data").is_dir():
+            print(f"{folder}: no data/ folder; build it first with make html", file=sys.stderr)
+            return 2
+    changes = compare(args.base / "data", args.new / "data")
+    sys.stdout.write(changes_text(changes))
+    (args.new / "data" / "changes.json").write_text(changes_json(changes), encoding="utf-8")
+    return 0
+
+
 def run_build(args) -> int:
     progress = Progress(quiet=args.quiet)
-    outcome = build(args.seeds, args.output, args.work, args.settings, progress=progress)
+    outcome = build(args.seeds, args.output, args.work, args.settings, progress=progress, base=args.base)
     for problem in outcome.analysis.problems:
         print(str(problem), file=sys.stderr)
     print(outcome.summary(), file=sys.stderr)
@@ -46,6 +70,7 @@ def parser() -> argparse.ArgumentParser:
     )
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_build_parser(commands)
+    add_diff_parser(commands)
     return top
 
 
