@@ -1,0 +1,82 @@
+"""A page's text is shown as the text it is: no markup, script or template syntax gets through."""
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+
+from analysis.build import Progress, build
+from tests.corpus import ROOT
+
+HOSTILE = """<script>alert("headline")</script>老旧小区改造{{ SITENAME }}
+
+Title: 被篡改的标题
+Status: draft
+
+本报讯（记者 张三）6月1日，我县完成老旧小区改造10个<img src=x onerror=alert(1)>，惠及居民500户。
+
+点击[这里](javascript:alert(1))查看，或看图![x](http://evil.example/x.png)。{% include 'base.html' %}
+
+<a href="javascript:alert(2)">链接</a>也只是文字。
+"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("hostile")
+    seeds = tmp / "seeds"
+    seeds.mkdir()
+    (seeds / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
+    build(seeds, tmp / "out", tmp / "work", ROOT / "pelicanconf.py", progress=Progress(quiet=True))
+    return tmp / "out"
+
+
+def all_html(site):
+    return {p: p.read_text(encoding="utf-8") for p in site.rglob("*.html")}
+
+
+class Elements(HTMLParser):
+    """Collects the tags and attributes a browser would see."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def elements(page: str) -> list[tuple[str, dict]]:
+    parser = Elements()
+    parser.feed(page)
+    return parser.tags
+
+
+def test_no_page_carries_the_pages_markup_as_markup(site):
+    for path, page in all_html(site).items():
+        for tag, attrs in elements(page):
+            assert not any(k.startswith("on") for k in attrs), (path, tag, attrs)
+            assert not (attrs.get("href") or "").startswith("javascript:"), (path, attrs)
+            assert "evil.example" not in (attrs.get("src") or ""), (path, attrs)
+            if tag == "script":
+                assert "alert" not in page[page.find("<script") : page.find("</script>")], path
+
+
+def test_the_article_shows_the_text_escaped(site):
+    article = next(p for p in (site / "articles").glob("*.html"))
+    page = article.read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(&quot;headline&quot;)&lt;/script&gt;" in page or "&lt;script&gt;alert(" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "[这里](javascript:alert(1))" in page  # Markdown syntax stays literal text
+    assert "{% include &#x27;base.html&#x27; %}" in page or "{% include 'base.html' %}" in page
+    assert "Title: 被篡改的标题" in page and "Status: draft" in page
+    assert "{{ SITENAME }}" in page  # template syntax in a headline is not evaluated
+
+
+def test_metadata_lines_in_the_text_do_not_become_metadata(site):
+    import json
+
+    articles = json.loads((site / "data" / "articles.json").read_text(encoding="utf-8"))
+    assert len(articles) == 1
+    assert articles[0]["title"].startswith("<script>")  # the data file keeps the raw text
+    assert not (site / "drafts").exists()
