@@ -6,10 +6,12 @@ folder, and the staging folder swapped in only when everything succeeded.
 """
 from __future__ import annotations
 
+import hashlib
 import shutil
 import sys
 import time
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
@@ -115,6 +117,24 @@ def write_data_files(analysis: Analysis, data_dir: Path) -> None:
         write_text(data_dir / "terms_by_topic.csv", table_csv(analysis.terms_by_topic))
 
 
+def build_stamp(pages: list, data_dir: Path) -> str:
+    """A reproducible stamp for the footer: the project's version and a hash of the pages and data."""
+    digest = hashlib.sha256()
+    for page in sorted(pages, key=lambda p: p.name):
+        digest.update(page.name.encode("utf-8") + b"\0" + page.sha256.encode("ascii"))
+    for path in sorted(data_dir.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(data_dir).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
+    return f"v{project_version()} · {digest.hexdigest()[:12]}"
+
+
+def project_version() -> str:
+    try:
+        return metadata.version("newspaper-archive")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
 def write_changes_page(base: Path, data: Path, content: Path) -> None:
     """For pull-request previews: what this build changes in the data, against a base build."""
     changes = compare(base / "data", data)
@@ -171,7 +191,8 @@ def build(
         if base is not None:
             write_changes_page(base, staging / "data", content)
         progress.step("wrote generated Markdown and data files")
-        run_pelican(pelican_settings(conf, content, staging, pelican_overrides))
+        stamp = build_stamp(corpus.pages, staging / "data")
+        run_pelican(pelican_settings(conf, content, staging, {"BUILD_STAMP": stamp, **(pelican_overrides or {})}))
         progress.step(f"Pelican built the site into {staging.name}")
         build_search_index(staging)
         progress.step("Pagefind indexed the site for search")
