@@ -37,3 +37,47 @@ AUTHOR_FEED_RSS = None
 
 DELETE_OUTPUT_DIRECTORY = False  # the build writes into a fresh staging folder itself
 LOAD_CONTENT_CACHE = False
+
+# --- Theme --------------------------------------------------------------------
+# Our own theme (theme/): Chinese typography, no CDN, no web fonts, readable without JavaScript.
+import importlib.util as _importlib_util  # noqa: E402
+import os as _os  # noqa: E402
+
+_HERE = _os.path.dirname(_os.path.abspath(__file__))
+THEME = _os.path.join(_HERE, "theme")
+THEME_STATIC_DIR = "theme"  # the theme's static/ lands in output/theme/
+
+
+def _load_theme_filters():
+    spec = _importlib_util.spec_from_file_location("archive_theme_filters", _os.path.join(THEME, "filters.py"))
+    module = _importlib_util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+JINJA_FILTERS = dict(_load_theme_filters().FILTERS)  # place_url, date_label, archive_groups, ...
+
+# Main navigation on every page: (section, label, site-relative URL). Pages the build
+# generates later (report, data, places, search) are linked here already.
+SITE_NAV = (
+    ("index", "首页", "index.html"),
+    ("archives", "文章", "archives.html"),
+    ("places", "地区", "places.html"),
+    ("tags", "话题", "tags.html"),
+    ("categories", "来源", "categories.html"),
+    ("report", "统计报告", "report.html"),
+    ("data", "数据下载", "data.html"),
+    ("search", "搜索", "search.html"),
+)
+DISPLAY_PAGES_ON_MENU = False
+DISPLAY_CATEGORIES_ON_MENU = False
+
+# search.html mounts Pagefind's UI (the build runs Pagefind afterwards); 404.html for the host.
+DIRECT_TEMPLATES = ["index", "archives", "tags", "categories", "search", "404"]
+SEARCH_SAVE_AS = "search.html"
+
+# Set by the build when it has them; the theme prints them only if they are set.
+#   HOME_HIGHLIGHTS: an HTML block for the home page (e.g. headline figures from the report)
+#   BUILD_STAMP: a reproducible stamp for the footer (e.g. the commit), never the time of the build
+HOME_HIGHLIGHTS = ""
+BUILD_STAMP = ""

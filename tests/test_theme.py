@@ -1,0 +1,498 @@
+"""The theme against a real build of the seed pages: structure, accessibility hooks,
+search attributes, links, CSS.
+
+The seeds are built once per module with the project's own build (Pelican and all),
+and the tests read the HTML it wrote. Nothing is mocked.
+"""
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import html5lib
+import pytest
+
+from analysis.build import Progress, build
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+CONF = ROOT / "pelicanconf.py"
+CSS = ROOT / "theme" / "static" / "css" / "main.css"
+
+NAV = {
+    "index.html": "首页",
+    "archives.html": "文章",
+    "places.html": "地区",
+    "tags.html": "话题",
+    "categories.html": "来源",
+    "report.html": "统计报告",
+    "data.html": "数据下载",
+    "search.html": "搜索",
+}
+
+# Pages the theme links to that other parts of the build will generate later.
+# Keep this list explicit and small: everything else must exist in the output.
+NOT_YET_GENERATED = {"report.html", "data.html", "places.html", "changes.html"}
+NOT_YET_GENERATED_FOLDERS = ("places/",)
+
+FONT_STACK = '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif'
+
+SEED_ARTICLE = {
+    "title": "倾听居民想法 难题找到解法",
+    "kicker": "河南洛阳西工区深入推进老旧小区改造",
+    "byline": "本报记者 毕京津",
+}
+
+
+# --- building and reading the site ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("theme")
+    build(SEEDS, base / "output", base / "work", CONF, progress=Progress(quiet=True))
+    return base / "output"
+
+
+@pytest.fixture(scope="module")
+def work(site) -> Path:
+    return site.parent / "work"
+
+
+def parse(path: Path):
+    return html5lib.parse(path.read_text(encoding="utf-8"), namespaceHTMLElements=False)
+
+
+def text_of(element) -> str:
+    return "".join(element.itertext()).strip()
+
+
+@pytest.fixture(scope="module")
+def pages(site) -> dict[str, object]:
+    """Site-relative path -> parsed document, for every HTML page."""
+    return {p.relative_to(site).as_posix(): parse(p) for p in sorted(site.rglob("*.html"))}
+
+
+@pytest.fixture(scope="module")
+def article_pages(pages) -> dict[str, object]:
+    return {path: doc for path, doc in pages.items() if path.startswith("articles/")}
+
+
+def metadata(markdown: Path) -> dict[str, str]:
+    """The header of a generated Markdown file, values unescaped to the text readers see."""
+    head = markdown.read_text(encoding="utf-8").split("\n\n", 1)[0]
+    pairs = (line.split(": ", 1) for line in head.splitlines() if ": " in line)
+    return {key.lower(): html.unescape(value) for key, value in pairs}
+
+
+@pytest.fixture(scope="module")
+def article_meta(work) -> dict[str, dict[str, str]]:
+    """Site-relative URL -> metadata, for every generated article."""
+    found = {}
+    for markdown in sorted((work / "content").rglob("*.md")):
+        meta = metadata(markdown)
+        if meta.get("save_as", "").startswith("articles/"):
+            found[meta["save_as"]] = meta
+    return found
+
+
+def page_by_title(article_pages, title: str):
+    for path, doc in article_pages.items():
+        h1 = doc.find(".//h1")
+        if h1 is not None and text_of(h1) == title:
+            return path, doc
+    raise AssertionError(f"no article page titled {title!r}")
+
+
+# --- every page ---------------------------------------------------------------------
+
+
+def test_the_build_wrote_the_theme_pages(site, pages, article_pages):
+    for name in ("index.html", "archives.html", "tags.html", "categories.html", "search.html", "404.html", "about.html"):
+        assert name in pages, name
+    assert len(article_pages) >= 20
+    assert (site / "theme" / "css" / "main.css").is_file()
+
+
+def test_every_page_is_chinese_with_one_h1(pages):
+    for path, doc in pages.items():
+        assert doc.tag == "html" and doc.get("lang") == "zh-CN", path
+        assert len(doc.findall(".//h1")) == 1, path
+        assert doc.find(".//title") is not None and text_of(doc.find(".//title")), path
+
+
+def test_every_page_has_landmarks_and_a_skip_link(pages):
+    for path, doc in pages.items():
+        body = doc.find("body")
+        first_link = body.find(".//a")
+        assert first_link.get("href") == "#main" and text_of(first_link) == "跳到正文", path
+        mains = doc.findall(".//main")
+        assert len(mains) == 1 and mains[0].get("id") == "main", path
+        for landmark in ("header", "nav", "footer"):
+            assert doc.find(f".//{landmark}") is not None, (path, landmark)
+
+
+def test_every_page_has_the_eight_nav_links(pages):
+    for path, doc in pages.items():
+        nav = doc.find(".//nav[@aria-label='网站导航']")
+        assert nav is not None, path
+        depth = path.count("/")
+        links = {}
+        for a in nav.iter("a"):
+            target = a.get("href")
+            prefix = "../" * depth if depth else "./"
+            assert target.startswith(prefix), (path, target)
+            links[target[len(prefix):]] = text_of(a)
+        assert links == NAV, path
+
+
+def test_the_nav_marks_where_the_reader_is(pages, article_pages):
+    def current(doc):
+        nav = doc.find(".//nav[@aria-label='网站导航']")
+        return {text_of(a): a.get("aria-current") for a in nav.iter("a") if a.get("aria-current")}
+
+    assert current(pages["index.html"]) == {"首页": "page"}
+    assert current(pages["archives.html"]) == {"文章": "page"}
+    assert current(pages["tags.html"]) == {"话题": "page"}
+    assert current(pages["categories.html"]) == {"来源": "page"}
+    assert current(pages["search.html"]) == {"搜索": "page"}
+    for doc in article_pages.values():
+        assert current(doc) == {"文章": "true"}
+    for path, doc in pages.items():
+        if path.startswith("topics/"):
+            assert current(doc) == {"话题": "true"}, path
+        if path.startswith("sources/"):
+            assert current(doc) == {"来源": "true"}, path
+
+
+def test_headings_go_down_one_level_at_a_time(pages):
+    for path, doc in pages.items():
+        levels = [int(el.tag[1]) for el in doc.iter() if isinstance(el.tag, str) and re.fullmatch(r"h[1-6]", el.tag)]
+        assert levels and levels[0] == 1, path
+        for before, after in zip(levels, levels[1:]):
+            assert after <= before + 1, (path, levels)
+
+
+def test_pages_are_well_formed_html(site):
+    """html5lib's strict mode refuses what browsers would have to repair."""
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    for page in sorted(site.rglob("*.html")):
+        try:
+            parser.parse(page.read_text(encoding="utf-8"))
+        except html5lib.html5parser.ParseError as error:
+            pytest.fail(f"{page.relative_to(site)}: {error}")
+
+
+def test_footer_links_data_and_about_and_shows_no_build_time(pages):
+    stamps = set()
+    for path, doc in pages.items():
+        footer = doc.find(".//footer")
+        targets = {a.get("href").rsplit("/", 1)[-1]: text_of(a) for a in footer.iter("a")}
+        assert targets.get("data.html") == "数据下载", path
+        assert targets.get("about.html") == "关于", path
+        stamp = footer.find(".//p[@class='build-stamp']")
+        stamps.add(text_of(stamp) if stamp is not None else None)
+    assert len(stamps) == 1, stamps  # the same stamp (or none) on every page
+    for stamp in stamps - {None}:
+        assert not re.search(r"\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}月", stamp), stamp
+
+
+# --- no other hosts, and every internal link works ------------------------------------
+
+
+def links(doc):
+    for element in doc.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for attribute in ("href", "src"):
+            value = element.get(attribute)
+            if value is not None:
+                yield element.tag, attribute, value.strip()
+
+
+def test_no_page_loads_or_links_anything_from_another_host(pages):
+    for path, doc in pages.items():
+        for tag, attribute, value in links(doc):
+            assert not re.match(r"(?i)(https?:)?//", value), (path, tag, attribute, value)
+
+
+def not_yet_generated(target: str) -> bool:
+    return target in NOT_YET_GENERATED or target.startswith(NOT_YET_GENERATED_FOLDERS)
+
+
+def test_every_internal_link_resolves(site, pages):
+    missing = []
+    for path, doc in pages.items():
+        here = (site / path).parent
+        ids = {el.get("id") for el in doc.iter() if isinstance(el.tag, str) and el.get("id")}
+        for tag, attribute, value in links(doc):
+            parts = urlsplit(value)
+            if parts.scheme in ("mailto", "tel", "data"):
+                continue
+            if not parts.path:  # "#fragment" on the same page
+                if parts.fragment:
+                    assert unquote(parts.fragment) in ids, (path, value)
+                continue
+            target = (here / unquote(parts.path)).resolve()
+            try:
+                relative = target.relative_to(site.resolve()).as_posix()
+            except ValueError:
+                missing.append((path, value, "outside the site"))
+                continue
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file() and not not_yet_generated(relative):
+                missing.append((path, value))
+    assert not missing, missing[:20]
+
+
+def test_links_to_pages_not_yet_generated_are_only_the_expected_ones(site, pages):
+    """The exception list above stays honest: the theme really links each of these pages."""
+    for name in NOT_YET_GENERATED - {"changes.html"}:
+        assert any(value.endswith(name) for doc in pages.values() for _, _, value in links(doc)), name
+
+
+# --- article pages ------------------------------------------------------------------
+
+
+def test_article_shows_kicker_above_the_title_and_byline(article_pages):
+    path, doc = page_by_title(article_pages, SEED_ARTICLE["title"])
+    header = doc.find(".//article/header")
+    children = [el for el in header if isinstance(el.tag, str)]
+    tags = [el.tag for el in children]
+    kicker = header.find("p[@class='kicker']")
+    assert text_of(kicker) == SEED_ARTICLE["kicker"]
+    assert tags.index("p") < tags.index("h1") and children[tags.index("h1") - 1] is kicker
+    assert text_of(header.find("p[@class='byline']")) == SEED_ARTICLE["byline"]
+    assert header.find(".//a[@data-pagefind-filter='来源']").get("href") == "../sources/ren-min-ri-bao.html"
+
+
+def test_every_article_shows_its_metadata(article_pages, article_meta):
+    assert set(article_meta) == set(article_pages)
+    for path, meta in article_meta.items():
+        header = article_pages[path].find(".//article/header")
+        shown = {cls: text_of(el) for cls in ("kicker", "subtitle", "byline") if (el := header.find(f"p[@class='{cls}']")) is not None}
+        expected = {cls: " ".join(meta[cls].split()) for cls in ("kicker", "subtitle", "byline") if meta.get(cls)}
+        assert shown == expected, path
+        h1 = header.find("h1")
+        assert text_of(h1) == meta["title"], path
+        if "subtitle" in shown:  # subtitle right below the h1
+            following = [el for el in header if isinstance(el.tag, str)]
+            assert following[following.index(h1) + 1].get("class") == "subtitle", path
+        meta_text = text_of(header.find("dl"))
+        assert meta["source_page"] in meta_text, path
+        assert meta["category"] in meta_text, path
+
+
+def test_article_places_link_to_place_pages(article_pages, article_meta):
+    for path, meta in article_meta.items():
+        places = [p.strip() for p in meta.get("places", "").split(",") if p.strip()]
+        shown = article_pages[path].findall(".//a[@data-pagefind-filter='地区']")
+        assert [text_of(a) for a in shown] == places, path
+        for a in shown:
+            assert re.fullmatch(r"\.\./places/[a-z0-9-]+\.html", a.get("href")), (path, a.get("href"))
+    _, doc = page_by_title(article_pages, SEED_ARTICLE["title"])
+    hrefs = {text_of(a): a.get("href") for a in doc.findall(".//a[@data-pagefind-filter='地区']")}
+    assert hrefs["洛阳市"] == "../places/luo-yang-shi.html"
+    assert hrefs["河南省"] == "../places/he-nan-sheng.html"
+
+
+def test_pagefind_attributes_only_on_article_pages(pages, article_pages, article_meta):
+    for path, doc in pages.items():
+        bodies = [el for el in doc.iter() if isinstance(el.tag, str) and el.get("data-pagefind-body") is not None]
+        if path not in article_pages:
+            assert not bodies, path
+            continue
+        assert len(bodies) == 1, path
+        body = bodies[0]
+        h1 = body.find(".//h1")
+        assert h1.get("data-pagefind-meta") == "title", path
+        assert body.find(".//*[@class='prose article__body']") is not None, path
+        filters = {}
+        for el in body.iter():
+            if isinstance(el.tag, str) and el.get("data-pagefind-filter"):
+                name, _, value = el.get("data-pagefind-filter").partition(":")
+                filters.setdefault(name, []).append(value or text_of(el))
+        meta = article_meta[path]
+        assert filters["来源"] == [meta["category"]], path
+        assert filters.get("话题", []) == [t.strip() for t in meta.get("tags", "").split(",") if t.strip()], path
+        year = re.match(r"\d{4}", meta["date_text"])
+        assert filters.get("年份") == ([year.group(0)] if year else None), path
+        assert "地区" in filters or not meta.get("places"), path
+
+
+def test_previous_and_next_walk_the_whole_archive_once(site, article_pages):
+    """Starting from the newest article, 较早一篇 links visit every article exactly once."""
+    archive = parse(site / "archives.html")
+    order = [a.get("href").removeprefix("./") for a in archive.findall(".//ol[@class='archive-list']/li/a")]
+    assert sorted(order) == sorted(article_pages)
+    walked, path = [], order[0]
+    while path:
+        walked.append(path)
+        older = article_pages[path].find(".//li[@class='article-nav__older']/a")
+        path = older.get("href").removeprefix("../") if older is not None else None
+    assert walked == order
+
+
+def test_archive_groups_by_year_and_month(site):
+    archive = parse(site / "archives.html")
+    years = [text_of(h) for h in archive.findall(".//section/h2")]
+    known = [y for y in years if y != "日期不详"]
+    assert years[: len(known)] == known == sorted(known, reverse=True)
+    assert all(re.fullmatch(r"\d{4}年", y) for y in known)
+    for section in archive.findall(".//section"):
+        months = [text_of(h) for h in section.findall("h3")]
+        assert months and all(re.fullmatch(r"\d{1,2}月|月份不详", m) for m in months)
+
+
+def test_home_page_lists_latest_articles_topics_and_paginates(site, pages):
+    home = pages["index.html"]
+    assert text_of(home.find(".//h1")) and home.find(".//ol[@class='entries']") is not None
+    assert home.findall(".//ul[@class='terms terms--cloud']//a")
+    assert "index2.html" in pages  # 29 articles, 20 a page
+    second = pages["index2.html"]
+    assert second.find(".//nav[@class='pagination']//a[@aria-current='page']") is not None
+
+
+def test_search_page_mounts_pagefind(pages):
+    search = pages["search.html"]
+    hrefs = [el.get("href") for el in search.iter("link")]
+    scripts = [el.get("src") for el in search.iter("script") if el.get("src")]
+    assert "./pagefind/pagefind-ui.css" in hrefs
+    assert scripts == ["./pagefind/pagefind-ui.js"]
+    assert search.find(".//div[@id='search']") is not None
+    assert search.find(".//noscript") is not None
+    inline = "".join(text_of(s) for s in search.iter("script") if not s.get("src"))
+    assert "new PagefindUI" in inline and "#search" in inline
+
+
+def test_no_page_but_search_needs_javascript(pages):
+    for path, doc in pages.items():
+        if path != "search.html":
+            assert doc.find(".//script") is None, path
+
+
+def test_build_settings_reach_the_theme(tmp_path):
+    """BUILD_STAMP and HOME_HIGHLIGHTS, when the build passes them, are printed as given."""
+    overrides = {"BUILD_STAMP": "源版本 0123abc", "HOME_HIGHLIGHTS": '<p class="highlight-test">要点</p>'}
+    build(SEEDS, tmp_path / "out", tmp_path / "work", CONF, pelican_overrides=overrides, progress=Progress(quiet=True))
+    home = parse(tmp_path / "out" / "index.html")
+    assert text_of(home.find(".//p[@class='highlight-test']")) == "要点"
+    assert text_of(home.find(".//footer//p[@class='build-stamp']")) == "源版本 0123abc"
+    article = next((tmp_path / "out" / "articles").glob("*.html"))
+    assert text_of(parse(article).find(".//footer//p[@class='build-stamp']")) == "源版本 0123abc"
+
+
+def test_html_is_byte_reproducible(site, tmp_path):
+    build(SEEDS, tmp_path / "out", tmp_path / "work", CONF, progress=Progress(quiet=True))
+    first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*.html")}
+    second = {p.relative_to(tmp_path / "out"): p.read_bytes() for p in (tmp_path / "out").rglob("*.html")}
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+# --- CSS ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def css() -> str:
+    return CSS.read_text(encoding="utf-8")
+
+
+def test_css_has_the_chinese_font_stack_and_reading_measures(css):
+    assert FONT_STACK in css
+    body = re.search(r"\nbody\s*\{([^}]*)\}", css).group(1)
+    assert FONT_STACK in body and re.search(r"line-height:\s*1\.8\b", body)
+    assert not re.search(r"@font-face|@import|url\(\s*['\"]?(https?:)?//", css)
+
+
+def test_css_has_a_print_block_without_navigation(css):
+    start = css.index("@media print")
+    block = css[start:]
+    assert ".site-nav" in block and "display: none" in block
+    assert "#fff" in block and "#000" in block
+
+
+def test_css_keeps_wide_things_inside_the_column(css):
+    assert re.search(r"\.table-wrap\s*\{[^}]*overflow-x:\s*auto", css)
+    assert re.search(r"table:not\(\.table-wrap > table\)\s*\{[^}]*overflow-x:\s*auto", css)
+    assert re.search(r"img,\s*svg[^{]*\{[^}]*max-width:\s*100%", css)
+    assert "overflow-wrap" in css
+
+
+def luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize(
+    "foreground, background, minimum",
+    [
+        ("text", "page", 4.5),
+        ("text", "panel", 4.5),
+        ("text", "highlight", 4.5),
+        ("muted", "page", 4.5),
+        ("muted", "panel", 4.5),
+        ("link", "page", 4.5),
+        ("link", "panel", 4.5),
+        ("visited", "page", 4.5),
+        ("visited", "panel", 4.5),
+        ("accent", "page", 4.5),
+        ("accent", "panel", 4.5),
+        ("masthead-text", "masthead", 4.5),
+        ("masthead-muted", "masthead", 4.5),
+        ("current", "masthead", 3.0),
+        ("focus", "page", 3.0),
+        ("field-border", "page", 3.0),
+    ],
+)
+def test_colours_meet_wcag_aa(css, foreground, background, minimum):
+    colours = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{6})\b", css))
+    ratio = contrast(colours[foreground], colours[background])
+    assert ratio >= minimum, f"{foreground} on {background}: {ratio:.2f}"
+    stated = f"{ratio:.2f}:1"
+    assert stated in css, f"the CSS comment should state {foreground} on {background} as {stated}"
+
+
+# --- the theme's filters ------------------------------------------------------------------
+
+
+def theme_filters():
+    from pelican.settings import read_settings
+
+    return read_settings(str(CONF))["JINJA_FILTERS"]
+
+
+def test_place_url_is_pinyin_of_the_name():
+    place_url = theme_filters()["place_url"]
+    assert place_url("巫山县") == "places/wu-shan-xian.html"
+    assert place_url("望霞路35号小区") == "places/wang-xia-lu-35-hao-xiao-qu.html"
+    assert place_url("绿水村") == "places/lv-shui-cun.html"
+    assert place_url("A&amp;B区") == "places/ab-qu.html"  # metadata arrives escaped
+
+
+def test_date_filters():
+    filters = theme_filters()
+    assert filters["date_label"]("2023-06-14") == "2023年6月14日"
+    assert filters["date_label"]("2022-01") == "2022年1月"
+    assert filters["date_label"]("2023") == "2023年"
+    assert filters["date_label"]("日期不详") == "日期不详"
+    assert filters["date_attr"]("日期不详") == "" and filters["date_attr"]("2022-01") == "2022-01"
+    assert filters["year_of"]("2022-01") == "2022" and filters["year_of"]("日期不详") == ""
+
+
+def test_excerpt_and_tables():
+    filters = theme_filters()
+    body = '<p class="continued">（上接第一版）</p><h2>小标题</h2><p><span class="sentence">甲&amp;乙说。</span></p>'
+    assert filters["excerpt"](body, 80) == "甲&amp;乙说。"
+    assert filters["excerpt"]("<p>" + "字" * 100 + "</p>", 10) == "字" * 10 + "…"
+    wrapped = filters["wrap_tables"]("<p>x</p><table><tr><td>1</td></tr></table>")
+    assert wrapped.startswith("<p>x</p><div class=\"table-wrap\"") and wrapped.endswith("</table></div>")
