@@ -33,6 +33,15 @@ def slug_for(title: str, ident: str, syllables: int) -> str:
     return "-".join([*words, ident[:6]])
 
 
+def place_slug(name: str) -> str:
+    """巫山县 -> "wu-shan-xian": the place page's file name, pinyin of the name."""
+    return "-".join(w for w in (_SLUG_JUNK.sub("", w.lower()) for w in lazy_pinyin(name)) if w)
+
+
+def place_url(name: str) -> str:
+    return f"places/{place_slug(name)}.html"
+
+
 def page_date(page: Page) -> tuple[int | None, int | None, int | None]:
     """(year, month, day) of the issue, as far as known: sources.toml first, else years in the text."""
     source = page.source
