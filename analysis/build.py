@@ -14,32 +14,15 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-import pandas as pd
-
-from .articles import make_articles
 from .diff import changes_json, changes_markdown, compare
 from .ingest import read_corpus
 from .model import Article, PageProblem
+from .pipeline import Analysis, analyse
 from .pages import article_markdown, articles_csv, articles_json, table_csv, write_text
-from .places import Gazetteer, load_gazetteer, main_place, report_places
-from .segment import segment
-from .terms import article_text, document_frequencies, sort_terms, term_counts, tokenize, top_keywords
-from .topics import assign_topics, load_topics
 from .settings import load_settings
 from .site import build_search_index, fresh_dir, pelican_settings, run_pelican, staging_dir, swap_in
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-@dataclass
-class Analysis:
-    articles: list[Article] = field(default_factory=list)
-    problems: list[PageProblem] = field(default_factory=list)
-    furniture: dict[str, list[str]] = field(default_factory=dict)  # page -> lines that are not articles
-    pages: int = 0
-    topic_names: dict[str, str] = field(default_factory=dict)  # topic slug -> Chinese name
-    terms_by_place: "pd.DataFrame | None" = None
-    terms_by_topic: "pd.DataFrame | None" = None
 
 
 class Progress:
@@ -58,44 +41,6 @@ class Progress:
     def say(self, message: str) -> None:
         if not self.quiet:
             print(message, file=self.stream, flush=True)
-
-
-def analyse(corpus, settings: dict) -> Analysis:
-    gazetteer = load_gazetteer()
-    result = Analysis(problems=list(corpus.problems), pages=len(corpus.pages))
-    for page in corpus.pages:
-        segmented = segment(page)
-        if not segmented.items:
-            result.problems.append(PageProblem(page.name, "no recognisable headline; no article could be found"))
-            continue
-        result.furniture[page.name] = segmented.furniture
-        result.articles.extend(make_articles(page, segmented.items, gazetteer, settings))
-    add_topics_and_terms(result, gazetteer, settings)
-    return result
-
-
-def add_topics_and_terms(result: Analysis, gazetteer: Gazetteer, settings: dict) -> None:
-    """Topics from the rules file, TF-IDF keywords, and term tables by place and by topic."""
-    rules = load_topics()
-    result.topic_names = rules.names()
-    tokens = [tokenize(article_text(a)) for a in result.articles]
-    stats = document_frequencies(tokens)
-    for article, words in zip(result.articles, tokens):
-        article.topics = assign_topics(article, rules)
-        article.keywords = top_keywords(words, stats, settings["KEYWORDS_PER_ARTICLE"])
-    by_level: dict[int, list] = {}
-    for article, words in zip(result.articles, tokens):
-        home = main_place(article.places, gazetteer)
-        places = report_places(home, gazetteer) if home else []
-        for level, place in enumerate(places):
-            by_level.setdefault(level, []).append((place, words))
-    tables = [term_counts(docs, min_count=settings["MIN_TERM_COUNT"]) for _, docs in sorted(by_level.items())]
-    if tables:
-        merged = pd.concat(tables, ignore_index=True).drop_duplicates(subset=["place", "term"], keep="first")
-        result.terms_by_place = sort_terms(merged)
-    topic_docs = [(result.topic_names[t], words) for a, words in zip(result.articles, tokens) for t in a.topics]
-    if topic_docs:
-        result.terms_by_topic = term_counts(topic_docs, min_count=settings["MIN_TERM_COUNT"]).rename(columns={"place": "topic"})
 
 
 def article_tags(article: Article, topic_names: dict[str, str]) -> list[str]:
@@ -180,7 +125,7 @@ def build(
     settings = load_settings(settings)
     corpus = read_corpus(seeds, settings)
     progress.step(f"read {len(corpus.pages)} pages from {seeds}")
-    analysis = analyse(corpus, settings)
+    analysis = analyse(corpus, settings, cache_dir=work / "cache" / "pages")
     progress.step(f"segmented {analysis.pages} pages into {len(analysis.articles)} articles")
 
     content = prepare_content(work)

@@ -1,0 +1,192 @@
+"""The analysis as map and reduce.
+
+`analyse_page` is everything that can be computed from one page alone
+(segmentation, records, places, topics, tokens, facts): a pure function of the
+page and the data files, so its result is cached by content hash and can run
+in parallel — in worker processes here, or as the map step of Dask or Spark for
+an archive of millions of pages (`analyse_pages` takes a batch). `combine` is the
+reduce: corpus-wide keywords and term tables need every page.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .articles import make_articles
+from .model import Article, Page, PageProblem
+from .places import load_gazetteer, main_place, report_places
+from .segment import segment
+from .settings import DATA_DIR
+from .terms import article_text, document_frequencies, sort_terms, term_counts, tokenize, top_keywords
+from .topics import assign_topics, load_topics
+
+CACHE_FORMAT = 1  # bump when PageResult changes shape
+
+
+@dataclass
+class PageResult:
+    """What one page yields; picklable, so it can be cached and sent between processes."""
+
+    page: str
+    articles: list[Article] = field(default_factory=list)
+    tokens: list[list[str]] = field(default_factory=list)  # content words of each article
+    furniture: list[str] = field(default_factory=list)
+    problem: PageProblem | None = None
+
+
+@dataclass
+class Analysis:
+    articles: list[Article] = field(default_factory=list)
+    problems: list[PageProblem] = field(default_factory=list)
+    furniture: dict[str, list[str]] = field(default_factory=dict)  # page -> lines that are not articles
+    pages: int = 0
+    topic_names: dict[str, str] = field(default_factory=dict)  # topic slug -> Chinese name
+    terms_by_place: pd.DataFrame | None = None
+    terms_by_topic: pd.DataFrame | None = None
+
+
+def analyse_page(page: Page, settings: dict) -> PageResult:
+    segmented = segment(page)
+    if not segmented.items:
+        return PageResult(page.name, problem=PageProblem(page.name, "no recognisable headline; no article could be found"))
+    articles = make_articles(page, segmented.items, load_gazetteer(), settings)
+    rules = load_topics()
+    for article in articles:
+        article.topics = assign_topics(article, rules)
+    tokens = [tokenize(article_text(a)) for a in articles]
+    return PageResult(page.name, articles, tokens, segmented.furniture)
+
+
+def analyse_pages(pages: list[Page], settings: dict) -> list[PageResult]:
+    """The map step over a batch of pages: what a Dask or Spark task runs unchanged."""
+    return [analyse_page(page, settings) for page in pages]
+
+
+@lru_cache(maxsize=1)
+def code_and_data_fingerprint() -> str:
+    """Changes when any analysis module or data file changes, invalidating every cached page."""
+    digest = hashlib.sha256(str(CACHE_FORMAT).encode())
+    package = Path(__file__).parent
+    for path in sorted([*package.glob("*.py"), *DATA_DIR.rglob("*")]):
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_key(page: Page, settings: dict) -> str:
+    parts = [code_and_data_fingerprint(), page.name, page.sha256, repr(sorted(page.source.items())), repr(sorted(settings.items()))]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+class PageCache:
+    """Page results on disk, one file per page, keyed by content hash."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+        self.hits = 0
+
+    def get(self, key: str) -> PageResult | None:
+        if self.folder is None:
+            return None
+        path = self.folder / f"{key}.pickle"
+        try:
+            with path.open("rb") as fh:
+                result = pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            return None
+        self.hits += 1
+        return result
+
+    def put(self, key: str, result: PageResult) -> None:
+        if self.folder is None:
+            return
+        tmp = self.folder / f".{key}.{os.getpid()}.tmp"
+        with tmp.open("wb") as fh:
+            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.folder / f"{key}.pickle")  # a reader never sees half a file
+
+    def prune(self, keep: set[str]) -> None:
+        """Forget pages that are no longer in the corpus, so the cache does not grow without bound."""
+        if self.folder is None:
+            return
+        for path in self.folder.glob("*.pickle"):
+            if path.stem not in keep:
+                path.unlink(missing_ok=True)
+
+
+def _batches(items: list, n: int) -> list[list]:
+    size = max(1, -(-len(items) // n))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def map_pages(pages: list[Page], settings: dict, cache: PageCache, workers: int) -> list[PageResult]:
+    """Cached pages come from disk; the rest are analysed, in worker processes when there are many."""
+    keys = [cache_key(p, settings) for p in pages]
+    results: list[PageResult | None] = [cache.get(k) for k in keys]
+    todo = [i for i, r in enumerate(results) if r is None]
+    if len(todo) >= settings["PARALLEL_MIN_PAGES"] and workers > 1:
+        batches = _batches(todo, workers * 4)
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            outputs = pool.map(analyse_pages, [[pages[i] for i in b] for b in batches], [settings] * len(batches))
+            for batch, output in zip(batches, outputs):
+                for i, result in zip(batch, output):
+                    results[i] = result
+    else:
+        for i in todo:
+            results[i] = analyse_page(pages[i], settings)
+    for i in todo:
+        cache.put(keys[i], results[i])
+    cache.prune(set(keys))
+    return results  # type: ignore[return-value]
+
+
+def combine(results: list[PageResult], problems: list[PageProblem], settings: dict) -> Analysis:
+    """The reduce step: corpus-wide keywords and term tables by place and by topic."""
+    analysis = Analysis(problems=list(problems), pages=len(results), topic_names=load_topics().names())
+    tokens: list[list[str]] = []
+    for result in results:
+        if result.problem is not None:
+            analysis.problems.append(result.problem)
+            continue
+        analysis.furniture[result.page] = result.furniture
+        analysis.articles.extend(result.articles)
+        tokens.extend(result.tokens)
+    stats = document_frequencies(tokens)
+    for article, words in zip(analysis.articles, tokens):
+        article.keywords = top_keywords(words, stats, settings["KEYWORDS_PER_ARTICLE"])
+    analysis.terms_by_place = terms_by_place(analysis.articles, tokens, settings)
+    topic_docs = [(analysis.topic_names[t], words) for a, words in zip(analysis.articles, tokens) for t in a.topics]
+    if topic_docs:
+        table = term_counts(topic_docs, min_count=settings["MIN_TERM_COUNT"])
+        analysis.terms_by_topic = table.rename(columns={"place": "topic"})
+    return analysis
+
+
+def terms_by_place(articles: list[Article], tokens: list[list[str]], settings: dict) -> pd.DataFrame | None:
+    """Term tables at each level (district/county, city, province), each level against its own peers."""
+    gazetteer = load_gazetteer()
+    by_level: dict[int, list] = {}
+    for article, words in zip(articles, tokens):
+        home = main_place(article.places, gazetteer)
+        for level, place in enumerate(report_places(home, gazetteer) if home else []):
+            by_level.setdefault(level, []).append((place, words))
+    tables = [term_counts(docs, min_count=settings["MIN_TERM_COUNT"]) for _, docs in sorted(by_level.items())]
+    if not tables:
+        return None
+    merged = pd.concat(tables, ignore_index=True).drop_duplicates(subset=["place", "term"], keep="first")
+    return sort_terms(merged)
+
+
+def analyse(corpus, settings: dict, cache_dir: Path | None = None) -> Analysis:
+    workers = settings["WORKERS"] or os.cpu_count() or 1
+    results = map_pages(corpus.pages, settings, PageCache(cache_dir), workers)
+    return combine(results, corpus.problems, settings)

@@ -1,0 +1,52 @@
+"""The per-page stage is a pure, cacheable map; the corpus statistics are the reduce."""
+from __future__ import annotations
+
+from analysis.ingest import read_corpus
+from analysis.pipeline import PageCache, analyse, analyse_pages, cache_key, combine, map_pages
+from analysis.settings import load_settings
+from tests.corpus import SEEDS
+
+
+def corpus():
+    return read_corpus(SEEDS, load_settings())
+
+
+def test_cached_results_equal_fresh_results_and_are_used(tmp_path):
+    settings = load_settings()
+    pages = corpus().pages
+    fresh = map_pages(pages, settings, PageCache(tmp_path), workers=1)
+    cache = PageCache(tmp_path)
+    again = map_pages(pages, settings, cache, workers=1)
+    assert cache.hits == len(pages)
+    assert [a.to_dict() for r in again for a in r.articles] == [a.to_dict() for r in fresh for a in r.articles]
+    assert [r.tokens for r in again] == [r.tokens for r in fresh]
+
+
+def test_a_changed_page_or_setting_gets_a_new_cache_key():
+    settings = load_settings()
+    page = corpus().pages[0]
+    other = type(page)(page.name, page.text + "\n", "0" * 64, page.encoding, page.source)
+    assert cache_key(page, settings) != cache_key(other, settings)
+    assert cache_key(page, settings) != cache_key(page, load_settings({"SLUG_SYLLABLES": 3}))
+
+
+def test_parallel_map_gives_the_same_articles_as_serial(tmp_path):
+    pages = corpus().pages
+    serial = map_pages(pages, load_settings(), PageCache(None), workers=1)
+    parallel = map_pages(pages, load_settings({"PARALLEL_MIN_PAGES": 1}), PageCache(None), workers=2)
+    assert [a.to_dict() for r in parallel for a in r.articles] == [a.to_dict() for r in serial for a in r.articles]
+
+
+def test_the_map_runs_unchanged_on_a_local_dask_cluster():
+    from dask.distributed import Client, LocalCluster
+
+    c = corpus()
+    settings = load_settings()
+    batches = [c.pages[:2], c.pages[2:]]
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, Client(cluster) as client:
+        futures = client.map(analyse_pages, batches, settings=settings)
+        results = [r for batch in client.gather(futures) for r in batch]
+    on_dask = combine(results, c.problems, settings)
+    local = analyse(c, settings)
+    assert [a.to_dict() for a in on_dask.articles] == [a.to_dict() for a in local.articles]
+    assert on_dask.terms_by_place.equals(local.terms_by_place)
