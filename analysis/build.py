@@ -31,9 +31,12 @@ class Progress:
     def __init__(self, stream=sys.stderr, quiet: bool = False):
         self.stream, self.quiet = stream, quiet
         self.started = self.last = time.perf_counter()
+        self.timings: dict[str, float] = {}  # stage -> seconds, for benchmarks
 
-    def step(self, message: str) -> None:
+    def step(self, message: str, stage: str = "") -> None:
         now = time.perf_counter()
+        if stage:
+            self.timings[stage] = self.timings.get(stage, 0.0) + now - self.last
         if not self.quiet:
             print(f"[{now - self.started:6.1f}s] {message}", file=self.stream, flush=True)
         self.last = now
@@ -124,9 +127,9 @@ def build(
     progress = progress or Progress()
     settings = load_settings(settings)
     corpus = read_corpus(seeds, settings)
-    progress.step(f"read {len(corpus.pages)} pages from {seeds}")
+    progress.step(f"read {len(corpus.pages)} pages from {seeds}", "ingest")
     analysis = analyse(corpus, settings, cache_dir=work / "cache" / "pages")
-    progress.step(f"segmented {analysis.pages} pages into {len(analysis.articles)} articles")
+    progress.step(f"analysed {analysis.pages} pages: {len(analysis.articles)} articles", "analysis")
 
     content = prepare_content(work)
     staging = fresh_dir(staging_dir(output))
@@ -135,15 +138,15 @@ def build(
         write_data_files(analysis, staging / "data")
         if base is not None:
             write_changes_page(base, staging / "data", content)
-        progress.step("wrote generated Markdown and data files")
+        progress.step("wrote generated Markdown and data files", "markdown")
         stamp = build_stamp(corpus.pages, staging / "data")
         run_pelican(pelican_settings(conf, content, staging, {"BUILD_STAMP": stamp, **(pelican_overrides or {})}))
-        progress.step(f"Pelican built the site into {staging.name}")
+        progress.step(f"Pelican built the site into {staging.name}", "pelican")
         build_search_index(staging)
-        progress.step("Pagefind indexed the site for search")
+        progress.step("Pagefind indexed the site for search", "search")
         swap_in(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    progress.step(f"site ready in {output}")
+    progress.step(f"site ready in {output}", "swap")
     return BuildOutcome(analysis, output)
