@@ -52,6 +52,7 @@ class Article:
     reattached: list[dict] = field(default_factory=list)  # fragments moved here from elsewhere on the page
     topics: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)  # ids of similar articles (shared topics and words)
 
     @property
     def paragraphs(self) -> list[str]:

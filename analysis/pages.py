@@ -83,6 +83,8 @@ def article_markdown(article: Article, tags: list[str]) -> str:
         "Byline": article.byline,
         "Places": ", ".join(article.places),
         "Source_page": article.page,
+        "Keywords": ", ".join(article.keywords),
+        "Related": ", ".join(article.related),
         "Date_text": article.date or "日期不详",
         "Summary": "",
     }

@@ -24,7 +24,7 @@ from .model import Article, Page, PageProblem
 from .places import load_gazetteer, main_place, report_places
 from .segment import segment
 from .settings import DATA_DIR
-from .terms import article_text, document_frequencies, sort_terms, term_counts, tokenize, top_keywords
+from .terms import article_text, document_frequencies, similar_documents, sort_terms, term_counts, tokenize, top_keywords
 from .topics import assign_topics, load_topics
 
 CACHE_FORMAT = 1  # bump when PageResult changes shape
@@ -163,6 +163,10 @@ def combine(results: list[PageResult], problems: list[PageProblem], settings: di
     stats = document_frequencies(tokens)
     for article, words in zip(analysis.articles, tokens):
         article.keywords = top_keywords(words, stats, settings["KEYWORDS_PER_ARTICLE"])
+    topic_words = [[f"话题:{t}" for t in a.topics] for a in analysis.articles]
+    neighbours = similar_documents([w + t for w, t in zip(tokens, topic_words)], k=settings["RELATED_ARTICLES"])
+    for article, similar in zip(analysis.articles, neighbours):
+        article.related = [analysis.articles[j].id for j in similar]
     analysis.terms_by_place = terms_by_place(analysis.articles, tokens, settings)
     topic_docs = [(analysis.topic_names[t], words) for a, words in zip(analysis.articles, tokens) for t in a.topics]
     if topic_docs:

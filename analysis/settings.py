@@ -18,6 +18,7 @@ DEFAULTS: dict = {
     "SLUG_SYLLABLES": 6,  # pinyin syllables of the headline kept in an article's URL
     "KEYWORDS_PER_ARTICLE": 5,  # TF-IDF keywords shown as secondary tags
     "MIN_TERM_COUNT": 2,  # terms seen once in a place are left out of the term tables
+    "RELATED_ARTICLES": 3,  # similar articles listed under each article
     "WORKERS": 0,  # processes for page analysis; 0 means one per core
     "PARALLEL_MIN_PAGES": 40,  # below this, starting worker processes costs more than it saves
 }

@@ -276,3 +276,35 @@ def _kwic_in(term: str, text: str, width: int, article_id: str) -> list[KwicLine
         for word, start, end in _tokenizer().tokenize(text, HMM=False)
         if word == term
     ]
+
+
+# ---------------------------------------------------------------- related articles
+
+
+def similar_documents(docs: Sequence[Sequence[str]], k: int = 3, terms_per_doc: int = 20) -> list[list[int]]:
+    """For each document, the indices of the k most similar others (TF-IDF cosine).
+
+    Only each document's `terms_per_doc` heaviest terms take part, and candidates come
+    from an inverted index over those terms, so the cost grows with the corpus, not its square.
+    """
+    stats = document_frequencies(docs)
+    vectors: list[dict[str, float]] = []
+    for tokens in docs:
+        counts = Counter(tokens)
+        weights = {t: c * smooth_idf(stats.n_docs, stats.df[t]) for t, c in counts.items()}
+        top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:terms_per_doc]
+        norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
+        vectors.append({t: w / norm for t, w in top})
+    postings: dict[str, list[int]] = {}
+    for i, vector in enumerate(vectors):
+        for term in vector:
+            postings.setdefault(term, []).append(i)
+    result = []
+    for i, vector in enumerate(vectors):
+        scores: Counter = Counter()
+        for term, weight in vector.items():
+            for j in postings[term]:
+                if j != i:
+                    scores[j] += weight * vectors[j][term]
+        result.append([j for j, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]])
+    return result

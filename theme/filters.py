@@ -160,12 +160,26 @@ def related_articles(value, articles) -> list:
     wanted = split_list(value)
     if not wanted:
         return []
-    found = {}
+    found = _article_index(articles)
+    return [found[key] for key in wanted if key in found]
+
+
+_INDEX_CACHE: dict[int, tuple[object, dict]] = {}
+
+
+def _article_index(articles) -> dict:
+    """id/slug -> article, built once per article list rather than once per page rendered."""
+    cached = _INDEX_CACHE.get(id(articles))
+    if cached is not None and cached[0] is articles:
+        return cached[1]
+    found: dict = {}
     for article in articles:
         for key in (getattr(article, "article_id", None), getattr(article, "slug", None)):
             if key:
                 found.setdefault(key, article)
-    return [found[key] for key in wanted if key in found]
+    _INDEX_CACHE.clear()
+    _INDEX_CACHE[id(articles)] = (articles, found)
+    return found
 
 
 # --- body text ------------------------------------------------------------------
