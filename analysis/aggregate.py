@@ -1,0 +1,88 @@
+"""Renovation scale and funding by place, metric, year and status - without double counting.
+
+Three rules keep the table honest:
+- a figure stays at the place it was stated for: a community's figure is never added to its
+  district, and a district's total comes only from figures stated for the district;
+- status (planned, completed, …) and year are keys, never summed over: a plan and its outcome are
+  two cells, not one bigger number;
+- the same cell stated by several articles is one figure, shown with how many sources state it -
+  figures are never added up across articles.
+"More than" and "about" stay visible in the text of every cell ("2600+个", "约1亿平方米").
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, is_dataclass
+
+import pandas as pd
+
+from .extract import Fact, Vocab, load_vocab
+from .numbers import EXACT
+
+KEY = ["place", "province", "metric", "year", "status", "funding_source"]
+COLUMNS = [*KEY, "value", "qualifier", "display", "n_sources", "sources", "agree", "other_figures"]
+# Chinese large-number units, largest first: 431810000 -> 4.32亿.
+_SCALES = ((10**8, "亿"), (10**4, "万"))
+_DECIMALS = 2
+
+
+def facts_frame(facts: Iterable[Fact | Mapping]) -> pd.DataFrame:
+    """Facts (dataclasses or dicts) as a DataFrame, one row per fact."""
+    rows = [asdict(f) if is_dataclass(f) else dict(f) for f in facts]
+    frame = pd.DataFrame(rows, columns=list(Fact.__dataclass_fields__))
+    # Empty keys stay "" (not NaN) so groupby keeps them as keys of their own.
+    return frame.fillna({k: "" for k in KEY})
+
+
+def _short_number(value: float) -> str:
+    """At most two decimals, scaled to 万/亿: 592800 -> "59.28万", 2600 -> "2600"."""
+    for scale, word in _SCALES:
+        if abs(value) >= scale:
+            return _trim(round(value / scale, _DECIMALS)) + word
+    return _trim(round(value, _DECIMALS))
+
+
+def _trim(x: float) -> str:
+    return f"{x:.{_DECIMALS}f}".rstrip("0").rstrip(".")
+
+
+def format_value(value: float, metric: str, qualifier: str = EXACT, vocab: Vocab | None = None) -> str:
+    """Reader-friendly text: 4.32亿元, 59.28万平方米, 2600+个, 约1亿平方米."""
+    vocab = vocab or load_vocab()
+    template = vocab.qualifier_display.get(qualifier, "{n}{unit}")
+    return template.format(n=_short_number(value), unit=vocab.metric(metric).display_unit)
+
+
+def _one_figure(group: pd.DataFrame, vocab: Vocab) -> dict:
+    """The cell's one figure: the one most sources state (the first stated on a tie)."""
+    figures = group.drop_duplicates(["article_id", "value", "qualifier"])
+    counts = figures.groupby(["value", "qualifier"], sort=False).size()
+    value, qualifier = counts.idxmax()  # idxmax keeps the first of equal counts
+    metric = group["metric"].iloc[0]
+    others = [format_value(v, metric, q, vocab) for (v, q) in counts.index if (v, q) != (value, qualifier)]
+    articles = list(dict.fromkeys(group["article_id"]))
+    return {
+        "value": int(value) if float(value).is_integer() else float(value),
+        "qualifier": qualifier,
+        "display": format_value(value, metric, qualifier, vocab),
+        "n_sources": len(articles),
+        "sources": ",".join(articles),
+        "agree": not others,
+        "other_figures": "; ".join(others),
+    }
+
+
+def scale_by_place(facts: Iterable[Fact | Mapping], vocab: Vocab | None = None) -> pd.DataFrame:
+    """One row per place × metric × year × status (× funding source): the figure stated for it.
+
+    Nothing is rolled up to a parent place and nothing is summed; see the module docstring.
+    """
+    vocab = vocab or load_vocab()
+    frame = facts_frame(facts)
+    if frame.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    rows = [
+        {**dict(zip(KEY, key)), **_one_figure(group, vocab)}
+        for key, group in frame.groupby(KEY, sort=True, dropna=False)
+    ]
+    return pd.DataFrame(rows, columns=COLUMNS).reset_index(drop=True)

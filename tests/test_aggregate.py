@@ -1,0 +1,172 @@
+"""The scale table never double counts: no roll-up to parent places, no sum over statuses,
+one figure per cell however many articles state it; hedges stay visible."""
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # the package is not installed in the venv
+    sys.path.insert(0, str(ROOT))
+
+from analysis.aggregate import COLUMNS, KEY, format_value, scale_by_place  # noqa: E402
+from analysis.extract import Fact  # noqa: E402
+
+BASE = Fact(
+    article_id="a1", article_url="articles/a1.html", page="p.txt", place="巫山县", province="重庆市",
+    metric="households", value=5532, unit="户", qualifier="exact", status="completed", year="2022",
+    funding_source="", sentence="…", anchor="s-0",
+)
+
+
+def fact(**changes) -> Fact:
+    return replace(BASE, **changes)
+
+
+def cell(table: pd.DataFrame, **key) -> pd.DataFrame:
+    mask = pd.Series(True, index=table.index)
+    for column, value in key.items():
+        mask &= table[column] == value
+    return table[mask]
+
+
+# --- rule 1: a figure stays at the place it was stated for --------------------------------------
+
+
+def test_a_community_figure_is_not_added_to_its_district():
+    table = scale_by_place([
+        fact(place="巫山县", value=5532),
+        fact(place="望霞路35号小区", value=213, article_id="a2"),
+    ])
+    assert sorted(zip(table["place"], table["value"])) == [("巫山县", 5532), ("望霞路35号小区", 213)]
+    assert 5532 + 213 not in set(table["value"])
+
+
+def test_a_district_gets_no_total_from_its_communities_alone():
+    table = scale_by_place([fact(place="望霞路35号小区", value=213), fact(place="白驹社区", value=300)])
+    assert set(table["place"]) == {"望霞路35号小区", "白驹社区"}
+
+
+# --- rule 2: statuses are never summed ---------------------------------------------------------
+
+
+def test_planned_and_completed_are_separate_cells():
+    table = scale_by_place([
+        fact(metric="communities", value=10, unit="个", status="completed", year="2023"),
+        fact(metric="communities", value=57, unit="个", status="planned", year="2023"),
+    ])
+    assert sorted(zip(table["status"], table["value"])) == [("completed", 10), ("planned", 57)]
+    assert 67 not in set(table["value"])
+
+
+def test_years_and_funding_sources_are_keys_too():
+    table = scale_by_place([
+        fact(metric="funding_yuan", value=431810000, unit="万元", funding_source="central_subsidy", status="cumulative", year=""),
+        fact(metric="funding_yuan", value=90000000, unit="万元", funding_source="owners", status="cumulative", year=""),
+        fact(year="2021", value=4000),
+        fact(year="2022", value=5532),
+    ])
+    assert len(table) == 4
+    funding = cell(table, metric="funding_yuan")
+    assert sorted(funding["funding_source"]) == ["central_subsidy", "owners"]
+
+
+# --- rule 3: one figure per cell, however many sources --------------------------------------------
+
+
+def test_the_same_figure_from_several_articles_is_taken_once_with_its_source_count():
+    same = dict(place="重庆市", metric="communities", value=2600, unit="个", qualifier="more_than",
+                status="cumulative", year="2018-")
+    table = scale_by_place([fact(article_id=a, **same) for a in ("a1", "a2", "a3")])
+    assert len(table) == 1
+    row = table.iloc[0]
+    assert (row["value"], row["n_sources"], row["sources"], bool(row["agree"])) == (2600, 3, "a1,a2,a3", True)
+    assert row["display"] == "2600+个"
+
+
+def test_a_figure_repeated_within_one_article_is_one_source():
+    table = scale_by_place([fact(), fact(sentence="again"), fact(article_id="a2")])
+    assert table["n_sources"].tolist() == [2]
+
+
+def test_disagreeing_sources_keep_the_majority_figure_and_show_the_others():
+    key = dict(place="西工区", metric="communities", unit="个", status="cumulative", year="")
+    table = scale_by_place([
+        fact(article_id="a1", value=450, qualifier="about", **key),
+        fact(article_id="a2", value=460, qualifier="exact", **key),
+        fact(article_id="a3", value=450, qualifier="about", **key),
+    ])
+    row = table.iloc[0]
+    assert (row["value"], row["qualifier"], row["display"]) == (450, "about", "约450个")
+    assert (bool(row["agree"]), row["other_figures"], row["n_sources"]) == (False, "460个", 3)
+
+
+def test_on_a_tie_the_first_stated_figure_is_kept():
+    key = dict(metric="communities", unit="个")
+    table = scale_by_place([fact(article_id="a1", value=10, **key), fact(article_id="a2", value=12, **key)])
+    assert table["value"].tolist() == [10]
+
+
+facts_strategy = st.lists(
+    st.builds(
+        fact,
+        article_id=st.sampled_from(["a1", "a2", "a3"]),
+        place=st.sampled_from(["巫山县", "望霞路35号小区", "重庆市"]),
+        metric=st.sampled_from(["households", "communities", "funding_yuan"]),
+        value=st.integers(min_value=1, max_value=10**9),
+        qualifier=st.sampled_from(["exact", "more_than", "about", "up_to"]),
+        status=st.sampled_from(["", "completed", "planned", "cumulative"]),
+        year=st.sampled_from(["", "2022", "2021-2025"]),
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(facts_strategy)
+def test_every_cell_holds_a_figure_that_was_stated_for_exactly_that_cell(facts):
+    table = scale_by_place(facts)
+    stated: dict[tuple, set] = {}
+    for f in facts:
+        stated.setdefault(tuple(getattr(f, k) for k in KEY), set()).add(f.value)
+    assert len(table) == len(stated)
+    for row in table.to_dict("records"):
+        assert row["value"] in stated[tuple(row[k] for k in KEY)]  # never a sum
+
+
+# --- display ---------------------------------------------------------------------------------
+
+
+def test_more_than_and_about_stay_visible_in_the_table():
+    table = scale_by_place([
+        fact(metric="communities", value=2600, unit="个", qualifier="more_than"),
+        fact(metric="area_m2", value=100000000, unit="亿平方米", qualifier="about"),
+    ])
+    assert sorted(table["display"]) == ["2600+个", "约1亿平方米"]
+
+
+def test_format_value_uses_chinese_large_units():
+    assert format_value(431810000, "funding_yuan") == "4.32亿元"
+    assert format_value(592800, "area_m2") == "59.28万平方米"
+    assert format_value(2600, "communities", "more_than") == "2600+个"
+    assert format_value(100000000, "area_m2", "about") == "约1亿平方米"
+    assert format_value(43500, "buildings", "about") == "约4.35万栋"
+    assert format_value(680000, "households", "more_than") == "68万+户"
+    assert format_value(50, "households", "up_to") == "不超过50户"
+    assert format_value(5532, "households") == "5532户"
+    assert format_value(254000, "residents") == "25.4万人"
+
+
+def test_empty_input_gives_an_empty_table_with_the_columns():
+    table = scale_by_place([])
+    assert list(table.columns) == COLUMNS and table.empty
+
+
+def test_facts_may_be_given_as_dicts():
+    table = scale_by_place([fact().to_dict()])
+    assert table[["place", "metric", "value", "display"]].values.tolist() == [["巫山县", "households", 5532, "5532户"]]

@@ -1,0 +1,129 @@
+"""The built site in a real browser: Debian's Chromium driven by Playwright, at phone and desktop widths."""
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import threading
+
+import pytest
+
+from analysis.build import Progress, build
+from tests.corpus import ROOT, SEEDS
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# The flags keep Chromium off the network: this machine reaches nothing but package registries.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+WIDTHS = [375, 1280]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is not installed; `make test` installs Debian's chromium")
+        pytest.skip("Chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("browser")
+    out = tmp / "out"
+    build(SEEDS, out, tmp / "work", ROOT / "pelicanconf.py", progress=Progress(quiet=True))
+    handler = functools.partial(QuietHandler, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", out
+    server.shutdown()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def platform_fonts(page, selector):
+    """The fonts Chromium actually used to draw an element's text (DevTools protocol)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    cdp.detach()
+    return fonts
+
+
+def article_path(out, title_fragment):
+    for path in sorted((out / "articles").glob("*.html")):
+        if title_fragment in path.read_text(encoding="utf-8"):
+            return path.relative_to(out).as_posix()
+    raise AssertionError(title_fragment)
+
+
+def reader_pages(out):
+    return {
+        "home": "index.html",
+        "article": article_path(out, "<h1 data-pagefind-meta=\"title\">倾听居民想法"),
+        "topic": "topics/lao-jiu-xiao-qu-gai-zao.html",
+        "archive": "archives.html",
+    }
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_pages_fit_the_screen_have_no_errors_and_render_chinese(browser, site_url, width):
+    base, out = site_url
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    for name, path in reader_pages(out).items():
+        page.goto(f"{base}/{path}")
+        page.wait_for_load_state("networkidle")
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, (name, width, overflow)
+        heading = page.inner_text("h1")
+        assert any("\u4e00" <= c <= "\u9fff" for c in heading), name
+        fonts = platform_fonts(page, "h1")
+        # The glyphs were drawn from a real CJK font, not as missing-glyph boxes.
+        assert any("CJK" in f["familyName"] and f["glyphCount"] > 0 for f in fonts), (name, fonts)
+        page.screenshot(path=str(out.parent / f"{name}-{width}.png"), full_page=True)
+    assert errors == []
+    page.close()
+
+
+def test_searching_jiazhuang_dianti_finds_the_renovation_articles(browser, site_url):
+    base, out = site_url
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{base}/search.html")
+    page.fill("input[type=text], input[type=search]", "加装电梯")
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    titles = page.locator(".pagefind-ui__result-link").all_inner_texts()
+    articles = json.loads((out / "data" / "articles.json").read_text(encoding="utf-8"))
+    renovation = {a["title"] for a in articles if "renovation" in a["topics"]}
+    assert any("倾听居民想法" in t for t in titles), titles
+    assert titles and all(t in renovation for t in titles), (titles, renovation)
+    page.close()
+
+
+def test_keyword_links_open_the_search_with_results(browser, site_url):
+    base, out = site_url
+    page = browser.new_page()
+    page.goto(f"{base}/search.html?q=物业")
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    assert page.locator(".pagefind-ui__result-link").count() >= 2
+    page.close()
