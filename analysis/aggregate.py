@@ -21,9 +21,10 @@ from .numbers import EXACT
 
 KEY = ["place", "province", "metric", "year", "status", "funding_source"]
 COLUMNS = [*KEY, "value", "qualifier", "display", "n_sources", "sources", "agree", "other_figures"]
-# Chinese large-number units, largest first: 431810000 -> 4.32亿.
+# Chinese large-number units, largest first: 431810000 -> 4.3181亿. Four decimals keep every
+# printed digit of figures like 43181万元, so a reader checking the source finds the same number.
 _SCALES = ((10**8, "亿"), (10**4, "万"))
-_DECIMALS = 2
+_DECIMALS = 4
 
 
 def facts_frame(facts: Iterable[Fact | Mapping]) -> pd.DataFrame:
@@ -47,7 +48,7 @@ def _trim(x: float) -> str:
 
 
 def format_value(value: float, metric: str, qualifier: str = EXACT, vocab: Vocab | None = None) -> str:
-    """Reader-friendly text: 4.32亿元, 59.28万平方米, 2600+个, 约1亿平方米."""
+    """Reader-friendly text: 4.3181亿元, 59.28万平方米, 2600+个, 约1亿平方米."""
     vocab = vocab or load_vocab()
     template = vocab.qualifier_display.get(qualifier, "{n}{unit}")
     return template.format(n=_short_number(value), unit=vocab.metric(metric).display_unit)

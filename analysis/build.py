@@ -18,7 +18,7 @@ from .diff import changes_json, changes_markdown, compare
 from .ingest import read_corpus
 from .model import Article, PageProblem
 from .pipeline import Analysis, analyse
-from .pages import article_markdown, articles_csv, articles_json, table_csv, write_text
+from .pages import article_markdown, articles_csv, articles_json, facts_csv, facts_json, table_csv, write_text
 from .settings import load_settings
 from .site import build_search_index, fresh_dir, pelican_settings, run_pelican, staging_dir, swap_in
 
@@ -52,13 +52,21 @@ def article_tags(article: Article, topic_names: dict[str, str]) -> list[str]:
 
 
 def write_generated_content(analysis: Analysis, content: Path) -> None:
+    facts_of: dict[str, list] = {}
+    for fact in analysis.facts:
+        facts_of.setdefault(fact.article_id, []).append(fact)
     for article in analysis.articles:
-        write_text(content / "articles" / f"{article.id}.md", article_markdown(article, article_tags(article, analysis.topic_names)))
+        markdown = article_markdown(article, article_tags(article, analysis.topic_names), facts_of.get(article.id))
+        write_text(content / "articles" / f"{article.id}.md", markdown)
 
 
 def write_data_files(analysis: Analysis, data_dir: Path) -> None:
     write_text(data_dir / "articles.json", articles_json(analysis.articles))
     write_text(data_dir / "articles.csv", articles_csv(analysis.articles))
+    write_text(data_dir / "facts.csv", facts_csv(analysis.facts))
+    write_text(data_dir / "facts.json", facts_json(analysis.facts))
+    if analysis.scale is not None:
+        write_text(data_dir / "scale_by_place.csv", table_csv(analysis.scale))
     if analysis.terms_by_place is not None:
         write_text(data_dir / "terms_by_place.csv", table_csv(analysis.terms_by_place))
     if analysis.terms_by_topic is not None:

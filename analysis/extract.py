@@ -94,6 +94,7 @@ class Cues:
     cues: tuple[str, ...]
     ignore: tuple[str, ...] = ()
     frame: bool = False  # a status whose cue covers every figure after it in the sentence
+    label: str = ""  # the Chinese name the report uses
 
     def found_in(self, text: str) -> bool:
         return _has_any(_strip(text, self.ignore), self.cues)
@@ -116,6 +117,12 @@ class Vocab:
 
     def metric(self, key: str) -> Metric:
         return next(m for m in self.metrics if m.key == key)
+
+    def status_label(self, key: str) -> str:
+        return next((c.label for c in self.statuses if c.key == key), "")
+
+    def funding_label(self, key: str) -> str:
+        return next((c.label for c in self.funding_sources if c.key == key), "")
 
 
 def _tuple(table: dict, key: str) -> tuple[str, ...]:
@@ -152,7 +159,10 @@ def parse_vocab(data: dict) -> Vocab:
 
 
 def _cues(rows: Sequence[dict]) -> tuple[Cues, ...]:
-    return tuple(Cues(r["key"], _tuple(r, "cues"), _tuple(r, "ignore"), bool(r.get("frame", False))) for r in rows)
+    return tuple(
+        Cues(r["key"], _tuple(r, "cues"), _tuple(r, "ignore"), bool(r.get("frame", False)), r.get("label", r["key"]))
+        for r in rows
+    )
 
 
 def _alternation(words: Sequence[str]) -> re.Pattern:

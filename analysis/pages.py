@@ -13,6 +13,8 @@ import io
 import json
 from pathlib import Path
 
+from .aggregate import format_value
+from .extract import Fact, load_vocab
 from .model import Article
 from .text import sentence_anchor, split_sentences
 
@@ -66,7 +68,30 @@ def article_body_html(article: Article) -> str:
     return "\n\n".join(parts)
 
 
-def article_markdown(article: Article, tags: list[str]) -> str:
+def fact_label(fact: Fact) -> str:
+    """"改造小区 10个 · 巫山县 · 2022年 · 已完成": one line a reader can check against the sentence."""
+    vocab = load_vocab()
+    parts = [f"{vocab.metric(fact.metric).label} {format_value(fact.value, fact.metric, fact.qualifier)}", fact.place]
+    if fact.year:
+        parts.append(f"{fact.year}年" if fact.year.isdigit() else fact.year)
+    for label in (vocab.status_label(fact.status), vocab.funding_label(fact.funding_source)):
+        if label:
+            parts.append(label)
+    return " · ".join(p for p in parts if p)
+
+
+def facts_box_html(facts: list[Fact]) -> str:
+    """The article's renovation figures, each linking to the sentence it came from (one line of HTML)."""
+    if not facts:
+        return ""
+    items = "".join(
+        f'<li><a href="#{f.anchor}">{escape(fact_label(f))}</a> <span class="unit">（原文：{escape(f.unit)}）</span></li>'
+        for f in facts
+    )
+    return f'<section class="facts-box" aria-labelledby="facts-title"><h2 id="facts-title">本文中的改造数据</h2><ul>{items}</ul></section>'
+
+
+def article_markdown(article: Article, tags: list[str], facts: list[Fact] | None = None) -> str:
     meta = {
         "Title": article.title,
         "Date": pelican_date(article.date),
@@ -85,10 +110,11 @@ def article_markdown(article: Article, tags: list[str]) -> str:
         "Source_page": article.page,
         "Keywords": ", ".join(article.keywords),
         "Related": ", ".join(article.related),
+        "Facts_html": facts_box_html(facts or []),
         "Date_text": article.date or "日期不详",
         "Summary": "",
     }
-    header = "\n".join(f"{k}: {metadata_value(v)}" for k, v in meta.items() if v)
+    header = "\n".join(f"{k}: {v if k == 'Facts_html' else metadata_value(v)}" for k, v in meta.items() if v)
     return f"{header}\n\n{article_body_html(article)}\n"
 
 
@@ -137,6 +163,24 @@ def articles_csv(articles: list[Article]) -> str:
 
 def articles_json(articles: list[Article]) -> str:
     return json.dumps([a.to_dict() for a in articles], ensure_ascii=False, indent=1) + "\n"
+
+
+FACT_COLUMNS = [
+    "article_id", "article_url", "page", "place", "province", "metric", "value", "unit",
+    "qualifier", "status", "year", "funding_source", "sentence", "anchor",
+]
+
+
+def facts_csv(facts: list[Fact]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=FACT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(f.to_dict() for f in facts)
+    return buffer.getvalue()
+
+
+def facts_json(facts: list[Fact]) -> str:
+    return json.dumps([f.to_dict() for f in facts], ensure_ascii=False, indent=1) + "\n"
 
 
 def table_csv(table) -> str:

@@ -19,7 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from .aggregate import scale_by_place
 from .articles import make_articles
+from .extract import Fact, extract_facts
 from .model import Article, Page, PageProblem
 from .places import load_gazetteer, main_place, report_places
 from .segment import segment
@@ -27,7 +29,7 @@ from .settings import DATA_DIR
 from .terms import article_text, document_frequencies, similar_documents, sort_terms, term_counts, tokenize, top_keywords
 from .topics import assign_topics, load_topics
 
-CACHE_FORMAT = 1  # bump when PageResult changes shape
+CACHE_FORMAT = 2  # bump when PageResult changes shape
 
 
 @dataclass
@@ -38,6 +40,7 @@ class PageResult:
     articles: list[Article] = field(default_factory=list)
     tokens: list[list[str]] = field(default_factory=list)  # content words of each article
     furniture: list[str] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
     problem: PageProblem | None = None
 
 
@@ -50,6 +53,8 @@ class Analysis:
     topic_names: dict[str, str] = field(default_factory=dict)  # topic slug -> Chinese name
     terms_by_place: pd.DataFrame | None = None
     terms_by_topic: pd.DataFrame | None = None
+    facts: list[Fact] = field(default_factory=list)
+    scale: pd.DataFrame | None = None  # renovation scale and funding by place, never double counted
 
 
 def analyse_page(page: Page, settings: dict) -> PageResult:
@@ -61,7 +66,8 @@ def analyse_page(page: Page, settings: dict) -> PageResult:
     for article in articles:
         article.topics = assign_topics(article, rules)
     tokens = [tokenize(article_text(a)) for a in articles]
-    return PageResult(page.name, articles, tokens, segmented.furniture)
+    facts = [fact for article in articles for fact in extract_facts(article, load_gazetteer())]
+    return PageResult(page.name, articles, tokens, segmented.furniture, facts)
 
 
 def analyse_pages(pages: list[Page], settings: dict) -> list[PageResult]:
@@ -159,6 +165,7 @@ def combine(results: list[PageResult], problems: list[PageProblem], settings: di
             continue
         analysis.furniture[result.page] = result.furniture
         analysis.articles.extend(result.articles)
+        analysis.facts.extend(result.facts)
         tokens.extend(result.tokens)
     stats = document_frequencies(tokens)
     for article, words in zip(analysis.articles, tokens):
@@ -168,6 +175,7 @@ def combine(results: list[PageResult], problems: list[PageProblem], settings: di
     for article, similar in zip(analysis.articles, neighbours):
         article.related = [analysis.articles[j].id for j in similar]
     analysis.terms_by_place = terms_by_place(analysis.articles, tokens, settings)
+    analysis.scale = scale_by_place(analysis.facts)
     topic_docs = [(analysis.topic_names[t], words) for a, words in zip(analysis.articles, tokens) for t in a.topics]
     if topic_docs:
         table = term_counts(topic_docs, min_count=settings["MIN_TERM_COUNT"])

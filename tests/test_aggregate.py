@@ -151,7 +151,7 @@ def test_more_than_and_about_stay_visible_in_the_table():
 
 
 def test_format_value_uses_chinese_large_units():
-    assert format_value(431810000, "funding_yuan") == "4.32亿元"
+    assert format_value(431810000, "funding_yuan") == "4.3181亿元"
     assert format_value(592800, "area_m2") == "59.28万平方米"
     assert format_value(2600, "communities", "more_than") == "2600+个"
     assert format_value(100000000, "area_m2", "about") == "约1亿平方米"

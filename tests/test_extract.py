@@ -441,3 +441,17 @@ def test_vocabulary_lists_every_metric_once_with_a_display_unit():
     assert {s.key for s in vocab.statuses} == {"planned", "cumulative", "in_progress", "completed"}
     assert {s.key for s in vocab.funding_sources} == {
         "central_subsidy", "local_government", "owners", "social_capital", "bank_credit"}
+
+
+def test_the_full_pipeline_finds_the_same_figures_on_the_real_pages():
+    """The hand-checked list holds for articles as the real segmenter produces them, too."""
+    from analysis.ingest import read_corpus
+    from analysis.pipeline import analyse
+    from analysis.settings import load_settings
+
+    facts = analyse(read_corpus(SEEDS, load_settings()), load_settings()).facts
+    expected = FIXTURE["fact"]
+    assert len(facts) == len(expected)
+    for entry in expected:
+        found = [f for f in facts if _matches(f, entry)]
+        assert len(found) == 1, _label(entry)
