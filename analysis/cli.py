@@ -42,6 +42,14 @@ def add_diff_parser(commands) -> None:
     p.set_defaults(run=run_diff)
 
 
+def add_bench_parser(commands) -> None:
+    from . import bench  # standard library only at import: the benchmarked builds run in child processes
+
+    p = commands.add_parser("bench", help="benchmark the build on synthetic corpora", description=bench.DESCRIPTION)
+    bench.add_arguments(p)
+    p.set_defaults(run=bench.run_command)
+
+
 def run_diff(args) -> int:
     for folder in (args.base, args.new):
         if not (folder / "data").is_dir():
@@ -71,6 +79,7 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_build_parser(commands)
     add_diff_parser(commands)
+    add_bench_parser(commands)
     return top
 
 

@@ -88,7 +88,7 @@ def facts_box_html(facts: list[Fact]) -> str:
         f'<li><a href="#{f.anchor}">{escape(fact_label(f))}</a> <span class="unit">（原文：{escape(f.unit)}）</span></li>'
         for f in facts
     )
-    return f'<section class="facts-box" aria-labelledby="facts-title"><h2 id="facts-title">本文中的改造数据</h2><ul>{items}</ul></section>'
+    return f'<section class="facts-box" aria-label="本文中的改造数据"><h2>本文中的改造数据</h2><ul>{items}</ul></section>'
 
 
 def article_markdown(article: Article, tags: list[str], facts: list[Fact] | None = None) -> str:
