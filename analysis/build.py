@@ -17,7 +17,10 @@ from pathlib import Path
 from .diff import changes_json, changes_markdown, compare
 from .ingest import read_corpus
 from .model import Article, PageProblem
+from .articles import place_slug
 from .pipeline import Analysis, analyse
+from .places import load_gazetteer
+from .report import data_page, place_names, place_page, places_index, report_page
 from .pages import article_markdown, articles_csv, articles_json, facts_csv, facts_json, table_csv, write_text
 from .settings import load_settings
 from .site import build_search_index, fresh_dir, pelican_settings, run_pelican, staging_dir, swap_in
@@ -58,6 +61,18 @@ def write_generated_content(analysis: Analysis, content: Path) -> None:
     for article in analysis.articles:
         markdown = article_markdown(article, article_tags(article, analysis.topic_names), facts_of.get(article.id))
         write_text(content / "articles" / f"{article.id}.md", markdown)
+
+
+def write_report_pages(analysis: Analysis, content: Path, data_files: list[str]) -> None:
+    """统计报告, 地区 and one page per place, 数据下载."""
+    gazetteer = load_gazetteer()
+    pages = content / "pages"
+    write_text(pages / "report.md", report_page(analysis, gazetteer, charts=[]))
+    names = place_names(analysis, gazetteer)
+    write_text(pages / "places.md", places_index(names, analysis, gazetteer))
+    for place in names:
+        write_text(pages / "places" / f"{place_slug(place)}.md", place_page(place, analysis, gazetteer, charts=[]))
+    write_text(pages / "data.md", data_page(data_files))
 
 
 def write_data_files(analysis: Analysis, data_dir: Path) -> None:
@@ -144,6 +159,7 @@ def build(
     try:
         write_generated_content(analysis, content)
         write_data_files(analysis, staging / "data")
+        write_report_pages(analysis, content, sorted(p.name for p in (staging / "data").iterdir()))
         if base is not None:
             write_changes_page(base, staging / "data", content)
         progress.step("wrote generated Markdown and data files", "markdown")

@@ -1,0 +1,296 @@
+"""Stage: analysis -> the report's Markdown pages.
+
+统计报告 (overview, coverage, scale and funding, charts, terms, method), one page
+per place (its facts linked to their sentences, its terms, its articles), the
+places index, and 数据下载 (every data file with its data dictionary). Pure
+functions returning Markdown text; page text is escaped for Markdown and HTML.
+Links to articles use Pelican's `{filename}` syntax, so they work under any
+sub-path.
+"""
+from __future__ import annotations
+
+import html
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from .aggregate import format_value
+from .articles import place_slug
+from .extract import Fact, load_vocab
+from .model import Article
+from .places import Gazetteer, main_place
+from .settings import DATA_DIR
+
+TOP_TERMS = 15
+DATA_FILES = ["articles.csv", "articles.json", "facts.csv", "facts.json", "scale_by_place.csv", "terms_by_place.csv", "terms_by_topic.csv"]
+
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]{}|#!<>"})
+
+
+def md(text: str) -> str:
+    """Page text inside Markdown: HTML-escaped, Markdown syntax neutralised, on one line."""
+    return html.escape(" ".join(str(text).split()), quote=False).translate(_MARKDOWN_SPECIAL)
+
+
+def article_link(article_id: str, text: str, anchor: str = "") -> str:
+    target = f"{{filename}}/articles/{article_id}.md" + (f"#{anchor}" if anchor else "")
+    return f"[{md(text)}]({target})"
+
+
+def place_link(place: str) -> str:
+    return f"[{md(place)}]({{filename}}/pages/places/{place_slug(place)}.md)"
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def page_header(title: str, slug: str, **extra: str) -> str:
+    lines = [f"Title: {title}", f"Slug: {slug}", *(f"{k}: {v}" for k, v in extra.items())]
+    return "\n".join(lines) + "\n\n"
+
+
+@dataclass
+class ChartFiles:
+    """A chart as the pages show it: image, alt text, data table and CSV."""
+
+    slug: str
+    title: str
+    alt: str
+    table: pd.DataFrame
+    svg: str
+    csv: str
+
+
+def chart_block(chart: ChartFiles) -> str:
+    """A figure with alt text stating its finding, its data table beside it, and a CSV link."""
+    rows = [[md(v) for v in row] for row in chart.table.astype(str).values.tolist()]
+    return "\n".join([
+        f"### {md(chart.title)}",
+        "",
+        f'<figure class="chart"><img src="{{static}}/charts/{chart.svg}" alt="{html.escape(chart.alt)}" loading="lazy">'
+        f"<figcaption>{html.escape(chart.alt)}</figcaption></figure>",
+        "",
+        f"[下载数据（CSV）]({{static}}/charts/{chart.csv})",
+        "",
+        table([md(c) for c in chart.table.columns], rows),
+        "",
+    ])
+
+
+# ---------------------------------------------------------------------------- facts
+
+
+def fact_row(fact: Fact, articles: dict[str, Article]) -> list[str]:
+    vocab = load_vocab()
+    title = articles[fact.article_id].title if fact.article_id in articles else fact.article_id
+    return [
+        place_link(fact.place),
+        md(vocab.metric(fact.metric).label),
+        md(format_value(fact.value, fact.metric, fact.qualifier)),
+        md(fact.year),
+        md(vocab.status_label(fact.status) or vocab.funding_label(fact.funding_source) or "未说明"),
+        article_link(fact.article_id, f"{title}：{fact.sentence[:30]}…", fact.anchor),
+    ]
+
+
+def facts_table(facts: list[Fact], articles: dict[str, Article]) -> str:
+    if not facts:
+        return "本地没有抽取到老旧小区改造数据。\n"
+    rows = [fact_row(f, articles) for f in facts]
+    return table(["地方", "指标", "数值", "年份", "进度/来源", "原句"], rows) + "\n"
+
+
+def scale_rows(scale: pd.DataFrame, facts: list[Fact]) -> list[list[str]]:
+    vocab = load_vocab()
+    anchors = {(f.article_id, f.place, f.metric, f.year, f.status, f.funding_source): f.anchor for f in facts}
+    rows = []
+    for r in scale.itertuples(index=False):
+        status = vocab.status_label(r.status) or "未说明"
+        if r.funding_source:
+            status += f"（{vocab.funding_label(r.funding_source)}）"
+        sources = [s for s in str(r.sources).split(",") if s]
+        cell = (r.place, r.metric, r.year, r.status, r.funding_source)
+        links = "、".join(article_link(s, f"原句{i + 1}", anchors.get((s, *cell), "")) for i, s in enumerate(sources))
+        rows.append([place_link(r.place), md(vocab.metric(r.metric).label), md(r.year or "—"), md(status), md(r.display), links])
+    return rows
+
+
+def scale_table(scale: pd.DataFrame | None, facts: list[Fact]) -> str:
+    if scale is None or scale.empty:
+        return "没有抽取到改造规模与资金数据。\n"
+    return table(["地方", "指标", "年份/时期", "进度", "数值", "出处"], scale_rows(scale, facts)) + "\n"
+
+
+# ---------------------------------------------------------------------------- coverage
+
+
+def coverage(articles: list[Article], gazetteer: Gazetteer, problems: list) -> str:
+    by_publication = Counter(a.publication or "来源不详" for a in articles)
+    by_year = Counter((a.date or "不详")[:4] for a in articles)
+    by_province = Counter(gazetteer.province_of(p) if p else "不详" for p in (main_place(a.places, gazetteer) for a in articles))
+    undated = sorted({a.page for a in articles if not a.date})
+    placeless = [a for a in articles if not a.places]
+    out = [
+        f"本报告依据 {len({a.page for a in articles})} 个报纸版面中的 {len(articles)} 篇文章。",
+        "",
+        table(["报纸", "文章数"], [[md(k), str(v)] for k, v in sorted(by_publication.items())]),
+        "",
+        table(["年份", "文章数"], [[md(k), str(v)] for k, v in sorted(by_year.items())]),
+        "",
+        table(["省级行政区", "文章数"], [[md(k), str(v)] for k, v in sorted(by_province.items())]),
+        "",
+    ]
+    if undated:
+        out += [f"无法确定年份的版面：{md('、'.join(undated))}。", ""]
+    if placeless:
+        out += ["未能识别地方的文章：" + "、".join(article_link(a.id, a.title) for a in placeless) + "。", ""]
+    skipped = [p for p in problems if p.skipped]
+    if skipped:
+        out += ["未能收录的文件：" + "；".join(md(str(p)) for p in skipped) + "。", ""]
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------- terms
+
+
+def top_terms(terms: pd.DataFrame | None, place: str, by: str, n: int = TOP_TERMS) -> pd.DataFrame:
+    if terms is None:
+        return pd.DataFrame()
+    rows = terms[terms["place"] == place]
+    if by == "log_odds_z":
+        rows = rows[rows["log_odds_z"] > 0]
+    return rows.sort_values([by, "term"], ascending=[False, True], kind="mergesort").head(n)
+
+
+def terms_tables(terms: pd.DataFrame | None, place: str) -> str:
+    frequent = top_terms(terms, place, "count")
+    distinctive = top_terms(terms, place, "log_odds_z")
+    if frequent.empty:
+        return "文章太少，没有词频统计。\n"
+    rows = [[md(r.term), str(r.count), f"{r.per_10k:.1f}"] for r in frequent.itertuples()]
+    out = ["高频词：", "", table(["词语", "次数", "每万词"], rows), ""]
+    if not distinctive.empty:
+        rows = [[md(r.term), str(r.count), f"{r.log_odds_z:.2f}"] for r in distinctive.itertuples()]
+        out += ["与其他地方相比的特征词（z 值越大越突出，大于 1.96 为显著）：", "", table(["词语", "次数", "z 值"], rows), ""]
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------- pages
+
+
+METHOD = """## 方法说明
+
+- **什么算一条数据。** 只收录关于老旧小区改造规模和资金的数字：改造小区、楼栋、户数、居民、面积、资金、加装电梯、停车位、配套设施、党支部等（指标和单位见 `metrics.toml`）。同一版面上的其他数字——宣传资料份数、供水工程投资、会议届次、日期、电话号码、年龄、比例——不收录。宁缺毋滥：错误的数字比缺失的数字更糟。
+- **约数。** 原文的“余、多、超过”记作“多于”，在表中写作 2600+；“约、近、左右”写作“约”；“不超过”写作“不超过”。
+- **进度与年份。** “计划”“已完成”“在建”“累计”分列，从不相加；年份取原句所指的年份或时期（如“十四五”期间为 2021-2025）。
+- **不重复计算。** 数字只记在原文所说的地方：小区的数字不加到所在区县，区县的合计只来自关于区县本身的数字；多篇文章给出同一格的数字时只取一个，并注明出处篇数。
+- **核对。** 每个数字都链接到它所在的原句；文章页中该句会被高亮。
+- **词语统计。** jieba 分词（领域词典见 `userdict.txt`），按词典词性只保留实词，去除停用词。特征词用带信息先验的对数优势比（Monroe、Colaresi、Quinn 2008），把一地与其余语料比较，给出 z 值。
+"""
+
+
+def report_page(analysis, gazetteer: Gazetteer, charts: list[ChartFiles]) -> str:
+    articles = {a.id: a for a in analysis.articles}
+    renovation = [a for a in analysis.articles if "renovation" in a.topics]
+    parts = [
+        page_header("统计报告", "report"),
+        "## 概览\n",
+        f"档案收录 {len(analysis.articles)} 篇文章，其中 {len(renovation)} 篇涉及老旧小区改造，"
+        f"从中抽取改造数据 {len(analysis.facts)} 条。每个数字都可点击查看原句。\n",
+        "## 数据依据\n",
+        coverage(analysis.articles, gazetteer, analysis.problems),
+        "## 改造规模与资金\n",
+        "同一地方、指标、年份和进度只列一个数字；计划与完成分列，小区的数字不计入所在区县。\n",
+        scale_table(analysis.scale, analysis.facts),
+        "## 图表\n",
+        *(chart_block(c) for c in charts),
+        "## 全部改造数据\n",
+        facts_table(analysis.facts, articles),
+        METHOD,
+        "数据文件见[数据下载]({filename}/pages/data.md)。\n",
+    ]
+    return "\n".join(parts)
+
+
+def place_names(analysis, gazetteer: Gazetteer) -> list[str]:
+    """Every place an article or fact names, with the places above it, so the index can nest."""
+    names = {p for a in analysis.articles for p in a.places} | {f.place for f in analysis.facts}
+    names = {n for n in names if n in gazetteer}
+    return sorted({a for n in names for a in gazetteer.hierarchy(n)})
+
+
+def place_page(place: str, analysis, gazetteer: Gazetteer, charts: list[ChartFiles]) -> str:
+    chain = gazetteer.hierarchy(place)
+    inside = lambda p: p in gazetteer and gazetteer.is_within(p, place)  # noqa: E731
+    articles = [a for a in analysis.articles if any(inside(p) for p in a.places)]
+    facts = [f for f in analysis.facts if f.place == place]
+    nearby = [f for f in analysis.facts if f.place != place and inside(f.place)]
+    scale = analysis.scale[analysis.scale["place"] == place] if analysis.scale is not None else None
+    articles_by_id = {a.id: a for a in analysis.articles}
+    parts = [
+        page_header(html.escape(place), f"place-{place_slug(place)}", Save_as=f"places/{place_slug(place)}.html", Url=f"places/{place_slug(place)}.html"),
+        "上级：" + (" › ".join(place_link(p) for p in reversed(chain[1:])) if len(chain) > 1 else "—") + "\n",
+        f"## {md(place)}的改造数据\n",
+        scale_table(scale, facts) if scale is not None and not scale.empty else "",
+        facts_table(facts, articles_by_id),
+    ]
+    if nearby:
+        parts += [f"### 辖区内更具体地方的数据\n", "这些数字不计入上表。\n", facts_table(nearby, articles_by_id)]
+    parts += [f"## 词语\n", terms_tables(analysis.terms_by_place, place)]
+    parts += [chart_block(c) for c in charts]
+    parts += [f"## 文章（{len(articles)} 篇）\n"]
+    parts += [f"- {article_link(a.id, a.title)}（{md(a.publication)}，{md(a.date or '日期不详')}）" for a in sorted(articles, key=lambda a: (a.date, a.id), reverse=True)]
+    return "\n".join(parts) + "\n"
+
+
+def places_index(names: list[str], analysis, gazetteer: Gazetteer) -> str:
+    """地区: provinces, then the places under them, nested by the gazetteer's hierarchy."""
+    counts = Counter(p for a in analysis.articles for p in {x for q in a.places if q in gazetteer for x in gazetteer.hierarchy(q)})
+    children: dict[str, list[str]] = {}
+    for name in names:
+        chain = gazetteer.hierarchy(name)
+        parent = chain[1] if len(chain) > 1 else ""
+        children.setdefault(parent, []).append(name)
+
+    def lines(parent: str, depth: int) -> list[str]:
+        out = []
+        for name in sorted(children.get(parent, []), key=lambda n: (-counts[n], place_slug(n))):
+            out.append("    " * depth + f"- {place_link(name)}（{counts[name]} 篇）")
+            out.extend(lines(name, depth + 1))
+        return out
+
+    return page_header("地区", "places") + "按省、市、区县、街道和社区浏览文章与改造数据。\n\n" + "\n".join(lines("", 0)) + "\n"
+
+
+@lru_cache(maxsize=1)
+def data_dictionary() -> dict:
+    with (DATA_DIR / "data_dictionary.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def data_page(present: list[str]) -> str:
+    """数据下载: every data file, what each column means, and how to cite."""
+    dictionary = data_dictionary()
+    parts = [page_header("数据下载", "data"), "本站全部数据都由 `seeds/` 中的版面文件自动生成，可自由下载核对。\n"]
+    for name in DATA_FILES:
+        if name not in present:
+            continue
+        parts.append(f"## [{name}](data/{name})\n")  # written beside the site by the build, not by Pelican
+        entry = (dictionary.get(name) or [{}])[0]
+        if entry.get("about"):
+            parts.append(entry["about"] + "\n")
+        columns = entry.get("column", [])
+        if columns:
+            rows = [[f"`{c['name']}`", md(c["meaning"]), md(c.get("unit", "")), md(c.get("values", ""))] for c in columns]
+            parts.append(table(["列", "含义", "单位", "取值"], rows) + "\n")
+    parts.append(
+        "## 如何引用\n\n引用某个数字时，请同时注明报纸名称、日期和原句，例如：“据《巫山报》2023年报道，"
+        "2022年巫山县完成10个老旧小区改造（地方报纸档案，数据文件 facts.csv）。”每条数据的 `article_url` 和 `anchor` 两列给出原句所在的网页位置。\n"
+    )
+    return "\n".join(parts)

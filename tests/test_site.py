@@ -1,0 +1,120 @@
+"""The built site as a reader navigates it: report pages, places, topics, and reachability."""
+from __future__ import annotations
+
+import csv
+import json
+from collections import deque
+from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
+
+import html5lib
+import pytest
+
+from analysis.build import Progress, build
+from tests.corpus import ROOT, SEEDS
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("site")
+    build(SEEDS, tmp / "out", tmp / "work", ROOT / "pelicanconf.py", progress=Progress(quiet=True))
+    return tmp / "out"
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a" and dict(attrs).get("href"):
+            self.hrefs.append(dict(attrs)["href"])
+
+
+def internal_links(site, path: str) -> set[str]:
+    parser = Links()
+    parser.feed((site / path).read_text(encoding="utf-8"))
+    out = set()
+    for href in parser.hrefs:
+        parts = urlsplit(href)
+        if parts.scheme or not parts.path:
+            continue
+        target = ((site / path).parent / unquote(parts.path)).resolve()
+        if target.is_file() and target.suffix == ".html":
+            out.add(target.relative_to(site.resolve()).as_posix())
+    return out
+
+
+def articles(site) -> list[dict]:
+    return json.loads((site / "data" / "articles.json").read_text(encoding="utf-8"))
+
+
+def test_every_page_parses_as_html5_without_errors(site):
+    for path in sorted(site.rglob("*.html")):
+        parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+        parser.parse(path.read_text(encoding="utf-8"))  # raises on any parse error
+
+
+def test_every_article_is_within_three_clicks_of_the_home_page(site):
+    depth = {"index.html": 0}
+    queue = deque(["index.html"])
+    while queue:
+        page = queue.popleft()
+        if depth[page] == 3:
+            continue
+        for target in internal_links(site, page):
+            if target not in depth:
+                depth[target] = depth[page] + 1
+                queue.append(target)
+    unreachable = [a["url"] for a in articles(site) if a["url"] not in depth]
+    assert unreachable == []
+
+
+def test_topic_pages_link_all_their_articles_and_each_links_back(site):
+    names = {}
+    for a in articles(site):
+        page_links = internal_links(site, a["url"])
+        topic_pages = {p for p in page_links if p.startswith("topics/")}
+        assert topic_pages, a["title"]
+        for topic_page in topic_pages:
+            names.setdefault(topic_page, set()).add(a["url"])
+    for topic_page, urls in names.items():
+        stem = topic_page.removesuffix(".html")
+        linked = set()
+        for page in site.glob(f"{stem}*.html"):  # paginated topic pages: name.html, name2.html, ...
+            linked |= internal_links(site, page.relative_to(site).as_posix())
+        assert urls <= linked, (topic_page, urls - linked)
+
+
+def test_report_links_every_figure_to_its_sentence(site):
+    report = (site / "report.html").read_text(encoding="utf-8")
+    with (site / "data" / "facts.csv").open(encoding="utf-8") as fh:
+        facts = list(csv.DictReader(fh))
+    for fact in facts:
+        assert f'{fact["article_url"]}#{fact["anchor"]}' in report, fact["sentence"]
+    assert "2600+个" in report  # "more than" stays visible
+    assert "约1亿平方米" in report
+
+
+def test_place_pages_carry_their_facts_terms_and_articles(site):
+    page = (site / "places" / "wu-shan-xian.html").read_text(encoding="utf-8")
+    assert "59.28万平方米" in page and "10个" in page
+    assert "高频词" in page
+    assert "巫山：老旧小区“改”出幸福新生活" in page
+    # A community's figures are shown apart, not added to the county's.
+    assert "辖区内更具体地方的数据" in page and "望霞路35号小区" in page
+
+
+def test_places_index_nests_districts_under_their_city_and_province(site):
+    index = (site / "places.html").read_text(encoding="utf-8")
+    assert index.index("江苏省") < index.index("南通市") < index.index("崇川区")
+    assert index.index("河南省") < index.index("洛阳市") < index.index("西工区")
+
+
+def test_data_page_lists_every_data_file_with_its_columns(site):
+    page = (site / "data.html").read_text(encoding="utf-8")
+    for name in ["articles.csv", "facts.csv", "scale_by_place.csv", "terms_by_place.csv"]:
+        assert f'href="data/{name}"' in page and (site / "data" / name).is_file()
+    for column in ["qualifier", "funding_source", "log_odds_z", "more_than"]:
+        assert column in page
+    assert "如何引用" in page
