@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from collections import Counter
 import sys
 import time
 from dataclasses import dataclass, field
@@ -19,8 +20,9 @@ from .ingest import read_corpus
 from .model import Article, PageProblem
 from .articles import place_slug
 from .pipeline import Analysis, analyse
-from .places import load_gazetteer
-from .report import data_page, place_names, place_page, places_index, report_page
+from . import charts
+from .places import load_gazetteer, main_place, report_places
+from .report import ChartFiles, data_page, place_names, place_page, places_index, report_page
 from .pages import article_markdown, articles_csv, articles_json, facts_csv, facts_json, table_csv, write_text
 from .settings import load_settings
 from .site import build_search_index, fresh_dir, pelican_settings, run_pelican, staging_dir, swap_in
@@ -63,15 +65,48 @@ def write_generated_content(analysis: Analysis, content: Path) -> None:
         write_text(content / "articles" / f"{article.id}.md", markdown)
 
 
-def write_report_pages(analysis: Analysis, content: Path, data_files: list[str]) -> None:
+def write_charts(analysis: Analysis, folder: Path) -> list[ChartFiles]:
+    """The report's charts as SVG, PNG and CSV; a chart with nothing to show is left out."""
+    gazetteer = load_gazetteer()
+    counts: Counter = Counter()
+    for article in analysis.articles:
+        home = main_place(article.places, gazetteer)
+        counts.update(report_places(home, gazetteer) if home else [])
+    drawn = [
+        charts.scale_chart(analysis.scale if analysis.scale is not None else analysis.facts),
+        charts.funding_chart(analysis.scale if analysis.scale is not None else analysis.facts),
+        charts.term_frequency_chart(analysis.terms_by_place, article_counts=counts) if analysis.terms_by_place is not None else None,
+        charts.distinctive_terms_chart(analysis.terms_by_place, article_counts=counts) if analysis.terms_by_place is not None else None,
+    ]
+    written = []
+    for chart in (c for c in drawn if c is not None):
+        files = charts.write_chart(chart, folder)
+        written.append(ChartFiles(chart.slug, chart.title, chart.alt, chart.table, files["svg"], files["csv"]))
+        plt_close(chart)
+    return written
+
+
+def plt_close(chart) -> None:
+    import matplotlib.pyplot as plt
+
+    plt.close(chart.figure)
+
+
+def charts_about(place: str, all_charts: list[ChartFiles]) -> list[ChartFiles]:
+    """The report's charts that show this place."""
+    return [c for c in all_charts if c.table.astype(str).apply(lambda col: col.str.contains(place, regex=False)).any().any()]
+
+
+def write_report_pages(analysis: Analysis, content: Path, data_files: list[str], all_charts: list[ChartFiles]) -> None:
     """统计报告, 地区 and one page per place, 数据下载."""
     gazetteer = load_gazetteer()
     pages = content / "pages"
-    write_text(pages / "report.md", report_page(analysis, gazetteer, charts=[]))
+    write_text(pages / "report.md", report_page(analysis, gazetteer, charts=all_charts))
     names = place_names(analysis, gazetteer)
     write_text(pages / "places.md", places_index(names, analysis, gazetteer))
     for place in names:
-        write_text(pages / "places" / f"{place_slug(place)}.md", place_page(place, analysis, gazetteer, charts=[]))
+        page = place_page(place, analysis, gazetteer, charts=charts_about(place, all_charts))
+        write_text(pages / "places" / f"{place_slug(place)}.md", page)
     write_text(pages / "data.md", data_page(data_files))
 
 
@@ -159,10 +194,13 @@ def build(
     try:
         write_generated_content(analysis, content)
         write_data_files(analysis, staging / "data")
-        write_report_pages(analysis, content, sorted(p.name for p in (staging / "data").iterdir()))
+        progress.step("wrote generated Markdown and data files", "markdown")
+        chart_files = write_charts(analysis, content / "charts")
+        progress.step(f"drew {len(chart_files)} charts", "charts")
+        write_report_pages(analysis, content, sorted(p.name for p in (staging / "data").iterdir()), chart_files)
         if base is not None:
             write_changes_page(base, staging / "data", content)
-        progress.step("wrote generated Markdown and data files", "markdown")
+        progress.step("wrote the report pages", "markdown")
         stamp = build_stamp(corpus.pages, staging / "data")
         run_pelican(pelican_settings(conf, content, staging, {"BUILD_STAMP": stamp, **(pelican_overrides or {})}))
         progress.step(f"Pelican built the site into {staging.name}", "pelican")

@@ -81,6 +81,8 @@ def reader_pages(out):
         "article": article_path(out, "<h1 data-pagefind-meta=\"title\">倾听居民想法"),
         "topic": "topics/lao-jiu-xiao-qu-gai-zao.html",
         "archive": "archives.html",
+        "place": "places/wu-shan-xian.html",
+        "report": "report.html",
     }
 
 
@@ -101,6 +103,15 @@ def test_pages_fit_the_screen_have_no_errors_and_render_chinese(browser, site_ur
         fonts = platform_fonts(page, "h1")
         # The glyphs were drawn from a real CJK font, not as missing-glyph boxes.
         assert any("CJK" in f["familyName"] and f["glyphCount"] > 0 for f in fonts), (name, fonts)
+        # Charts are lazy-loaded for readers; load them all now to check each one draws.
+        charts = page.evaluate(
+            "[...document.querySelectorAll('figure.chart img')].map(i => { i.loading = 'eager'; return i.src; })"
+        )
+        if name in ("report", "place"):
+            assert charts, name
+        page.wait_for_function("[...document.querySelectorAll('figure.chart img')].every(i => i.complete && i.naturalWidth > 0)")
+        for box in page.evaluate("[...document.querySelectorAll('figure.chart img')].map(i => i.getBoundingClientRect().width)"):
+            assert 0 < box <= width, (name, width, box)
         page.screenshot(path=str(out.parent / f"{name}-{width}.png"), full_page=True)
     assert errors == []
     page.close()

@@ -1,0 +1,678 @@
+"""Charts for the report: data in, a `Chart` record out; `write_chart` does the I/O.
+
+Every chart function takes tables (facts from `extract`, term statistics from
+`terms`) and returns a `Chart` holding the matplotlib figure, a Chinese title, alt
+text that states the chart's main finding, and the data table shown beside it -
+or None when there is nothing to draw. Nothing here touches pyplot's global state
+or the process-wide rcParams (nor the backend): figures are plain `Figure` objects
+attached to an Agg canvas (FigureCanvasAgg) - PNG by Agg, SVG by matplotlib's SVG writer -
+and the style is applied with `rc_context` around drawing and saving.
+
+Fonts. Chinese labels are drawn with the Noto Sans CJK SC file shipped inside the
+`mplfonts` package, registered with matplotlib's font manager, so the output is
+the same on every machine whatever fonts it has (a system copy of Noto Sans CJK
+SC of another version would change the PNG bytes). The SVG keeps its text as text
+(svg.fonttype = none) with a CSS font stack of the same family plus the fonts
+readers' systems have. Only the regular weight is used: a bold request could
+resolve to a system bold face on one machine and the regular file on another.
+
+Reproducibility. A fixed svg.hashsalt, no dates or software versions in the file
+metadata, and a total order on every set of bars (value, then name) make the
+files byte-identical for the same data.
+
+Readability. Figures are one column wide (about 4.4 inches) and grow downwards,
+so scaled into a 375px phone column the text stays near 12 CSS pixels. Colours
+are the Okabe-Ito colour-blind-safe set; planned figures are also hatched and
+named in their value labels, so no meaning is carried by colour alone.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib
+import pandas as pd
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.transforms import blended_transform_factory
+
+from .extract import load_vocab
+
+# ---------------------------------------------------------------- fonts and style
+
+FONT_FAMILY = "Noto Sans CJK SC"
+# Written into the SVG's font-family after the drawing font: what readers' machines have.
+READER_FONTS = ("PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Source Han Sans SC")
+HASH_SALT = "newspaper-archive-charts"
+
+WIDTH = 4.4  # inches: one phone column
+PNG_DPI = 150  # 660 px wide: sharp in feed readers, small files
+BASE_SIZE = 11  # points
+
+# Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
+BLUE, ORANGE, SKY, GREEN, VERMILLION, PURPLE, YELLOW = (
+    "#0072B2", "#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#F0E442",
+)
+INK = "#222222"
+MUTED = "#666666"
+
+
+def font_path() -> Path:
+    """The Noto Sans CJK SC file shipped by mplfonts."""
+    import mplfonts
+
+    path = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
+    if not path.is_file():
+        raise FileNotFoundError(f"mplfonts does not ship {path.name} any more; charts need a CJK font")
+    return path
+
+
+def register_font() -> Path:
+    """Make `FONT_FAMILY` resolve to the mplfonts file, whatever else is installed.
+
+    Idempotent. addfont appends, and findfont breaks ties by list order, so a system
+    copy of the same family would win; the file's entries are therefore moved to
+    the front of the font list (a stable reordering, nothing is removed).
+    """
+    path = font_path()
+    fname = str(path)
+    manager = font_manager.fontManager
+    if not any(entry.fname == fname for entry in manager.ttflist):
+        manager.addfont(fname)
+    if font_manager.findfont(_font_properties(), fallback_to_default=False) != fname:
+        ours = [e for e in manager.ttflist if e.fname == fname]
+        manager.ttflist[:] = ours + [e for e in manager.ttflist if e.fname != fname]
+        manager._findfont_cached.cache_clear()  # addfont does the same after changing the list
+    resolved = font_manager.findfont(_font_properties(), fallback_to_default=False)
+    if resolved != fname:
+        raise RuntimeError(f"{FONT_FAMILY} resolves to {resolved}, not {fname}")
+    return path
+
+
+def _font_properties() -> font_manager.FontProperties:
+    return font_manager.FontProperties(family=FONT_FAMILY, weight="normal", style="normal")
+
+
+STYLE = {
+    # Every Text made under this style stores the family list [Noto Sans CJK SC, sans-serif],
+    # so a figure draws with the CJK font even if it is later drawn outside the style. The
+    # SVG writer expands the generic name into the CSS stack, deduplicated:
+    # 'Noto Sans CJK SC', 'PingFang SC', ..., 'Source Han Sans SC', sans-serif.
+    "font.family": [FONT_FAMILY, "sans-serif"],
+    "font.sans-serif": [FONT_FAMILY, *READER_FONTS],
+    "font.weight": "normal",
+    "font.size": BASE_SIZE,
+    "axes.titlesize": BASE_SIZE,
+    "axes.titleweight": "normal",
+    "axes.titlelocation": "left",
+    "axes.titlepad": 4,
+    "axes.labelsize": BASE_SIZE,
+    "axes.labelweight": "normal",
+    "figure.titlesize": BASE_SIZE + 3,
+    "figure.titleweight": "normal",
+    "xtick.labelsize": BASE_SIZE,
+    "ytick.labelsize": BASE_SIZE,
+    "legend.fontsize": BASE_SIZE - 1,
+    "axes.unicode_minus": False,  # U+2212 is outside what labels need; "-" is in every font
+    "axes.edgecolor": MUTED,
+    "axes.labelcolor": INK,
+    "text.color": INK,
+    "xtick.color": MUTED,
+    "ytick.color": INK,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "hatch.linewidth": 1.0,
+    "figure.facecolor": "white",
+    "savefig.facecolor": "white",
+    "svg.fonttype": "none",
+    "svg.hashsalt": HASH_SALT,
+    "svg.image_inline": True,
+    "path.simplify": True,
+}
+
+
+@contextmanager
+def chart_style():
+    """The charts' rcParams, with the CJK font registered. Used for drawing and saving."""
+    register_font()
+    with matplotlib.rc_context(STYLE):
+        yield
+
+
+def resolved_font() -> Path:
+    """The font file matplotlib uses for chart text under `chart_style`."""
+    with chart_style():
+        return Path(font_manager.findfont(font_manager.FontProperties(), fallback_to_default=False))
+
+
+# ---------------------------------------------------------------- the record
+
+
+@dataclass
+class Chart:
+    slug: str  # ASCII file stem
+    title: str  # Chinese, also drawn at the top of the figure
+    alt: str  # the main finding, in Chinese, computed from the data
+    table: pd.DataFrame  # the data shown beside the chart; Chinese column headers
+    figure: Figure = field(repr=False)
+    omitted: list[str] = field(default_factory=list)  # places left out to cap the panels
+
+    def texts(self) -> list[str]:
+        """Every string drawn in the figure (for font-coverage checks)."""
+        return [t.get_text() for t in self.figure.findobj(Text) if t.get_text()]
+
+
+def write_chart(chart: Chart, folder: str | Path) -> dict[str, str]:
+    """Write <slug>.svg, <slug>.png and <slug>.csv into `folder`; return the file names by kind."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    names = {kind: f"{chart.slug}.{kind}" for kind in ("svg", "png", "csv")}
+    with chart_style():
+        chart.figure.savefig(
+            folder / names["svg"],
+            format="svg",
+            metadata={"Date": None, "Title": chart.title, "Description": chart.alt},
+        )
+        chart.figure.savefig(folder / names["png"], format="png", dpi=PNG_DPI, metadata={"Software": None})
+    (folder / names["csv"]).write_text(chart.table.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
+    return names
+
+
+# ---------------------------------------------------------------- text helpers
+
+
+def join_names(names: Sequence[str], limit: int = 8) -> str:
+    """A Chinese list: 甲、乙和丙; more than `limit` names end with 等N个."""
+    names = list(names)
+    if len(names) > limit:
+        return "、".join(names[:limit]) + f"等{len(names)}个"
+    if len(names) <= 1:
+        return "".join(names)
+    return "、".join(names[:-1]) + "和" + names[-1]
+
+
+def omitted_note(omitted: Sequence[str], what: str = "地方") -> str:
+    return f"另有{len(omitted)}个{what}因篇幅未列出：{join_names(omitted)}。" if omitted else ""
+
+
+_NO_LINE_START = "，。；：、！？）》」』”’%+"
+
+
+def wrap(text: str, width: int) -> str:
+    """Lines of at most about `width` characters. CJK text may break between any two
+    characters, but not before closing punctuation and not inside a run of digits or
+    Latin letters ("2021—2025" and "2600+" stay whole)."""
+    lines, start = [], 0
+    while len(text) - start > width:
+        cut = start + width
+        while cut > start + 1 and (text[cut] in _NO_LINE_START or (text[cut].isascii() and text[cut].isalnum()
+                                   and text[cut - 1].isascii() and text[cut - 1].isalnum())):
+            cut -= 1
+        lines.append(text[start:cut])
+        start = cut
+    lines.append(text[start:])
+    return "\n".join(lines)
+
+
+def fmt_number(x: float, digits: int = 1) -> str:
+    """12.0 -> "12", 12.34 -> "12.3"; thousands are not grouped (Chinese style)."""
+    s = f"{x:.{digits}f}"
+    return s.rstrip("0").rstrip(".") if "." in s else s
+
+
+# ---------------------------------------------------------------- figure helpers
+
+PANEL_HEAD = 0.5  # inches per panel for its title and padding
+BAR_ROW = 0.26  # inches per bar
+TITLE_CHARS = 22  # characters per title line at figure.titlesize on WIDTH inches
+NOTE_CHARS = 29  # characters per footnote line
+PANEL_TITLE_CHARS = 24  # characters per panel-title line
+
+
+def _new_figure(title: str, rows: Sequence[int], note: str = "") -> tuple[Figure, list]:
+    """A one-column figure with one panel per entry of `rows` (its number of bars)."""
+    title_lines = wrap(title, TITLE_CHARS)
+    note = "\n".join(wrap(line, NOTE_CHARS) for line in note.split("\n")) if note else ""
+    head = 0.35 * (title_lines.count("\n") + 1) + 0.15
+    foot = 0.3 * (note.count("\n") + 1) if note else 0.1
+    height = head + foot + sum(PANEL_HEAD + BAR_ROW * max(n, 1) for n in rows)
+    fig = Figure(figsize=(WIDTH, round(height, 2)), layout="constrained")
+    FigureCanvasAgg(fig)
+    fig.get_layout_engine().set(h_pad=0.06, w_pad=0.06, hspace=0.04)
+    fig.suptitle(title_lines, x=0.02, ha="left")
+    if note:
+        fig.supxlabel(note, x=0.02, ha="left", fontsize=BASE_SIZE - 1, color=MUTED)
+    axes = fig.subplots(len(rows), 1, squeeze=False, gridspec_kw={"height_ratios": [max(n, 1) + 1.2 for n in rows]})
+    return fig, [ax for (ax,) in axes]
+
+
+def _barh_panel(
+    ax,
+    labels: Sequence[str],
+    values: Sequence[float],
+    value_labels: Sequence[str],
+    *,
+    title: str,
+    xmax: float,
+    color: str = BLUE,
+) -> None:
+    """Horizontal bars, first label on top, value labels at the bar ends, no x axis."""
+    y = list(range(len(labels)))
+    bars = ax.barh(y, values, height=0.7, color=color, linewidth=0)
+    texts = ax.bar_label(bars, labels=list(value_labels), padding=3, fontsize=BASE_SIZE - 1, color=INK, zorder=4)
+    for text in texts:  # stays legible where a reference line crosses it
+        text.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 1.5})
+    ax.set_yticks(y, labels=list(labels))
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.set_xlim(0, xmax * 1.3 if xmax > 0 else 1)
+    _finish_panel(ax, title)
+
+
+def _finish_panel(ax, title: str) -> None:
+    """Panel title flush with the figure's left edge (above the tick labels), no x axis."""
+    ax.text(0.02, 1.0, wrap(title, PANEL_TITLE_CHARS), transform=blended_transform_factory(ax.figure.transFigure, ax.transAxes),
+            ha="left", va="bottom", fontsize=BASE_SIZE + 1, color=INK)
+    for label in ax.get_yticklabels():
+        label.set_multialignment("right")
+    ax.tick_params(axis="y", length=0, pad=4)
+    ax.xaxis.set_visible(False)
+    ax.spines["bottom"].set_visible(False)
+
+
+def _place_order(places: Iterable[str], weight: Mapping[str, float]) -> list[str]:
+    """Heaviest first; ties by name so the order never depends on input order."""
+    return sorted(set(places), key=lambda p: (-weight.get(p, 0), p))
+
+
+def _cap(ordered: list[str], max_panels: int) -> tuple[list[str], list[str]]:
+    return ordered[:max_panels], ordered[max_panels:]
+
+
+# ---------------------------------------------------------------- term charts
+
+
+@dataclass(frozen=True)
+class _Panel:
+    places: tuple[str, ...]  # one place, or several whose panels would be identical
+    rows: pd.DataFrame
+
+    @property
+    def title(self) -> str:
+        return self.places[0] if len(self.places) == 1 else f"{'、'.join(self.places)}（数字相同）"
+
+    @property
+    def name(self) -> str:
+        return "、".join(self.places)
+
+
+def _top_terms(terms: pd.DataFrame, column: str, top_n: int) -> pd.DataFrame:
+    """Each place's `top_n` terms with a positive `column`, largest first, ties by term."""
+    table = terms[["place", "term", "count", column]].dropna(subset=[column])
+    table = table[table[column] > 0]
+    table = table.assign(_neg=-table[column]).sort_values(["place", "_neg", "term"], kind="mergesort")
+    return table.groupby("place", sort=True).head(top_n).drop(columns="_neg").reset_index(drop=True)
+
+
+def _term_panels(
+    terms: pd.DataFrame | None,
+    column: str,
+    top_n: int,
+    max_places: int,
+    article_counts: Mapping[str, int] | None,
+) -> tuple[list[_Panel], list[str]]:
+    """Panels in order (most articles, or without counts most words, first) and the places left out.
+
+    A city and its only reporting district - or a province and its only city - share their
+    articles and so their counts; their panels would be identical, so they share one panel.
+    """
+    if terms is None or terms.empty:
+        return [], []
+    top = _top_terms(terms, column, top_n)
+    if top.empty:
+        return [], []
+    weight = dict(article_counts) if article_counts else terms.groupby("place")["count"].sum().to_dict()
+    groups: dict[tuple, list[str]] = {}
+    for place in _place_order(top["place"].unique(), weight):
+        rows = top[top["place"] == place]
+        signature = tuple(zip(rows["term"], rows["count"], rows[column].round(6)))
+        groups.setdefault(signature, []).append(place)
+    panels = [_Panel(tuple(places), top[top["place"] == places[0]]) for places in groups.values()]
+    shown, left = panels[:max_places], panels[max_places:]
+    return shown, [p for panel in left for p in panel.places]
+
+
+def _term_table(panels: Sequence[_Panel], column: str, header: str, digits: int) -> pd.DataFrame:
+    rows = [
+        (place, term, int(count), round(float(value), digits))
+        for panel in panels
+        for place in panel.places
+        for term, count, value in zip(panel.rows["term"], panel.rows["count"], panel.rows[column])
+    ]
+    return pd.DataFrame(rows, columns=["地方", "词语", "出现次数", header]).astype({"出现次数": "int64"})
+
+
+def _draw_term_panels(title: str, panels: Sequence[_Panel], column: str, note: str, color: str) -> tuple[Figure, list]:
+    fig, axes = _new_figure(title, [len(panel.rows) for panel in panels], note)
+    xmax = max(float(panel.rows[column].max()) for panel in panels)  # one scale for every panel
+    for ax, panel in zip(axes, panels):
+        values = panel.rows[column].tolist()
+        _barh_panel(ax, panel.rows["term"].tolist(), values, [f"{v:.1f}" for v in values],
+                    title=panel.title, xmax=xmax, color=color)
+    return fig, axes
+
+
+def term_frequency_chart(
+    terms: pd.DataFrame | None,
+    *,
+    top_n: int = 8,
+    max_places: int = 6,
+    article_counts: Mapping[str, int] | None = None,
+    slug: str = "term-frequency-by-place",
+) -> Chart | None:
+    """Small multiples: each place's `top_n` terms by occurrences per 10,000 content words
+    (`per_10k` of `terms.term_counts`).
+
+    Places are ordered by `article_counts` (or, without it, by how many words they
+    have) and capped at `max_places` panels; the alt text names the ones left out. All
+    panels share one scale so bar lengths compare across places.
+    """
+    panels, omitted = _term_panels(terms, "per_10k", top_n, max_places, article_counts)
+    if not panels:
+        return None
+    firsts = [(panel, panel.rows.iloc[0]) for panel in panels]
+    leaders = pd.Series([row["term"] for panel, row in firsts for _ in panel.places]).value_counts()
+    n_places = sum(len(panel.places) for panel in panels)
+    common = sorted(leaders[leaders > 1].items(), key=lambda kv: (-kv[1], kv[0]))
+    if common and n_places > 1:
+        term, n = common[0]
+        finding = f"“{term}”是{n}个地方（共{n_places}个）报道中最常出现的词。"
+    else:
+        finding = "各地最常出现的词各不相同。"
+    per_place = "；".join(f"{panel.name}为“{row['term']}”（每万词{fmt_number(row['per_10k'])}次）" for panel, row in firsts)
+    alt = f"{finding}各地最高频的词：{per_place}。{omitted_note(omitted)}"
+
+    title = f"各地报道高频词（每万词出现次数，前{top_n}个）"
+    with chart_style():
+        fig, _ = _draw_term_panels(title, panels, "per_10k", omitted_note(omitted), BLUE)
+    table = _term_table(panels, "per_10k", "每万词次数", 1)
+    return Chart(slug=slug, title=title, alt=alt, table=table, figure=fig, omitted=omitted)
+
+
+Z_95 = 1.96
+
+
+def distinctive_terms_chart(
+    terms: pd.DataFrame | None,
+    *,
+    top_n: int = 8,
+    max_places: int = 6,
+    article_counts: Mapping[str, int] | None = None,
+    slug: str = "distinctive-terms-by-place",
+) -> Chart | None:
+    """Each place's `top_n` terms by log-odds z against the other places (`log_odds_z` of
+    `terms.term_counts`), positive z only, with a dashed reference line at z = 1.96 (about
+    the 5% significance level). Places are ordered and capped as in `term_frequency_chart`."""
+    panels, omitted = _term_panels(terms, "log_odds_z", top_n, max_places, article_counts)
+    if not panels:
+        return None
+    best_panel, best = min(
+        ((panel, row) for panel in panels for _, row in panel.rows.iterrows()),
+        key=lambda pr: (-pr[1]["log_odds_z"], pr[0].name, pr[1]["term"]),
+    )
+    firsts = "；".join(f"{panel.name}为“{panel.rows.iloc[0]['term']}”" for panel in panels)
+    n_sig = sum(int((panel.rows["log_odds_z"] >= Z_95).sum()) for panel in panels)
+    alt = (
+        f"与其他地方相比，{best_panel.name}的“{best['term']}”最为突出（z={fmt_number(best['log_odds_z'], 2)}），"
+        f"为各地特色词之首。各地最突出的词：{firsts}。"
+        f"图中{n_sig}个词的z值超过1.96（约95%置信水平）。{omitted_note(omitted)}"
+    )
+
+    title = f"各地特色词（对数几率z值，前{top_n}个）"
+    note = "虚线：z=1.96，约95%置信水平" + ("\n" + omitted_note(omitted) if omitted else "")
+    with chart_style():
+        fig, axes = _draw_term_panels(title, panels, "log_odds_z", note, GREEN)
+        for ax in axes:
+            ax.axvline(Z_95, color=INK, linestyle=(0, (4, 3)), linewidth=1, zorder=3)
+    table = _term_table(panels, "log_odds_z", "z值", 2)
+    return Chart(slug=slug, title=title, alt=alt, table=table, figure=fig, omitted=omitted)
+
+
+# ---------------------------------------------------------------- renovation scale and funding
+
+# The metrics of the scale chart, one panel each, in this order.
+SCALE_METRICS = ("communities", "buildings", "households", "area_m2")
+FUNDING_METRIC = "funding_yuan"
+
+# Display words for the keys extract.py writes (metrics.toml keeps only their cues).
+# Labels come from metrics.toml, the one source of truth; the order is the order there
+# (statuses: planned, cumulative, in_progress, completed), with "not stated" last.
+_VOCAB = load_vocab()
+STATUS_LABELS = {**{c.key: c.label for c in _VOCAB.statuses}, "": "状态未注明"}
+STATUS_ORDER = {key: rank for rank, key in enumerate(STATUS_LABELS)}
+FUNDING_LABELS = {**{c.key: c.label for c in _VOCAB.funding_sources}, "": "来源未注明"}
+FUNDING_ORDER = {key: rank for rank, key in enumerate(FUNDING_LABELS)}
+
+# Fill, hatch and edge by status. Work done is solid, work to come is hatched and lighter, so
+# plan and outcome differ in pattern as well as colour - and every bar's label names its status.
+STATUS_STYLE = {
+    "cumulative": {"color": BLUE, "hatch": None, "edgecolor": "white"},
+    "completed": {"color": SKY, "hatch": None, "edgecolor": "white"},
+    "in_progress": {"color": GREEN, "hatch": "..", "edgecolor": "#00573F"},
+    "planned": {"color": "#F6D28A", "hatch": "///", "edgecolor": "#9A6200"},
+    "": {"color": "#BBBBBB", "hatch": None, "edgecolor": "white"},
+}
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status)
+
+
+def funding_label(source: str) -> str:
+    return FUNDING_LABELS.get(source, source)
+
+
+def year_label(year: str) -> str:
+    """"2022" -> 2022年, "2018-" -> 2018年起, "2021-2025" -> 2021—2025年, "" -> ""."""
+    if not year:
+        return ""
+    if year.endswith("-"):
+        return f"{year[:-1]}年起"
+    if "-" in year:
+        start, end = year.split("-", 1)
+        return f"{start}—{end}年"
+    return f"{year}年"
+
+
+def when_label(status: str, year: str) -> str:
+    """Year and status together: 2018年起累计, 2023年计划, 已完成, 状态未注明."""
+    return f"{year_label(year)}{status_label(status)}"
+
+
+def _alt_when(status: str, year: str) -> str:
+    """when_label for running text: an unknown status is left unsaid."""
+    return year_label(year) + (status_label(status) if status else "")
+
+
+def scale_table(facts) -> pd.DataFrame:
+    """The cells to draw: `aggregate.scale_by_place` over facts given as Fact records, dicts
+    or a facts DataFrame - or, passed through unchanged, a table scale_by_place already made."""
+    from .aggregate import COLUMNS, scale_by_place
+
+    if facts is None:
+        return pd.DataFrame(columns=COLUMNS)
+    if isinstance(facts, pd.DataFrame):
+        if set(COLUMNS) <= set(facts.columns):
+            return facts
+        facts = facts.to_dict("records")
+    return scale_by_place(facts)
+
+
+def _metric_label(metric: str) -> tuple[str, str]:
+    from .extract import load_vocab
+
+    found = load_vocab().metric(metric)
+    return found.label, found.display_unit
+
+
+def _cells_in_order(cells: pd.DataFrame, group: str) -> pd.DataFrame:
+    """Groups (places) by their largest figure, then within a group by `rank`, year and value."""
+    biggest = cells.groupby(group)["value"].max()
+    return cells.assign(
+        _g=cells[group].map(lambda g: -biggest[g]),
+        _s=cells["status"].map(lambda s: STATUS_ORDER.get(s, len(STATUS_ORDER))),
+        _v=-cells["value"],
+    ).sort_values(["_g", group, "_rank", "_s", "year", "_v"], kind="mergesort")
+
+
+def _status_bars(ax, cells: pd.DataFrame, tick_labels: Sequence[str], *, title: str, xmax: float) -> None:
+    """One bar per cell, styled by its status; labels carry the figure as aggregate wrote it."""
+    y = list(range(len(cells)))
+    for i, (_, cell) in zip(y, cells.iterrows()):
+        style = STATUS_STYLE.get(cell["status"], STATUS_STYLE[""])
+        bars = ax.barh([i], [cell["value"]], height=0.68, color=style["color"], hatch=style["hatch"],
+                       edgecolor=style["edgecolor"], linewidth=0.8 if style["hatch"] else 0)
+        texts = ax.bar_label(bars, labels=[cell["display"]], padding=3, fontsize=BASE_SIZE - 1, color=INK)
+        for text in texts:
+            text.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 1.5})
+    ax.set_yticks(y, labels=list(tick_labels))
+    ax.set_ylim(len(y) - 0.5, -0.5)
+    ax.set_xlim(0, xmax * 1.45 if xmax > 0 else 1)  # room for "约4.35万栋"-length labels
+    ax.tick_params(axis="y", labelsize=BASE_SIZE - 1)
+    _finish_panel(ax, title)
+
+
+def _scale_rows(cells: pd.DataFrame) -> pd.DataFrame:
+    """The table beside a scale or funding chart: one row per drawn bar, Chinese headers."""
+    return pd.DataFrame({
+        "地方": cells["place"].tolist(),
+        "所属省份": cells["province"].tolist(),
+        "指标": [_metric_label(m)[0] for m in cells["metric"]],
+        "资金来源": [funding_label(s) if m == FUNDING_METRIC else "" for m, s in zip(cells["metric"], cells["funding_source"])],
+        "状态": [status_label(s) for s in cells["status"]],
+        "年份": [year_label(y) for y in cells["year"]],
+        "数字": cells["display"].tolist(),
+        "数值": cells["value"].tolist(),
+        "单位": [_metric_label(m)[1] for m in cells["metric"]],
+        "来源文章数": cells["n_sources"].astype("int64").tolist(),
+        "其他报道数字": cells["other_figures"].tolist(),
+    })
+
+
+ROW_TWO_LINES = 0.42  # inches per bar whose tick label has two lines
+
+
+def scale_chart(
+    facts,
+    *,
+    metrics: Sequence[str] = SCALE_METRICS,
+    max_places: int = 8,
+    slug: str = "renovation-scale-by-place",
+) -> Chart | None:
+    """One panel per metric (communities, buildings, households, area): a bar per place and
+    status-and-year, exactly the cells of `aggregate.scale_by_place` - nothing added up, a
+    community's figure never inside its district's, plan and outcome in bars of their own.
+
+    Within a panel places are ordered by their largest figure and capped at `max_places`.
+    """
+    cells = scale_table(facts)
+    cells = cells[cells["metric"].isin(metrics)]
+    if cells.empty:
+        return None
+    rank = {m: i for i, m in enumerate(metrics)}
+    panels, findings, omitted_by_metric = [], [], {}
+    for metric in sorted(cells["metric"].unique(), key=rank.get):
+        ordered = _cells_in_order(cells[cells["metric"] == metric].assign(_rank=0), "place")
+        places = list(dict.fromkeys(ordered["place"]))
+        shown, omitted = _cap(places, max_places)
+        if omitted:
+            omitted_by_metric[metric] = omitted
+        ordered = ordered[ordered["place"].isin(shown)]
+        panels.append((metric, ordered))
+        top = ordered.iloc[0]
+        label, _ = _metric_label(metric)
+        findings.append(f"{label}数字最大的是{top['place']}：{_alt_when(top['status'], top['year'])}{top['display']}")
+    omitted_all = list(dict.fromkeys(p for places in omitted_by_metric.values() for p in places))
+    left_out = "；".join(f"{_metric_label(m)[0]}另有{len(o)}个地方（{join_names(o)}）" for m, o in omitted_by_metric.items())
+    left_out = f"因篇幅未画出：{left_out}。" if left_out else ""
+
+    first_metric, first = panels[0]
+    lead = first.iloc[0]
+    n_first = cells[cells["metric"] == first_metric]["place"].nunique()
+    alt = (
+        f"{lead['place']}{_alt_when(lead['status'], lead['year'])}{_metric_label(first_metric)[0]}"
+        f"{lead['display']}，" + ("为各地之首。" if n_first > 1 else "只有这一地报了这项数字。")
+        + "；".join(findings[1:]) + ("。" if len(findings) > 1 else "")
+        + "计划、在建与已完成的数字分列，社区的数字不计入所在区县，均未相加。"
+        + left_out
+    )
+
+    title = "老旧小区改造规模（按地方）"
+    note = "实心：已完成或累计；斜线：计划。各数字分列，未相加。"
+    if left_out:
+        note += "\n" + left_out
+    with chart_style():
+        fig, axes = _new_figure(title, [len(o) * ROW_TWO_LINES / BAR_ROW for _, o in panels], note)
+        for ax, (metric, ordered) in zip(axes, panels):
+            label, unit = _metric_label(metric)
+            ticks = [f"{p}\n{when_label(s, y)}" for p, s, y in zip(ordered["place"], ordered["status"], ordered["year"])]
+            _status_bars(ax, ordered, ticks, title=f"{label}（{unit}）", xmax=float(ordered["value"].max()))
+
+    table = _scale_rows(pd.concat([o for _, o in panels]))
+    return Chart(slug=slug, title=title, alt=alt, table=table, figure=fig, omitted=omitted_all)
+
+
+def funding_chart(
+    facts,
+    *,
+    max_places: int = 6,
+    slug: str = "renovation-funding-by-place",
+) -> Chart | None:
+    """One panel per place: a bar per funding source and status-and-year, in yuan with
+    亿元/万元 labels from `aggregate.format_value`. Sources are never added together (a
+    total investment and the central subsidy inside it would otherwise count twice)."""
+    cells = scale_table(facts)
+    cells = cells[cells["metric"] == FUNDING_METRIC]
+    if cells.empty:
+        return None
+    ordered = _cells_in_order(
+        cells.assign(_rank=cells["funding_source"].map(lambda s: FUNDING_ORDER.get(s, len(FUNDING_ORDER)))), "place"
+    )
+    places = list(dict.fromkeys(ordered["place"]))
+    shown, omitted = _cap(places, max_places)
+    ordered = ordered[ordered["place"].isin(shown)]
+
+    top = ordered.assign(_v=-ordered["value"]).sort_values(["_v", "place"], kind="mergesort").iloc[0]
+    per_place = []
+    for place in shown[1:]:
+        row = ordered[ordered["place"] == place].iloc[0]
+        per_place.append(f"{place}{_alt_when(row['status'], row['year'])}{row['display']}（{funding_label(row['funding_source'])}）")
+    alt = (
+        f"所报资金中数额最大的是{top['place']}{_alt_when(top['status'], top['year'])}的"
+        f"{top['display']}（{funding_label(top['funding_source'])}）。"
+        + (f"其他地方的最大一笔：{'；'.join(per_place)}。" if per_place else "")
+        + "不同来源和状态的资金分列，未相加。"
+        + omitted_note(omitted)
+    )
+
+    title = "老旧小区改造资金（按地方和来源）"
+    note = "实心：已投入或累计；斜线：计划。各笔资金分列，未相加。"
+    if omitted:
+        note += "\n" + omitted_note(omitted)
+    with chart_style():
+        groups = [ordered[ordered["place"] == p] for p in shown]
+        fig, axes = _new_figure(title, [len(g) * ROW_TWO_LINES / BAR_ROW for g in groups], note)
+        xmax = float(ordered["value"].max())  # one scale for every place
+        for ax, place, group in zip(axes, shown, groups):
+            province = group["province"].iloc[0]
+            head = place if not province or province == place else f"{place}（{province}）"
+            ticks = [f"{funding_label(s)}\n{when_label(st, y)}"
+                     for s, st, y in zip(group["funding_source"], group["status"], group["year"])]
+            _status_bars(ax, group, ticks, title=head, xmax=xmax)
+
+    table = _scale_rows(ordered)
+    return Chart(slug=slug, title=title, alt=alt, table=table, figure=fig, omitted=omitted)

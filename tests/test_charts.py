@@ -1,0 +1,474 @@
+"""Charts drawn with real matplotlib and the real CJK font: text stays text, no tofu,
+byte-identical files, alt text that states the finding."""
+from __future__ import annotations
+
+import warnings
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from fontTools.ttLib import TTFont
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.image import imread
+from matplotlib.text import Text
+
+from analysis import charts
+from analysis.aggregate import format_value, scale_by_place
+from analysis.charts import (
+    Chart,
+    chart_style,
+    distinctive_terms_chart,
+    font_path,
+    funding_chart,
+    register_font,
+    scale_chart,
+    term_frequency_chart,
+    wrap,
+    write_chart,
+)
+from analysis.extract import Fact
+from analysis.terms import COLUMNS as TERM_COLUMNS
+from analysis.text import has_cjk
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+# ---------------------------------------------------------------- hand-made data
+
+
+def term_table(rows) -> pd.DataFrame:
+    """(place, term, count, per_10k, log_odds_z) rows -> a term_counts-shaped table."""
+    return pd.DataFrame(
+        [(p, t, c, f, 0.0, z) for p, t, c, f, z in rows], columns=TERM_COLUMNS
+    ).astype({"count": "int64"})
+
+
+TERMS = term_table([
+    ("重庆市", "老旧小区", 120, 95.5, 1.2),
+    ("重庆市", "山城", 40, 31.8, 7.45),
+    ("重庆市", "加装电梯", 60, 47.7, 3.1),
+    ("重庆市", "居民", 50, 39.8, -2.0),
+    ("南通市", "老旧小区", 80, 88.1, 0.4),
+    ("南通市", "物业管理", 30, 33.0, 4.2),
+    ("南通市", "雨污分流", 12, 13.2, 1.5),
+    ("洛阳市", "老旧小区", 30, 70.0, -0.3),
+    ("洛阳市", "管网改造", 25, 58.3, 5.0),
+    ("洛阳市", "居民", 20, 46.6, 0.9),
+])
+ARTICLES = {"重庆市": 30, "南通市": 20, "洛阳市": 10}
+
+
+def fact(place, metric, value, status="completed", year="", qualifier="exact", source="", article="a1", province="重庆市"):
+    return Fact(
+        article_id=article, article_url=f"articles/{article}.html", page="p.txt", place=place, province=province,
+        metric=metric, value=value, unit="", qualifier=qualifier, status=status, year=year,
+        funding_source=source, sentence="…", anchor="s-0",
+    )
+
+
+FACTS = [
+    fact("重庆市", "communities", 2600, "cumulative", "2018-", "more_than", article="a4"),
+    fact("重庆市", "households", 680000, "cumulative", "2018-", "more_than", article="a4"),
+    fact("巫山县", "communities", 57, "planned", "2023"),
+    fact("巫山县", "communities", 10, "completed", "2022"),
+    fact("巫山县", "households", 5532, "completed", "2022"),
+    fact("望霞路35号小区", "households", 213, ""),
+    fact("西工区", "communities", 450, "cumulative", qualifier="about", article="a3", province="河南省"),
+    fact("巫山县", "funding_yuan", 431810000, "cumulative", source="central_subsidy"),
+    fact("巫山县", "funding_yuan", 90000000, "cumulative", source="owners"),
+    fact("九龙坡区", "funding_yuan", 6000000000, "planned", "2021-2025", "more_than", article="a4"),
+    fact("白驹社区", "funding_yuan", 370000000, "", source="social_capital", article="a4"),
+    fact("巫山县", "parking_spaces", 56, "completed"),  # not a scale metric
+]
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def svg_texts(path: Path) -> list[tuple[str, str]]:
+    """(text content, style attribute) of every <text> element of an SVG."""
+    root = ET.parse(path).getroot()
+    return [("".join(el.itertext()), el.get("style", "")) for el in root.iter(f"{SVG_NS}text")]
+
+
+def drawn_characters(chart: Chart) -> set[str]:
+    return {c for text in chart.texts() for c in text if not c.isspace()}
+
+
+def render_alone(text: str) -> np.ndarray:
+    """Pixels of `text` drawn alone with the charts' font, as a grey array."""
+    with chart_style():
+        fig = Figure(figsize=(2, 0.6), dpi=100)
+        canvas = FigureCanvasAgg(fig)
+        fig.text(0.05, 0.3, text, fontsize=20)
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba())[..., :3].mean(axis=2)
+
+
+def all_charts() -> dict[str, Chart]:
+    return {
+        "scale": scale_chart(FACTS),
+        "funding": funding_chart(FACTS),
+        "frequency": term_frequency_chart(TERMS, article_counts=ARTICLES),
+        "distinctive": distinctive_terms_chart(TERMS, article_counts=ARTICLES),
+    }
+
+
+# Labels each chart must show as SVG text.
+EXPECTED_TEXT = {
+    "scale": ["重庆市", "巫山县", "望霞路35号小区", "西工区", "2600+个", "约450个", "57个", "2023年计划", "2022年已完成"],
+    "funding": ["巫山县（重庆市）", "九龙坡区（重庆市）", "中央补助", "业主自筹",
+                format_value(431810000, "funding_yuan"), "9000万元", "60亿+元"],
+    "frequency": ["重庆市", "南通市", "洛阳市", "老旧小区", "管网改造", "95.5"],
+    "distinctive": ["重庆市", "南通市", "洛阳市", "山城", "7.5"],
+}
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory) -> dict[str, tuple[Chart, Path, dict]]:
+    folder = tmp_path_factory.mktemp("charts")
+    out = {}
+    for name, chart in all_charts().items():
+        assert chart is not None, name
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # "Glyph … missing from font(s)" is a UserWarning
+            files = write_chart(chart, folder)
+        out[name] = (chart, folder, files)
+    return out
+
+
+CHART_NAMES = list(EXPECTED_TEXT)
+
+
+# ---------------------------------------------------------------- fonts
+
+
+def test_the_chart_font_is_the_mplfonts_file_whatever_the_machine_has():
+    import mplfonts
+
+    expected = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
+    assert register_font() == expected == font_path()
+    with chart_style():
+        default = font_manager.findfont(font_manager.FontProperties(), fallback_to_default=False)
+        by_family = font_manager.findfont(
+            font_manager.FontProperties(family=matplotlib.rcParams["font.sans-serif"]), fallback_to_default=False
+        )
+    assert Path(default) == expected and Path(by_family) == expected
+    assert charts.resolved_font() == expected
+
+
+def test_registering_twice_adds_the_font_once():
+    register_font()
+    register_font()
+    fname = str(font_path())
+    names = [e.name for e in font_manager.fontManager.ttflist if e.fname == fname]
+    assert len(names) == len(set(names))
+
+
+def test_chart_style_does_not_leak_into_global_rcparams():
+    before = matplotlib.rcParams["font.sans-serif"][:], matplotlib.rcParams["svg.fonttype"]
+    term_frequency_chart(TERMS)
+    assert (matplotlib.rcParams["font.sans-serif"], matplotlib.rcParams["svg.fonttype"]) == before
+
+
+@pytest.mark.parametrize("name", CHART_NAMES)
+def test_every_drawn_character_has_a_glyph_in_the_font(written, name):
+    chart, _, _ = written[name]
+    cmap = TTFont(font_path(), lazy=True).getBestCmap()
+    missing = sorted(c for c in drawn_characters(chart) if ord(c) not in cmap)
+    assert not missing
+    assert "老" in drawn_characters(chart)  # the check above did see Chinese text
+
+
+def test_a_label_renders_as_glyphs_not_as_missing_glyph_boxes():
+    label = render_alone("老旧小区")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the missing-glyph warning is expected here
+        tofu = render_alone("\U000F0000" * 4)
+    assert (label < 128).sum() > 50  # ink was drawn
+    assert not np.array_equal(label, tofu)
+    # Different characters give different shapes; tofu boxes would all look alike.
+    assert not np.array_equal(render_alone("老"), render_alone("旧"))
+
+
+# ---------------------------------------------------------------- the SVG
+
+
+@pytest.mark.parametrize("name", CHART_NAMES)
+def test_svg_keeps_chinese_title_and_labels_as_text(written, name):
+    chart, folder, files = written[name]
+    texts = [t for t, _ in svg_texts(folder / files["svg"])]
+    for line in chart.title.split("\n"):
+        assert line in texts
+    for label in EXPECTED_TEXT[name]:
+        assert label in texts, label
+    assert "<path" in (folder / files["svg"]).read_text("utf-8")  # bars are still drawn
+
+
+@pytest.mark.parametrize("name", CHART_NAMES)
+def test_svg_names_the_cjk_font_stack_and_no_bold(written, name):
+    _, folder, files = written[name]
+    styles = [s for _, s in svg_texts(folder / files["svg"])]
+    assert styles
+    for style in styles:
+        assert "'Noto Sans CJK SC'" in style
+        assert "'PingFang SC'" in style and "'Microsoft YaHei'" in style
+        assert style.rstrip(";").split("font-family:")[1].split(";")[0].strip().endswith("sans-serif")
+        assert "font-weight" not in style
+
+
+@pytest.mark.parametrize("name", CHART_NAMES)
+def test_svg_metadata_has_title_and_alt_but_no_date(written, name):
+    chart, folder, files = written[name]
+    svg = (folder / files["svg"]).read_text("utf-8")
+    assert "<dc:date>" not in svg
+    assert chart.alt.split("。")[0] in svg
+
+
+# ---------------------------------------------------------------- the PNG
+
+
+@pytest.mark.parametrize("name", CHART_NAMES)
+def test_png_is_a_real_image_with_ink_in_the_title_area(written, name):
+    chart, folder, files = written[name]
+    pixels = imread(folder / files["png"])
+    height, width = pixels.shape[:2]
+    assert width == round(chart.figure.get_figwidth() * charts.PNG_DPI)
+    title_band = pixels[: int(0.35 * charts.PNG_DPI), :, :3]  # the first line of the title
+    assert (title_band.mean(axis=2) < 0.5).sum() > 200
+
+
+# ---------------------------------------------------------------- files
+
+
+@pytest.mark.parametrize("name", CHART_NAMES)
+def test_writing_the_same_data_twice_gives_identical_bytes(written, tmp_path, name):
+    _, folder, files = written[name]
+    again = all_charts()[name]
+    files2 = write_chart(again, tmp_path)
+    assert files2 == files
+    for kind in ("svg", "png", "csv"):
+        assert (tmp_path / files2[kind]).read_bytes() == (folder / files[kind]).read_bytes(), kind
+
+
+def test_row_order_of_the_input_does_not_change_the_output(tmp_path):
+    shuffled = TERMS.sample(frac=1, random_state=7).reset_index(drop=True)
+    a = write_chart(term_frequency_chart(TERMS), tmp_path / "a")
+    b = write_chart(term_frequency_chart(shuffled), tmp_path / "b")
+    for kind in ("svg", "png", "csv"):
+        assert (tmp_path / "a" / a[kind]).read_bytes() == (tmp_path / "b" / b[kind]).read_bytes()
+
+
+@pytest.mark.parametrize("name", CHART_NAMES)
+def test_files_are_named_after_an_ascii_slug_and_csv_is_plain_utf8(written, name):
+    chart, folder, files = written[name]
+    assert chart.slug.isascii() and chart.slug.replace("-", "").isalnum()
+    assert files == {"svg": f"{chart.slug}.svg", "png": f"{chart.slug}.png", "csv": f"{chart.slug}.csv"}
+    raw = (folder / files["csv"]).read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    header = raw.decode("utf-8").splitlines()[0].split(",")
+    assert header == list(chart.table.columns) and all(has_cjk(h) for h in header)
+
+
+@pytest.mark.parametrize("name", CHART_NAMES)
+def test_figures_fit_a_phone_column(written, name):
+    chart, _, _ = written[name]
+    assert chart.figure.get_figwidth() <= 4.5
+    sizes = {t.get_fontsize() for t in chart.figure.findobj(Text) if t.get_text()}
+    assert min(sizes) >= 9
+
+
+# ---------------------------------------------------------------- term charts
+
+
+def test_term_frequency_keeps_the_top_terms_per_place_in_order():
+    chart = term_frequency_chart(TERMS, top_n=2, article_counts=ARTICLES)
+    assert chart.table.to_dict("list") == {
+        "地方": ["重庆市", "重庆市", "南通市", "南通市", "洛阳市", "洛阳市"],
+        "词语": ["老旧小区", "加装电梯", "老旧小区", "物业管理", "老旧小区", "管网改造"],
+        "出现次数": [120, 60, 80, 30, 30, 25],
+        "每万词次数": [95.5, 47.7, 88.1, 33.0, 70.0, 58.3],
+    }
+
+
+def test_term_frequency_alt_states_the_shared_leading_term_and_numbers():
+    chart = term_frequency_chart(TERMS, article_counts=ARTICLES)
+    assert chart.alt.startswith("“老旧小区”是3个地方")
+    assert "重庆市为“老旧小区”（每万词95.5次）" in chart.alt
+    assert "条形图" not in chart.alt and "bar" not in chart.alt.lower()
+
+
+def test_distinctive_terms_are_positive_only_and_the_alt_names_the_strongest():
+    chart = distinctive_terms_chart(TERMS, article_counts=ARTICLES)
+    assert (chart.table["z值"] > 0).all()
+    assert "居民" not in chart.table[chart.table["地方"] == "重庆市"]["词语"].tolist()
+    assert chart.alt.startswith("与其他地方相比，重庆市的“山城”最为突出（z=7.45）")
+    # 山城 7.45, 加装电梯 3.1, 物业管理 4.2, 管网改造 5.0 clear 1.96
+    assert "4个词的z值超过1.96" in chart.alt
+
+
+def test_distinctive_chart_draws_the_reference_line():
+    chart = distinctive_terms_chart(TERMS)
+    for ax in chart.figure.axes:
+        xs = [line.get_xdata()[0] for line in ax.get_lines()]
+        assert charts.Z_95 in xs
+    assert "1.96" in "".join(chart.texts())
+
+
+def test_places_are_capped_by_article_count_and_the_left_out_are_named():
+    chart = term_frequency_chart(TERMS, max_places=2, article_counts=ARTICLES)
+    assert chart.table["地方"].unique().tolist() == ["重庆市", "南通市"]
+    assert chart.omitted == ["洛阳市"]
+    assert "另有1个地方因篇幅未列出：洛阳市" in chart.alt
+    assert len(chart.figure.axes) == 2
+    # without article counts the places with the most words come first
+    assert term_frequency_chart(TERMS, max_places=1).table["地方"].unique().tolist() == ["重庆市"]
+
+
+def test_ties_break_on_the_term_so_order_never_depends_on_input():
+    tied = term_table([("甲市", "物业", 5, 10.0, 3.0), ("甲市", "电梯", 5, 10.0, 3.0), ("甲市", "管网", 5, 10.0, 3.0)])
+    for frame in (tied, tied.iloc[::-1], tied.iloc[[1, 2, 0]]):
+        assert term_frequency_chart(frame).table["词语"].tolist() == ["物业", "电梯", "管网"]  # code point order
+        assert distinctive_terms_chart(frame).table["词语"].tolist() == ["物业", "电梯", "管网"]
+
+
+@pytest.mark.parametrize("make", [term_frequency_chart, distinctive_terms_chart])
+def test_no_data_gives_no_chart(make):
+    assert make(pd.DataFrame(columns=TERM_COLUMNS)) is None
+    assert make(None) is None
+
+
+def test_only_negative_or_undefined_z_gives_no_distinctive_chart():
+    table = term_table([("甲市", "物业", 5, 10.0, -1.0), ("乙市", "电梯", 5, 10.0, float("nan"))])
+    assert distinctive_terms_chart(table) is None
+    assert term_frequency_chart(table) is not None
+
+
+def test_a_figure_drawn_outside_the_chart_style_still_uses_the_cjk_font(tmp_path):
+    chart = scale_chart(FACTS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        chart.figure.savefig(tmp_path / "plain.png")  # the process-wide rcParams, not chart_style
+
+
+# ---------------------------------------------------------------- renovation scale
+
+
+def test_scale_alt_states_the_largest_place_and_figure():
+    chart = scale_chart(FACTS)
+    assert chart.alt.startswith("重庆市2018年起累计改造小区2600+个，为各地之首。")
+    assert "户数数字最大的是重庆市：2018年起累计68万+户" in chart.alt
+
+
+def test_scale_keeps_every_cell_apart_and_adds_nothing():
+    table = scale_chart(FACTS).table
+    wushan = table[(table["地方"] == "巫山县") & (table["指标"] == "改造小区")]
+    assert sorted(zip(wushan["状态"], wushan["数值"])) == [("已完成", 10), ("计划", 57)]
+    assert 67 not in set(table["数值"])  # plan and outcome never summed
+    assert 5532 + 213 not in set(table["数值"])  # the community stays out of its county
+    assert "停车位" not in set(table["指标"])
+    assert table.columns.tolist() == [
+        "地方", "所属省份", "指标", "资金来源", "状态", "年份", "数字", "数值", "单位", "来源文章数", "其他报道数字"]
+
+
+def test_scale_labels_come_from_aggregate_format_value():
+    table = scale_chart(FACTS).table
+    assert set(table["数字"]) == {
+        format_value(2600, "communities", "more_than"), format_value(450, "communities", "about"),
+        format_value(57, "communities"), format_value(10, "communities"),
+        format_value(680000, "households", "more_than"), format_value(5532, "households"), format_value(213, "households"),
+    }
+    assert "2600+个" in set(table["数字"])
+
+
+def test_panels_are_one_per_metric_and_places_go_largest_first():
+    chart = scale_chart(FACTS)
+    assert len(chart.figure.axes) == 2  # communities, households; no buildings or area given
+    assert chart.table[chart.table["指标"] == "改造小区"]["地方"].tolist() == ["重庆市", "西工区", "巫山县", "巫山县"]
+
+
+def test_planned_bars_differ_by_hatch_not_only_by_colour():
+    chart = scale_chart(FACTS)
+    bars = [p for ax in chart.figure.axes for p in ax.patches]
+    hatched = [p for p in bars if p.get_hatch()]
+    assert len(bars) == len(chart.table)
+    assert len(hatched) == (chart.table["状态"] == "计划").sum() == 1
+    # and the tick label of each bar names its status
+    assert "巫山县\n2023年计划" in chart.texts()
+
+
+def test_scale_caps_places_per_panel_and_says_which_were_left_out():
+    many = [fact(f"{name}区", "communities", 100 - i, "completed", "2022") for i, name in enumerate("甲乙丙丁戊己庚")]
+    chart = scale_chart(many, max_places=5)
+    assert chart.table["地方"].tolist() == ["甲区", "乙区", "丙区", "丁区", "戊区"]
+    assert chart.omitted == ["己区", "庚区"]
+    assert "因篇幅未画出：改造小区另有2个地方（己区和庚区）" in chart.alt
+
+
+def test_scale_and_funding_accept_facts_as_a_dataframe_or_the_aggregated_table():
+    frame = pd.DataFrame([f.to_dict() for f in FACTS])
+    aggregated = scale_by_place(FACTS)
+    for make in (scale_chart, funding_chart):
+        expected = make(FACTS)
+        for data in (frame, [f.to_dict() for f in FACTS], aggregated):
+            chart = make(data)
+            assert chart.table.equals(expected.table) and chart.alt == expected.alt
+
+
+# ---------------------------------------------------------------- funding
+
+
+def test_funding_alt_states_the_largest_sum_and_where():
+    chart = funding_chart(FACTS)
+    assert chart.alt.startswith("所报资金中数额最大的是九龙坡区2021—2025年计划的60亿+元（来源未注明）。")
+    assert f"巫山县累计{format_value(431810000, 'funding_yuan')}（中央补助）" in chart.alt
+
+
+def test_funding_sources_are_separate_bars_with_chinese_units():
+    chart = funding_chart(FACTS)
+    wushan = chart.table[chart.table["地方"] == "巫山县"]
+    assert wushan[["资金来源", "数字"]].values.tolist() == [
+        ["中央补助", format_value(431810000, "funding_yuan")], ["业主自筹", format_value(90000000, "funding_yuan")]]
+    assert chart.table["数字"].str.contains(r"[亿万]\+?元$").all()
+    assert 431810000 + 90000000 not in set(chart.table["数值"])
+    assert len(chart.figure.axes) == 3  # one panel per place: 九龙坡区, 巫山县, 白驹社区
+
+
+# ---------------------------------------------------------------- empty input
+
+
+@pytest.mark.parametrize("make", [scale_chart, funding_chart])
+def test_no_facts_gives_no_chart(make):
+    assert make([]) is None
+    assert make(None) is None
+    assert make(pd.DataFrame(columns=list(Fact.__dataclass_fields__))) is None
+    assert make([fact("巫山县", "parking_spaces", 56)]) is None  # facts, but none this chart shows
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def test_wrap_keeps_numbers_whole_and_punctuation_off_line_starts():
+    assert wrap("另有3个地方因篇幅未列出：甲、乙", 6).split("\n") == ["另有3个地方", "因篇幅未列", "出：甲、乙"]
+    assert all(len(line) <= 6 for line in wrap("一二三四五2600+个", 6).split("\n"))
+    assert "2600+" in wrap("一二三四五2600+个", 6).replace("\n", "|").split("|")[1]
+
+
+def test_places_with_identical_counts_share_one_panel():
+    # a city whose only reporting district is itself: same articles, same counts
+    rows = [("南通市", "改造", 55, 437.1, 3.4), ("南通市", "安全", 23, 185.4, 2.3),
+            ("崇川区", "改造", 55, 437.1, 4.0), ("崇川区", "安全", 23, 185.4, 3.1),
+            ("巫山县", "建设", 34, 289.1, 4.8)]
+    table = term_table(rows)
+    chart = term_frequency_chart(table, article_counts={"南通市": 13, "崇川区": 13, "巫山县": 20})
+    assert len(chart.figure.axes) == 2
+    assert "南通市、崇川区（数字相同）" in chart.texts()
+    assert chart.table["地方"].tolist() == ["巫山县", "南通市", "南通市", "崇川区", "崇川区"]
+    assert "南通市、崇川区为“改造”（每万词437.1次）" in chart.alt
+    # their z-scores differ (each against its own peers), so distinctive terms keep two panels
+    assert len(distinctive_terms_chart(table).figure.axes) == 3
