@@ -86,27 +86,27 @@ def chart_block(chart: ChartFiles) -> str:
 # ---------------------------------------------------------------------------- facts
 
 
-def fact_row(fact: Fact, articles: dict[str, Article]) -> list[str]:
+def fact_item(fact: Fact, show_place: bool = True) -> str:
+    """One figure as a list item: what, how much, when, status — and a link to its sentence."""
     vocab = load_vocab()
-    title = articles[fact.article_id].title if fact.article_id in articles else fact.article_id
-    return [
-        place_link(fact.place),
-        md(vocab.metric(fact.metric).label),
-        md(format_value(fact.value, fact.metric, fact.qualifier)),
-        md(fact.year),
-        md(vocab.status_label(fact.status) or vocab.funding_label(fact.funding_source) or "未说明"),
-        article_link(fact.article_id, f"{title}：{fact.sentence[:30]}…", fact.anchor),
-    ]
+    what = [f"**{md(vocab.metric(fact.metric).label)} {md(format_value(fact.value, fact.metric, fact.qualifier))}**"]
+    if fact.year:
+        what.append(md(f"{fact.year}年" if fact.year.isdigit() else fact.year))
+    for label in (vocab.status_label(fact.status), vocab.funding_label(fact.funding_source)):
+        if label:
+            what.append(md(label))
+    where = f"（{place_link(fact.place)}）" if show_place else ""
+    quote = fact.sentence if len(fact.sentence) <= 40 else fact.sentence[:40] + "…"
+    return f"- {' · '.join(what)}{where}：{article_link(fact.article_id, f'“{quote}”', fact.anchor)}"
 
 
-def facts_table(facts: list[Fact], articles: dict[str, Article]) -> str:
+def facts_list(facts: list[Fact], show_place: bool = True) -> str:
     if not facts:
-        return "本地没有抽取到老旧小区改造数据。\n"
-    rows = [fact_row(f, articles) for f in facts]
-    return table(["地方", "指标", "数值", "年份", "进度/来源", "原句"], rows) + "\n"
+        return "没有抽取到老旧小区改造数据。\n"
+    return "\n".join(fact_item(f, show_place) for f in facts) + "\n"
 
 
-def scale_rows(scale: pd.DataFrame, facts: list[Fact]) -> list[list[str]]:
+def scale_rows(scale: pd.DataFrame, facts: list[Fact], show_place: bool = True) -> list[list[str]]:
     vocab = load_vocab()
     anchors = {(f.article_id, f.place, f.metric, f.year, f.status, f.funding_source): f.anchor for f in facts}
     rows = []
@@ -116,15 +116,19 @@ def scale_rows(scale: pd.DataFrame, facts: list[Fact]) -> list[list[str]]:
             status += f"（{vocab.funding_label(r.funding_source)}）"
         sources = [s for s in str(r.sources).split(",") if s]
         cell = (r.place, r.metric, r.year, r.status, r.funding_source)
-        links = "、".join(article_link(s, f"原句{i + 1}", anchors.get((s, *cell), "")) for i, s in enumerate(sources))
-        rows.append([place_link(r.place), md(vocab.metric(r.metric).label), md(r.year or "—"), md(status), md(r.display), links])
+        # The figure itself links to the sentence it came from; further sources follow it.
+        value = article_link(sources[0], r.display, anchors.get((sources[0], *cell), "")) if sources else md(r.display)
+        more = "".join(f" {article_link(s, f'[{i + 2}]', anchors.get((s, *cell), ''))}" for i, s in enumerate(sources[1:]))
+        row = [md(vocab.metric(r.metric).label), md(r.year or "—"), md(status), value + more]
+        rows.append([place_link(r.place), *row] if show_place else row)
     return rows
 
 
-def scale_table(scale: pd.DataFrame | None, facts: list[Fact]) -> str:
+def scale_table(scale: pd.DataFrame | None, facts: list[Fact], show_place: bool = True) -> str:
     if scale is None or scale.empty:
         return "没有抽取到改造规模与资金数据。\n"
-    return table(["地方", "指标", "年份/时期", "进度", "数值", "出处"], scale_rows(scale, facts)) + "\n"
+    header = ["指标", "年份/时期", "进度", "数值（链接到原句）"]
+    return table(["地方", *header] if show_place else header, scale_rows(scale, facts, show_place)) + "\n"
 
 
 # ---------------------------------------------------------------------------- coverage
@@ -196,7 +200,6 @@ METHOD = """## 方法说明
 
 
 def report_page(analysis, gazetteer: Gazetteer, charts: list[ChartFiles]) -> str:
-    articles = {a.id: a for a in analysis.articles}
     renovation = [a for a in analysis.articles if "renovation" in a.topics]
     parts = [
         page_header("统计报告", "report"),
@@ -211,7 +214,7 @@ def report_page(analysis, gazetteer: Gazetteer, charts: list[ChartFiles]) -> str
         "## 图表\n",
         *(chart_block(c) for c in charts),
         "## 全部改造数据\n",
-        facts_table(analysis.facts, articles),
+        facts_list(analysis.facts),
         METHOD,
         "数据文件见[数据下载]({filename}/pages/data.md)。\n",
     ]
@@ -232,16 +235,14 @@ def place_page(place: str, analysis, gazetteer: Gazetteer, charts: list[ChartFil
     facts = [f for f in analysis.facts if f.place == place]
     nearby = [f for f in analysis.facts if f.place != place and inside(f.place)]
     scale = analysis.scale[analysis.scale["place"] == place] if analysis.scale is not None else None
-    articles_by_id = {a.id: a for a in analysis.articles}
     parts = [
         page_header(html.escape(place), f"place-{place_slug(place)}", Save_as=f"places/{place_slug(place)}.html", Url=f"places/{place_slug(place)}.html"),
         "上级：" + (" › ".join(place_link(p) for p in reversed(chain[1:])) if len(chain) > 1 else "—") + "\n",
         f"## {md(place)}的改造数据\n",
-        scale_table(scale, facts) if scale is not None and not scale.empty else "",
-        facts_table(facts, articles_by_id),
+        scale_table(scale, facts, show_place=False) if scale is not None and not scale.empty else facts_list(facts, show_place=False),
     ]
     if nearby:
-        parts += [f"### 辖区内更具体地方的数据\n", "这些数字不计入上表。\n", facts_table(nearby, articles_by_id)]
+        parts += ["### 辖区内更具体地方的数据\n", "这些数字不计入上表。\n", facts_list(nearby)]
     parts += [f"## 词语\n", terms_tables(analysis.terms_by_place, place)]
     parts += [chart_block(c) for c in charts]
     parts += [f"## 文章（{len(articles)} 篇）\n"]
