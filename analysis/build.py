@@ -7,6 +7,9 @@ folder, and the staging folder swapped in only when everything succeeded.
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import pickle
 import shutil
 from collections import Counter
 import sys
@@ -20,7 +23,6 @@ from .ingest import read_corpus
 from .model import Article, PageProblem
 from .articles import place_slug
 from .pipeline import Analysis, analyse
-from . import charts
 from .places import load_gazetteer, main_place, report_places
 from .report import ChartFiles, data_page, place_names, place_page, places_index, report_page
 from .pages import article_markdown, articles_csv, articles_json, facts_csv, facts_json, table_csv, write_text
@@ -65,31 +67,51 @@ def write_generated_content(analysis: Analysis, content: Path) -> None:
         write_text(content / "articles" / f"{article.id}.md", markdown)
 
 
-def write_charts(analysis: Analysis, folder: Path) -> list[ChartFiles]:
-    """The report's charts as SVG, PNG and CSV; a chart with nothing to show is left out."""
-    gazetteer = load_gazetteer()
-    counts: Counter = Counter()
-    for article in analysis.articles:
-        home = main_place(article.places, gazetteer)
-        counts.update(report_places(home, gazetteer) if home else [])
+def chart_inputs_key(analysis: Analysis, counts: Counter) -> str:
+    """Charts are redrawn only when what they show, or the code drawing them, changes."""
+    digest = hashlib.sha256((Path(__file__).parent / "charts.py").read_bytes())
+    for table in (analysis.scale, analysis.terms_by_place):
+        digest.update(b"\0" + (table_csv(table).encode("utf-8") if table is not None else b""))
+    digest.update(repr(sorted(counts.items())).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def draw_charts(analysis: Analysis, counts: Counter, folder: Path) -> list[ChartFiles]:
+    from . import charts  # matplotlib is imported only when something must be drawn
+
+    facts_or_scale = analysis.scale if analysis.scale is not None else analysis.facts
+    terms = analysis.terms_by_place
     drawn = [
-        charts.scale_chart(analysis.scale if analysis.scale is not None else analysis.facts),
-        charts.funding_chart(analysis.scale if analysis.scale is not None else analysis.facts),
-        charts.term_frequency_chart(analysis.terms_by_place, article_counts=counts) if analysis.terms_by_place is not None else None,
-        charts.distinctive_terms_chart(analysis.terms_by_place, article_counts=counts) if analysis.terms_by_place is not None else None,
+        charts.scale_chart(facts_or_scale),
+        charts.funding_chart(facts_or_scale),
+        charts.term_frequency_chart(terms, article_counts=counts) if terms is not None else None,
+        charts.distinctive_terms_chart(terms, article_counts=counts) if terms is not None else None,
     ]
     written = []
     for chart in (c for c in drawn if c is not None):
         files = charts.write_chart(chart, folder)
         written.append(ChartFiles(chart.slug, chart.title, chart.alt, chart.table, files["svg"], files["csv"]))
-        plt_close(chart)
     return written
 
 
-def plt_close(chart) -> None:
-    import matplotlib.pyplot as plt
-
-    plt.close(chart.figure)
+def write_charts(analysis: Analysis, folder: Path, cache: Path) -> list[ChartFiles]:
+    """The report's charts as SVG, PNG and CSV, from the cache when their inputs are unchanged."""
+    gazetteer = load_gazetteer()
+    counts: Counter = Counter()
+    for article in analysis.articles:
+        home = main_place(article.places, gazetteer)
+        counts.update(report_places(home, gazetteer) if home else [])
+    stored = cache / chart_inputs_key(analysis, counts)
+    if not (stored / "charts.pickle").exists():
+        tmp = fresh_dir(cache / f".drawing-{os.getpid()}")
+        written = draw_charts(analysis, counts, tmp)
+        (tmp / "charts.pickle").write_bytes(pickle.dumps(written))
+        if cache.exists():
+            for old in cache.iterdir():  # only the latest charts are kept
+                shutil.rmtree(old, ignore_errors=True) if old != tmp else None
+        os.replace(tmp, stored)
+    shutil.copytree(stored, folder, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.pickle"))
+    return pickle.loads((stored / "charts.pickle").read_bytes())
 
 
 def charts_about(place: str, all_charts: list[ChartFiles]) -> list[ChartFiles]:
@@ -139,6 +161,44 @@ def project_version() -> str:
         return metadata.version("newspaper-archive")
     except metadata.PackageNotFoundError:
         return "0+unknown"
+
+
+def site_fingerprint(content: Path, data: Path, pelican: dict) -> str:
+    """Everything the site is made from: generated content, data files, theme and settings.
+
+    When it matches the last build's, Pelican and Pagefind would write the same site again."""
+    settings = {k: v for k, v in pelican.items() if k not in ("PATH", "OUTPUT_PATH")}
+    digest = hashlib.sha256(stable_repr(settings).encode("utf-8"))
+    for folder in (content, data, Path(pelican["THEME"])):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def stable_repr(value) -> str:
+    """repr without memory addresses: functions by name, mappings in key order."""
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{k!r}:{stable_repr(v)}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))) + "}"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
+        return "[" + ",".join(stable_repr(v) for v in items) + "]"
+    if callable(value):
+        return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value).__name__)}"
+    return repr(value)
+
+
+def last_fingerprint(work: Path, output: Path) -> str | None:
+    try:
+        record = json.loads((work / "last-build.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record.get("fingerprint") if record.get("output") == str(output.resolve()) else None
+
+
+def remember_fingerprint(work: Path, output: Path, fingerprint: str) -> None:
+    record = {"output": str(output.resolve()), "fingerprint": fingerprint}
+    write_text(work / "last-build.json", json.dumps(record) + "\n")
 
 
 def write_changes_page(base: Path, data: Path, content: Path) -> None:
@@ -195,18 +255,25 @@ def build(
         write_generated_content(analysis, content)
         write_data_files(analysis, staging / "data")
         progress.step("wrote generated Markdown and data files", "markdown")
-        chart_files = write_charts(analysis, content / "charts")
+        chart_files = write_charts(analysis, content / "charts", work / "cache" / "charts")
         progress.step(f"drew {len(chart_files)} charts", "charts")
         write_report_pages(analysis, content, sorted(p.name for p in (staging / "data").iterdir()), chart_files)
         if base is not None:
             write_changes_page(base, staging / "data", content)
         progress.step("wrote the report pages", "markdown")
         stamp = build_stamp(corpus.pages, staging / "data")
-        run_pelican(pelican_settings(conf, content, staging, {"BUILD_STAMP": stamp, **(pelican_overrides or {})}))
+        pelican = pelican_settings(conf, content, staging, {"BUILD_STAMP": stamp, **(pelican_overrides or {})})
+        fingerprint = site_fingerprint(content, staging / "data", pelican)
+        if output.is_dir() and last_fingerprint(work, output) == fingerprint:
+            shutil.rmtree(staging)
+            progress.step(f"nothing changed since the last build; {output} kept as it is", "swap")
+            return BuildOutcome(analysis, output)
+        run_pelican(pelican)
         progress.step(f"Pelican built the site into {staging.name}", "pelican")
         build_search_index(staging)
         progress.step("Pagefind indexed the site for search", "search")
         swap_in(staging, output)
+        remember_fingerprint(work, output, fingerprint)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -133,3 +133,21 @@ def test_normalising_is_idempotent(text):
 @given(st.text())
 def test_sentence_split_round_trips(text):
     assert "".join(split_sentences(text)) == text
+
+
+def test_a_rebuild_with_nothing_changed_keeps_the_site_and_a_changed_page_rebuilds_it(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    out, work = tmp_path / "out", tmp_path / "work"
+    run(seeds, out, work)
+    index = out / "index.html"
+    before = index.stat().st_mtime_ns
+    progress = Progress(quiet=True)
+    build(seeds, out, work, CONF, progress=progress)
+    assert "pelican" not in progress.timings and index.stat().st_mtime_ns == before
+    page = sorted(seeds.glob("*.txt"))[1]
+    page.write_text(page.read_text(encoding="utf-8").replace("城乡供水一体化惠及30余万群众", "城乡供水一体化惠及40余万群众"), encoding="utf-8")
+    progress = Progress(quiet=True)
+    build(seeds, out, work, CONF, progress=progress)
+    assert "pelican" in progress.timings
+    assert "城乡供水一体化惠及40余万群众" in (out / "data" / "articles.json").read_text(encoding="utf-8")
