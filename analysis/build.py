@@ -24,7 +24,7 @@ from .model import Article, PageProblem
 from .articles import place_slug
 from .pipeline import Analysis, analyse
 from .places import load_gazetteer, main_place, report_places
-from .report import ChartFiles, data_page, place_names, place_page, places_index, report_page
+from .report import ChartFiles, data_page, home_highlights, place_names, place_page, places_index, report_page
 from .pages import article_markdown, articles_csv, articles_json, facts_csv, facts_json, table_csv, write_text
 from .settings import load_settings
 from .site import build_search_index, fresh_dir, pelican_settings, run_pelican, staging_dir, swap_in
@@ -262,7 +262,9 @@ def build(
             write_changes_page(base, staging / "data", content)
         progress.step("wrote the report pages", "markdown")
         stamp = build_stamp(corpus.pages, staging / "data")
-        pelican = pelican_settings(conf, content, staging, {"BUILD_STAMP": stamp, **(pelican_overrides or {})})
+        highlights = home_highlights(analysis.scale, analysis.facts, analysis.articles)
+        overrides = {"BUILD_STAMP": stamp, "HOME_HIGHLIGHTS": highlights, **(pelican_overrides or {})}
+        pelican = pelican_settings(conf, content, staging, overrides)
         fingerprint = site_fingerprint(content, staging / "data", pelican)
         if output.is_dir() and last_fingerprint(work, output) == fingerprint:
             shutil.rmtree(staging)

@@ -295,3 +295,34 @@ def data_page(present: list[str]) -> str:
         "2022年巫山县完成10个老旧小区改造（地方报纸档案，数据文件 facts.csv）。”每条数据的 `article_url` 和 `anchor` 两列给出原句所在的网页位置。\n"
     )
     return "\n".join(parts)
+
+
+HIGHLIGHT_METRICS = ("communities", "households", "elevators", "funding_yuan")
+
+
+def home_highlights(scale: pd.DataFrame | None, facts: list[Fact], articles: list[Article]) -> str:
+    """The renovation story at a glance for the home page: the largest completed or cumulative
+    figure of a few metrics, each linking to the sentence it came from (HTML for the theme)."""
+    if scale is None or scale.empty:
+        return ""
+    vocab = load_vocab()
+    urls = {a.id: a.url for a in articles}
+    anchors = {(f.article_id, f.place, f.metric, f.year, f.status, f.funding_source): f.anchor for f in facts}
+    items = []
+    for metric in HIGHLIGHT_METRICS:
+        done = scale[(scale["metric"] == metric) & scale["status"].isin(["completed", "cumulative"])]
+        if done.empty:
+            continue
+        r = done.sort_values(["value", "place"], ascending=[False, True], kind="mergesort").iloc[0]
+        source = str(r["sources"]).split(",")[0]
+        anchor = anchors.get((source, r["place"], metric, r["year"], r["status"], r["funding_source"]), "")
+        when = f"{r['year']}年" if str(r["year"]).isdigit() else (f"{r['year'][:4]}年起" if str(r["year"]).endswith("-") else "")
+        qualifiers = [vocab.status_label(r["status"]), vocab.funding_label(r["funding_source"])]
+        label = f"{vocab.metric(metric).label}（{'，'.join(q for q in qualifiers if q)}）"
+        items.append(
+            f'<li><a href="{html.escape(urls.get(source, ""))}#{anchor}"><strong>{html.escape(r["display"])}</strong>'
+            f" {html.escape(r['place'])}{html.escape(when)}{html.escape(label)}</a></li>"
+        )
+    if not items:
+        return ""
+    return '<h2>改造数字一览</h2><ul class="highlight-list">' + "".join(items) + '</ul><p><a href="report.html">查看统计报告</a></p>'
