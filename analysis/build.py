@@ -27,7 +27,7 @@ from .places import load_gazetteer, main_place, report_places
 from .report import ChartFiles, data_page, home_highlights, place_names, place_page, places_index, report_page
 from .pages import article_markdown, articles_csv, articles_json, facts_csv, facts_json, table_csv, write_text
 from .settings import load_settings
-from .site import build_search_index, fresh_dir, pelican_settings, run_pelican, staging_dir, swap_in
+from .site import build_search_index, write_sitemap, fresh_dir, pelican_settings, run_pelican, staging_dir, swap_in
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -273,6 +273,7 @@ def build(
         run_pelican(pelican)
         progress.step(f"Pelican built the site into {staging.name}", "pelican")
         build_search_index(staging)
+        write_sitemap(staging, pelican.get("SITEURL", ""))
         progress.step("Pagefind indexed the site for search", "search")
         swap_in(staging, output)
         remember_fingerprint(work, output, fingerprint)

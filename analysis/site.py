@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+from urllib.parse import quote
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -95,3 +96,20 @@ def build_search_index(site: Path) -> None:
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise SearchIndexError(f"pagefind exited with {result.returncode}: {result.stderr.strip() or result.stdout.strip()}")
+
+
+def write_sitemap(site: Path, siteurl: str) -> None:
+    """sitemap.xml for the hosted site (search engines need absolute URLs, so only when SITEURL is set).
+
+    Lists every HTML page in path order and no modification dates, so it is reproducible."""
+    if not siteurl.startswith(("http://", "https://")):
+        return
+    from xml.sax.saxutils import escape
+
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.name != "404.html")
+    urls = "".join(f"<url><loc>{escape(siteurl.rstrip('/') + '/' + quote(page))}</loc></url>\n" for page in pages)
+    (site / "sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        + urls + "</urlset>\n",
+        encoding="utf-8",
+    )

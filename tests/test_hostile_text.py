@@ -80,3 +80,25 @@ def test_metadata_lines_in_the_text_do_not_become_metadata(site):
     assert len(articles) == 1
     assert articles[0]["title"].startswith("<script>")  # the data file keeps the raw text
     assert not (site / "drafts").exists()
+
+
+def test_feeds_of_the_hosted_site_carry_the_text_escaped(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
+    out = tmp_path / "out"
+    build(seeds, out, tmp_path / "work", ROOT / "publishconf.py", progress=Progress(quiet=True))
+    feeds = sorted((out / "feeds").glob("*.xml"))
+    assert feeds
+    for feed in feeds:
+        root = ET.parse(feed).getroot()  # well-formed XML
+        for element in root.iter():
+            assert not element.tag.endswith("script")
+            for html_text in filter(None, [element.text]):
+                for tag, attrs in elements(html_text):  # the HTML a feed reader would render
+                    assert tag != "script", (feed, attrs)
+                    assert "evil.example" not in str(attrs.get("src")), (feed, tag)
+                    assert not any(k.startswith("on") for k in attrs), (feed, tag, attrs)
+    assert (out / "sitemap.xml").is_file()
