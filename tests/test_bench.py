@@ -1,0 +1,40 @@
+"""The benchmark harness keeps working: corpora it generates and the results it writes (no timing assertions)."""
+from __future__ import annotations
+
+import csv
+
+from analysis.bench import SCENARIOS, make_corpus, run_bench, source_articles, table, verdicts
+from analysis.segment import segment_page
+
+
+def test_synthetic_pages_segment_into_the_requested_number_of_articles(tmp_path):
+    files = make_corpus(tmp_path / "corpus", 100)
+    assert len(files) == 17  # six articles to a page, four on the last
+    counts = [len(segment_page(f.read_text(encoding="utf-8")).items) for f in files]
+    assert sum(counts) == 100
+    assert len({f.read_text(encoding="utf-8") for f in files}) == len(files)  # no page is a duplicate
+
+
+def test_generation_is_deterministic(tmp_path):
+    sources = source_articles()
+    a = make_corpus(tmp_path / "a", 30, seed=7, sources=sources)
+    b = make_corpus(tmp_path / "b", 30, seed=7, sources=sources)
+    c = make_corpus(tmp_path / "c", 30, seed=8, sources=sources)
+    assert [f.name for f in a] == [f.name for f in b]
+    assert [f.read_bytes() for f in a] == [f.read_bytes() for f in b]
+    assert (tmp_path / "a" / "sources.toml").read_bytes() == (tmp_path / "b" / "sources.toml").read_bytes()
+    assert [f.read_bytes() for f in a] != [f.read_bytes() for f in c]
+
+
+def test_harness_writes_one_row_per_size_and_scenario(tmp_path, capsys):
+    rows, path = run_bench([12], tmp_path, real=False)
+    assert path == tmp_path / "results.csv"
+    with path.open(encoding="utf-8") as fh:
+        written = list(csv.DictReader(fh))
+    assert [(r["corpus"], r["scenario"]) for r in written] == [("12", s) for s in SCENARIOS]
+    for r in written:
+        assert int(r["articles"]) == 12
+        assert float(r["wall_s"]) > 0 and float(r["peak_mb"]) > 0
+    assert "plain-pelican" in table(rows)
+    assert any("no-change" in line for line in verdicts(rows))
+    assert "12: cold" in capsys.readouterr().err  # progress lines go to stderr
