@@ -36,6 +36,8 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
 DELETE_OUTPUT_DIRECTORY = False  # the build writes into a fresh staging folder itself
+# Pelican's own content cache stays off: with our generated content its cache file could be
+# left empty after a failed save, and the next build then stopped while loading it.
 LOAD_CONTENT_CACHE = False
 
 # --- Theme --------------------------------------------------------------------

@@ -209,10 +209,29 @@ def write_changes_page(base: Path, data: Path, content: Path) -> None:
 
 
 def prepare_content(work: Path) -> Path:
-    """The content Pelican reads: the hand-written `content/` plus everything generated."""
-    content = fresh_dir(work / "content")
+    """A fresh folder for this build's content: the hand-written `content/` plus everything generated."""
+    content = fresh_dir(work / "content.next")
     shutil.copytree(PROJECT_ROOT / "content", content, dirs_exist_ok=True)
     return content
+
+
+def sync_tree(source: Path, target: Path) -> Path:
+    """Make `target` hold exactly `source`'s files, rewriting only those that changed.
+
+    Unchanged files keep their modification time, so Pelican's content cache can skip them."""
+    target.mkdir(parents=True, exist_ok=True)
+    wanted = {p.relative_to(source) for p in source.rglob("*") if p.is_file()}
+    for path in sorted(p for p in target.rglob("*") if p.is_file()):
+        if path.relative_to(target) not in wanted:
+            path.unlink()
+    for rel in sorted(wanted):
+        new, old = source / rel, target / rel
+        if old.is_file() and old.stat().st_size == new.stat().st_size and old.read_bytes() == new.read_bytes():
+            continue
+        old.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(new, old)
+    shutil.rmtree(source)
+    return target
 
 
 @dataclass
@@ -260,10 +279,15 @@ def build(
         write_report_pages(analysis, content, sorted(p.name for p in (staging / "data").iterdir()), chart_files)
         if base is not None:
             write_changes_page(base, staging / "data", content)
+        content = sync_tree(content, work / "content")
         progress.step("wrote the report pages", "markdown")
         stamp = build_stamp(corpus.pages, staging / "data")
         highlights = home_highlights(analysis.scale, analysis.facts, analysis.articles)
-        overrides = {"BUILD_STAMP": stamp, "HOME_HIGHLIGHTS": highlights, **(pelican_overrides or {})}
+        overrides = {
+            "BUILD_STAMP": stamp,
+            "HOME_HIGHLIGHTS": highlights,
+            **(pelican_overrides or {}),
+        }
         pelican = pelican_settings(conf, content, staging, overrides)
         fingerprint = site_fingerprint(content, staging / "data", pelican)
         if output.is_dir() and last_fingerprint(work, output) == fingerprint:

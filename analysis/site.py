@@ -92,7 +92,11 @@ def build_search_index(site: Path) -> None:
 
     The binary ships inside the `pagefind[extended]` wheel; nothing is downloaded.
     """
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--force-language", "zh-cn", "--silent"]
+    # Only article pages carry text worth finding; listing pages would cost memory and time.
+    command = [
+        sys.executable, "-m", "pagefind", "--site", str(site), "--glob", "articles/**/*.html",
+        "--force-language", "zh-cn", "--silent",
+    ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise SearchIndexError(f"pagefind exited with {result.returncode}: {result.stderr.strip() or result.stdout.strip()}")

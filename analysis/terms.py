@@ -16,6 +16,7 @@ boundaries change with context, which makes counts unstable across articles.
 """
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -281,30 +282,37 @@ def _kwic_in(term: str, text: str, width: int, article_id: str) -> list[KwicLine
 # ---------------------------------------------------------------- related articles
 
 
+MAX_POSTINGS = 100  # a term shared by more documents than this says little about which are alike
+
+
 def similar_documents(docs: Sequence[Sequence[str]], k: int = 3, terms_per_doc: int = 20) -> list[list[int]]:
     """For each document, the indices of the k most similar others (TF-IDF cosine).
 
-    Only each document's `terms_per_doc` heaviest terms take part, and candidates come
-    from an inverted index over those terms, so the cost grows with the corpus, not its square.
+    Only each document's `terms_per_doc` heaviest terms take part, and candidates come from
+    an inverted index over those terms in which terms held by more than MAX_POSTINGS
+    documents are left out: the work per document is bounded, so the whole grows linearly
+    with the corpus instead of with its square.
     """
     stats = document_frequencies(docs)
     vectors: list[dict[str, float]] = []
     for tokens in docs:
         counts = Counter(tokens)
         weights = {t: c * smooth_idf(stats.n_docs, stats.df[t]) for t, c in counts.items()}
-        top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:terms_per_doc]
+        top = heapq.nsmallest(terms_per_doc, weights.items(), key=lambda kv: (-kv[1], kv[0]))
         norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
         vectors.append({t: w / norm for t, w in top})
     postings: dict[str, list[int]] = {}
     for i, vector in enumerate(vectors):
         for term in vector:
             postings.setdefault(term, []).append(i)
+    postings = {t: ids for t, ids in postings.items() if len(ids) <= MAX_POSTINGS}
     result = []
     for i, vector in enumerate(vectors):
-        scores: Counter = Counter()
+        scores: dict[int, float] = {}
         for term, weight in vector.items():
-            for j in postings[term]:
+            for j in postings.get(term, ()):
                 if j != i:
-                    scores[j] += weight * vectors[j][term]
-        result.append([j for j, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]])
+                    scores[j] = scores.get(j, 0.0) + weight * vectors[j][term]
+        best = heapq.nsmallest(k, scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        result.append([j for j, _ in best])
     return result
