@@ -8,7 +8,6 @@ build's `--base` option are the two ways in.
 from __future__ import annotations
 
 import csv
-import html
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -96,12 +95,11 @@ def changes_text(changes: list[DatasetChanges]) -> str:
     return "\n".join(lines) + "\n"
 
 
-_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]{}|#!"})
-
-
 def _cell(text: str) -> str:
     """Page text inside a Markdown table cell: escaped for HTML and Markdown, on one line."""
-    return html.escape(" ".join(str(text).split()), quote=False).translate(_MARKDOWN_SPECIAL)
+    from .report import md  # the report's escaping; imported late to keep `diff` light
+
+    return md(text)
 
 
 def changes_markdown(changes: list[DatasetChanges], base_label: str) -> str:

@@ -2,7 +2,6 @@
 one figure per cell however many articles state it; hedges stay visible."""
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,8 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # the package is not installed in the venv
-    sys.path.insert(0, str(ROOT))
 
 from analysis.aggregate import COLUMNS, KEY, format_value, scale_by_place  # noqa: E402
 from analysis.extract import Fact  # noqa: E402

@@ -3,7 +3,6 @@ behind them on short sentences."""
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -11,8 +10,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # the package is not installed in the venv
-    sys.path.insert(0, str(ROOT))
 
 from analysis.extract import Fact, extract_facts, is_renovation_article, load_vocab  # noqa: E402
 from analysis.model import Article, Section  # noqa: E402

@@ -1,7 +1,6 @@
 """The number reader: every printed form of a figure in the seed pages and beyond."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -9,8 +8,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # the package is not installed in the venv
-    sys.path.insert(0, str(ROOT))
 
 from analysis.extract import load_vocab  # noqa: E402
 from analysis.numbers import Qualifiers, find_quantities, parse_number  # noqa: E402

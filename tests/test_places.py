@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 import csv
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).parents[1]
-if str(ROOT) not in sys.path:  # the package is not installed in the venv
-    sys.path.insert(0, str(ROOT))
 
 from analysis.places import (  # noqa: E402
     DEFAULT_PATH,
