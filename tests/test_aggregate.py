@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from analysis.aggregate import COLUMNS, KEY, format_value, scale_by_place  # noqa: E402
-from analysis.extract import Fact  # noqa: E402
+from analysis.aggregate import COLUMNS, KEY, format_value, scale_by_place
+from analysis.extract import Fact
 
 BASE = Fact(
     article_id="a1", article_url="articles/a1.html", page="p.txt", place="巫山县", province="重庆市",

@@ -11,11 +11,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from analysis.extract import Fact, extract_facts, is_renovation_article, load_vocab  # noqa: E402
-from analysis.model import Article, Section  # noqa: E402
-from analysis.places import load_gazetteer  # noqa: E402
-from analysis.text import normalise_paragraph, sentence_anchor, split_sentences  # noqa: E402
-from tests.corpus import SEEDS, load_fixture  # noqa: E402
+from analysis.extract import Fact, extract_facts, is_renovation_article, load_vocab
+from analysis.model import Article, Section
+from analysis.places import load_gazetteer
+from analysis.text import normalise_paragraph, sentence_anchor, split_sentences
+from tests.corpus import SEEDS, load_fixture
 
 # --- the seed pages as articles -----------------------------------------------------------------
 # Each item is cut from its page by the opening words of its first and last paragraphs, so the

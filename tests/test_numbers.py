@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from analysis.extract import load_vocab  # noqa: E402
-from analysis.numbers import Qualifiers, find_quantities, parse_number  # noqa: E402
+from analysis.extract import load_vocab
+from analysis.numbers import Qualifiers, find_quantities, parse_number
 
 VOCAB = load_vocab()
 Q = VOCAB.qualifiers

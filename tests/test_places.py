@@ -8,7 +8,7 @@ import pytest
 
 ROOT = Path(__file__).parents[1]
 
-from analysis.places import (  # noqa: E402
+from analysis.places import (
     DEFAULT_PATH,
     LEVELS,
     Gazetteer,
