@@ -11,6 +11,52 @@ from .diff import changes_json, changes_text, compare
 EXIT_SKIPPED = 3  # the site was built, but --strict and some pages were skipped
 
 
+def add_build_options(p) -> None:
+    p.add_argument("--seeds", type=Path, default=PROJECT_ROOT / "seeds", help="folder of page files (default: seeds/)")
+    p.add_argument("--output", type=Path, default=PROJECT_ROOT / "output", help="site folder (default: output/)")
+    p.add_argument("--work", type=Path, default=PROJECT_ROOT / "build", help="folder for generated content and caches (default: build/)")
+    p.add_argument("--settings", type=Path, default=PROJECT_ROOT / "pelicanconf.py", help="Pelican settings file (default: pelicanconf.py)")
+    p.add_argument("--strict", action="store_true", help="exit with status 3 when any page was skipped")
+    p.add_argument("--base", type=Path, help="output folder of another build: add a 数据变更 (changes) page comparing the data")
+    p.add_argument("--quiet", action="store_true", help="print only problems and the summary")
+
+
+def add_watch_parser(commands) -> None:
+    p = commands.add_parser(
+        "watch",
+        help="rebuild whenever pages, content, theme or settings change",
+        description="Build once, then rebuild each time a file under SEEDS, content/, theme/ or the settings file changes. Ctrl-C stops.",
+    )
+    add_build_options(p)
+    p.add_argument("--interval", type=float, default=1.0, help="seconds between checks (default: 1)")
+    p.set_defaults(run=run_watch)
+
+
+def watched_state(args) -> tuple:
+    folders = [args.seeds, PROJECT_ROOT / "content", PROJECT_ROOT / "theme"]
+    files = [p for f in folders for p in sorted(f.rglob("*")) if p.is_file()] + [args.settings]
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists())
+
+
+def run_watch(args) -> int:
+    import time
+
+    state = None
+    try:
+        while True:
+            current = watched_state(args)
+            if current != state:
+                state = current
+                try:
+                    run_build(args)
+                except Exception as exc:  # a bad edit should not end the watch; the old site stays
+                    print(f"build failed: {exc}", file=sys.stderr)
+                print("watching for changes (Ctrl-C to stop)", file=sys.stderr)
+            time.sleep(args.interval)
+    except KeyboardInterrupt:
+        return 0
+
+
 def add_build_parser(commands) -> None:
     p = commands.add_parser(
         "build",
@@ -21,13 +67,7 @@ def add_build_parser(commands) -> None:
             "The new site replaces OUTPUT only when the whole build succeeded."
         ),
     )
-    p.add_argument("--seeds", type=Path, default=PROJECT_ROOT / "seeds", help="folder of page files (default: seeds/)")
-    p.add_argument("--output", type=Path, default=PROJECT_ROOT / "output", help="site folder (default: output/)")
-    p.add_argument("--work", type=Path, default=PROJECT_ROOT / "build", help="folder for generated content and caches (default: build/)")
-    p.add_argument("--settings", type=Path, default=PROJECT_ROOT / "pelicanconf.py", help="Pelican settings file (default: pelicanconf.py)")
-    p.add_argument("--strict", action="store_true", help="exit with status 3 when any page was skipped")
-    p.add_argument("--base", type=Path, help="output folder of another build: add a 数据变更 (changes) page comparing the data")
-    p.add_argument("--quiet", action="store_true", help="print only problems and the summary")
+    add_build_options(p)
     p.set_defaults(run=run_build)
 
 
@@ -78,6 +118,7 @@ def parser() -> argparse.ArgumentParser:
     )
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_build_parser(commands)
+    add_watch_parser(commands)
     add_diff_parser(commands)
     add_bench_parser(commands)
     return top

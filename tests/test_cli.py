@@ -1,0 +1,50 @@
+"""The command line as a maintainer uses it: help text and the watch loop."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+
+from analysis.cli import main
+from tests.corpus import SEEDS
+
+
+def test_help_lists_every_command(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("build", "watch", "diff", "bench"):
+        assert command in out
+
+
+@pytest.mark.parametrize("command", ["build", "watch", "diff", "bench"])
+def test_each_command_explains_itself(command, capsys):
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    assert len(capsys.readouterr().out.splitlines()) > 5
+
+
+def test_watch_rebuilds_when_a_page_changes(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    out = tmp_path / "out"
+    args = ["watch", "--seeds", str(seeds), "--output", str(out), "--work", str(tmp_path / "w"), "--quiet", "--interval", "0.2"]
+    proc = subprocess.Popen([sys.executable, "-m", "analysis", *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        data = out / "data" / "articles.json"
+        deadline = time.time() + 120
+        while not data.exists() and time.time() < deadline:
+            time.sleep(0.2)
+        assert data.exists()
+        page = sorted(seeds.glob("*.txt"))[0]
+        page.write_text(page.read_text(encoding="utf-8").replace("仙桥小学", "仙桥中心小学"), encoding="utf-8")
+        while "仙桥中心小学" not in data.read_text(encoding="utf-8") and time.time() < deadline:
+            time.sleep(0.2)
+        assert "仙桥中心小学" in data.read_text(encoding="utf-8")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
