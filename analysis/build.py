@@ -11,12 +11,14 @@ import json
 import os
 import pickle
 import shutil
-from collections import Counter
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+
+import markdown
 
 from .diff import changes_json, changes_markdown, compare
 from .ingest import read_corpus
@@ -24,7 +26,7 @@ from .model import Article, PageProblem
 from .articles import place_slug
 from .pipeline import Analysis, analyse
 from .places import load_gazetteer, main_place, report_places
-from .report import ChartFiles, data_page, home_highlights, place_names, place_page, places_index, report_page
+from .report import ChartFiles, data_page, home_highlights, topic_notes, place_names, place_page, places_index, report_page
 from .pages import article_markdown, articles_csv, articles_json, facts_csv, facts_json, table_csv, write_text
 from .settings import load_settings
 from .site import build_search_index, write_sitemap, fresh_dir, pelican_settings, run_pelican, staging_dir, swap_in
@@ -283,9 +285,11 @@ def build(
         progress.step("wrote the report pages", "markdown")
         stamp = build_stamp(corpus.pages, staging / "data")
         highlights = home_highlights(analysis.scale, analysis.facts, analysis.articles)
+        notes = {name: markdown.markdown(text, extensions=["tables"]) for name, text in topic_notes(analysis.terms_by_topic, analysis.topic_names).items()}
         overrides = {
             "BUILD_STAMP": stamp,
             "HOME_HIGHLIGHTS": highlights,
+            "TOPIC_NOTES": notes,
             **(pelican_overrides or {}),
         }
         pelican = pelican_settings(conf, content, staging, overrides)

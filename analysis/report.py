@@ -185,6 +185,50 @@ def terms_tables(terms: pd.DataFrame | None, place: str) -> str:
     return "\n".join(out)
 
 
+KWIC_TERMS = 6  # leading terms shown in context on the report
+KWIC_LINES = 8  # lines per term
+
+
+def leading_terms(terms_by_topic: pd.DataFrame | None, topic_name: str, n: int = KWIC_TERMS) -> list[str]:
+    """The most frequent content words of a topic's articles."""
+    if terms_by_topic is None or terms_by_topic.empty:
+        return []
+    rows = terms_by_topic[terms_by_topic["topic"] == topic_name]
+    return rows.sort_values(["count", "term"], ascending=[False, True], kind="mergesort")["term"].head(n).tolist()
+
+
+def concordance_section(terms: list[str], articles: list[Article], lines: int = KWIC_LINES) -> str:
+    """Keyword in context: each line shows a leading term in its sentence and links to the article."""
+    from .terms import concordance  # jieba is loaded only when a concordance is asked for
+
+    out = []
+    for term in terms:
+        # Cheap substring filter first: segmenting every article for every term would be slow.
+        candidates = [a for a in articles if term in a.body_text][: lines * 2]
+        kwic = concordance(term, candidates)[:lines]
+        if not kwic:
+            continue
+        out += [f"### {md(term)}", ""]
+        for line in kwic:
+            context = f"…{md(line.left)}**{md(line.term)}**{md(line.right)}…"
+            out.append(f"- {context} {article_link(line.article_id, '原文')}")
+        out.append("")
+    return "\n".join(out)
+
+
+def topic_notes(terms_by_topic: pd.DataFrame | None, topic_names: dict[str, str]) -> dict[str, str]:
+    """For each topic page: its most frequent and most distinctive words, as Markdown."""
+    notes = {}
+    if terms_by_topic is None or terms_by_topic.empty:
+        return notes
+    table_ = terms_by_topic.rename(columns={"topic": "place"})
+    for name in topic_names.values():
+        text = terms_tables(table_, name)
+        if "文章太少" not in text:
+            notes[name] = "## 话题词语\n\n" + text
+    return notes
+
+
 # ---------------------------------------------------------------------------- pages
 
 
@@ -213,6 +257,9 @@ def report_page(analysis, gazetteer: Gazetteer, charts: list[ChartFiles]) -> str
         scale_table(analysis.scale, analysis.facts),
         "## 图表\n",
         *(chart_block(c) for c in charts),
+        "## 关键词语境\n",
+        "老旧小区改造报道中最常用的词，在原文中的样子（每行链接到文章）：\n",
+        concordance_section(leading_terms(analysis.terms_by_topic, analysis.topic_names.get("renovation", "")), analysis.articles),
         "## 全部改造数据\n",
         facts_list(analysis.facts),
         METHOD,

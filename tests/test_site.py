@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections import deque
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
@@ -118,3 +119,18 @@ def test_data_page_lists_every_data_file_with_its_columns(site):
     for column in ["qualifier", "funding_source", "log_odds_z", "more_than"]:
         assert column in page
     assert "如何引用" in page
+
+
+def test_report_shows_leading_terms_in_context_linking_to_articles(site):
+    report = (site / "report.html").read_text(encoding="utf-8")
+    section = report[report.index("关键词语境") : report.index("全部改造数据")]
+    lines = re.findall(r"<li>…(.*?)<strong>(.*?)</strong>(.*?)…\s*<a href=\"([^\"]+)\">原文</a>", section)
+    assert len(lines) >= 10
+    for left, term, right, href in lines:
+        target = (site / href.split("#")[0]).read_text(encoding="utf-8")
+        assert term in target  # the line's article really holds the term
+
+
+def test_topic_pages_carry_the_topics_words(site):
+    page = (site / "topics" / "lao-jiu-xiao-qu-gai-zao.html").read_text(encoding="utf-8")
+    assert "话题词语" in page and "老旧小区" in page[page.index("话题词语") :]
