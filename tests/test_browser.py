@@ -138,3 +138,36 @@ def test_keyword_links_open_the_search_with_results(browser, site_url):
     page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
     assert page.locator(".pagefind-ui__result-link").count() >= 2
     page.close()
+
+
+def test_hostile_text_stays_text_in_search_results_and_articles(browser, tmp_path):
+    from tests.test_hostile_text import HOSTILE
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
+    out = tmp_path / "out"
+    build(seeds, out, tmp_path / "work", ROOT / "pelicanconf.py", progress=Progress(quiet=True))
+    handler = functools.partial(QuietHandler, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    dialogs: list[str] = []
+    page = browser.new_page()
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        page.goto(f"{base}/search.html?q=老旧小区改造")
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+        page.wait_for_timeout(500)
+        results = page.locator("#search")
+        assert results.locator("img[src='x'], script").count() == 0
+        assert "onerror" not in results.inner_html() or "&lt;img" in results.inner_html()
+        article = next((out / "articles").glob("*.html")).relative_to(out).as_posix()
+        page.goto(f"{base}/{article}")
+        page.wait_for_load_state("networkidle")
+        assert page.locator("article img").count() == 0
+        assert "<script>alert(\"headline\")</script>" in page.inner_text("h1")
+        assert dialogs == []
+    finally:
+        page.close()
+        server.shutdown()
