@@ -410,7 +410,7 @@ class _Walker:
             else:
                 self.pending_captions.append(text)
             return i + 1
-        if draft.paragraphs and ends_open(draft.last_paragraph) and not starts_item_by_itself(line):
+        if draft.paragraphs and ends_open(draft.last_paragraph) and not line.dateline:
             draft.extend_last(text)
             return i + 1
         if starts_mid_sentence(text):
@@ -479,10 +479,6 @@ class _Walker:
         previous = self.lines[i - 1] if i > 0 else None
         interrupted = bool(self.current.paragraphs) and ends_open(self.current.last_paragraph)
         return interrupted or previous is None or previous.role != "paragraph"
-
-
-def starts_item_by_itself(line: Line) -> bool:
-    return bool(line.dateline)
 
 
 def draft_items(lines: list[Line]) -> tuple[list[Draft], list[str]]:
