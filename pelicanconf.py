@@ -83,3 +83,14 @@ SEARCH_SAVE_AS = "search.html"
 #   BUILD_STAMP: a reproducible stamp for the footer (e.g. the commit), never the time of the build
 HOME_HIGHLIGHTS = ""
 BUILD_STAMP = ""
+
+# Article bodies arrive as HTML blocks inside the generated Markdown; without the "extra"
+# extension's Markdown-in-HTML pass, Markdown hands them through untouched (and far faster).
+# Tables are what the report pages need.
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.meta": {},
+        "markdown.extensions.tables": {},
+    },
+    "output_format": "html5",
+}
