@@ -25,7 +25,7 @@ from .ingest import read_corpus
 from .model import Article, PageProblem
 from .articles import place_slug
 from .pipeline import Analysis, analyse
-from .places import load_gazetteer, main_place, report_places
+from .places import filed_under, load_gazetteer
 from .report import ChartFiles, data_page, home_highlights, topic_notes, place_names, place_page, places_index, report_page
 from .pages import article_markdown, articles_csv, articles_json, facts_csv, facts_json, table_csv, write_text
 from .settings import load_settings
@@ -101,16 +101,15 @@ def write_charts(analysis: Analysis, folder: Path, cache: Path) -> list[ChartFil
     gazetteer = load_gazetteer()
     counts: Counter = Counter()
     for article in analysis.articles:
-        home = main_place(article.places, gazetteer)
-        counts.update(report_places(home, gazetteer) if home else [])
+        counts.update(filed_under(article.places, gazetteer))
     stored = cache / chart_inputs_key(analysis, counts)
     if not (stored / "charts.pickle").exists():
         tmp = fresh_dir(cache / f".drawing-{os.getpid()}")
         written = draw_charts(analysis, counts, tmp)
         (tmp / "charts.pickle").write_bytes(pickle.dumps(written))
-        if cache.exists():
-            for old in cache.iterdir():  # only the latest charts are kept
-                shutil.rmtree(old, ignore_errors=True) if old != tmp else None
+        for old in cache.iterdir():  # only the latest charts are kept
+            if old != tmp:
+                shutil.rmtree(old, ignore_errors=True)
         os.replace(tmp, stored)
     shutil.copytree(stored, folder, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.pickle"))
     return pickle.loads((stored / "charts.pickle").read_bytes())

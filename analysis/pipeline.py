@@ -23,7 +23,7 @@ from .aggregate import scale_by_place
 from .articles import make_articles
 from .extract import Fact, extract_facts
 from .model import Article, Page, PageProblem
-from .places import load_gazetteer, main_place, report_places
+from .places import filed_under, load_gazetteer
 from .segment import segment
 from .settings import DATA_DIR
 from .terms import article_text, document_frequencies, similar_documents, sort_terms, term_counts, tokenize, top_keywords
@@ -186,16 +186,14 @@ def combine(results: list[PageResult], problems: list[PageProblem], settings: di
 def terms_by_place(articles: list[Article], tokens: list[list[str]], settings: dict) -> pd.DataFrame | None:
     """Term tables at each level (district/county, city, province), each level against its own peers."""
     gazetteer = load_gazetteer()
-    by_level: dict[int, list] = {}
+    by_level: dict[str, list] = {}
     for article, words in zip(articles, tokens):
-        home = main_place(article.places, gazetteer)
-        for level, place in enumerate(report_places(home, gazetteer) if home else []):
-            by_level.setdefault(level, []).append((place, words))
+        for place in filed_under(article.places, gazetteer):
+            by_level.setdefault(gazetteer.level(place), []).append((place, words))
     tables = [term_counts(docs, min_count=settings["MIN_TERM_COUNT"]) for _, docs in sorted(by_level.items())]
     if not tables:
         return None
-    merged = pd.concat(tables, ignore_index=True).drop_duplicates(subset=["place", "term"], keep="first")
-    return sort_terms(merged)
+    return sort_terms(pd.concat(tables, ignore_index=True))
 
 
 def analyse(corpus, settings: dict, cache_dir: Path | None = None) -> Analysis:

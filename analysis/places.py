@@ -402,3 +402,9 @@ def main_place(places: Sequence[str], gazetteer: Gazetteer) -> str | None:
             break
         common = level[0]
     return common or known[0]
+
+
+def filed_under(places: Sequence[str], gazetteer: Gazetteer) -> list[str]:
+    """The report places an article is counted under: those of its main place."""
+    home = main_place(places, gazetteer)
+    return report_places(home, gazetteer) if home else []
