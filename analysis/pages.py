@@ -68,16 +68,22 @@ def article_body_html(article: Article) -> str:
     return "\n\n".join(parts)
 
 
+def fact_figure(fact: Fact) -> str:
+    """"改造小区 10个": the metric and its value as a reader checks it against the sentence."""
+    return f"{load_vocab().metric(fact.metric).label} {format_value(fact.value, fact.metric, fact.qualifier)}"
+
+
+def fact_context(fact: Fact) -> list[str]:
+    """When and in what state: ["2022年", "已完成"], ["累计", "中央补助"]."""
+    vocab = load_vocab()
+    parts = [f"{fact.year}年" if fact.year.isdigit() else fact.year]
+    parts += [vocab.status_label(fact.status), vocab.funding_label(fact.funding_source)]
+    return [p for p in parts if p]
+
+
 def fact_label(fact: Fact) -> str:
     """"改造小区 10个 · 巫山县 · 2022年 · 已完成": one line a reader can check against the sentence."""
-    vocab = load_vocab()
-    parts = [f"{vocab.metric(fact.metric).label} {format_value(fact.value, fact.metric, fact.qualifier)}", fact.place]
-    if fact.year:
-        parts.append(f"{fact.year}年" if fact.year.isdigit() else fact.year)
-    for label in (vocab.status_label(fact.status), vocab.funding_label(fact.funding_source)):
-        if label:
-            parts.append(label)
-    return " · ".join(p for p in parts if p)
+    return " · ".join([fact_figure(fact), fact.place, *fact_context(fact)])
 
 
 def facts_box_html(facts: list[Fact]) -> str:

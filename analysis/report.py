@@ -21,6 +21,7 @@ from .aggregate import format_value
 from .articles import place_slug
 from .extract import Fact, load_vocab
 from .model import Article
+from .pages import fact_context, fact_figure
 from .places import Gazetteer, main_place
 from .settings import DATA_DIR
 
@@ -88,16 +89,15 @@ def chart_block(chart: ChartFiles) -> str:
 
 def fact_item(fact: Fact, show_place: bool = True) -> str:
     """One figure as a list item: what, how much, when, status — and a link to its sentence."""
-    vocab = load_vocab()
-    what = [f"**{md(vocab.metric(fact.metric).label)} {md(format_value(fact.value, fact.metric, fact.qualifier))}**"]
-    if fact.year:
-        what.append(md(f"{fact.year}年" if fact.year.isdigit() else fact.year))
-    for label in (vocab.status_label(fact.status), vocab.funding_label(fact.funding_source)):
-        if label:
-            what.append(md(label))
+    what = [f"**{md(fact_figure(fact))}**", *(md(c) for c in fact_context(fact))]
     where = f"（{place_link(fact.place)}）" if show_place else ""
     quote = fact.sentence if len(fact.sentence) <= 40 else fact.sentence[:40] + "…"
     return f"- {' · '.join(what)}{where}：{article_link(fact.article_id, f'“{quote}”', fact.anchor)}"
+
+
+def fact_anchors(facts: list[Fact]) -> dict[tuple, str]:
+    """(article, place, metric, year, status, source) -> the sentence anchor, to link a table cell."""
+    return {(f.article_id, f.place, f.metric, f.year, f.status, f.funding_source): f.anchor for f in facts}
 
 
 def facts_list(facts: list[Fact], show_place: bool = True) -> str:
@@ -108,7 +108,7 @@ def facts_list(facts: list[Fact], show_place: bool = True) -> str:
 
 def scale_rows(scale: pd.DataFrame, facts: list[Fact], show_place: bool = True) -> list[list[str]]:
     vocab = load_vocab()
-    anchors = {(f.article_id, f.place, f.metric, f.year, f.status, f.funding_source): f.anchor for f in facts}
+    anchors = fact_anchors(facts)
     rows = []
     for r in scale.itertuples(index=False):
         status = vocab.status_label(r.status) or "未说明"
@@ -354,7 +354,7 @@ def home_highlights(scale: pd.DataFrame | None, facts: list[Fact], articles: lis
         return ""
     vocab = load_vocab()
     urls = {a.id: a.url for a in articles}
-    anchors = {(f.article_id, f.place, f.metric, f.year, f.status, f.funding_source): f.anchor for f in facts}
+    anchors = fact_anchors(facts)
     items = []
     for metric in HIGHLIGHT_METRICS:
         done = scale[(scale["metric"] == metric) & scale["status"].isin(["completed", "cumulative"])]
