@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from functools import lru_cache
 
 from pypinyin import lazy_pinyin
 
@@ -33,6 +34,7 @@ def slug_for(title: str, ident: str, syllables: int) -> str:
     return "-".join([*words, ident[:6]])
 
 
+@lru_cache(maxsize=4096)  # every listing links its places: the same few names, over and over
 def place_slug(name: str) -> str:
     """巫山县 -> "wu-shan-xian": the place page's file name, pinyin of the name."""
     return "-".join(w for w in (_SLUG_JUNK.sub("", w.lower()) for w in lazy_pinyin(name)) if w)

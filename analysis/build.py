@@ -24,9 +24,9 @@ from .diff import changes_json, changes_markdown, compare
 from .ingest import read_corpus
 from .model import Article, PageProblem
 from .articles import place_slug
-from .pipeline import Analysis, analyse
+from .pipeline import Analysis, analyse, code_and_data_fingerprint
 from .places import filed_under, load_gazetteer
-from .report import ChartFiles, data_page, home_highlights, topic_notes, place_names, place_page, places_index, report_page
+from .report import ChartFiles, data_page, home_highlights, topic_notes, place_contents, place_names, place_page, places_index, report_page
 from .pages import article_markdown, articles_csv, articles_json, facts_csv, facts_json, table_csv, write_text
 from .settings import load_settings
 from .site import build_search_index, write_sitemap, fresh_dir, pelican_settings, run_pelican, staging_dir, swap_in
@@ -127,8 +127,9 @@ def write_report_pages(analysis: Analysis, content: Path, data_files: list[str],
     write_text(pages / "report.md", report_page(analysis, gazetteer, charts=all_charts))
     names = place_names(analysis, gazetteer)
     write_text(pages / "places.md", places_index(names, analysis, gazetteer))
+    contents = place_contents(analysis, gazetteer)
     for place in names:
-        page = place_page(place, analysis, gazetteer, charts=charts_about(place, all_charts))
+        page = place_page(place, analysis, gazetteer, charts=charts_about(place, all_charts), contents=contents)
         write_text(pages / "places" / f"{place_slug(place)}.md", page)
     write_text(pages / "data.md", data_page(data_files))
 
@@ -177,6 +178,43 @@ def site_fingerprint(content: Path, data: Path, pelican: dict) -> str:
     return digest.hexdigest()
 
 
+SITE_PACKAGES = ("pelican", "markdown", "jinja2", "jieba", "matplotlib", "pandas", "pypinyin", "mplfonts", "pagefind")
+
+
+def inputs_fingerprint(corpus, settings: dict, pelican: dict, base: Path | None) -> str:
+    """Everything a build reads: pages, analysis code and data files, settings, hand-written
+    content, theme, the base build of a preview, and the versions of the packages doing the work.
+
+    When it matches the last build's, the build would only write the same site again."""
+    digest = hashlib.sha256(code_and_data_fingerprint().encode())
+    for page in sorted(corpus.pages, key=lambda p: p.name):
+        digest.update(f"{page.name}\0{page.sha256}\0{sorted(page.source.items())!r}\n".encode("utf-8"))
+    digest.update("\n".join(map(str, corpus.problems)).encode("utf-8"))
+    digest.update(stable_repr(settings).encode("utf-8"))
+    digest.update(stable_repr({k: v for k, v in pelican.items() if k not in ("PATH", "OUTPUT_PATH")}).encode("utf-8"))
+    digest.update(" ".join(package_version(name) for name in SITE_PACKAGES).encode("utf-8"))
+    folders = [PROJECT_ROOT / "content", Path(pelican["THEME"])] + ([base / "data"] if base is not None else [])
+    for folder in folders:
+        digest.update(b"\0folder\0" + str(folder).encode("utf-8"))
+        digest.update(folder_digest(folder))
+    return digest.hexdigest()
+
+
+def folder_digest(folder: Path) -> bytes:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+
+
+def package_version(name: str) -> str:
+    try:
+        return f"{name}={metadata.version(name)}"
+    except metadata.PackageNotFoundError:
+        return f"{name}=?"
+
+
 def stable_repr(value) -> str:
     """repr without memory addresses: functions by name, mappings in key order."""
     if isinstance(value, dict):
@@ -189,17 +227,34 @@ def stable_repr(value) -> str:
     return repr(value)
 
 
-def last_fingerprint(work: Path, output: Path) -> str | None:
+def last_build(work: Path, output: Path) -> dict:
+    """What the last build into `output` recorded: its fingerprints."""
     try:
         record = json.loads((work / "last-build.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
-    return record.get("fingerprint") if record.get("output") == str(output.resolve()) else None
+        return {}
+    return record if record.get("output") == str(output.resolve()) else {}
 
 
-def remember_fingerprint(work: Path, output: Path, fingerprint: str) -> None:
-    record = {"output": str(output.resolve()), "fingerprint": fingerprint}
+def remember_build(work: Path, output: Path, fingerprint: str, inputs: str, analysis: Analysis) -> None:
+    """Record the build; the analysis is kept so an unchanged rebuild can report it without redoing it."""
+    stored = work / "cache" / "analysis.pickle"
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    tmp = stored.with_name(f".analysis.{os.getpid()}.tmp")
+    tmp.write_bytes(pickle.dumps(analysis, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(tmp, stored)
+    record = {"output": str(output.resolve()), "fingerprint": fingerprint, "inputs": inputs}
     write_text(work / "last-build.json", json.dumps(record) + "\n")
+
+
+def unchanged_analysis(work: Path, output: Path, inputs: str) -> Analysis | None:
+    """The last build's analysis when nothing it read has changed and its site is still there."""
+    if not output.is_dir() or last_build(work, output).get("inputs") != inputs:
+        return None
+    try:
+        return pickle.loads((work / "cache" / "analysis.pickle").read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        return None
 
 
 def write_changes_page(base: Path, data: Path, content: Path) -> None:
@@ -265,7 +320,12 @@ def build(
     progress = progress or Progress()
     settings = load_settings(settings)
     corpus = read_corpus(seeds, settings)
+    inputs = inputs_fingerprint(corpus, settings, pelican_settings(conf, seeds, output, pelican_overrides), base)
     progress.step(f"read {len(corpus.pages)} pages from {seeds}", "ingest")
+    unchanged = unchanged_analysis(work, output, inputs)
+    if unchanged is not None:
+        progress.step(f"nothing changed since the last build; {output} kept as it is", "swap")
+        return BuildOutcome(unchanged, output)
     analysis = analyse(corpus, settings, cache_dir=work / "cache" / "pages")
     progress.step(f"analysed {analysis.pages} pages: {len(analysis.articles)} articles", "analysis")
 
@@ -293,9 +353,10 @@ def build(
         }
         pelican = pelican_settings(conf, content, staging, overrides)
         fingerprint = site_fingerprint(content, staging / "data", pelican)
-        if output.is_dir() and last_fingerprint(work, output) == fingerprint:
+        if output.is_dir() and last_build(work, output).get("fingerprint") == fingerprint:
             shutil.rmtree(staging)
-            progress.step(f"nothing changed since the last build; {output} kept as it is", "swap")
+            remember_build(work, output, fingerprint, inputs, analysis)
+            progress.step(f"the site would be the same as the last build's; {output} kept as it is", "swap")
             return BuildOutcome(analysis, output)
         run_pelican(pelican)
         progress.step(f"Pelican built the site into {staging.name}", "pelican")
@@ -303,7 +364,7 @@ def build(
         write_sitemap(staging, pelican.get("SITEURL", ""))
         progress.step("Pagefind indexed the site for search", "search")
         swap_in(staging, output)
-        remember_fingerprint(work, output, fingerprint)
+        remember_build(work, output, fingerprint, inputs, analysis)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -275,12 +275,56 @@ def place_names(analysis, gazetteer: Gazetteer) -> list[str]:
     return sorted({a for n in names for a in gazetteer.hierarchy(n)})
 
 
-def place_page(place: str, analysis, gazetteer: Gazetteer, charts: list[ChartFiles]) -> str:
+NEARBY_FACTS_LISTED = 30  # beyond this a place page counts its sub-places' figures instead of listing them
+
+
+@dataclass
+class PlaceContents:
+    """For each place: the articles naming it or a place inside it, and the facts at or inside it.
+
+    Built in one pass over the corpus, so writing every place page stays linear in its size."""
+
+    articles: dict[str, list[Article]]
+    facts: dict[str, list[Fact]]
+
+
+def place_contents(analysis, gazetteer: Gazetteer) -> PlaceContents:
+    articles: dict[str, list[Article]] = {}
+    for article in analysis.articles:
+        for ancestor in {a for p in article.places if p in gazetteer for a in gazetteer.hierarchy(p)}:
+            articles.setdefault(ancestor, []).append(article)
+    facts: dict[str, list[Fact]] = {}
+    for fact in analysis.facts:
+        for ancestor in gazetteer.hierarchy(fact.place) if fact.place in gazetteer else [fact.place]:
+            facts.setdefault(ancestor, []).append(fact)
+    return PlaceContents(articles, facts)
+
+
+def article_list_html(articles: list[Article]) -> str:
+    """Newest first, as one HTML block: a county's list can run to thousands of entries, and
+    Markdown would parse each line for inline syntax."""
+    items = "".join(
+        f'<li><a href="{{filename}}/articles/{a.id}.md">{html.escape(a.title)}</a>'
+        f"（{html.escape(a.publication)}，{html.escape(a.date or '日期不详')}）</li>"
+        for a in sorted(articles, key=lambda a: (a.date, a.id), reverse=True)
+    )
+    return f"<ul>{items}</ul>\n"
+
+
+def nearby_facts(facts: list[Fact]) -> str:
+    """Figures of the places inside this one: listed when few, else counted by place with links."""
+    if len(facts) <= NEARBY_FACTS_LISTED:
+        return facts_list(facts)
+    counts = Counter(f.place for f in facts)
+    return "\n".join(f"- {place_link(p)}：{n} 条" for p, n in sorted(counts.items(), key=lambda pn: (-pn[1], place_slug(pn[0])))) + "\n"
+
+
+def place_page(place: str, analysis, gazetteer: Gazetteer, charts: list[ChartFiles], contents: PlaceContents | None = None) -> str:
+    contents = contents or place_contents(analysis, gazetteer)
     chain = gazetteer.hierarchy(place)
-    inside = lambda p: p in gazetteer and gazetteer.is_within(p, place)  # noqa: E731
-    articles = [a for a in analysis.articles if any(inside(p) for p in a.places)]
-    facts = [f for f in analysis.facts if f.place == place]
-    nearby = [f for f in analysis.facts if f.place != place and inside(f.place)]
+    articles = contents.articles.get(place, [])
+    facts = [f for f in contents.facts.get(place, []) if f.place == place]
+    nearby = [f for f in contents.facts.get(place, []) if f.place != place]
     scale = analysis.scale[analysis.scale["place"] == place] if analysis.scale is not None else None
     parts = [
         page_header(html.escape(place), f"place-{place_slug(place)}", Save_as=f"places/{place_slug(place)}.html", Url=f"places/{place_slug(place)}.html"),
@@ -289,11 +333,10 @@ def place_page(place: str, analysis, gazetteer: Gazetteer, charts: list[ChartFil
         scale_table(scale, facts, show_place=False) if scale is not None and not scale.empty else facts_list(facts, show_place=False),
     ]
     if nearby:
-        parts += ["### 辖区内更具体地方的数据\n", "这些数字不计入上表。\n", facts_list(nearby)]
+        parts += ["### 辖区内更具体地方的数据\n", "这些数字不计入上表。\n", nearby_facts(nearby)]
     parts += [f"## 词语\n", terms_tables(analysis.terms_by_place, place)]
     parts += [chart_block(c) for c in charts]
-    parts += [f"## 文章（{len(articles)} 篇）\n"]
-    parts += [f"- {article_link(a.id, a.title)}（{md(a.publication)}，{md(a.date or '日期不详')}）" for a in sorted(articles, key=lambda a: (a.date, a.id), reverse=True)]
+    parts += [f"## 文章（{len(articles)} 篇）\n", article_list_html(articles)]
     return "\n".join(parts) + "\n"
 
 

@@ -151,3 +151,42 @@ def test_a_rebuild_with_nothing_changed_keeps_the_site_and_a_changed_page_rebuil
     build(seeds, out, work, CONF, progress=progress)
     assert "pelican" in progress.timings
     assert "城乡供水一体化惠及40余万群众" in (out / "data" / "articles.json").read_text(encoding="utf-8")
+
+
+def test_an_unchanged_rebuild_skips_the_analysis_but_still_reports_every_problem(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    (seeds / "empty.txt").write_bytes(b"")
+    out, work = tmp_path / "out", tmp_path / "work"
+    first = run(seeds, out, work)
+    progress = Progress(quiet=True)
+    again = build(seeds, out, work, CONF, progress=progress)
+    assert "analysis" not in progress.timings and "pelican" not in progress.timings
+    assert again.summary() == first.summary() and "empty.txt" in again.summary()
+    assert [str(p) for p in again.analysis.problems] == [str(p) for p in first.analysis.problems]
+
+
+@pytest.mark.parametrize("change", ["settings", "theme", "content"])
+def test_a_change_to_settings_theme_or_hand_written_content_rebuilds_the_site(tmp_path, monkeypatch, change):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    out, work = tmp_path / "out", tmp_path / "work"
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "content", project / "content")
+    shutil.copytree(ROOT / "theme", project / "theme", ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(build_module, "PROJECT_ROOT", project)
+    overrides = {"THEME": str(project / "theme")}
+    run(seeds, out, work, pelican_overrides=overrides)
+    if change == "settings":
+        overrides = {**overrides, "SITESUBTITLE": "换了副标题"}
+    elif change == "theme":
+        css = next((project / "theme" / "static").rglob("*.css"))
+        css.write_text(css.read_text(encoding="utf-8") + "\n/* 换了样式 */\n", encoding="utf-8")
+    else:
+        about = project / "content" / "pages" / "about.md"
+        about.write_text(about.read_text(encoding="utf-8") + "\n换了说明。\n", encoding="utf-8")
+    progress = Progress(quiet=True)
+    build(seeds, out, work, CONF, progress=progress, pelican_overrides=overrides)
+    assert "pelican" in progress.timings
+    built = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*") if p.suffix in (".html", ".css"))
+    assert {"settings": "换了副标题", "theme": "换了样式", "content": "换了说明"}[change] in built
