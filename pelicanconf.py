@@ -36,14 +36,15 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
 DELETE_OUTPUT_DIRECTORY = False  # the build writes into a fresh staging folder itself
-# Pelican's own content cache stays off: with our generated content its cache file could be
-# left empty after a failed save, and the next build then stopped while loading it.
+# The build (analysis/build.py) turns Pelican's content cache on, in a folder of its own that
+# it hands back only after a successful run; a plain `pelican` run reads everything afresh.
 LOAD_CONTENT_CACHE = False
 
 # --- Theme --------------------------------------------------------------------
 # Our own theme (theme/): Chinese typography, no CDN, no web fonts, readable without JavaScript.
 import importlib.util as _importlib_util  # noqa: E402
 import os as _os  # noqa: E402
+import sys as _sys  # noqa: E402
 
 _HERE = _os.path.dirname(_os.path.abspath(__file__))
 THEME = _os.path.join(_HERE, "theme")
@@ -53,6 +54,8 @@ THEME_STATIC_DIR = "theme"  # the theme's static/ lands in output/theme/
 def _load_theme_filters():
     spec = _importlib_util.spec_from_file_location("archive_theme_filters", _os.path.join(THEME, "filters.py"))
     module = _importlib_util.module_from_spec(spec)
+    # Registered by name so that Pelican's content cache can pickle settings holding the filters.
+    _sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
 
@@ -77,6 +80,8 @@ DISPLAY_CATEGORIES_ON_MENU = False
 # search.html mounts Pagefind's UI (the build runs Pagefind afterwards); 404.html for the host.
 DIRECT_TEMPLATES = ["index", "archives", "tags", "categories", "search", "404"]
 SEARCH_SAVE_AS = "search.html"
+# Set by the build: the site-relative Pagefind bundle folders; search.html loads the first and merges the rest.
+SEARCH_BUNDLES = ["pagefind"]
 
 # Set by the build when it has them; the theme prints them only if they are set.
 #   HOME_HIGHLIGHTS: an HTML block for the home page (e.g. headline figures from the report)

@@ -184,7 +184,7 @@ def child(spec_json: str) -> None:
 
         progress = Progress(quiet=True)
         outcome = build(Path(spec["seeds"]), Path(spec["output"]), Path(spec["work"]), PROJECT_ROOT / "pelicanconf.py", progress=progress)
-        result = {"timings": progress.timings, "articles": len(outcome.analysis.articles), "pages": outcome.analysis.pages}
+        result = {"timings": progress.timings, "articles": outcome.articles, "pages": outcome.pages}
     else:
         result = {"timings": plain_pelican(Path(spec["content"]), Path(spec["output"]))}
     result["peak_mb"] = own_peak_mb()

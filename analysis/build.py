@@ -6,8 +6,11 @@ folder, and the staging folder swapped in only when everything succeeded.
 """
 from __future__ import annotations
 
+import ctypes
+import gc
 import hashlib
 import json
+import logging
 import os
 import pickle
 import shutil
@@ -24,12 +27,12 @@ from .diff import changes_json, changes_markdown, compare
 from .ingest import read_corpus
 from .model import Article, PageProblem
 from .articles import place_slug
-from .pipeline import Analysis, analyse, code_and_data_fingerprint
+from .pipeline import Analysis, analyse
 from .places import filed_under, load_gazetteer
 from .report import ChartFiles, data_page, home_highlights, topic_notes, place_contents, place_names, place_page, places_index, report_page
 from .pages import article_markdown, articles_csv, articles_json, facts_csv, facts_json, table_csv, write_text
 from .settings import load_settings
-from .site import build_search_index, write_sitemap, fresh_dir, pelican_settings, run_pelican, staging_dir, swap_in
+from .site import build_search_index, search_bundles, search_shards, write_sitemap, fresh_dir, pelican_settings, run_pelican, staging_dir, swap_in
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -186,7 +189,7 @@ def inputs_fingerprint(corpus, settings: dict, pelican: dict, base: Path | None)
     content, theme, the base build of a preview, and the versions of the packages doing the work.
 
     When it matches the last build's, the build would only write the same site again."""
-    digest = hashlib.sha256(code_and_data_fingerprint().encode())
+    digest = hashlib.sha256(folder_digest(Path(__file__).parent))  # all analysis code and data files
     for page in sorted(corpus.pages, key=lambda p: p.name):
         digest.update(f"{page.name}\0{page.sha256}\0{sorted(page.source.items())!r}\n".encode("utf-8"))
     digest.update("\n".join(map(str, corpus.problems)).encode("utf-8"))
@@ -227,6 +230,65 @@ def stable_repr(value) -> str:
     return repr(value)
 
 
+# Values the build derives from the pages for the templates; Pelican's readers never use them,
+# so a change to them must not throw away the content cache.
+BUILD_DERIVED_SETTINGS = ("PATH", "OUTPUT_PATH", "CACHE_PATH", "BUILD_STAMP", "HOME_HIGHLIGHTS", "TOPIC_NOTES", "SEARCH_BUNDLES")
+
+
+class PelicanCache:
+    """Pelican's content cache (what its readers made of each unchanged file), held safely.
+
+    Pelican rewrites its cache files in place, and a run that fails or is killed while saving
+    leaves a truncated file that stops the next run. So a run takes the cache out of its
+    place and returns it only when Pelican finished and saved without complaint; otherwise
+    the next build starts without one. Cached objects carry the settings they were read
+    with, so the cache is kept per settings."""
+
+    def __init__(self, work: Path, settings: dict):
+        kept = {k: v for k, v in settings.items() if k not in BUILD_DERIVED_SETTINGS}
+        key = hashlib.sha256((stable_repr(kept) + package_version("pelican")).encode("utf-8")).hexdigest()[:16]
+        self.folder = work / "cache" / "pelican"
+        self.kept = self.folder / key
+        self.running = self.folder / "running"
+
+    def take(self) -> Path:
+        shutil.rmtree(self.running, ignore_errors=True)  # left by a run that did not finish
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if self.kept.is_dir():
+            os.rename(self.kept, self.running)
+        for other in self.folder.iterdir():  # caches of other settings are not coming back
+            if other != self.running:
+                shutil.rmtree(other, ignore_errors=True)
+        self.running.mkdir(parents=True, exist_ok=True)
+        return self.running
+
+    def give_back(self) -> None:
+        os.rename(self.running, self.kept)
+
+
+class _SaveFailures(logging.Handler):
+    """Collects Pelican's "Could not save cache" warnings."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def run_pelican_cached(pelican: dict, cache: PelicanCache) -> None:
+    failures = _SaveFailures()
+    logger = logging.getLogger("pelican.cache")
+    logger.addHandler(failures)
+    try:
+        run_pelican(pelican)
+    finally:
+        logger.removeHandler(failures)
+    if not failures.messages:
+        cache.give_back()
+
+
 def last_build(work: Path, output: Path) -> dict:
     """What the last build into `output` recorded: its fingerprints."""
     try:
@@ -236,13 +298,30 @@ def last_build(work: Path, output: Path) -> dict:
     return record if record.get("output") == str(output.resolve()) else {}
 
 
-def remember_build(work: Path, output: Path, fingerprint: str, inputs: str, analysis: Analysis) -> None:
-    """Record the build; the analysis is kept so an unchanged rebuild can report it without redoing it."""
-    stored = work / "cache" / "analysis.pickle"
-    stored.parent.mkdir(parents=True, exist_ok=True)
-    tmp = stored.with_name(f".analysis.{os.getpid()}.tmp")
+def analysis_file(work: Path, inputs: str) -> Path:
+    """Where the analysis made from these inputs is kept: an unchanged rebuild reports it without
+    redoing it, and the build itself drops it from memory while Pelican and Pagefind run."""
+    return work / "cache" / "analysis" / f"{inputs[:24]}.pickle"
+
+
+def store_analysis(analysis: Analysis, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for old in path.parent.glob("*.pickle"):  # only the latest analysis is kept
+        old.unlink()
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
     tmp.write_bytes(pickle.dumps(analysis, protocol=pickle.HIGHEST_PROTOCOL))
-    os.replace(tmp, stored)
+    os.replace(tmp, path)
+    return path
+
+
+def load_analysis(path: Path) -> Analysis | None:
+    try:
+        return pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        return None
+
+
+def remember_build(work: Path, output: Path, fingerprint: str, inputs: str) -> None:
     record = {"output": str(output.resolve()), "fingerprint": fingerprint, "inputs": inputs}
     write_text(work / "last-build.json", json.dumps(record) + "\n")
 
@@ -251,10 +330,17 @@ def unchanged_analysis(work: Path, output: Path, inputs: str) -> Analysis | None
     """The last build's analysis when nothing it read has changed and its site is still there."""
     if not output.is_dir() or last_build(work, output).get("inputs") != inputs:
         return None
+    return load_analysis(analysis_file(work, inputs))
+
+
+def release_memory() -> None:
+    """Hand memory freed by Python back to the system, so Pelican and Pagefind, which run after the
+    analysis is dropped, do not stack their peaks on top of it (glibc keeps freed heap otherwise)."""
+    gc.collect()
     try:
-        return pickle.loads((work / "cache" / "analysis.pickle").read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-        return None
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the memory is reused, just not returned
+        pass
 
 
 def write_changes_page(base: Path, data: Path, content: Path) -> None:
@@ -292,17 +378,35 @@ def sync_tree(source: Path, target: Path) -> Path:
 
 @dataclass
 class BuildOutcome:
-    analysis: Analysis
+    """What a build made. The full analysis stays on disk until someone asks for it."""
+
     output: Path
+    problems: list[PageProblem]
+    articles: int
+    pages: int  # pages that yielded articles
+    analysis_path: Path
+    _analysis: Analysis | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(cls, analysis: Analysis, output: Path, analysis_path: Path) -> "BuildOutcome":
+        pages = len({a.page for a in analysis.articles})
+        return cls(output, list(analysis.problems), len(analysis.articles), pages, analysis_path)
+
+    @property
+    def analysis(self) -> Analysis:
+        if self._analysis is None:
+            self._analysis = load_analysis(self.analysis_path)
+            if self._analysis is None:
+                raise FileNotFoundError(f"{self.analysis_path}: the analysis of this build is no longer kept")
+        return self._analysis
 
     @property
     def skipped(self) -> list[PageProblem]:
-        return [p for p in self.analysis.problems if p.skipped]
+        return [p for p in self.problems if p.skipped]
 
     def summary(self) -> str:
         """The build's last line: what was built and what was skipped."""
-        pages = len({a.page for a in self.analysis.articles})
-        line = f"built {len(self.analysis.articles)} articles from {pages} pages; skipped {len(self.skipped)} file(s)"
+        line = f"built {self.articles} articles from {self.pages} pages; skipped {len(self.skipped)} file(s)"
         return line + (": " + ", ".join(p.page for p in self.skipped) if self.skipped else "")
 
 
@@ -325,7 +429,7 @@ def build(
     unchanged = unchanged_analysis(work, output, inputs)
     if unchanged is not None:
         progress.step(f"nothing changed since the last build; {output} kept as it is", "swap")
-        return BuildOutcome(unchanged, output)
+        return BuildOutcome.of(unchanged, output, analysis_file(work, inputs))
     analysis = analyse(corpus, settings, cache_dir=work / "cache" / "pages")
     progress.step(f"analysed {analysis.pages} pages: {len(analysis.articles)} articles", "analysis")
 
@@ -345,28 +449,36 @@ def build(
         stamp = build_stamp(corpus.pages, staging / "data")
         highlights = home_highlights(analysis.scale, analysis.facts, analysis.articles)
         notes = {name: markdown.markdown(text, extensions=["tables"]) for name, text in topic_notes(analysis.terms_by_topic, analysis.topic_names).items()}
+        shards = search_shards([a.url for a in analysis.articles], settings["SEARCH_SHARD_PAGES"])
         overrides = {
             "BUILD_STAMP": stamp,
             "HOME_HIGHLIGHTS": highlights,
             "TOPIC_NOTES": notes,
+            "SEARCH_BUNDLES": search_bundles(shards),
             **(pelican_overrides or {}),
         }
         pelican = pelican_settings(conf, content, staging, overrides)
+        outcome = BuildOutcome.of(analysis, output, store_analysis(analysis, analysis_file(work, inputs)))
+        del analysis, corpus
+        release_memory()
         fingerprint = site_fingerprint(content, staging / "data", pelican)
         if output.is_dir() and last_build(work, output).get("fingerprint") == fingerprint:
             shutil.rmtree(staging)
-            remember_build(work, output, fingerprint, inputs, analysis)
+            remember_build(work, output, fingerprint, inputs)
             progress.step(f"the site would be the same as the last build's; {output} kept as it is", "swap")
-            return BuildOutcome(analysis, output)
-        run_pelican(pelican)
+            return outcome
+        cache = PelicanCache(work, pelican)
+        pelican.update(LOAD_CONTENT_CACHE=True, CACHE_CONTENT=True, CACHE_PATH=str(cache.take()))
+        run_pelican_cached(pelican, cache)
+        release_memory()
         progress.step(f"Pelican built the site into {staging.name}", "pelican")
-        build_search_index(staging)
+        build_search_index(staging, shards, previous=output if output.is_dir() else None)
         write_sitemap(staging, pelican.get("SITEURL", ""))
         progress.step("Pagefind indexed the site for search", "search")
         swap_in(staging, output)
-        remember_build(work, output, fingerprint, inputs, analysis)
+        remember_build(work, output, fingerprint, inputs)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     progress.step(f"site ready in {output}", "swap")
-    return BuildOutcome(analysis, output)
+    return outcome

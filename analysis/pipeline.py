@@ -9,9 +9,11 @@ reduce: corpus-wide keywords and term tables need every page.
 """
 from __future__ import annotations
 
+import ast
 import hashlib
 import os
 import pickle
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -29,7 +31,10 @@ from .settings import DATA_DIR
 from .terms import article_text, document_frequencies, similar_documents, sort_terms, term_counts, tokenize, top_keywords
 from .topics import assign_topics, load_topics
 
-CACHE_FORMAT = 2  # bump when PageResult changes shape
+CACHE_FORMAT = 3  # bump when PageResult changes shape
+
+# Settings that decide how the work is scheduled, not what it finds: they stay out of the cache key.
+SCHEDULING_SETTINGS = frozenset({"WORKERS", "PARALLEL_MIN_PAGES", "SEARCH_SHARD_PAGES"})
 
 
 @dataclass
@@ -38,7 +43,9 @@ class PageResult:
 
     page: str
     articles: list[Article] = field(default_factory=list)
-    tokens: list[list[str]] = field(default_factory=list)  # content words of each article
+    # Content words of each article with their counts: every statistic downstream is a
+    # bag-of-words one, and a bag is far smaller to keep, cache and send between processes.
+    tokens: list[Counter] = field(default_factory=list)
     furniture: list[str] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
     problem: PageProblem | None = None
@@ -65,7 +72,7 @@ def analyse_page(page: Page, settings: dict) -> PageResult:
     rules = load_topics()
     for article in articles:
         article.topics = assign_topics(article, rules)
-    tokens = [tokenize(article_text(a)) for a in articles]
+    tokens = [Counter(tokenize(article_text(a))) for a in articles]
     facts = [fact for article in articles for fact in extract_facts(article, load_gazetteer())]
     return PageResult(page.name, articles, tokens, segmented.furniture, facts)
 
@@ -75,19 +82,36 @@ def analyse_pages(pages: list[Page], settings: dict) -> list[PageResult]:
     return [analyse_page(page, settings) for page in pages]
 
 
+def page_analysis_modules() -> list[Path]:
+    """This module and the analysis modules it imports, transitively: the code a page's result
+    depends on. Build, site and command-line code can change without invalidating the cache."""
+    package = Path(__file__).parent
+    seen: set[Path] = set()
+    todo = [Path(__file__)]
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
+                todo.append(package / f"{node.module}.py")
+    return sorted(seen)
+
+
 @lru_cache(maxsize=1)
 def code_and_data_fingerprint() -> str:
-    """Changes when any analysis module or data file changes, invalidating every cached page."""
+    """Changes when the page analysis code or any data file changes, invalidating every cached page."""
     digest = hashlib.sha256(str(CACHE_FORMAT).encode())
-    package = Path(__file__).parent
-    for path in sorted([*package.glob("*.py"), *DATA_DIR.rglob("*")]):
+    for path in [*page_analysis_modules(), *sorted(DATA_DIR.rglob("*"))]:
         if path.is_file():
             digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
 
 
 def cache_key(page: Page, settings: dict) -> str:
-    parts = [code_and_data_fingerprint(), page.name, page.sha256, repr(sorted(page.source.items())), repr(sorted(settings.items()))]
+    relevant = sorted((k, v) for k, v in settings.items() if k not in SCHEDULING_SETTINGS)
+    parts = [code_and_data_fingerprint(), page.name, page.sha256, repr(sorted(page.source.items())), repr(relevant)]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -158,7 +182,7 @@ def map_pages(pages: list[Page], settings: dict, cache: PageCache, workers: int)
 def combine(results: list[PageResult], problems: list[PageProblem], settings: dict) -> Analysis:
     """The reduce step: corpus-wide keywords and term tables by place and by topic."""
     analysis = Analysis(problems=list(problems), pages=len(results), topic_names=load_topics().names())
-    tokens: list[list[str]] = []
+    tokens: list[Counter] = []
     for result in results:
         if result.problem is not None:
             analysis.problems.append(result.problem)
@@ -170,8 +194,8 @@ def combine(results: list[PageResult], problems: list[PageProblem], settings: di
     stats = document_frequencies(tokens)
     for article, words in zip(analysis.articles, tokens):
         article.keywords = top_keywords(words, stats, settings["KEYWORDS_PER_ARTICLE"])
-    topic_words = [[f"话题:{t}" for t in a.topics] for a in analysis.articles]
-    neighbours = similar_documents([w + t for w, t in zip(tokens, topic_words)], k=settings["RELATED_ARTICLES"])
+    with_topics = [words + Counter(f"话题:{t}" for t in a.topics) for a, words in zip(analysis.articles, tokens)]
+    neighbours = similar_documents(with_topics, k=settings["RELATED_ARTICLES"])
     for article, similar in zip(analysis.articles, neighbours):
         article.related = [analysis.articles[j].id for j in similar]
     analysis.terms_by_place = terms_by_place(analysis.articles, tokens, settings)
@@ -183,7 +207,7 @@ def combine(results: list[PageResult], problems: list[PageProblem], settings: di
     return analysis
 
 
-def terms_by_place(articles: list[Article], tokens: list[list[str]], settings: dict) -> pd.DataFrame | None:
+def terms_by_place(articles: list[Article], tokens: list[Counter], settings: dict) -> pd.DataFrame | None:
     """Term tables at each level (district/county, city, province), each level against its own peers."""
     gazetteer = load_gazetteer()
     by_level: dict[str, list] = {}

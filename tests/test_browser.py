@@ -7,10 +7,12 @@ import json
 import os
 import shutil
 import threading
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 
 from analysis.build import Progress, build
+from analysis.site import search_shards
 from tests.corpus import ROOT, SEEDS
 
 pytestmark = pytest.mark.browser
@@ -171,3 +173,62 @@ def test_hostile_text_stays_text_in_search_results_and_articles(browser, tmp_pat
     finally:
         page.close()
         server.shutdown()
+
+
+SUB_PATH = "archive/site"  # the site is served below the server's root, as on a project host
+
+
+@pytest.fixture(scope="module")
+def sharded_site_url(tmp_path_factory):
+    """The seed pages built with three search shards, served under a sub-path."""
+    tmp = tmp_path_factory.mktemp("sharded")
+    out = tmp / SUB_PATH
+    build(SEEDS, out, tmp / "work", ROOT / "pelicanconf.py", settings={"SEARCH_SHARD_PAGES": 10}, progress=Progress(quiet=True))
+    handler = functools.partial(QuietHandler, directory=str(tmp))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/{SUB_PATH}", out
+    server.shutdown()
+
+
+def search_results(page, base: str, query: str) -> list[tuple[str, str]]:
+    """(site-relative URL, title) of every result the search page shows for `query`, in order."""
+    page.goto(f"{base}/search.html?q={query}")
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    page.wait_for_load_state("networkidle")
+    while page.locator(".pagefind-ui__button").count():  # "load more results"
+        page.click(".pagefind-ui__button")
+        page.wait_for_load_state("networkidle")
+    prefix = urlsplit(base).path + "/"
+    links = page.locator(".pagefind-ui__result-link")
+    results = []
+    for i in range(links.count()):
+        path = urlsplit(urljoin(page.url, links.nth(i).get_attribute("href"))).path
+        assert path.startswith(prefix), (path, prefix)  # results stay under the site's own sub-path
+        results.append((path.removeprefix(prefix), links.nth(i).inner_text()))
+    return results
+
+
+def test_search_over_several_shards_finds_what_one_index_finds_and_opens_it(browser, site_url, sharded_site_url):
+    (one_base, _), (base, out) = site_url, sharded_site_url
+    articles = json.loads((out / "data" / "articles.json").read_text(encoding="utf-8"))
+    shards = search_shards([a["url"] for a in articles], 10)
+    assert len(shards) == 3
+    shard_of = {url: i for i, urls in enumerate(shards) for url in urls}
+    errors: list[str] = []
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    answered_from = set()
+    for query in ["加装电梯", "电梯"]:
+        expected = dict(search_results(page, one_base, query))  # the same pages with one bundle
+        found = dict(search_results(page, base, query))
+        assert expected and expected.items() <= found.items(), query
+        answered_from |= {shard_of[url] for url in expected}
+        for url, title in found.items():
+            response = page.goto(f"{base}/{url}")
+            assert response is not None and response.status == 200, url
+            assert page.inner_text("h1") == title
+    assert len(answered_from) >= 2  # the merged bundles all answer, not just the first
+    page.close()
+    assert errors == []

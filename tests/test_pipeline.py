@@ -50,3 +50,16 @@ def test_the_map_runs_unchanged_on_a_local_dask_cluster():
     local = analyse(c, settings)
     assert [a.to_dict() for a in on_dask.articles] == [a.to_dict() for a in local.articles]
     assert on_dask.terms_by_place.equals(local.terms_by_place)
+
+
+def test_the_page_cache_key_follows_the_page_analysis_code_but_not_the_build_code():
+    from analysis.pipeline import page_analysis_modules
+
+    names = {p.name for p in page_analysis_modules()}
+    assert {"pipeline.py", "segment.py", "extract.py", "terms.py", "places.py"} <= names
+    assert not names & {"build.py", "site.py", "cli.py", "report.py", "charts.py"}
+
+
+def test_scheduling_settings_do_not_change_the_page_cache_key():
+    page = corpus().pages[0]
+    assert cache_key(page, load_settings({"WORKERS": 7, "PARALLEL_MIN_PAGES": 1})) == cache_key(page, load_settings())

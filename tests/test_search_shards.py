@@ -1,0 +1,262 @@
+"""Search in shards: which pages go together, what counts as a change, and reuse of unchanged bundles."""
+from __future__ import annotations
+
+import filecmp
+import gzip
+import json
+import math
+import shutil
+
+import pytest
+from hypothesis import assume, given, strategies as st
+
+from analysis.build import Progress, build
+from analysis.site import (
+    SEARCH_MANIFEST,
+    build_search_index,
+    page_search_digest,
+    search_bundle,
+    search_bundles,
+    search_shards,
+)
+from tests.corpus import ROOT, SEEDS
+
+CONF = ROOT / "pelicanconf.py"
+SHARD_PAGES = 10  # the 29 articles of seeds/ then make three shards
+
+urls = st.from_regex(r"articles/[a-z0-9-]{1,20}\.html", fullmatch=True)
+
+
+# --- which pages go together ---------------------------------------------------------------
+
+
+@given(st.sets(urls, max_size=150), st.integers(1, 40))
+def test_every_page_lands_in_exactly_one_of_enough_shards(pages, per_shard):
+    shards = search_shards(sorted(pages), per_shard)
+    assert len(shards) == max(1, math.ceil(len(pages) / per_shard))
+    assert sorted(u for shard in shards for u in shard) == sorted(pages)
+    assert all(shard == sorted(shard) for shard in shards)
+
+
+@given(st.sets(urls, min_size=1, max_size=150), st.integers(1, 40), urls)
+def test_adding_a_page_moves_no_other_page_while_the_number_of_shards_stays(pages, per_shard, new):
+    before = search_shards(sorted(pages), per_shard)
+    after = search_shards(sorted(pages | {new}), per_shard)
+    assume(len(after) == len(before))
+    assert all(set(old) - {new} <= set(now) for old, now in zip(before, after))
+
+
+def test_the_order_pages_arrive_in_does_not_matter():
+    pages = [f"articles/page-{i}.html" for i in range(50)]
+    assert search_shards(pages, 7) == search_shards(list(reversed(pages)), 7)
+
+
+def test_empty_shards_get_no_bundle():
+    assert search_shards([], 10) == [[]]
+    assert search_bundles([[]]) == []
+    assert search_bundles([["articles/a.html"], [], ["articles/b.html"]]) == [search_bundle(0), search_bundle(2)]
+
+
+# --- what counts as a change --------------------------------------------------------------
+
+ARTICLE = """<!DOCTYPE html>
+<html lang="zh-CN"><head><title>{title} · 档案</title><script>var built = "{stamp}";</script></head>
+<body><header class="site"><a href="../index.html">档案</a></header>
+<main>
+<article class="article" data-pagefind-body>
+  <h1 data-pagefind-meta="title">{title}</h1>
+  <dl data-pagefind-ignore>
+    <dd><a href="../places/{place}.html" data-pagefind-filter="地区">{place}</a></dd>
+    <dd><time datetime="2023-05-01" data-pagefind-filter="年份:{year}">2023年5月1日</time></dd>
+    <dd><ul><li><a href="../search.html?q={keyword}">{keyword}</a></li></ul></dd>
+    <dd data-pagefind-ignore="all"><span data-pagefind-filter="内部">{internal}</span></dd>
+  </dl>
+  <div class="prose"><p><span class="sentence" id="s-1">{body}</span></p><!-- {note} --></div>
+</article>
+<section class="related"><h2>相关文章</h2><a href="other.html">{related}</a></section>
+<nav class="article-nav"><a href="newer.html">较新一篇 {newer}</a></nav>
+</main>
+<footer>{stamp}</footer>
+</body></html>
+"""
+PARTS = dict(
+    title="加装电梯进小区", place="南通市", year="2023", keyword="电梯", internal="甲", body="今年全市加装电梯120部。",
+    note="排版说明", related="老旧小区改造提速", newer="物业进小区", stamp="v0.1.0 · 1a2b3c",
+)
+
+
+def digest(url="articles/elevator.html", **changes):
+    return page_search_digest(url, ARTICLE.format(**{**PARTS, **changes}))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"keyword": "加装"},  # keyword list, inside data-pagefind-ignore
+        {"related": "别的文章"},  # outside the body
+        {"newer": "另一篇"},
+        {"stamp": "v0.1.0 · ffffff"},  # footer and script
+        {"note": "另一条说明"},  # a comment
+        {"internal": "乙"},  # a filter inside data-pagefind-ignore="all"
+    ],
+)
+def test_what_pagefind_does_not_read_leaves_the_digest_alone(change):
+    assert digest(**change) == digest()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"body": "今年全市加装电梯130部。"},  # indexed text
+        {"title": "加装电梯进社区"},  # title metadata
+        {"place": "崇川区"},  # a filter inside data-pagefind-ignore is still read
+        {"year": "2024"},  # a filter's value given in the attribute
+    ],
+)
+def test_what_pagefind_reads_changes_the_digest(change):
+    assert digest(**change) != digest()
+
+
+def test_the_url_is_part_of_the_digest():
+    assert digest("articles/other.html") != digest()
+
+
+def test_a_page_without_a_marked_body_counts_whole():
+    page = ARTICLE.replace(" data-pagefind-body", "")
+    assert page_search_digest("a.html", page.format(**PARTS)) != page_search_digest("a.html", page.format(**{**PARTS, "related": "别的"}))
+
+
+def test_an_ignored_element_that_is_never_closed_hides_nothing():
+    page = ARTICLE.replace('<div class="prose">', '<div data-pagefind-ignore><div class="prose">')
+    assert page_search_digest("a.html", page.format(**PARTS)) != page_search_digest("a.html", page.format(**{**PARTS, "body": "别的正文"}))
+
+
+# --- the built site ---------------------------------------------------------------------------
+
+
+def run(seeds, out, work):
+    return build(seeds, out, work, CONF, settings={"SEARCH_SHARD_PAGES": SHARD_PAGES}, progress=Progress(quiet=True))
+
+
+def article_urls(out) -> list[str]:
+    return [a["url"] for a in json.loads((out / "data" / "articles.json").read_text(encoding="utf-8"))]
+
+
+def indexed_pages(bundle) -> list[str]:
+    """The URLs of the pages a bundle holds, read from its fragment files (gzip, then Pagefind's
+    signature, then JSON)."""
+    found = []
+    for fragment in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        found.append(json.loads(data)["url"])
+    return found
+
+
+def page_counts(bundle) -> int:
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return sum(language["page_count"] for language in entry["languages"].values())
+
+
+@pytest.fixture(scope="module")
+def sharded(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("sharded")
+    run(SEEDS, tmp / "out", tmp / "work")
+    return tmp / "out"
+
+
+def test_each_shard_has_a_bundle_and_together_they_index_every_article_once(sharded):
+    shards = search_shards(article_urls(sharded), SHARD_PAGES)
+    assert len(shards) == 3
+    manifest = json.loads((sharded / SEARCH_MANIFEST).read_text(encoding="utf-8"))
+    assert [entry["bundle"] for entry in manifest["shards"]] == search_bundles(shards)
+    indexed = []
+    for entry, urls in zip(manifest["shards"], (s for s in shards if s)):
+        bundle = sharded / entry["bundle"]
+        assert page_counts(bundle) == entry["pages"] == len(urls)
+        assert sorted(indexed_pages(bundle)) == ["/" + u for u in urls]  # same result URLs as one run over the site
+        indexed += indexed_pages(bundle)
+    assert sorted(indexed) == sorted("/" + u for u in article_urls(sharded))
+    for asset in ("pagefind-ui.js", "pagefind-ui.css"):  # where the search page loads them
+        assert (sharded / "pagefind" / asset).is_file()
+
+
+def test_the_search_page_lists_every_bundle(sharded):
+    page = (sharded / "search.html").read_text(encoding="utf-8")
+    bundles = search_bundles(search_shards(article_urls(sharded), SHARD_PAGES))
+    assert json.dumps(bundles) in page and "mergeIndex" in page
+
+
+def test_an_unchanged_site_reuses_every_bundle_and_a_changed_body_reruns_only_its_shard(sharded, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(sharded, site)
+    shutil.rmtree(site / "pagefind")
+    shards = search_shards(article_urls(sharded), SHARD_PAGES)
+    run_ = build_search_index(site, shards, previous=sharded)
+    assert run_.built == [] and run_.reused == search_bundles(shards)
+    for bundle in run_.reused:
+        assert not filecmp.dircmp(sharded / bundle, site / bundle).diff_files
+
+    # One article's text changes, another article's keyword list changes.
+    changed = shards[0][0]
+    touched = next(u for u in shards[1] if "search.html?q=" in (site / u).read_text(encoding="utf-8"))
+    prose = '<div class="prose article__body">'
+    page = site / changed
+    page.write_text(page.read_text(encoding="utf-8").replace(prose, prose + "<p>新增一句。</p>", 1), encoding="utf-8")
+    page = site / touched
+    page.write_text(page.read_text(encoding="utf-8").replace("search.html?q=", "search.html?q=%E6%96%B0", 1), encoding="utf-8")
+    again = tmp_path / "again"
+    shutil.copytree(site, again)
+    run_ = build_search_index(again, shards, previous=site)
+    assert run_.built == [search_bundle(0)]
+    assert run_.reused == search_bundles(shards)[1:]
+    assert "/" + changed in indexed_pages(again / search_bundle(0))
+
+
+def changed_articles(before: list[dict], after: list[dict]) -> set[str]:
+    """Articles whose searchable record changed; keywords and related articles are derived from
+    the whole corpus and shown outside the indexed text."""
+    def searchable(a):
+        return {k: v for k, v in a.items() if k not in ("keywords", "related")}
+
+    old = {a["url"]: searchable(a) for a in before}
+    return {a["url"] for a in after if old.get(a["url"]) != searchable(a)}
+
+
+def test_rebuilding_after_one_page_changed_reruns_only_the_shards_of_its_articles(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    out, work = tmp_path / "out", tmp_path / "work"
+    run(seeds, out, work)
+    before = json.loads((out / "data" / "articles.json").read_text(encoding="utf-8"))
+    manifest = json.loads((out / SEARCH_MANIFEST).read_text(encoding="utf-8"))
+    bundles = [entry["bundle"] for entry in manifest["shards"]]
+    written = {b: (out / b / "pagefind-entry.json").stat().st_mtime_ns for b in bundles}
+    pages = {u: (out / u).read_bytes() for u in article_urls(out)}
+    kept = tmp_path / "first"
+    shutil.copytree(out, kept)
+
+    page = sorted(seeds.glob("*.txt"))[1]
+    text = page.read_text(encoding="utf-8")
+    assert "城乡供水一体化惠及30余万群众" in text
+    page.write_text(text.replace("城乡供水一体化惠及30余万群众", "城乡供水一体化惠及40余万群众"), encoding="utf-8")
+    run(seeds, out, work)
+
+    after = json.loads((out / "data" / "articles.json").read_text(encoding="utf-8"))
+    shards = search_shards(article_urls(out), SHARD_PAGES)
+    assert search_bundles(shards) == bundles
+    changed = changed_articles(before, after)
+    rerun = {search_bundle(i) for i, urls in enumerate(shards) if set(urls) & changed}
+    assert changed and rerun and rerun != set(bundles)
+    for bundle in bundles:
+        rewritten = (out / bundle / "pagefind-entry.json").stat().st_mtime_ns != written[bundle]
+        assert rewritten == (bundle in rerun), bundle
+        if bundle not in rerun:
+            assert not filecmp.dircmp(kept / bundle, out / bundle).diff_files
+    # The reused shards' pages did change (build stamp, keywords, neighbours), just not their search entries.
+    reused_pages = [u for i, urls in enumerate(shards) if search_bundle(i) not in rerun for u in urls]
+    assert any((out / u).read_bytes() != pages[u] for u in reused_pages)
+
+
+def test_zero_pages_per_shard_means_one_index_for_the_whole_site():
+    urls = [f"articles/{i}.html" for i in range(5000)]
+    assert search_shards(urls, 0) == [sorted(urls)]
