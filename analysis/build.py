@@ -29,7 +29,7 @@ from .model import Article, PageProblem
 from .articles import place_slug
 from .pipeline import Analysis, analyse
 from .places import filed_under, load_gazetteer
-from .report import ChartFiles, data_page, home_highlights, topic_notes, place_contents, place_names, place_page, places_index, report_page
+from .report import ChartFiles, data_page, home_highlights, topic_notes, place_article_pages, place_contents, place_names, place_page, places_index, report_page
 from .pages import article_markdown, articles_csv, articles_json, facts_csv, facts_json, table_csv, write_text
 from .settings import load_settings
 from .site import build_search_index, search_bundles, search_shards, write_sitemap, fresh_dir, pelican_settings, run_pelican, staging_dir, swap_in
@@ -134,6 +134,8 @@ def write_report_pages(analysis: Analysis, content: Path, data_files: list[str],
     for place in names:
         page = place_page(place, analysis, gazetteer, charts=charts_about(place, all_charts), contents=contents)
         write_text(pages / "places" / f"{place_slug(place)}.md", page)
+        for name, more in place_article_pages(place, contents).items():
+            write_text(pages / f"{name}.md", more)
     write_text(pages / "data.md", data_page(data_files))
 
 

@@ -26,6 +26,10 @@ from .places import Gazetteer, main_place
 from .settings import DATA_DIR
 
 TOP_TERMS = 15
+# Page sizes: beyond these a page summarises and links on, so it stays readable on a phone.
+FACTS_LISTED = 200  # figures listed one by one on a page
+SOURCES_LINKED = 4  # articles linked from one cell of a scale table
+PLACE_ARTICLES_PER_PAGE = 100  # articles on one page of a place's article list
 DATA_FILES = ["articles.csv", "articles.json", "facts.csv", "facts.json", "scale_by_place.csv", "terms_by_place.csv", "terms_by_topic.csv"]
 
 _MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]{}|#!<>"})
@@ -106,6 +110,17 @@ def facts_list(facts: list[Fact], show_place: bool = True) -> str:
     return "\n".join(fact_item(f, show_place) for f in facts) + "\n"
 
 
+def facts_by_place(facts: list[Fact]) -> str:
+    """Every figure when there are few; else how many each place has, linking to its page (which
+    lists them), so a page stays readable on a phone however large the archive grows."""
+    if len(facts) <= FACTS_LISTED:
+        return facts_list(facts)
+    counts = Counter(f.place for f in facts)
+    lines = [f"- {place_link(p)}：{n} 条" for p, n in sorted(counts.items(), key=lambda pn: (-pn[1], place_slug(pn[0])))]
+    intro = f"共 {len(facts)} 条，按地方列出条数；各地的数字在地方页上，全部数据连同原句和链接见[数据下载]({{filename}}/pages/data.md)中的 facts.csv。"
+    return intro + "\n\n" + "\n".join(lines) + "\n"
+
+
 def scale_rows(scale: pd.DataFrame, facts: list[Fact], show_place: bool = True) -> list[list[str]]:
     vocab = load_vocab()
     anchors = fact_anchors(facts)
@@ -118,7 +133,10 @@ def scale_rows(scale: pd.DataFrame, facts: list[Fact], show_place: bool = True) 
         cell = (r.place, r.metric, r.year, r.status, r.funding_source)
         # The figure itself links to the sentence it came from; further sources follow it.
         value = article_link(sources[0], r.display, anchors.get((sources[0], *cell), "")) if sources else md(r.display)
-        more = "".join(f" {article_link(s, f'[{i + 2}]', anchors.get((s, *cell), ''))}" for i, s in enumerate(sources[1:]))
+        shown = sources[1:SOURCES_LINKED]
+        more = "".join(f" {article_link(s, f'[{i + 2}]', anchors.get((s, *cell), ''))}" for i, s in enumerate(shown))
+        if len(sources) > SOURCES_LINKED:
+            more += f" 等 {len(sources)} 篇"  # every source is in scale_by_place.csv
         row = [md(vocab.metric(r.metric).label), md(r.year or "—"), md(status), value + more]
         rows.append([place_link(r.place), *row] if show_place else row)
     return rows
@@ -261,7 +279,7 @@ def report_page(analysis, gazetteer: Gazetteer, charts: list[ChartFiles]) -> str
         "老旧小区改造报道中最常用的词，在原文中的样子（每行链接到文章）：\n",
         concordance_section(leading_terms(analysis.terms_by_topic, analysis.topic_names.get("renovation", "")), analysis.articles),
         "## 全部改造数据\n",
-        facts_list(analysis.facts),
+        facts_by_place(analysis.facts),
         METHOD,
         "数据文件见[数据下载]({filename}/pages/data.md)。\n",
     ]
@@ -275,7 +293,6 @@ def place_names(analysis, gazetteer: Gazetteer) -> list[str]:
     return sorted({a for n in names for a in gazetteer.hierarchy(n)})
 
 
-NEARBY_FACTS_LISTED = 30  # beyond this a place page counts its sub-places' figures instead of listing them
 
 
 @dataclass
@@ -301,22 +318,51 @@ def place_contents(analysis, gazetteer: Gazetteer) -> PlaceContents:
 
 
 def article_list_html(articles: list[Article]) -> str:
-    """Newest first, as one HTML block: a county's list can run to thousands of entries, and
-    Markdown would parse each line for inline syntax."""
+    """One HTML block: Markdown would parse each of a long list's lines for inline syntax."""
     items = "".join(
         f'<li><a href="{{filename}}/articles/{a.id}.md">{html.escape(a.title)}</a>'
         f"（{html.escape(a.publication)}，{html.escape(a.date or '日期不详')}）</li>"
-        for a in sorted(articles, key=lambda a: (a.date, a.id), reverse=True)
+        for a in articles
     )
     return f"<ul>{items}</ul>\n"
 
 
-def nearby_facts(facts: list[Fact]) -> str:
-    """Figures of the places inside this one: listed when few, else counted by place with links."""
-    if len(facts) <= NEARBY_FACTS_LISTED:
-        return facts_list(facts)
-    counts = Counter(f.place for f in facts)
-    return "\n".join(f"- {place_link(p)}：{n} 条" for p, n in sorted(counts.items(), key=lambda pn: (-pn[1], place_slug(pn[0])))) + "\n"
+def place_article_file(place: str, number: int) -> str:
+    """Page 1 of a place's article list is the place page itself; later pages follow it."""
+    return f"places/{place_slug(place)}" + (f"-{number}" if number > 1 else "")
+
+
+def article_pages_nav(place: str, number: int, count: int) -> str:
+    if count < 2:
+        return ""
+    links = [
+        f"**第 {n} 页**" if n == number else f"[第 {n} 页]({{filename}}/pages/{place_article_file(place, n)}.md)"
+        for n in range(1, count + 1)
+    ]
+    return "文章分页：" + " · ".join(links) + "\n"
+
+
+def newest_first(articles: list[Article]) -> list[Article]:
+    return sorted(articles, key=lambda a: (a.date, a.id), reverse=True)
+
+
+def place_article_pages(place: str, contents: PlaceContents) -> dict[str, str]:
+    """Pages 2, 3, ... of a place's article list (file under content/pages -> Markdown), newest first."""
+    articles = newest_first(contents.articles.get(place, []))
+    size = PLACE_ARTICLES_PER_PAGE
+    count = -(-len(articles) // size)
+    pages = {}
+    for number in range(2, count + 1):
+        name = place_article_file(place, number)
+        header = page_header(f"{html.escape(place)} · 文章（第 {number} 页）", f"place-{place_slug(place)}-{number}", Save_as=f"{name}.html", Url=f"{name}.html")
+        body = [
+            f"{place_link(place)}的文章，共 {len(articles)} 篇，按日期从新到旧。\n",
+            article_pages_nav(place, number, count),
+            article_list_html(articles[(number - 1) * size : number * size]),
+            article_pages_nav(place, number, count),
+        ]
+        pages[name] = header + "\n".join(body)
+    return pages
 
 
 def place_page(place: str, analysis, gazetteer: Gazetteer, charts: list[ChartFiles], contents: PlaceContents | None = None) -> str:
@@ -333,10 +379,11 @@ def place_page(place: str, analysis, gazetteer: Gazetteer, charts: list[ChartFil
         scale_table(scale, facts, show_place=False) if scale is not None and not scale.empty else facts_list(facts, show_place=False),
     ]
     if nearby:
-        parts += ["### 辖区内更具体地方的数据\n", "这些数字不计入上表。\n", nearby_facts(nearby)]
+        parts += ["### 辖区内更具体地方的数据\n", "这些数字不计入上表。\n", facts_by_place(nearby)]
     parts += [f"## 词语\n", terms_tables(analysis.terms_by_place, place)]
     parts += [chart_block(c) for c in charts]
-    parts += [f"## 文章（{len(articles)} 篇）\n", article_list_html(articles)]
+    count = -(-len(articles) // PLACE_ARTICLES_PER_PAGE)
+    parts += [f"## 文章（{len(articles)} 篇）\n", article_list_html(newest_first(articles)[:PLACE_ARTICLES_PER_PAGE]), article_pages_nav(place, 1, count)]
     return "\n".join(parts) + "\n"
 
 

@@ -2,6 +2,7 @@
 one figure per cell however many articles state it; hedges stay visible."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -167,3 +168,23 @@ def test_empty_input_gives_an_empty_table_with_the_columns():
 def test_facts_may_be_given_as_dicts():
     table = scale_by_place([fact().to_dict()])
     assert table[["place", "metric", "value", "display"]].values.tolist() == [["巫山县", "households", 5532, "5532户"]]
+
+
+def test_a_scale_table_cell_links_its_first_sources_and_counts_the_rest():
+    from analysis import report
+
+    facts = [fact(article_id=f"a{i}", anchor=f"s-{i}") for i in range(1, report.SOURCES_LINKED + 3)]
+    (row,) = report.scale_rows(scale_by_place(facts), facts)
+    cell = row[-1]
+    linked = re.findall(r"\{filename\}/articles/(a\d+)\.md#(s-\d+)", cell)
+    assert len(linked) == report.SOURCES_LINKED
+    assert all(anchor == f"s-{ident[1:]}" for ident, anchor in linked)  # each link to that article's sentence
+    assert cell.endswith(f"等 {len(facts)} 篇")
+
+
+def test_a_scale_table_cell_with_few_sources_links_them_all():
+    from analysis import report
+
+    facts = [fact(article_id=f"a{i}", anchor=f"s-{i}") for i in range(1, 3)]
+    (row,) = report.scale_rows(scale_by_place(facts), facts)
+    assert len(re.findall(r"\{filename\}/articles/a\d+\.md#s-\d+", row[-1])) == 2 and "等" not in row[-1]

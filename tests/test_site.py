@@ -140,3 +140,45 @@ def test_report_shows_leading_terms_in_context_linking_to_articles(site):
 def test_topic_pages_carry_the_topics_words(site):
     page = (site / "topics" / "lao-jiu-xiao-qu-gai-zao.html").read_text(encoding="utf-8")
     assert "话题词语" in page and "老旧小区" in page[page.index("话题词语") :]
+
+
+@pytest.fixture(scope="module")
+def small_pages_site(tmp_path_factory):
+    """The seed pages built with tiny page-size limits, so every summarising path is taken."""
+    import analysis.report as report
+
+    tmp = tmp_path_factory.mktemp("small-pages")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(report, "FACTS_LISTED", 3)
+        patch.setattr(report, "SOURCES_LINKED", 1)
+        patch.setattr(report, "PLACE_ARTICLES_PER_PAGE", 2)
+        build(SEEDS, tmp / "out", tmp / "work", ROOT / "pelicanconf.py", progress=Progress(quiet=True))
+    return tmp / "out"
+
+
+def test_a_long_place_article_list_is_split_into_linked_pages_holding_every_article_once(small_pages_site):
+    site = small_pages_site
+    first = "places/chong-qing-shi.html"
+    total = int(re.search(r"文章（(\d+) 篇）", (site / first).read_text(encoding="utf-8")).group(1))
+    numbered = {int(p.stem.rsplit("-", 1)[1]): p.relative_to(site).as_posix() for p in (site / "places").glob("chong-qing-shi-*.html")}
+    pages = [numbered[n] for n in sorted(numbered)]
+    assert len(pages) == -(-total // 2) - 1 >= 2
+    listed = []
+    for page in [first, *pages]:
+        body = (site / page).read_text(encoding="utf-8")
+        block = re.search(r'<ul><li><a href="(?:\.\./)*articles/.*?</ul>', body).group(0)
+        listed += re.findall(r'href="(?:\.\./)*(articles/[^"#]+)"', block)
+        assert internal_links(site, page) >= {first, *pages} - {page}  # every list page links every other
+    assert len(listed) == len(set(listed)) == total
+    assert {a["url"] for a in articles(site) if "重庆市" in a["places"]} <= set(listed)
+    dates = [a["date"] or "" for url in listed for a in articles(site) if a["url"] == url]
+    assert dates == sorted(dates, reverse=True)  # newest first across the pages
+
+
+def test_a_long_fact_list_becomes_counts_by_place_that_add_up(small_pages_site):
+    report = (small_pages_site / "report.html").read_text(encoding="utf-8")
+    section = report[report.index("全部改造数据") : report.index("方法说明")]
+    counts = [int(n) for n in re.findall(r"</a>：(\d+) 条", section)]
+    with (small_pages_site / "data" / "facts.csv").open(encoding="utf-8") as fh:
+        assert sum(counts) == len(list(csv.DictReader(fh))) > 3
+    assert "places/" in section and "facts.csv" in section

@@ -505,3 +505,20 @@ def test_excerpt_and_tables():
     assert filters["excerpt"]("<p>" + "字" * 100 + "</p>", 10) == "字" * 10 + "…"
     wrapped = filters["wrap_tables"]("<p>x</p><table><tr><td>1</td></tr></table>")
     assert wrapped.startswith("<p>x</p><div class=\"table-wrap\"") and wrapped.endswith("</table></div>")
+
+
+def test_an_articles_listing_excerpt_is_its_contents_excerpt_made_once():
+    filters = theme_filters()
+
+    class Article:
+        reads = 0
+
+        @property
+        def content(self):
+            Article.reads += 1
+            return "<p>" + "字" * 100 + "</p>"
+
+    article = Article()
+    assert filters["article_excerpt"](article, 10) == filters["excerpt"](article.content, 10)
+    assert [filters["article_excerpt"](article, 10) for _ in range(3)] == ["字" * 10 + "…"] * 3
+    assert Article.reads == 2  # once for the comparison above, once for the listing

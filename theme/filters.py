@@ -200,6 +200,15 @@ def excerpt(content, length: int = 80) -> str:
     return html.escape(text, quote=True)
 
 
+def article_excerpt(article, length: int = 80) -> str:
+    """`excerpt` of an article's content, made once per article: an article appears in many
+    listings (its source, topics, archive pages, other articles' related lists)."""
+    made = article.__dict__.setdefault("_excerpts", {})
+    if length not in made:
+        made[length] = excerpt(article.content, length)
+    return made[length]
+
+
 _TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)
 
 
@@ -224,5 +233,6 @@ FILTERS = {
     "by_count": by_count,
     "related_articles": related_articles,
     "excerpt": excerpt,
+    "article_excerpt": article_excerpt,
     "wrap_tables": wrap_tables,
 }
