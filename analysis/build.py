@@ -95,7 +95,7 @@ def draw_charts(analysis: Analysis, counts: Counter, folder: Path) -> list[Chart
     written = []
     for chart in (c for c in drawn if c is not None):
         files = charts.write_chart(chart, folder)
-        written.append(ChartFiles(chart.slug, chart.title, chart.alt, chart.table, files["svg"], files["csv"]))
+        written.append(ChartFiles(chart.slug, chart.title, chart.alt, chart.table, files["svg"], files["csv"], files["png"]))
     return written
 
 

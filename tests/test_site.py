@@ -182,3 +182,12 @@ def test_a_long_fact_list_becomes_counts_by_place_that_add_up(small_pages_site):
     with (small_pages_site / "data" / "facts.csv").open(encoding="utf-8") as fh:
         assert sum(counts) == len(list(csv.DictReader(fh))) > 3
     assert "places/" in section and "facts.csv" in section
+
+
+def test_each_chart_on_the_report_offers_its_data_and_a_png_image(site):
+    report = (site / "report.html").read_text(encoding="utf-8")
+    svgs = re.findall(r'<img src="(?:\./)?(charts/[^"]+)\.svg"', report)
+    assert len(svgs) >= 2
+    for chart in svgs:
+        assert f'href="./{chart}.csv"' in report and f'href="./{chart}.png"' in report
+        assert (site / f"{chart}.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
