@@ -73,8 +73,9 @@ def write_generated_content(analysis: Analysis, content: Path) -> None:
 
 
 def chart_inputs_key(analysis: Analysis, counts: Counter) -> str:
-    """Charts are redrawn only when what they show, or the code drawing them, changes."""
-    digest = hashlib.sha256((Path(__file__).parent / "charts.py").read_bytes())
+    """Charts are redrawn only when what they show, or the code, changes. All the package's code
+    counts, not only charts.py: the cache holds pickled records whose shape other modules define."""
+    digest = hashlib.sha256(folder_digest(Path(__file__).parent))
     for table in (analysis.scale, analysis.terms_by_place):
         digest.update(b"\0" + (table_csv(table).encode("utf-8") if table is not None else b""))
     digest.update(repr(sorted(counts.items())).encode("utf-8"))
@@ -118,9 +119,10 @@ def write_charts(analysis: Analysis, folder: Path, cache: Path) -> list[ChartFil
     return pickle.loads((stored / "charts.pickle").read_bytes())
 
 
-def charts_about(place: str, all_charts: list[ChartFiles]) -> list[ChartFiles]:
-    """The report's charts that show this place."""
-    return [c for c in all_charts if c.table.astype(str).apply(lambda col: col.str.contains(place, regex=False)).any().any()]
+def charts_about(all_charts: list[ChartFiles]):
+    """place -> the report's charts that show it (its name in any cell of the chart's table)."""
+    cells = [(c, "\n".join(c.table.astype(str).to_numpy().ravel().tolist())) for c in all_charts]
+    return lambda place: [c for c, text in cells if place in text]
 
 
 def write_report_pages(analysis: Analysis, content: Path, data_files: list[str], all_charts: list[ChartFiles]) -> None:
@@ -131,8 +133,9 @@ def write_report_pages(analysis: Analysis, content: Path, data_files: list[str],
     names = place_names(analysis, gazetteer)
     write_text(pages / "places.md", places_index(names, analysis, gazetteer))
     contents = place_contents(analysis, gazetteer)
+    charts_showing = charts_about(all_charts)
     for place in names:
-        page = place_page(place, analysis, gazetteer, charts=charts_about(place, all_charts), contents=contents)
+        page = place_page(place, analysis, gazetteer, charts=charts_showing(place), contents=contents)
         write_text(pages / "places" / f"{place_slug(place)}.md", page)
         for name, more in place_article_pages(place, contents).items():
             write_text(pages / f"{name}.md", more)

@@ -231,3 +231,14 @@ def test_a_build_killed_while_pelican_saves_its_cache_does_not_stop_the_next_bui
     monkeypatch.setattr(build_module, "run_pelican", real_run_pelican)
     run(seeds, out, work)
     assert "城乡供水一体化惠及40余万群众" in "".join(p.read_text(encoding="utf-8") for p in (out / "articles").glob("*.html"))
+
+
+def test_the_chart_cache_key_changes_with_any_module_of_the_package(tmp_path, monkeypatch):
+    analysis = build_module.Analysis()
+    key = build_module.chart_inputs_key(analysis, build_module.Counter())
+    package = tmp_path / "analysis"
+    shutil.copytree(ROOT / "analysis", package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(build_module, "__file__", str(package / "build.py"))
+    assert build_module.chart_inputs_key(analysis, build_module.Counter()) == key
+    (package / "report.py").write_text((package / "report.py").read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert build_module.chart_inputs_key(analysis, build_module.Counter()) != key
