@@ -11,6 +11,7 @@ Three rules keep the table honest:
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, is_dataclass
 
@@ -54,14 +55,14 @@ def format_value(value: float, metric: str, qualifier: str = EXACT, vocab: Vocab
     return template.format(n=_short_number(value), unit=vocab.metric(metric).display_unit)
 
 
-def _one_figure(group: pd.DataFrame, vocab: Vocab) -> dict:
-    """The cell's one figure: the one most sources state (the first stated on a tie)."""
-    figures = group.drop_duplicates(["article_id", "value", "qualifier"])
-    counts = figures.groupby(["value", "qualifier"], sort=False).size()
-    value, qualifier = counts.idxmax()  # idxmax keeps the first of equal counts
-    metric = group["metric"].iloc[0]
-    others = [format_value(v, metric, q, vocab) for (v, q) in counts.index if (v, q) != (value, qualifier)]
-    articles = list(dict.fromkeys(group["article_id"]))
+def _one_figure(metric: str, records: list[tuple], vocab: Vocab) -> dict:
+    """The cell's one figure from its (article, value, qualifier) records, in the order stated:
+    the figure most articles state (the first stated on a tie)."""
+    figures = list(dict.fromkeys(records))  # an article stating a figure twice counts once
+    counts = Counter((value, qualifier) for _, value, qualifier in figures)  # in order of first statement
+    value, qualifier = max(counts, key=counts.__getitem__)  # max keeps the first of equal counts
+    others = [format_value(v, metric, q, vocab) for (v, q) in counts if (v, q) != (value, qualifier)]
+    articles = list(dict.fromkeys(article for article, _, _ in records))
     return {
         "value": int(value) if float(value).is_integer() else float(value),
         "qualifier": qualifier,
@@ -77,13 +78,15 @@ def scale_by_place(facts: Iterable[Fact | Mapping], vocab: Vocab | None = None) 
     """One row per place × metric × year × status (× funding source): the figure stated for it.
 
     Nothing is rolled up to a parent place and nothing is summed; see the module docstring.
+    Cells are grouped in plain Python: thousands of small per-cell DataFrames cost seconds.
     """
     vocab = vocab or load_vocab()
     frame = facts_frame(facts)
     if frame.empty:
         return pd.DataFrame(columns=COLUMNS)
-    rows = [
-        {**dict(zip(KEY, key)), **_one_figure(group, vocab)}
-        for key, group in frame.groupby(KEY, sort=True, dropna=False)
-    ]
+    cells: dict[tuple, list[tuple]] = {}
+    for row in frame[[*KEY, "article_id", "value", "qualifier"]].itertuples(index=False, name=None):
+        cells.setdefault(row[: len(KEY)], []).append(row[len(KEY) :])
+    metric = KEY.index("metric")
+    rows = [{**dict(zip(KEY, key)), **_one_figure(key[metric], cells[key], vocab)} for key in sorted(cells)]
     return pd.DataFrame(rows, columns=COLUMNS).reset_index(drop=True)
