@@ -77,10 +77,10 @@ SITE_NAV = (
 DISPLAY_PAGES_ON_MENU = False
 DISPLAY_CATEGORIES_ON_MENU = False
 
-# search.html mounts Pagefind's UI (the build runs Pagefind afterwards); 404.html for the host.
+# search.html runs the theme's search over Pagefind's index (the build runs Pagefind afterwards); 404.html for the host.
 DIRECT_TEMPLATES = ["index", "archives", "tags", "categories", "search", "404"]
 SEARCH_SAVE_AS = "search.html"
-# Set by the build: the site-relative Pagefind bundle folders; search.html loads the first and merges the rest.
+# Set by the build: the site-relative Pagefind bundle folders; search.html searches them all.
 SEARCH_BUNDLES = ["pagefind"]
 
 # Set by the build when it has them; the theme prints them only if they are set.

@@ -22,9 +22,10 @@ DEFAULTS: dict = {
     "WORKERS": 0,  # processes for page analysis; 0 means one per core
     "PARALLEL_MIN_PAGES": 40,  # below this, starting worker processes costs more than it saves
     # 0: one search index over all articles. N: Pagefind runs of about N pages each, for hosts
-    # where Pagefind's memory (about 0.25 GB per 1,000 pages in one run) is the limit. The cost is
-    # search quality: each part answers a query alone, and a part that lacks one of the query's
-    # words answers with looser matches.
+    # where Pagefind's memory (about 0.25 GB per 1,000 pages in one run) is the limit. The search
+    # page asks every part and leaves out any part lacking a query word another part holds (it
+    # would answer with looser matches), so it finds the articles one index finds; their order
+    # can differ, as each part scores against its own pages, and every query goes to every part.
     "SEARCH_SHARD_PAGES": 0,
 }
 

@@ -94,11 +94,10 @@ class SearchIndexError(RuntimeError):
     """Pagefind failed; the message holds what it printed."""
 
 
-# Pagefind's bundles live under one folder of the site: one bundle per shard, plus the UI
-# assets the search page loads (copied from the first bundle) and the manifest of shards.
+# Pagefind's bundles live under one folder of the site: one bundle per shard, and the
+# manifest of shards. The search page (theme/static/js/search.js) loads each bundle's pagefind.js.
 SEARCH_DIR = "pagefind"
 SEARCH_MANIFEST = f"{SEARCH_DIR}/shards.json"
-SEARCH_UI_ASSETS = ("pagefind-ui.js", "pagefind-ui.css")
 # Every Pagefind run gets these besides --site and --output-path. Chinese needs the extended
 # build's segmenter, and forcing the language keeps all pages in one index per bundle.
 PAGEFIND_OPTIONS = ("--force-language", "zh-cn", "--silent")
@@ -133,11 +132,12 @@ def search_bundle(index: int) -> str:
 
 
 def search_bundles(shards: list[list[str]]) -> list[str]:
-    """The bundles the search page loads, the first as its main index and the rest merged into it.
+    """The bundles the search page loads, each as its own Pagefind instance.
 
     An empty shard gets no bundle: Pagefind refuses to index nothing. Each bundle answers a
-    query on its own, and Pagefind leaves out query words an index does not hold, so a shard
-    lacking one word of a query answers with the pages that match the other words."""
+    query on its own, and Pagefind leaves out (or shortens) query words an index does not hold,
+    so a shard lacking one word of a query answers with the pages that match the other words;
+    the search page leaves such an answer out (theme/static/js/search.js, `bundlesToKeep`)."""
     return [search_bundle(index) for index, urls in enumerate(shards) if urls]
 
 
@@ -354,9 +354,6 @@ def build_search_index(site: Path, shards: list[list[str]], previous: Path | Non
             run_pagefind(binary, site, urls, site / bundle)
             run.built.append(bundle)
         manifest.append({"bundle": bundle, "pages": len(urls), "digest": digest})
-    if manifest:
-        for name in SEARCH_UI_ASSETS:  # one fixed place for the search page, whatever the shards
-            shutil.copy2(site / manifest[0]["bundle"] / name, site / SEARCH_DIR / name)
     (site / SEARCH_MANIFEST).write_text(json.dumps({"pagefind": pagefind, "shards": manifest}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return run
 

@@ -5,9 +5,10 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import threading
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import pytest
 
@@ -85,6 +86,7 @@ def reader_pages(out):
         "archive": "archives.html",
         "place": "places/wu-shan-xian.html",
         "report": "report.html",
+        "search": "search.html?q=老旧小区",  # with results and every filter group open
     }
 
 
@@ -98,6 +100,10 @@ def test_pages_fit_the_screen_have_no_errors_and_render_chinese(browser, site_ur
     for name, path in reader_pages(out).items():
         page.goto(f"{base}/{path}")
         page.wait_for_load_state("networkidle")
+        if name == "search":
+            wait_for_search(page)
+            assert page.locator(".search-result").count() > 0
+            page.eval_on_selector_all(".search details", "groups => groups.forEach(g => { g.open = true; })")
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, (name, width, overflow)
         heading = page.inner_text("h1")
@@ -123,9 +129,10 @@ def test_searching_jiazhuang_dianti_finds_the_renovation_articles(browser, site_
     base, out = site_url
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(f"{base}/search.html")
-    page.fill("input[type=text], input[type=search]", "加装电梯")
-    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
-    titles = page.locator(".pagefind-ui__result-link").all_inner_texts()
+    page.fill("input[type=search]", "加装电梯")  # typing searches, no button needed
+    page.wait_for_selector(".search-result__link", timeout=15000)
+    wait_for_search(page)
+    titles = page.locator(".search-result__link").all_inner_texts()
     articles = json.loads((out / "data" / "articles.json").read_text(encoding="utf-8"))
     renovation = {a["title"] for a in articles if "renovation" in a["topics"]}
     assert any("倾听居民想法" in t for t in titles), titles
@@ -137,8 +144,9 @@ def test_keyword_links_open_the_search_with_results(browser, site_url):
     base, out = site_url
     page = browser.new_page()
     page.goto(f"{base}/search.html?q=物业")
-    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
-    assert page.locator(".pagefind-ui__result-link").count() >= 2
+    page.wait_for_selector(".search-result__link", timeout=15000)
+    assert page.locator(".search-result__link").count() >= 2
+    assert page.input_value("input[type=search]") == "物业"
     page.close()
 
 
@@ -159,11 +167,13 @@ def test_hostile_text_stays_text_in_search_results_and_articles(browser, tmp_pat
     try:
         base = f"http://127.0.0.1:{server.server_port}"
         page.goto(f"{base}/search.html?q=老旧小区改造")
-        page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
-        page.wait_for_timeout(500)
+        page.wait_for_selector(".search-result__link", timeout=15000)
+        wait_for_search(page)
         results = page.locator("#search")
-        assert results.locator("img[src='x'], script").count() == 0
+        assert results.locator("img, script").count() == 0
         assert "onerror" not in results.inner_html() or "&lt;img" in results.inner_html()
+        # The headline is shown as the text it is, not run or dropped.
+        assert '<script>alert("headline")</script>' in page.inner_text(".search-result__link")
         article = next((out / "articles").glob("*.html")).relative_to(out).as_posix()
         page.goto(f"{base}/{article}")
         page.wait_for_load_state("networkidle")
@@ -191,44 +201,228 @@ def sharded_site_url(tmp_path_factory):
     server.shutdown()
 
 
-def search_results(page, base: str, query: str) -> list[tuple[str, str]]:
-    """(site-relative URL, title) of every result the search page shows for `query`, in order."""
-    page.goto(f"{base}/search.html?q={query}")
-    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
-    page.wait_for_load_state("networkidle")
-    while page.locator(".pagefind-ui__button").count():  # "load more results"
-        page.click(".pagefind-ui__button")
-        page.wait_for_load_state("networkidle")
+def wait_for_search(page) -> None:
+    """Until the search page has answered: the result count (or why there is none) is shown
+    and the result list is no longer busy."""
+    page.wait_for_function(
+        "document.querySelector('.search-status')?.textContent"
+        " && document.querySelector('.search-results')?.getAttribute('aria-busy') === 'false'",
+        timeout=15000,
+    )
+
+
+def shown_count(page) -> int:
+    """N of the "找到 N 篇文章" the search page shows."""
+    text = page.inner_text(".search-status")
+    match = re.fullmatch(r"找到 (\d+) 篇文章", text)
+    assert match, text
+    return int(match.group(1))
+
+
+def show_all_results(page) -> None:
+    """Press 更多结果 until every result is listed."""
+    while page.locator(".search-more:visible").count():
+        before = page.locator(".search-result").count()
+        page.click(".search-more")
+        page.wait_for_function(f"document.querySelectorAll('.search-result').length > {before}")
+        wait_for_search(page)
+
+
+def listed_results(page, base: str) -> list[tuple[str, str]]:
+    """(site-relative URL, title) of every result listed on the page, in order."""
     prefix = urlsplit(base).path + "/"
-    links = page.locator(".pagefind-ui__result-link")
+    links = page.locator(".search-result__link")
     results = []
     for i in range(links.count()):
-        path = urlsplit(urljoin(page.url, links.nth(i).get_attribute("href"))).path
+        path = unquote(urlsplit(urljoin(page.url, links.nth(i).get_attribute("href"))).path)
         assert path.startswith(prefix), (path, prefix)  # results stay under the site's own sub-path
         results.append((path.removeprefix(prefix), links.nth(i).inner_text()))
     return results
 
 
-def test_search_over_several_shards_finds_what_one_index_finds_and_opens_it(browser, site_url, sharded_site_url):
+def search_results(page, base: str, query: str) -> list[tuple[str, str]]:
+    """(site-relative URL, title) of every result the search page shows for `query`, in order."""
+    page.goto(f"{base}/search.html?q={quote(query)}")
+    wait_for_search(page)
+    if page.locator(".search-result").count() == 0:
+        return []
+    show_all_results(page)
+    results = listed_results(page, base)
+    assert shown_count(page) == len(results), query
+    return results
+
+
+def pagefind_answers(page, base: str, bundles: list[str], query: str) -> list[list[str]]:
+    """Site-relative URLs of what each bundle's own Pagefind answers to `query`, best first.
+    Runs on the current page, which must be on the same site."""
+    return page.evaluate(
+        """async ([root, bundles, query]) => {
+            const answers = [];
+            for (const bundle of bundles) {
+                const pagefind = await import(new URL(bundle + "/pagefind.js", root).href);
+                const response = await pagefind.search(query);
+                const pages = await Promise.all(response.results.map((result) => result.data()));
+                answers.push(pages.map((page) => page.raw_url.replace(/^\\//, "")));
+            }
+            return answers;
+        }""",
+        [base + "/", bundles, query],
+    )
+
+
+def site_bundles(out) -> list[str]:
+    manifest = json.loads((out / "pagefind" / "shards.json").read_text(encoding="utf-8"))
+    return [entry["bundle"] for entry in manifest["shards"]]
+
+
+SHARD_QUERIES = ["加装电梯", "城乡供水", "物业管理", "巫山县", "电梯"]
+
+
+def test_with_one_bundle_the_results_are_pagefinds_own(browser, site_url):
+    base, out = site_url
+    bundles = site_bundles(out)
+    assert len(bundles) == 1
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    # 巫山 量子: a word no page holds, which Pagefind leaves out; 工作: more than one screenful.
+    for query in [*SHARD_QUERIES, "老旧小区", "巫山 量子", "工作"]:
+        shown = [url for url, _ in search_results(page, base, query)]
+        assert shown == pagefind_answers(page, base, bundles, query)[0], query  # same pages, same order
+    assert len(shown) > 10  # 更多结果 was pressed
+    page.close()
+
+
+def test_search_over_several_shards_finds_exactly_what_one_index_finds_and_opens_it(browser, site_url, sharded_site_url):
     (one_base, _), (base, out) = site_url, sharded_site_url
     articles = json.loads((out / "data" / "articles.json").read_text(encoding="utf-8"))
     shards = search_shards([a["url"] for a in articles], 10)
     assert len(shards) == 3
     shard_of = {url: i for i, urls in enumerate(shards) for url in urls}
+    bundles = site_bundles(out)
     errors: list[str] = []
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
+    hosts: set[str] = set()
+    page.on("request", lambda r: hosts.add(urlsplit(r.url).netloc))
     answered_from = set()
-    for query in ["加装电梯", "电梯"]:
+    opened = set()
+    for query in SHARD_QUERIES:
         expected = dict(search_results(page, one_base, query))  # the same pages with one bundle
         found = dict(search_results(page, base, query))
-        assert expected and expected.items() <= found.items(), query
+        assert expected and found.keys() == expected.keys(), query
+        assert found == expected, query  # and the same titles
+        if query != "电梯":
+            # Each bundle alone answers with more: the pages a bundle lacking a word offers.
+            answered = {url for answer in pagefind_answers(page, base, bundles, query) for url in answer}
+            assert answered > found.keys(), query
         answered_from |= {shard_of[url] for url in expected}
         for url, title in found.items():
+            if url in opened:
+                continue
             response = page.goto(f"{base}/{url}")
             assert response is not None and response.status == 200, url
             assert page.inner_text("h1") == title
-    assert len(answered_from) >= 2  # the merged bundles all answer, not just the first
+            opened.add(url)
+    assert len(answered_from) >= 2  # the bundles all answer, not just the first
+
+    # 职能 is only in a bundle with no page that also holds 提升, so that bundle finds nothing;
+    # the other bundles lack 职能 and offer their pages about 提升. One index finds nothing.
+    query = "职能 提升"
+    answers = pagefind_answers(page, base, bundles, query)
+    assert [] in answers and any(answers)
+    assert search_results(page, one_base, query) == search_results(page, base, query) == []
+    assert "没有找到" in page.inner_text(".search-status")
     page.close()
     assert errors == []
+    assert hosts == {urlsplit(base).netloc, urlsplit(one_base).netloc}  # nothing from other hosts
+
+
+def facet_counts(page, facet: str) -> dict[str, int]:
+    """The values offered under one filter group, with the count shown next to each."""
+    return page.evaluate(
+        """(facet) => Object.fromEntries(
+            [...document.querySelectorAll(`.search-facet[data-facet="${facet}"] label`)].map(
+                (label) => [label.querySelector("input").value, Number(label.querySelector(".count").textContent)]))""",
+        facet,
+    )
+
+
+def result_facets(page) -> list[dict[str, str]]:
+    """The filter values printed under each listed result."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.search-result')].map((item) => Object.fromEntries(
+            [...item.querySelectorAll('.search-result__facets div')].map(
+                (pair) => [pair.querySelector('dt').textContent, pair.querySelector('dd').textContent])))"""
+    )
+
+
+def test_a_filter_narrows_the_results_to_its_count(browser, site_url, sharded_site_url):
+    (one_base, _), (base, _) = site_url, sharded_site_url
+    query = "老旧小区"
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    search_results(page, one_base, query)
+    one_index = {facet: facet_counts(page, facet) for facet in ("地区", "话题", "来源", "年份")}
+    everything = dict(search_results(page, base, query))
+    total = len(everything)
+    # Counts are summed over the bundles: the same as one index's.
+    assert {facet: facet_counts(page, facet) for facet in one_index} == one_index
+    assert all(one_index.values())
+    # A place that some but not all results are about.
+    place, count = next((v, n) for v, n in sorted(one_index["地区"].items(), key=lambda item: -item[1]) if 0 < n < total)
+
+    # By keyboard: focus the group's summary, open it, tab to the box, tick it.
+    page.focus('.search-facet[data-facet="地区"] summary')
+    page.keyboard.press("Enter")
+    box = page.locator(f'.search-facet[data-facet="地区"] input[value="{place}"]')
+    box.focus()
+    page.keyboard.press("Space")
+    page.wait_for_function(f"document.querySelector('.search-status').textContent === '找到 {count} 篇文章'")
+    wait_for_search(page)
+    show_all_results(page)
+    narrowed = dict(listed_results(page, base))
+    assert len(narrowed) == count == shown_count(page)
+    assert narrowed.items() <= everything.items()
+    assert all(place in facets["地区"].split("、") for facets in result_facets(page))
+    assert facet_counts(page, "地区")[place] == count
+    assert page.evaluate("document.activeElement.value") == place  # focus stays on the box
+    assert "已选 1" in page.inner_text('.search-facet[data-facet="地区"] summary')
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+
+    # Clearing the filters brings every result back.
+    page.click(".search-filters__clear")
+    page.wait_for_function(f"document.querySelector('.search-status').textContent === '找到 {total} 篇文章'")
+    page.close()
+    assert errors == []
+
+
+def test_a_query_nothing_matches_says_so(browser, sharded_site_url):
+    base, _ = sharded_site_url
+    page = browser.new_page()
+    page.goto(f"{base}/search.html?q={quote('qzxjv')}")
+    wait_for_search(page)
+    assert page.locator(".search-result").count() == 0
+    assert "没有找到" in page.inner_text(".search-status")
+    assert page.locator(".search-more").is_hidden()
+    page.close()
+
+
+def test_without_an_index_the_page_says_so(browser, site_url, tmp_path):
+    _, out = site_url
+    site = tmp_path / "site"
+    shutil.copytree(out, site, ignore=shutil.ignore_patterns("pagefind"))
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    page = browser.new_page()
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_port}/search.html?q=电梯")
+        page.wait_for_selector("#search .note")
+        assert "搜索索引尚未生成" in page.inner_text("#search")
+        assert page.locator("#search form").count() == 0
+    finally:
+        page.close()
+        server.shutdown()

@@ -7,6 +7,7 @@ and the tests read the HTML it wrote. Nothing is mocked.
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -365,16 +366,17 @@ def test_home_page_lists_latest_articles_topics_and_paginates(site, pages):
     assert second.find(".//nav[@class='pagination']//a[@aria-current='page']") is not None
 
 
-def test_search_page_mounts_pagefind(pages):
+def test_search_page_loads_the_search_script_and_lists_the_bundles(site, pages):
     search = pages["search.html"]
-    hrefs = [el.get("href") for el in search.iter("link")]
     scripts = [el.get("src") for el in search.iter("script") if el.get("src")]
-    assert "./pagefind/pagefind-ui.css" in hrefs
-    assert scripts == ["./pagefind/pagefind-ui.js"]
-    assert search.find(".//div[@id='search']") is not None
+    assert scripts == ["./theme/js/search.js"]
+    assert (site / "theme" / "js" / "search.js").is_file()
+    assert [s for s in search.iter("script") if not s.get("src")] == []  # no inline script
+    root = search.find(".//div[@id='search']")
+    assert json.loads(root.get("data-bundles")) == ["pagefind/shard-0"] and root.get("data-root") == "./"
+    assert search.find(".//form[@role='search']") is not None
+    assert search.find(".//*[@aria-live='polite']") is not None
     assert search.find(".//noscript") is not None
-    inline = "".join(text_of(s) for s in search.iter("script") if not s.get("src"))
-    assert "new PagefindUI" in inline and "#search" in inline
 
 
 def test_no_page_but_search_needs_javascript(pages):
