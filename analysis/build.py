@@ -454,7 +454,7 @@ def build(
         stamp = build_stamp(corpus.pages, staging / "data")
         highlights = home_highlights(analysis.scale, analysis.facts, analysis.articles)
         notes = {name: markdown.markdown(text, extensions=["tables"]) for name, text in topic_notes(analysis.terms_by_topic, analysis.topic_names).items()}
-        shards = search_shards([a.url for a in analysis.articles], settings["SEARCH_SHARD_PAGES"])
+        shards = search_shards([a.url for a in analysis.articles], settings["SEARCH_SHARD_PAGES"], {a.url: a.page for a in analysis.articles})
         overrides = {
             "BUILD_STAMP": stamp,
             "HOME_HIGHLIGHTS": highlights,

@@ -21,12 +21,12 @@ DEFAULTS: dict = {
     "RELATED_ARTICLES": 3,  # similar articles listed under each article
     "WORKERS": 0,  # processes for page analysis; 0 means one per core
     "PARALLEL_MIN_PAGES": 40,  # below this, starting worker processes costs more than it saves
-    # 0: one search index over all articles. N: Pagefind runs of about N pages each, for hosts
-    # where Pagefind's memory (about 0.25 GB per 1,000 pages in one run) is the limit. The search
-    # page asks every part and leaves out any part lacking a query word another part holds (it
-    # would answer with looser matches), so it finds the articles one index finds; their order
-    # can differ, as each part scores against its own pages, and every query goes to every part.
-    "SEARCH_SHARD_PAGES": 0,
+    # Articles per Pagefind run (0: one run for all). Pagefind holds a run in memory, about
+    # 0.25 GB per 1,000 pages, and an unchanged part keeps its last index, so a new page costs
+    # one part. The search page asks every part and leaves out any part lacking a query word
+    # another part holds (it would answer with looser matches), so it finds the articles one
+    # index finds; their order can differ, as each part scores against its own pages.
+    "SEARCH_SHARD_PAGES": 2000,
 }
 
 

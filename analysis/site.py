@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -103,26 +104,28 @@ SEARCH_MANIFEST = f"{SEARCH_DIR}/shards.json"
 PAGEFIND_OPTIONS = ("--force-language", "zh-cn", "--silent")
 
 
-def shard_of(url: str, count: int) -> int:
-    """The shard a page belongs to: a hash of its URL alone, so adding or removing other pages
+def shard_of(key: str, count: int) -> int:
+    """The shard of a page's key: a hash of the key alone, so adding or removing other pages
     never moves it while the number of shards stays the same (Python's hash() is salted per run)."""
-    return int.from_bytes(hashlib.sha256(url.encode("utf-8")).digest()[:8], "big") % count
+    return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big") % count
 
 
-def search_shards(urls: list[str], per_shard: int) -> list[list[str]]:
+def search_shards(urls: list[str], per_shard: int, groups: Mapping[str, str] | None = None) -> list[list[str]]:
     """Split the article pages (site-relative URLs) into groups Pagefind indexes one run each.
 
     Pagefind holds a whole run in memory, so `per_shard` bounds the build's memory; the
     assignment is by `shard_of`, so an unchanged page stays in its shard and an unchanged
-    shard can reuse its last bundle. Shards come out sorted; a shard may be empty.
-    `per_shard` 0 means one shard for all pages."""
+    shard can reuse its last bundle. `groups` maps a URL to the key it is sharded by (the
+    build gives each article's newspaper page, so the articles of a new or corrected page
+    land in one shard and only that shard is indexed again); by default the URL itself.
+    Shards come out sorted; a shard may be empty. `per_shard` 0 means one shard for all pages."""
     if per_shard < 0:
         raise ValueError(f"per_shard must be 0 (one shard) or more, not {per_shard}")
     unique = sorted(set(urls))
     count = max(1, math.ceil(len(unique) / per_shard)) if per_shard else 1
     shards: list[list[str]] = [[] for _ in range(count)]
     for url in unique:
-        shards[shard_of(url, count)].append(url)
+        shards[shard_of((groups or {}).get(url, url), count)].append(url)
     return shards
 
 

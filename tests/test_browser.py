@@ -294,7 +294,7 @@ def test_with_one_bundle_the_results_are_pagefinds_own(browser, site_url):
 def test_search_over_several_shards_finds_exactly_what_one_index_finds_and_opens_it(browser, site_url, sharded_site_url):
     (one_base, _), (base, out) = site_url, sharded_site_url
     articles = json.loads((out / "data" / "articles.json").read_text(encoding="utf-8"))
-    shards = search_shards([a["url"] for a in articles], 10)
+    shards = search_shards([a["url"] for a in articles], 10, {a["url"]: a["page"] for a in articles})
     assert len(shards) == 3
     shard_of = {url: i for i, urls in enumerate(shards) for url in urls}
     bundles = site_bundles(out)

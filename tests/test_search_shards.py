@@ -142,6 +142,11 @@ def article_urls(out) -> list[str]:
     return [a["url"] for a in json.loads((out / "data" / "articles.json").read_text(encoding="utf-8"))]
 
 
+def article_pages(out) -> dict[str, str]:
+    """URL -> newspaper page of each article: what the build shards by."""
+    return {a["url"]: a["page"] for a in json.loads((out / "data" / "articles.json").read_text(encoding="utf-8"))}
+
+
 def indexed_pages(bundle) -> list[str]:
     """The URLs of the pages a bundle holds, read from its fragment files (gzip, then Pagefind's
     signature, then JSON)."""
@@ -165,7 +170,7 @@ def sharded(tmp_path_factory):
 
 
 def test_each_shard_has_a_bundle_and_together_they_index_every_article_once(sharded):
-    shards = search_shards(article_urls(sharded), SHARD_PAGES)
+    shards = search_shards(article_urls(sharded), SHARD_PAGES, article_pages(sharded))
     assert len(shards) == 3
     manifest = json.loads((sharded / SEARCH_MANIFEST).read_text(encoding="utf-8"))
     assert [entry["bundle"] for entry in manifest["shards"]] == search_bundles(shards)
@@ -182,7 +187,7 @@ def test_each_shard_has_a_bundle_and_together_they_index_every_article_once(shar
 
 def test_the_search_page_lists_every_bundle(sharded):
     page = (sharded / "search.html").read_text(encoding="utf-8")
-    bundles = search_bundles(search_shards(article_urls(sharded), SHARD_PAGES))
+    bundles = search_bundles(search_shards(article_urls(sharded), SHARD_PAGES, article_pages(sharded)))
     assert f"data-bundles='{json.dumps(bundles)}'" in page
 
 
@@ -190,7 +195,7 @@ def test_an_unchanged_site_reuses_every_bundle_and_a_changed_body_reruns_only_it
     site = tmp_path / "site"
     shutil.copytree(sharded, site)
     shutil.rmtree(site / "pagefind")
-    shards = search_shards(article_urls(sharded), SHARD_PAGES)
+    shards = search_shards(article_urls(sharded), SHARD_PAGES, article_pages(sharded))
     run_ = build_search_index(site, shards, previous=sharded)
     assert run_.built == [] and run_.reused == search_bundles(shards)
     for bundle in run_.reused:
@@ -242,7 +247,7 @@ def test_rebuilding_after_one_page_changed_reruns_only_the_shards_of_its_article
     run(seeds, out, work)
 
     after = json.loads((out / "data" / "articles.json").read_text(encoding="utf-8"))
-    shards = search_shards(article_urls(out), SHARD_PAGES)
+    shards = search_shards(article_urls(out), SHARD_PAGES, article_pages(out))
     assert search_bundles(shards) == bundles
     changed = changed_articles(before, after)
     rerun = {search_bundle(i) for i, urls in enumerate(shards) if set(urls) & changed}
@@ -260,3 +265,12 @@ def test_rebuilding_after_one_page_changed_reruns_only_the_shards_of_its_article
 def test_zero_pages_per_shard_means_one_index_for_the_whole_site():
     urls = [f"articles/{i}.html" for i in range(5000)]
     assert search_shards(urls, 0) == [sorted(urls)]
+
+
+def test_the_articles_of_one_newspaper_page_share_a_shard():
+    groups = {f"articles/{page}-{n}.html": f"page-{page}.txt" for page in range(40) for n in range(6)}
+    shards = search_shards(list(groups), 50, groups)
+    assert len(shards) == 5 and sum(map(len, shards)) == len(groups)
+    for page in range(40):
+        holding = [i for i, urls in enumerate(shards) if f"articles/{page}-0.html" in urls]
+        assert all(f"articles/{page}-{n}.html" in shards[holding[0]] for n in range(6))
