@@ -524,3 +524,20 @@ def test_an_articles_listing_excerpt_is_its_contents_excerpt_made_once():
     assert filters["article_excerpt"](article, 10) == filters["excerpt"](article.content, 10)
     assert [filters["article_excerpt"](article, 10) for _ in range(3)] == ["字" * 10 + "…"] * 3
     assert Article.reads == 2  # once for the comparison above, once for the listing
+
+
+def test_the_filters_forget_the_articles_of_a_finished_run():
+    filters = theme_filters()
+    module = __import__("sys").modules[filters["related_articles"].__module__]
+
+    class Article:
+        def __init__(self, ident):
+            self.article_id, self.slug, self.url, self.date_text = ident, ident, f"{ident}.html", "2023-01-01"
+
+    articles = [Article("a"), Article("b")]
+    assert filters["related_articles"]("b", articles) == [articles[1]]
+    filters["archive_neighbours"](articles[0], articles)
+    from pelican.plugins import signals
+
+    signals.finalized.send(object())
+    assert module._INDEX_CACHE == {} and module._NeighbourCache.source is None

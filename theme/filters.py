@@ -11,6 +11,7 @@ import html
 import re
 from collections.abc import Iterable
 
+from pelican.plugins import signals
 from pypinyin import lazy_pinyin
 
 from analysis.articles import place_slug as _place_slug, place_url as _place_url
@@ -219,6 +220,15 @@ def wrap_tables(content) -> str:
         str(content or ""),
     )
 
+
+def forget_articles(*_args, **_kwargs) -> None:
+    """The caches above hold every article of a run; once Pelican has finished, let them go,
+    so the memory is free for what runs next (the search indexer)."""
+    _NeighbourCache.source, _NeighbourCache.index, _NeighbourCache.order = None, {}, []
+    _INDEX_CACHE.clear()
+
+
+signals.finalized.connect(forget_articles)
 
 FILTERS = {
     "place_slug": place_slug,
