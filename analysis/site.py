@@ -88,7 +88,22 @@ def run_pelican(settings: dict) -> None:
     from pelican import Pelican
 
     with quiet_pelican_logs():
-        Pelican(settings).run()
+        try:
+            Pelican(settings).run()
+        finally:
+            forget_rendered_content()
+
+
+def forget_rendered_content() -> None:
+    """Pelican memoizes each article's HTML in caches on its Content class, which outlive the
+    run: every article of every build stays in memory (the search indexer would run beside it,
+    and `analysis watch` would grow with each rebuild). Empty them once a run is over."""
+    from pelican.contents import Content
+    from pelican.utils import memoized
+
+    for attribute in vars(Content).values():
+        if isinstance(attribute, memoized):
+            attribute.cache.clear()
 
 
 class SearchIndexError(RuntimeError):

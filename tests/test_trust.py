@@ -242,3 +242,13 @@ def test_the_chart_cache_key_changes_with_any_module_of_the_package(tmp_path, mo
     assert build_module.chart_inputs_key(analysis, build_module.Counter()) == key
     (package / "report.py").write_text((package / "report.py").read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     assert build_module.chart_inputs_key(analysis, build_module.Counter()) != key
+
+
+def test_a_build_lets_go_of_every_article_pelican_rendered(tmp_path):
+    import gc
+
+    from pelican.contents import Content
+
+    run(SEEDS, tmp_path / "out", tmp_path / "work")
+    gc.collect()
+    assert [o for o in gc.get_objects() if isinstance(o, Content)] == []
