@@ -32,6 +32,7 @@ from .places import filed_under, load_gazetteer
 from .report import ChartFiles, data_page, home_highlights, topic_notes, place_article_pages, place_contents, place_names, place_page, places_index, report_page
 from .pages import article_markdown, articles_csv, articles_json, facts_csv, facts_json, table_csv, write_text
 from .settings import load_settings
+from .terms import unload_dictionaries
 from .site import build_search_index, search_bundles, search_shards, write_sitemap, fresh_dir, pelican_settings, run_pelican, staging_dir, swap_in
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -465,6 +466,7 @@ def build(
         pelican = pelican_settings(conf, content, staging, overrides)
         outcome = BuildOutcome.of(analysis, output, store_analysis(analysis, analysis_file(work, inputs)))
         del analysis, corpus
+        unload_dictionaries()  # the report's concordance was the last use of jieba in this process
         release_memory()
         fingerprint = site_fingerprint(content, staging / "data", pelican)
         if output.is_dir() and last_build(work, output).get("fingerprint") == fingerprint:

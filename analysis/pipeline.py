@@ -125,16 +125,20 @@ class PageCache:
         self.hits = 0
 
     def get(self, key: str) -> PageResult | None:
+        result = self.load(key)
+        if result is not None:
+            self.hits += 1
+        return result
+
+    def load(self, key: str) -> PageResult | None:
         if self.folder is None:
             return None
         path = self.folder / f"{key}.pickle"
         try:
             with path.open("rb") as fh:
-                result = pickle.load(fh)
+                return pickle.load(fh)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
             return None
-        self.hits += 1
-        return result
 
     def put(self, key: str, result: PageResult) -> None:
         if self.folder is None:
@@ -158,6 +162,13 @@ def _batches(items: list, n: int) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+def analyse_pages_into(folder: Path, pages: list[Page], keys: list[str], settings: dict) -> None:
+    """The map step in a worker process, its results written straight into the page cache."""
+    cache = PageCache(folder)
+    for page, key in zip(pages, keys):
+        cache.put(key, analyse_page(page, settings))
+
+
 def map_pages(pages: list[Page], settings: dict, cache: PageCache, workers: int) -> list[PageResult]:
     """Cached pages come from disk; the rest are analysed, in worker processes when there are many."""
     keys = [cache_key(p, settings) for p in pages]
@@ -166,15 +177,26 @@ def map_pages(pages: list[Page], settings: dict, cache: PageCache, workers: int)
     if len(todo) >= settings["PARALLEL_MIN_PAGES"] and workers > 1:
         batches = _batches(todo, workers * 4)
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            outputs = pool.map(analyse_pages, [[pages[i] for i in b] for b in batches], [settings] * len(batches))
-            for batch, output in zip(batches, outputs):
-                for i, result in zip(batch, output):
-                    results[i] = result
+            if cache.folder is not None:
+                # Workers write their results to the cache and the parent reads them once the
+                # workers are gone, so the two never hold the results at the same time.
+                jobs = [pool.submit(analyse_pages_into, cache.folder, [pages[i] for i in b], [keys[i] for i in b], settings) for b in batches]
+                for job in jobs:
+                    job.result()
+            else:
+                outputs = pool.map(analyse_pages, [[pages[i] for i in b] for b in batches], [settings] * len(batches))
+                for batch, output in zip(batches, outputs):
+                    for i, result in zip(batch, output):
+                        results[i] = result
+        if cache.folder is not None:
+            for i in todo:
+                results[i] = cache.load(keys[i])
     else:
         for i in todo:
             results[i] = analyse_page(pages[i], settings)
-    for i in todo:
-        cache.put(keys[i], results[i])
+            cache.put(keys[i], results[i])
+    if any(r is None for r in results):  # a worker's file vanished under us
+        raise RuntimeError(f"page cache in {cache.folder} lost results while the build ran")
     cache.prune(set(keys))
     return results  # type: ignore[return-value]
 

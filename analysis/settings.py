@@ -22,11 +22,11 @@ DEFAULTS: dict = {
     "WORKERS": 0,  # processes for page analysis; 0 means one per core
     "PARALLEL_MIN_PAGES": 40,  # below this, starting worker processes costs more than it saves
     # Articles per Pagefind run (0: one run for all). Pagefind holds a run in memory, about
-    # 0.25 GB per 1,000 pages, and an unchanged part keeps its last index, so a new page costs
-    # one part. The search page asks every part and leaves out any part lacking a query word
+    # 0.3 GB and 0.16 GB per 1,000 pages, and an unchanged part keeps its last index, so a new
+    # page costs one part. The search page asks every part and leaves out any part lacking a query word
     # another part holds (it would answer with looser matches), so it finds the articles one
     # index finds; their order can differ, as each part scores against its own pages.
-    "SEARCH_SHARD_PAGES": 2000,
+    "SEARCH_SHARD_PAGES": 1500,
 }
 
 

@@ -83,6 +83,12 @@ def _tag_map() -> Mapping[str, str]:
     return tags
 
 
+def unload_dictionaries() -> None:
+    """Let the jieba dictionaries go (about 120 MB); the next call that needs them loads them again."""
+    _tokenizer.cache_clear()
+    _tag_map.cache_clear()
+
+
 def parse_stopwords(lines: Iterable[str]) -> frozenset[str]:
     """One word per line; '#' starts a comment; blank lines ignored."""
     words = (line.split("#", 1)[0].strip() for line in lines)

@@ -63,3 +63,16 @@ def test_the_page_cache_key_follows_the_page_analysis_code_but_not_the_build_cod
 def test_scheduling_settings_do_not_change_the_page_cache_key():
     page = corpus().pages[0]
     assert cache_key(page, load_settings({"WORKERS": 7, "PARALLEL_MIN_PAGES": 1})) == cache_key(page, load_settings())
+
+
+def test_parallel_workers_writing_to_the_cache_give_the_serial_results(tmp_path):
+    pages = corpus().pages
+    serial = map_pages(pages, load_settings(), PageCache(None), workers=1)
+    cache = PageCache(tmp_path)
+    parallel = map_pages(pages, load_settings({"PARALLEL_MIN_PAGES": 1}), cache, workers=2)
+    assert cache.hits == 0 and len(list(tmp_path.glob("*.pickle"))) == len(pages)
+    assert [a.to_dict() for r in parallel for a in r.articles] == [a.to_dict() for r in serial for a in r.articles]
+    assert [r.tokens for r in parallel] == [r.tokens for r in serial]
+    again = PageCache(tmp_path)
+    map_pages(pages, load_settings({"PARALLEL_MIN_PAGES": 1}), again, workers=2)
+    assert again.hits == len(pages)
