@@ -167,8 +167,14 @@ def articles_csv(articles: list[Article]) -> str:
     return buffer.getvalue()
 
 
+def json_records(records: list[dict]) -> str:
+    """A JSON array with one record a line: a changed record is a changed line in a diff, and
+    each line is encoded by json's C encoder, which indenting would switch off."""
+    return "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n]\n"
+
+
 def articles_json(articles: list[Article]) -> str:
-    return json.dumps([a.to_dict() for a in articles], ensure_ascii=False, indent=1) + "\n"
+    return json_records([a.to_dict() for a in articles])
 
 
 FACT_COLUMNS = [
@@ -186,7 +192,7 @@ def facts_csv(facts: list[Fact]) -> str:
 
 
 def facts_json(facts: list[Fact]) -> str:
-    return json.dumps([f.to_dict() for f in facts], ensure_ascii=False, indent=1) + "\n"
+    return json_records([f.to_dict() for f in facts])
 
 
 def table_csv(table) -> str:

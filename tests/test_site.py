@@ -191,3 +191,14 @@ def test_each_chart_on_the_report_offers_its_data_and_a_png_image(site):
     for chart in svgs:
         assert f'href="./{chart}.csv"' in report and f'href="./{chart}.png"' in report
         assert (site / f"{chart}.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_json_data_files_hold_one_record_a_line(site):
+    for name in ("articles.json", "facts.json"):
+        text = (site / "data" / name).read_text(encoding="utf-8")
+        records = json.loads(text)
+        lines = text.splitlines()
+        assert lines[0] == "[" and lines[-1] == "]" and len(lines) == len(records) + 2
+        assert [json.loads(line.rstrip(",")) for line in lines[1:-1]] == records
+    with (site / "data" / "articles.csv").open(encoding="utf-8") as fh:
+        assert [a["id"] for a in articles(site)] == [row["id"] for row in csv.DictReader(fh)]
