@@ -97,12 +97,12 @@ def draw_charts(analysis: Analysis, counts: Counter, folder: Path) -> list[Chart
     written = []
     for chart in (c for c in drawn if c is not None):
         files = charts.write_chart(chart, folder)
-        written.append(ChartFiles(chart.slug, chart.title, chart.alt, chart.table, files["svg"], files["csv"], files["png"]))
+        written.append(ChartFiles(chart.slug, chart.title, chart.alt, chart.table, files["svg"], files["csv"]))
     return written
 
 
 def write_charts(analysis: Analysis, folder: Path, cache: Path) -> list[ChartFiles]:
-    """The report's charts as SVG, PNG and CSV, from the cache when their inputs are unchanged."""
+    """The report's charts as SVG and CSV, from the cache when their inputs are unchanged."""
     gazetteer = load_gazetteer()
     counts: Counter = Counter()
     for article in analysis.articles:

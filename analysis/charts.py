@@ -5,13 +5,13 @@ Every chart function takes tables (facts from `extract`, term statistics from
 text that states the chart's main finding, and the data table shown beside it -
 or None when there is nothing to draw. Nothing here touches pyplot's global state
 or the process-wide rcParams (nor the backend): figures are plain `Figure` objects
-attached to an Agg canvas (FigureCanvasAgg) - PNG by Agg, SVG by matplotlib's SVG writer -
-and the style is applied with `rc_context` around drawing and saving.
+attached to an Agg canvas (FigureCanvasAgg), saved by matplotlib's SVG writer, and the
+style is applied with `rc_context` around drawing and saving.
 
 Fonts. Chinese labels are drawn with the Noto Sans CJK SC file shipped inside the
 `mplfonts` package, registered with matplotlib's font manager, so the output is
 the same on every machine whatever fonts it has (a system copy of Noto Sans CJK
-SC of another version would change the PNG bytes). The SVG keeps its text as text
+SC of another version would change the glyphs' measurements, hence the layout). The SVG keeps its text as text
 (svg.fonttype = none) with a CSS font stack of the same family plus the fonts
 readers' systems have. Only the regular weight is used: a bold request could
 resolve to a system bold face on one machine and the regular file on another.
@@ -51,7 +51,6 @@ READER_FONTS = ("PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Source Ha
 HASH_SALT = "newspaper-archive-charts"
 
 WIDTH = 4.4  # inches: one phone column
-PNG_DPI = 150  # 660 px wide: sharp in feed readers, small files
 BASE_SIZE = 11  # points
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
@@ -168,17 +167,19 @@ class Chart:
 
 
 def write_chart(chart: Chart, folder: str | Path) -> dict[str, str]:
-    """Write <slug>.svg, <slug>.png and <slug>.csv into `folder`; return the file names by kind."""
+    """Write <slug>.svg and <slug>.csv into `folder`; return the file names by kind.
+
+    No PNG: the pages show the SVG, and rasterising every chart cost more than half a second
+    of every cold build."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    names = {kind: f"{chart.slug}.{kind}" for kind in ("svg", "png", "csv")}
+    names = {kind: f"{chart.slug}.{kind}" for kind in ("svg", "csv")}
     with chart_style():
         chart.figure.savefig(
             folder / names["svg"],
             format="svg",
             metadata={"Date": None, "Title": chart.title, "Description": chart.alt},
         )
-        chart.figure.savefig(folder / names["png"], format="png", dpi=PNG_DPI, metadata={"Software": None})
     (folder / names["csv"]).write_text(chart.table.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
     return names
 

@@ -70,7 +70,6 @@ class ChartFiles:
     table: pd.DataFrame
     svg: str
     csv: str
-    png: str  # for pasting into a document or a chat, where SVG is not welcome
 
 
 def chart_block(chart: ChartFiles) -> str:
@@ -82,7 +81,7 @@ def chart_block(chart: ChartFiles) -> str:
         f'<figure class="chart"><img src="{{static}}/charts/{chart.svg}" alt="{html.escape(chart.alt)}" loading="lazy">'
         f"<figcaption>{html.escape(chart.alt)}</figcaption></figure>",
         "",
-        f"[下载数据（CSV）]({{static}}/charts/{chart.csv}) · [下载图片（PNG）]({{static}}/charts/{chart.png})",
+        f"[下载数据（CSV）]({{static}}/charts/{chart.csv})",
         "",
         table([md(c) for c in chart.table.columns], rows),
         "",
