@@ -64,13 +64,27 @@ def article_tags(article: Article, topic_names: dict[str, str]) -> list[str]:
     return [topic_names.get(t, t) for t in article.topics]
 
 
-def write_generated_content(analysis: Analysis, content: Path) -> None:
+# Generated content is held in memory, as path under the content folder -> text or bytes, until
+# `sync_content` writes what changed: creating ten thousand files costs seconds on every build.
+ContentFiles = dict[str, "str | bytes"]
+
+
+def article_files(analysis: Analysis) -> ContentFiles:
     facts_of: dict[str, list] = {}
     for fact in analysis.facts:
         facts_of.setdefault(fact.article_id, []).append(fact)
-    for article in analysis.articles:
-        markdown = article_markdown(article, article_tags(article, analysis.topic_names), facts_of.get(article.id))
-        write_text(content / "articles" / f"{article.id}.md", markdown)
+    return {
+        f"articles/{article.id}.md": article_markdown(article, article_tags(article, analysis.topic_names), facts_of.get(article.id))
+        for article in analysis.articles
+    }
+
+
+def folder_files(folder: Path, under: str = "", skip_suffixes: tuple[str, ...] = ()) -> ContentFiles:
+    return {
+        under + path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.suffix not in skip_suffixes
+    }
 
 
 def chart_inputs_key(analysis: Analysis, counts: Counter) -> str:
@@ -101,7 +115,7 @@ def draw_charts(analysis: Analysis, counts: Counter, folder: Path) -> list[Chart
     return written
 
 
-def write_charts(analysis: Analysis, folder: Path, cache: Path) -> list[ChartFiles]:
+def chart_files(analysis: Analysis, cache: Path) -> tuple[list[ChartFiles], ContentFiles]:
     """The report's charts as SVG and CSV, from the cache when their inputs are unchanged."""
     gazetteer = load_gazetteer()
     counts: Counter = Counter()
@@ -116,8 +130,7 @@ def write_charts(analysis: Analysis, folder: Path, cache: Path) -> list[ChartFil
             if old != tmp:
                 shutil.rmtree(old, ignore_errors=True)
         os.replace(tmp, stored)
-    shutil.copytree(stored, folder, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.pickle"))
-    return pickle.loads((stored / "charts.pickle").read_bytes())
+    return pickle.loads((stored / "charts.pickle").read_bytes()), folder_files(stored, "charts/", (".pickle",))
 
 
 def charts_about(all_charts: list[ChartFiles]):
@@ -126,21 +139,20 @@ def charts_about(all_charts: list[ChartFiles]):
     return lambda place: [c for c, text in cells if place in text]
 
 
-def write_report_pages(analysis: Analysis, content: Path, data_files: list[str], all_charts: list[ChartFiles]) -> None:
-    """统计报告, 地区 and one page per place, 数据下载."""
+def report_files(analysis: Analysis, data_files: list[str], all_charts: list[ChartFiles]) -> ContentFiles:
+    """统计报告, 地区 and one page per place (with its further article-list pages), 数据下载."""
     gazetteer = load_gazetteer()
-    pages = content / "pages"
-    write_text(pages / "report.md", report_page(analysis, gazetteer, charts=all_charts))
+    files: ContentFiles = {"pages/report.md": report_page(analysis, gazetteer, charts=all_charts)}
     names = place_names(analysis, gazetteer)
-    write_text(pages / "places.md", places_index(names, analysis, gazetteer))
+    files["pages/places.md"] = places_index(names, analysis, gazetteer)
     contents = place_contents(analysis, gazetteer)
     charts_showing = charts_about(all_charts)
     for place in names:
-        page = place_page(place, analysis, gazetteer, charts=charts_showing(place), contents=contents)
-        write_text(pages / "places" / f"{place_slug(place)}.md", page)
+        files[f"pages/places/{place_slug(place)}.md"] = place_page(place, analysis, gazetteer, charts=charts_showing(place), contents=contents)
         for name, more in place_article_pages(place, contents).items():
-            write_text(pages / f"{name}.md", more)
-    write_text(pages / "data.md", data_page(data_files))
+            files[f"pages/{name}.md"] = more
+    files["pages/data.md"] = data_page(data_files)
+    return files
 
 
 def write_data_files(analysis: Analysis, data_dir: Path) -> None:
@@ -174,16 +186,16 @@ def project_version() -> str:
         return "0+unknown"
 
 
-def site_fingerprint(content: Path, data: Path, pelican: dict) -> str:
+def site_fingerprint(content: ContentFiles, data: Path, pelican: dict) -> str:
     """Everything the site is made from: generated content, data files, theme and settings.
 
     When it matches the last build's, Pelican and Pagefind would write the same site again."""
     settings = {k: v for k, v in pelican.items() if k not in ("PATH", "OUTPUT_PATH")}
     digest = hashlib.sha256(stable_repr(settings).encode("utf-8"))
-    for folder in (content, data, Path(pelican["THEME"])):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    for rel, text in sorted(content.items()):
+        digest.update(rel.encode() + b"\0" + (text.encode("utf-8") if isinstance(text, str) else text))
+    for folder in (data, Path(pelican["THEME"])):
+        digest.update(b"\0folder\0" + folder_digest(folder))
     return digest.hexdigest()
 
 
@@ -349,36 +361,35 @@ def release_memory() -> None:
         pass
 
 
-def write_changes_page(base: Path, data: Path, content: Path) -> None:
-    """For pull-request previews: what this build changes in the data, against a base build."""
+def changes_files(base: Path, data: Path) -> ContentFiles:
+    """For pull-request previews: what this build changes in the data, against a base build
+    (the page, and changes.json beside the other data files)."""
     changes = compare(base / "data", data)
-    write_text(content / "pages" / "changes.md", changes_markdown(changes, base.name))
     write_text(data / "changes.json", changes_json(changes))
+    return {"pages/changes.md": changes_markdown(changes, base.name)}
 
 
-def prepare_content(work: Path) -> Path:
-    """A fresh folder for this build's content: the hand-written `content/` plus everything generated."""
-    content = fresh_dir(work / "content.next")
-    shutil.copytree(PROJECT_ROOT / "content", content, dirs_exist_ok=True)
-    return content
+def sync_content(files: ContentFiles, target: Path) -> Path:
+    """Make `target` hold exactly these files, writing only those that changed.
 
-
-def sync_tree(source: Path, target: Path) -> Path:
-    """Make `target` hold exactly `source`'s files, rewriting only those that changed.
-
-    Unchanged files keep their modification time, so Pelican's content cache can skip them."""
+    Unchanged files keep their modification time, so Pelican's content cache can skip them;
+    a changed file is written aside and renamed, so no reader sees half of it."""
+    wanted = {rel: data.encode("utf-8") if isinstance(data, str) else data for rel, data in files.items()}
     target.mkdir(parents=True, exist_ok=True)
-    wanted = {p.relative_to(source) for p in source.rglob("*") if p.is_file()}
     for path in sorted(p for p in target.rglob("*") if p.is_file()):
-        if path.relative_to(target) not in wanted:
+        if path.relative_to(target).as_posix() not in wanted:
             path.unlink()
-    for rel in sorted(wanted):
-        new, old = source / rel, target / rel
-        if old.is_file() and old.stat().st_size == new.stat().st_size and old.read_bytes() == new.read_bytes():
-            continue
-        old.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(new, old)
-    shutil.rmtree(source)
+    for rel, data in sorted(wanted.items()):
+        path = target / rel
+        try:
+            if path.stat().st_size == len(data) and path.read_bytes() == data:
+                continue
+        except FileNotFoundError:
+            pass
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
     return target
 
 
@@ -439,19 +450,19 @@ def build(
     analysis = analyse(corpus, settings, cache_dir=work / "cache" / "pages")
     progress.step(f"analysed {analysis.pages} pages: {len(analysis.articles)} articles", "analysis")
 
-    content = prepare_content(work)
     staging = fresh_dir(staging_dir(output))
     try:
-        write_generated_content(analysis, content)
+        files = {**folder_files(PROJECT_ROOT / "content"), **article_files(analysis)}
         write_data_files(analysis, staging / "data")
-        progress.step("wrote generated Markdown and data files", "markdown")
-        chart_files = write_charts(analysis, content / "charts", work / "cache" / "charts")
-        progress.step(f"drew {len(chart_files)} charts", "charts")
-        write_report_pages(analysis, content, sorted(p.name for p in (staging / "data").iterdir()), chart_files)
+        progress.step("made the generated Markdown and wrote the data files", "markdown")
+        chart_records, charts = chart_files(analysis, work / "cache" / "charts")
+        files.update(charts)
+        progress.step(f"drew {len(chart_records)} charts", "charts")
+        files.update(report_files(analysis, sorted(p.name for p in (staging / "data").iterdir()), chart_records))
         if base is not None:
-            write_changes_page(base, staging / "data", content)
-        content = sync_tree(content, work / "content")
-        progress.step("wrote the report pages", "markdown")
+            files.update(changes_files(base, staging / "data"))
+        content = sync_content(files, work / "content")
+        progress.step("wrote the report pages and the changed generated files", "markdown")
         stamp = build_stamp(corpus.pages, staging / "data")
         highlights = home_highlights(analysis.scale, analysis.facts, analysis.articles)
         notes = {name: markdown.markdown(text, extensions=["tables"]) for name, text in topic_notes(analysis.terms_by_topic, analysis.topic_names).items()}
@@ -464,11 +475,11 @@ def build(
             **(pelican_overrides or {}),
         }
         pelican = pelican_settings(conf, content, staging, overrides)
+        fingerprint = site_fingerprint(files, staging / "data", pelican)
         outcome = BuildOutcome.of(analysis, output, store_analysis(analysis, analysis_file(work, inputs)))
-        del analysis, corpus
+        del analysis, corpus, files
         unload_dictionaries()  # the report's concordance was the last use of jieba in this process
         release_memory()
-        fingerprint = site_fingerprint(content, staging / "data", pelican)
         if output.is_dir() and last_build(work, output).get("fingerprint") == fingerprint:
             shutil.rmtree(staging)
             remember_build(work, output, fingerprint, inputs)

@@ -252,3 +252,14 @@ def test_a_build_lets_go_of_every_article_pelican_rendered(tmp_path):
     run(SEEDS, tmp_path / "out", tmp_path / "work")
     gc.collect()
     assert [o for o in gc.get_objects() if isinstance(o, Content)] == []
+
+
+def test_syncing_generated_content_rewrites_only_what_changed(tmp_path):
+    target = tmp_path / "content"
+    build_module.sync_content({"articles/a.md": "甲", "articles/b.md": "乙", "pages/old.md": "旧"}, target)
+    before = {p.name: p.stat().st_mtime_ns for p in target.rglob("*.md")}
+    build_module.sync_content({"articles/a.md": "甲", "articles/b.md": "乙乙", "charts/c.svg": b"<svg/>"}, target)
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == ["articles/a.md", "articles/b.md", "charts/c.svg"]
+    assert (target / "articles" / "a.md").stat().st_mtime_ns == before["a.md"]  # Pelican's cache still holds it
+    assert (target / "articles" / "b.md").read_text(encoding="utf-8") == "乙乙"
+    assert (target / "charts" / "c.svg").read_bytes() == b"<svg/>"
