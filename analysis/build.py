@@ -173,9 +173,7 @@ def build_stamp(pages: list, data_dir: Path) -> str:
     digest = hashlib.sha256()
     for page in sorted(pages, key=lambda p: p.name):
         digest.update(page.name.encode("utf-8") + b"\0" + page.sha256.encode("ascii"))
-    for path in sorted(data_dir.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(data_dir).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
+    digest.update(folder_digest(data_dir))
     return f"v{project_version()} · {digest.hexdigest()[:12]}"
 
 

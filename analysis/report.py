@@ -297,7 +297,8 @@ def place_names(analysis, gazetteer: Gazetteer) -> list[str]:
 
 @dataclass
 class PlaceContents:
-    """For each place: the articles naming it or a place inside it, and the facts at or inside it.
+    """For each place: the articles naming it or a place inside it (newest first), and the facts
+    at or inside it.
 
     Built in one pass over the corpus, so writing every place page stays linear in its size."""
 
@@ -307,7 +308,7 @@ class PlaceContents:
 
 def place_contents(analysis, gazetteer: Gazetteer) -> PlaceContents:
     articles: dict[str, list[Article]] = {}
-    for article in analysis.articles:
+    for article in sorted(analysis.articles, key=lambda a: (a.date, a.id), reverse=True):
         for ancestor in {a for p in article.places if p in gazetteer for a in gazetteer.hierarchy(p)}:
             articles.setdefault(ancestor, []).append(article)
     facts: dict[str, list[Fact]] = {}
@@ -342,13 +343,9 @@ def article_pages_nav(place: str, number: int, count: int) -> str:
     return "文章分页：" + " · ".join(links) + "\n"
 
 
-def newest_first(articles: list[Article]) -> list[Article]:
-    return sorted(articles, key=lambda a: (a.date, a.id), reverse=True)
-
-
 def place_article_pages(place: str, contents: PlaceContents) -> dict[str, str]:
     """Pages 2, 3, ... of a place's article list (file under content/pages -> Markdown), newest first."""
-    articles = newest_first(contents.articles.get(place, []))
+    articles = contents.articles.get(place, [])
     size = PLACE_ARTICLES_PER_PAGE
     count = -(-len(articles) // size)
     pages = {}
@@ -383,7 +380,7 @@ def place_page(place: str, analysis, gazetteer: Gazetteer, charts: list[ChartFil
     parts += [f"## 词语\n", terms_tables(analysis.terms_by_place, place)]
     parts += [chart_block(c) for c in charts]
     count = -(-len(articles) // PLACE_ARTICLES_PER_PAGE)
-    parts += [f"## 文章（{len(articles)} 篇）\n", article_list_html(newest_first(articles)[:PLACE_ARTICLES_PER_PAGE]), article_pages_nav(place, 1, count)]
+    parts += [f"## 文章（{len(articles)} 篇）\n", article_list_html(articles[:PLACE_ARTICLES_PER_PAGE]), article_pages_nav(place, 1, count)]
     return "\n".join(parts) + "\n"
 
 
