@@ -60,7 +60,11 @@ def _load_theme_filters():
     return module
 
 
-JINJA_FILTERS = dict(_load_theme_filters().FILTERS)  # place_url, date_label, archive_groups, ...
+_theme_filters = _load_theme_filters()
+JINJA_FILTERS = dict(_theme_filters.FILTERS)  # place_url, date_label, archive_groups, ...
+# Which articles an article page shows; the build copies an article page from the last build
+# when none of them changed (analysis/site.py, RenderedPages). None: render every page.
+ARTICLE_PAGE_SHOWS = _theme_filters.articles_shown
 
 # Main navigation on every page: (section, label, site-relative URL). Pages the build
 # generates later (report, data, places, search) are linked here already.

@@ -33,7 +33,7 @@ from .report import ChartFiles, data_page, home_highlights, topic_notes, place_a
 from .pages import article_markdown, articles_csv, articles_json, facts_csv, facts_json, table_csv, write_text
 from .settings import load_settings
 from .terms import unload_dictionaries
-from .site import build_search_index, search_bundles, search_shards, write_sitemap, fresh_dir, pelican_settings, run_pelican, staging_dir, swap_in
+from .site import RenderedPages, build_search_index, search_bundles, search_shards, write_sitemap, fresh_dir, pelican_settings, run_pelican, staging_dir, swap_in
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -293,16 +293,47 @@ class _SaveFailures(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_pelican_cached(pelican: dict, cache: PelicanCache) -> None:
+def run_pelican_cached(pelican: dict, cache: PelicanCache, reuse: RenderedPages | None = None) -> None:
     failures = _SaveFailures()
     logger = logging.getLogger("pelican.cache")
     logger.addHandler(failures)
     try:
-        run_pelican(pelican)
+        run_pelican(pelican, reuse)
     finally:
         logger.removeHandler(failures)
     if not failures.messages:
         cache.give_back()
+
+
+def rendered_pages(work: Path, output: Path, pelican: dict, stamp: str) -> RenderedPages:
+    """What the last build into `output` rendered, for this build to copy from (`RenderedPages`).
+
+    The base of every page's key: settings (but those the build derives from the pages, which
+    an article page does not show, and the stamp, which is replaced), the theme, and the
+    versions of the packages that render."""
+    kept = {k: v for k, v in pelican.items() if k not in BUILD_DERIVED_SETTINGS}
+    base = hashlib.sha256(stable_repr(kept).encode("utf-8"))
+    base.update(folder_digest(Path(pelican["THEME"])))
+    base.update(" ".join(package_version(name) for name in SITE_PACKAGES).encode("utf-8"))
+    previous, record = (output, last_rendered(work, output)) if output.is_dir() else (None, {})
+    return RenderedPages(previous, record, base.hexdigest(), stamp)
+
+
+def last_rendered(work: Path, output: Path) -> dict:
+    try:
+        record = json.loads((work / "cache" / "rendered-pages.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) and record.get("output") == str(output.resolve()) else {}
+
+
+def remember_rendered(work: Path, output: Path, reuse: RenderedPages) -> None:
+    record = {"output": str(output.resolve()), **reuse.to_record()}
+    path = work / "cache" / "rendered-pages.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def last_build(work: Path, output: Path) -> dict:
@@ -485,13 +516,16 @@ def build(
             return outcome
         cache = PelicanCache(work, pelican)
         pelican.update(LOAD_CONTENT_CACHE=True, CACHE_CONTENT=True, CACHE_PATH=str(cache.take()))
-        run_pelican_cached(pelican, cache)
+        reuse = rendered_pages(work, output, pelican, stamp)
+        run_pelican_cached(pelican, cache, reuse)
         release_memory()
-        progress.step(f"Pelican built the site into {staging.name}", "pelican")
+        copied = f"; {reuse.copied} unchanged article pages copied from the last build" if reuse.copied else ""
+        progress.step(f"Pelican built the site into {staging.name}{copied}", "pelican")
         build_search_index(staging, shards, previous=output if output.is_dir() else None)
         write_sitemap(staging, pelican.get("SITEURL", ""))
         progress.step("Pagefind indexed the site for search", "search")
         swap_in(staging, output)
+        remember_rendered(work, output, reuse)
         remember_build(work, output, fingerprint, inputs)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

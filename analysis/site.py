@@ -84,14 +84,141 @@ def pelican_settings(conf: Path, content: Path, output: Path, overrides: dict | 
     return read_settings(str(conf), override=override)
 
 
-def run_pelican(settings: dict) -> None:
+def run_pelican(settings: dict, reuse: "RenderedPages | None" = None) -> None:
+    """One Pelican run. With `reuse`, article pages whose inputs are unchanged since the last
+    build are copied from it instead of rendered again (`RenderedPages`)."""
     from pelican import Pelican
+    from pelican.plugins import signals
 
+    def writer(_pelican):
+        return reusing_writer(reuse)
+
+    if reuse is not None:
+        signals.get_writer.connect(writer, weak=False)
     with quiet_pelican_logs():
         try:
             Pelican(settings).run()
         finally:
+            if reuse is not None:
+                signals.get_writer.disconnect(writer)
             forget_rendered_content()
+
+
+# Pelican resolves links written {filename}other.md (or |filename|) against other content:
+# a page holding one depends on more than the articles it shows, so it is always rendered.
+_INTRASITE_LINK = re.compile(r"[{|](?:filename|static|attach|category|tag|author|index)[}|]")
+
+
+@dataclass
+class RenderedPages:
+    """Article pages the last build rendered, and from what, so this build can copy them.
+
+    An article page shows its own article, its related articles and its two neighbours in
+    the archive (the theme says which, through the `ARTICLE_PAGE_SHOWS` setting) through
+    the theme and the settings. Its key hashes the page's name, those articles' source files
+    in their roles, and `base` (theme, settings and package versions). When the key equals
+    the one recorded for the page the last build wrote, rendering it again would give the
+    same bytes but for the footer's build stamp; so the last page is copied with the stamp
+    replaced. The last page is used only while its bytes are still the ones recorded, so a
+    stale record or a hand-edited site costs a render, never a wrong page.
+
+    `record` is what the last build left (`to_record`): {"stamp", "pages": {name: [key, sha256]}}."""
+
+    previous: Path | None  # the last site built, or None
+    record: dict
+    base: str
+    stamp: str
+    written: dict = field(default_factory=dict)  # name -> [key, sha256] of this build's pages
+    copied: int = 0
+    rendered: int = 0
+    _sources: dict = field(default_factory=dict, repr=False)
+
+    def key(self, name: str, shown: list) -> str | None:
+        """The page's key; None when it must always be rendered."""
+        digest = hashlib.sha256(f"{self.base}\0{name}".encode("utf-8"))
+        for role, article in shown:
+            source = self._source_digest(article)
+            if source is None:
+                return None
+            digest.update(f"\0{role}\0{source}".encode("utf-8"))
+        return digest.hexdigest()
+
+    def _source_digest(self, article) -> str | None:
+        if article is None:
+            return "-"
+        path = getattr(article, "source_path", None)
+        if path not in self._sources:
+            try:
+                data = Path(path).read_bytes()
+            except (OSError, TypeError):
+                data = None
+            ok = data is not None and not _INTRASITE_LINK.search(data.decode("utf-8", "replace"))
+            self._sources[path] = hashlib.sha256(data).hexdigest() if ok else None
+        return self._sources[path]
+
+    def copy_of(self, name: str, key: str | None) -> str | None:
+        """The last build's page `name` with this build's stamp, if its key is `key`."""
+        last = self.record.get("pages", {}).get(name)
+        if key is None or self.previous is None or not last or last[0] != key:
+            return None
+        try:
+            data = (self.previous / name).read_bytes()
+        except OSError:
+            return None
+        if hashlib.sha256(data).hexdigest() != last[1]:
+            return None
+        text, old = data.decode("utf-8"), self.record.get("stamp", "")
+        if old != self.stamp:
+            # Replaced only where it cannot be mistaken: found exactly once, and no character
+            # in either stamp that a template might escape.
+            plain = all(s and html.escape(s) == s for s in (old, self.stamp))
+            if not plain or text.count(old) != 1:
+                return None
+            text = text.replace(old, self.stamp)
+        return text
+
+    def remember(self, name: str, key: str | None, path: Path) -> None:
+        if key is not None:
+            self.written[name] = [key, hashlib.sha256(path.read_bytes()).hexdigest()]
+
+    def to_record(self) -> dict:
+        return {"stamp": self.stamp, "pages": self.written}
+
+
+def reusing_writer(reuse: RenderedPages):
+    """A Pelican Writer that copies the article pages `reuse` allows and renders the rest."""
+    from pelican import signals
+    from pelican.utils import path_to_url, get_relative_path, sanitised_join
+    from pelican.writers import Writer
+
+    class ReusingWriter(Writer):
+        def write_file(self, name, template, context, relative_urls=False, paginated=None,
+                       template_name=None, override_output=False, url=None, **kwargs):
+            shows = self.settings.get("ARTICLE_PAGE_SHOWS")
+            article = kwargs.get("article")
+            if not name or article is None or shows is None or getattr(template, "name", None) != "article.html":
+                return super().write_file(name, template, context, relative_urls, paginated,
+                                          template_name, override_output, url, **kwargs)
+            key = reuse.key(name, shows(article, context))
+            path = Path(sanitised_join(self.output_path, name))
+            text = reuse.copy_of(name, key)
+            if text is None:
+                super().write_file(name, template, context, relative_urls, paginated,
+                                   template_name, override_output, url, **kwargs)
+                reuse.rendered += 1
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with self._open_w(str(path), "utf-8", override=override_output) as f:
+                    f.write(text)
+                reuse.copied += 1
+                # What Pelican sends after writing a page, for plugins listening.
+                local = {**context, "output_file": name, **kwargs}
+                if relative_urls:
+                    local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(name))
+                signals.content_written.send(str(path), context=local)
+            reuse.remember(name, key, path)
+
+    return ReusingWriter
 
 
 def forget_rendered_content() -> None:

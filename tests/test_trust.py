@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import errno
 import filecmp
+import io
 import json
+import re
 import shutil
 
 import pytest
 
 import analysis.build as build_module
+from analysis.bench import change_one_page as bench_change_one_page
 from analysis.build import Progress, build
 from analysis.cli import main
 from analysis.text import normalise_paragraph, split_sentences
@@ -166,7 +169,7 @@ def test_an_unchanged_rebuild_skips_the_analysis_but_still_reports_every_problem
     assert [str(p) for p in again.analysis.problems] == [str(p) for p in first.analysis.problems]
 
 
-@pytest.mark.parametrize("change", ["settings", "theme", "content"])
+@pytest.mark.parametrize("change", ["settings", "theme", "template", "content"])
 def test_a_change_to_settings_theme_or_hand_written_content_rebuilds_the_site(tmp_path, monkeypatch, change):
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS, seeds)
@@ -182,6 +185,9 @@ def test_a_change_to_settings_theme_or_hand_written_content_rebuilds_the_site(tm
     elif change == "theme":
         css = next((project / "theme" / "static").rglob("*.css"))
         css.write_text(css.read_text(encoding="utf-8") + "\n/* 换了样式 */\n", encoding="utf-8")
+    elif change == "template":
+        template = project / "theme" / "templates" / "article.html"
+        template.write_text(template.read_text(encoding="utf-8").replace("{% block content %}", "{% block content %}<!-- 换了模板 -->"), encoding="utf-8")
     else:
         about = project / "content" / "pages" / "about.md"
         about.write_text(about.read_text(encoding="utf-8") + "\n换了说明。\n", encoding="utf-8")
@@ -189,7 +195,9 @@ def test_a_change_to_settings_theme_or_hand_written_content_rebuilds_the_site(tm
     build(seeds, out, work, CONF, progress=progress, pelican_overrides=overrides)
     assert "pelican" in progress.timings
     built = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*") if p.suffix in (".html", ".css"))
-    assert {"settings": "换了副标题", "theme": "换了样式", "content": "换了说明"}[change] in built
+    assert {"settings": "换了副标题", "theme": "换了样式", "template": "换了模板", "content": "换了说明"}[change] in built
+    if change == "template":  # no article page may be copied from the build before
+        assert all("换了模板" in page.read_text(encoding="utf-8") for page in (out / "articles").glob("*.html"))
 
 
 def change_one_page(seeds):
@@ -198,18 +206,48 @@ def change_one_page(seeds):
     page.write_text(text.replace("城乡供水一体化惠及30余万群众", "城乡供水一体化惠及40余万群众"), encoding="utf-8")
 
 
-def test_a_rebuild_after_one_page_changed_equals_a_cold_build_of_the_same_pages(tmp_path):
+def assert_same_site(cold, out):
+    ours = [p for p in tree(cold) if not pagefind_index_file(p)]
+    assert ours == [p for p in tree(out) if not pagefind_index_file(p)]
+    _, mismatch, errors = filecmp.cmpfiles(cold, out, ours, shallow=False)
+    assert mismatch == [] and errors == []
+
+
+def copied_article_pages(log: str) -> int:
+    found = re.search(r"; (\d+) unchanged article pages copied from the last build", log)
+    return int(found.group(1)) if found else 0
+
+
+@pytest.mark.parametrize("change", [change_one_page, bench_change_one_page], ids=["a number", "a date"])
+def test_a_rebuild_after_one_page_changed_equals_a_cold_build_of_the_same_pages(tmp_path, change):
+    """A changed date also moves its articles in the archive, so their neighbours' pages change."""
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS, seeds)
     run(seeds, tmp_path / "out", tmp_path / "work")
     assert any((tmp_path / "work" / "cache" / "pelican").rglob("*-Readers"))
-    change_one_page(seeds)
-    run(seeds, tmp_path / "out", tmp_path / "work")  # Pelican reads unchanged files from its cache
+    articles = len(list((tmp_path / "out" / "articles").glob("*.html")))
+    change(seeds)
+    log = io.StringIO()
+    # Pelican reads unchanged files from its cache, and copies unchanged article pages.
+    build(seeds, tmp_path / "out", tmp_path / "work", CONF, progress=Progress(stream=log))
+    assert 0 < copied_article_pages(log.getvalue()) < articles
     run(seeds, tmp_path / "cold", tmp_path / "cold-work")
-    ours = [p for p in tree(tmp_path / "cold") if not pagefind_index_file(p)]
-    assert ours == [p for p in tree(tmp_path / "out") if not pagefind_index_file(p)]
-    _, mismatch, errors = filecmp.cmpfiles(tmp_path / "cold", tmp_path / "out", ours, shallow=False)
-    assert mismatch == [] and errors == []
+    assert_same_site(tmp_path / "cold", tmp_path / "out")
+
+
+def test_an_article_page_edited_by_hand_in_the_site_is_rendered_again_not_copied(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    out, work = tmp_path / "out", tmp_path / "work"
+    run(seeds, out, work)
+    edited = sorted((out / "articles").glob("*.html"))
+    for page in edited:
+        page.write_text(page.read_text(encoding="utf-8").replace("</main>", "<p>手改</p></main>"), encoding="utf-8")
+    change_one_page(seeds)
+    log = io.StringIO()
+    build(seeds, out, work, CONF, progress=Progress(stream=log))
+    assert copied_article_pages(log.getvalue()) == 0
+    assert not any("手改" in page.read_text(encoding="utf-8") for page in (out / "articles").glob("*.html"))
 
 
 def test_a_build_killed_while_pelican_saves_its_cache_does_not_stop_the_next_build(tmp_path, monkeypatch):
@@ -220,7 +258,7 @@ def test_a_build_killed_while_pelican_saves_its_cache_does_not_stop_the_next_bui
     change_one_page(seeds)
     real_run_pelican = build_module.run_pelican
 
-    def killed_while_saving(settings):
+    def killed_while_saving(settings, reuse=None):
         for cache_file in build_module.Path(settings["CACHE_PATH"]).iterdir():
             cache_file.write_bytes(cache_file.read_bytes()[:100])  # half-written, as a kill leaves it
         raise KeyboardInterrupt
@@ -263,3 +301,22 @@ def test_syncing_generated_content_rewrites_only_what_changed(tmp_path):
     assert (target / "articles" / "a.md").stat().st_mtime_ns == before["a.md"]  # Pelican's cache still holds it
     assert (target / "articles" / "b.md").read_text(encoding="utf-8") == "乙乙"
     assert (target / "charts" / "c.svg").read_bytes() == b"<svg/>"
+
+
+def test_a_copied_page_gets_the_new_stamp_only_where_the_old_one_is_found_exactly_once(tmp_path):
+    import hashlib
+
+    from analysis.site import RenderedPages
+
+    def reuse_of(text, old="v1 · aaa", new="v1 · bbb"):
+        (tmp_path / "a.html").write_text(text, encoding="utf-8")
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return RenderedPages(tmp_path, {"stamp": old, "pages": {"a.html": ["k", digest]}}, "base", new)
+
+    assert reuse_of("<p>甲</p><p>v1 · aaa</p>").copy_of("a.html", "k") == "<p>甲</p><p>v1 · bbb</p>"
+    assert reuse_of("<p>甲</p><p>v1 · aaa</p>").copy_of("a.html", "another key") is None
+    assert reuse_of("<p>v1 · aaa</p><p>v1 · aaa</p>").copy_of("a.html", "k") is None
+    assert reuse_of("<p>v1 · a&amp;b</p>", old="v1 · a&b").copy_of("a.html", "k") is None
+    changed = reuse_of("<p>甲</p><p>v1 · aaa</p>")
+    (tmp_path / "a.html").write_text("<p>乙</p><p>v1 · aaa</p>", encoding="utf-8")  # not the bytes recorded
+    assert changed.copy_of("a.html", "k") is None

@@ -138,6 +138,16 @@ def archive_neighbours(article, dates) -> tuple:
     return older, newer
 
 
+def articles_shown(article, context) -> list:
+    """(role, article) for every article whose data article.html shows: the article itself,
+    its related articles and its two neighbours (None at an end of the archive). The build
+    renders an article page again only when one of these, the theme or a setting changed, so
+    this must follow the template (analysis/site.py, `RenderedPages`)."""
+    related = related_articles(getattr(article, "related", None), context["articles"]) if getattr(article, "related", None) else []
+    older, newer = archive_neighbours(article, context["dates"])
+    return [("article", article), *(("related", a) for a in related), ("older", older), ("newer", newer)]
+
+
 # --- lists of topics, sources, related articles -----------------------------------
 
 
