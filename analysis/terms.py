@@ -46,6 +46,8 @@ CONTENT_TAGS = frozenset(
 # Latin-letter words that cut returns whole (PPP, App); jieba has no tag for them.
 _ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#&._-]*[A-Za-z0-9+#]")
 _HAS_DIGIT = re.compile(r"\d")
+# What jieba cuts as one run (its re_han_default): no word it returns crosses a run's ends.
+_CUT_RUN = re.compile("[\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+")
 
 
 # ---------------------------------------------------------------- data loaders
@@ -281,11 +283,17 @@ def concordance(term: str, articles: Iterable[Article], width: int = 20) -> list
 def _kwic_in(term: str, text: str, width: int, article_id: str) -> list[KwicLine]:
     if term not in text:  # cheap pre-check: most paragraphs lack the term
         return []
-    return [
-        KwicLine(text[max(0, start - width) : start], word, text[end : end + width], article_id)
-        for word, start, end in _tokenizer().tokenize(text, HMM=False)
-        if word == term
-    ]
+    lines = []
+    # jieba cuts each run of Chinese characters and letters (a clause, between punctuation)
+    # on its own, so cutting only the runs that hold the term finds the same tokens.
+    for run in _CUT_RUN.finditer(text):
+        if term not in run.group():
+            continue
+        for word, start, end in _tokenizer().tokenize(run.group(), HMM=False):
+            if word == term:
+                start, end = run.start() + start, run.start() + end
+                lines.append(KwicLine(text[max(0, start - width) : start], word, text[end : end + width], article_id))
+    return lines
 
 
 # ---------------------------------------------------------------- related articles

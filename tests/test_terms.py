@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+import analysis.terms as terms_module
 from analysis.model import Article, Section
 from analysis.terms import (
     COLUMNS,
@@ -14,6 +15,7 @@ from analysis.terms import (
     article_text,
     concordance,
     document_frequencies,
+    is_content_word,
     log_odds_z,
     parse_stopwords,
     pos_tag,
@@ -21,6 +23,7 @@ from analysis.terms import (
     tokenize,
     top_keywords,
 )
+from tests.corpus import seed_pages
 
 # ---------------------------------------------------------------- tokenize
 
@@ -228,3 +231,16 @@ def test_concordance_lines_have_term_and_context():
 def test_concordance_agrees_with_token_counts():
     article = _article("a", "老旧小区", "老旧小区改造，城镇老旧小区。", "老旧小区居民")
     assert len(concordance("老旧小区", [article])) == tokenize(article_text(article)).count("老旧小区") == 3
+
+
+def test_concordance_cuts_only_the_clauses_holding_the_term_and_finds_what_cutting_whole_lines_finds():
+    import jieba
+
+    tokenizer = terms_module._tokenizer()
+    for page in seed_pages():
+        for line in page.read_text(encoding="utf-8").splitlines():
+            whole = [(w, s, e) for w, s, e in tokenizer.tokenize(line, HMM=False)]
+            for term in {w for w, _, _ in whole if len(w) > 1 and is_content_word(w)}:
+                expected = [KwicLine(line[max(0, s - 20) : s], w, line[e : e + 20], "a") for w, s, e in whole if w == term]
+                assert concordance(term, [_article("a", "", line)]) == expected, (page.name, term)
+    assert jieba.re_han_default.pattern.strip("()") == terms_module._CUT_RUN.pattern
