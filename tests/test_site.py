@@ -202,3 +202,19 @@ def test_json_data_files_hold_one_record_a_line(site):
         assert [json.loads(line.rstrip(",")) for line in lines[1:-1]] == records
     with (site / "data" / "articles.csv").open(encoding="utf-8") as fh:
         assert [a["id"] for a in articles(site)] == [row["id"] for row in csv.DictReader(fh)]
+
+
+def test_an_article_list_answers_in_by_identity_as_the_list_it_replaces():
+    from types import SimpleNamespace
+
+    from analysis.site import ArticleList, index_article_lists
+
+    a, b, c = object(), object(), object()
+    assert a in ArticleList([a, b]) and c not in ArticleList([a, b]) and ArticleList([a, b]) == [a, b]
+    generator = SimpleNamespace(tags={"改造": [a, b], "养老": [c]}, categories=[("甲报", [a])], authors=[("编辑", [a, b, c])])
+    index_article_lists(generator)
+    assert {tag: list(arts) for tag, arts in generator.tags.items()} == {"改造": [a, b], "养老": [c]}
+    assert [(cat, list(arts)) for cat, arts in generator.categories] == [("甲报", [a])]
+    assert all(isinstance(arts, ArticleList) for _, arts in [*generator.tags.items(), *generator.categories, *generator.authors])
+    assert [[x in arts for x in (a, b, c)] for _, arts in generator.authors] == [[True, True, True]]
+
