@@ -351,7 +351,10 @@ def place_article_pages(place: str, contents: PlaceContents) -> dict[str, str]:
     pages = {}
     for number in range(2, count + 1):
         name = place_article_file(place, number)
-        header = page_header(f"{html.escape(place)} · 文章（第 {number} 页）", f"place-{place_slug(place)}-{number}", Save_as=f"{name}.html", Url=f"{name}.html")
+        header = page_header(
+            f"{html.escape(place)} · 文章（第 {number} 页）", f"place-{place_slug(place)}-{number}", Save_as=f"{name}.html", Url=f"{name}.html",
+            Description=f"{html.escape(place)}的文章，共 {len(articles)} 篇，按日期从新到旧，第 {number} / {count} 页。",
+        )
         body = [
             f"{place_link(place)}的文章，共 {len(articles)} 篇，按日期从新到旧。\n",
             article_pages_nav(place, number, count),
@@ -370,7 +373,10 @@ def place_page(place: str, analysis, gazetteer: Gazetteer, charts: list[ChartFil
     nearby = [f for f in contents.facts.get(place, []) if f.place != place]
     scale = analysis.scale[analysis.scale["place"] == place] if analysis.scale is not None else None
     parts = [
-        page_header(html.escape(place), f"place-{place_slug(place)}", Save_as=f"places/{place_slug(place)}.html", Url=f"places/{place_slug(place)}.html"),
+        page_header(
+            html.escape(place), f"place-{place_slug(place)}", Save_as=f"places/{place_slug(place)}.html", Url=f"places/{place_slug(place)}.html",
+            Description=place_description(place, len(articles), len(facts), len(nearby)),
+        ),
         "上级：" + (" › ".join(place_link(p) for p in reversed(chain[1:])) if len(chain) > 1 else "—") + "\n",
         f"## {md(place)}的改造数据\n",
         scale_table(scale, facts, show_place=False) if scale is not None and not scale.empty else facts_list(facts, show_place=False),
@@ -382,6 +388,13 @@ def place_page(place: str, analysis, gazetteer: Gazetteer, charts: list[ChartFil
     count = -(-len(articles) // PLACE_ARTICLES_PER_PAGE)
     parts += [f"## 文章（{len(articles)} 篇）\n", article_list_html(articles[:PLACE_ARTICLES_PER_PAGE]), article_pages_nav(place, 1, count)]
     return "\n".join(parts) + "\n"
+
+
+def place_description(place: str, articles: int, facts: int, nearby: int) -> str:
+    """A place page's summary for search engines and link previews: what the page holds.
+    Its opening lines are a breadcrumb and a table header, which make a poor description."""
+    text = f"{html.escape(place)}：{articles} 篇文章，改造数据 {facts} 条"
+    return text + (f"，辖区内更具体地方的数据 {nearby} 条。" if nearby else "。")
 
 
 def places_index(names: list[str], analysis, gazetteer: Gazetteer) -> str:

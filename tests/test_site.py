@@ -218,3 +218,12 @@ def test_an_article_list_answers_in_by_identity_as_the_list_it_replaces():
     assert all(isinstance(arts, ArticleList) for _, arts in [*generator.tags.items(), *generator.categories, *generator.authors])
     assert [[x in arts for x in (a, b, c)] for _, arts in generator.authors] == [[True, True, True]]
 
+
+
+def test_a_place_page_describes_what_it_holds_with_the_counts_of_the_data(site):
+    page = (site / "places" / "wu-shan-xian.html").read_text(encoding="utf-8")
+    description = re.search(r'<meta name="description" content="([^"]*)">', page).group(1)
+    facts = json.loads((site / "data" / "facts.json").read_text(encoding="utf-8"))
+    listed = re.search(r"文章（(\d+) 篇）", page).group(1)
+    here = sum(1 for fact in facts if fact["place"] == "巫山县")
+    assert here and description.startswith(f"巫山县：{listed} 篇文章，改造数据 {here} 条")
