@@ -10,6 +10,7 @@ import shutil
 import pytest
 from hypothesis import assume, given, strategies as st
 
+import analysis.site as site_module
 from analysis.build import Progress, build
 from analysis.site import (
     SEARCH_MANIFEST,
@@ -18,6 +19,7 @@ from analysis.site import (
     search_bundle,
     search_bundles,
     search_shards,
+    unreferenced_files,
 )
 from tests.corpus import ROOT, SEEDS
 
@@ -274,3 +276,39 @@ def test_the_articles_of_one_newspaper_page_share_a_shard():
     for page in range(40):
         holding = [i for i, urls in enumerate(shards) if f"articles/{page}-0.html" in urls]
         assert all(f"articles/{page}-{n}.html" in shards[holding[0]] for n in range(6))
+
+
+def hashed_files(bundle) -> dict[str, bytes]:
+    """A bundle's page fragments and word lists, which Pagefind names by their content."""
+    return {p.relative_to(bundle).as_posix(): p.read_bytes() for folder in ("fragment", "index") for p in (bundle / folder).iterdir()}
+
+
+def test_a_changed_shard_indexed_from_its_last_bundle_holds_what_a_run_from_nothing_writes(sharded, tmp_path, monkeypatch):
+    seeded = []  # fragments already in place when Pagefind starts
+    real_run = site_module.run_pagefind
+
+    def run_pagefind(binary, site, urls, bundle):
+        seeded.append(len(list(bundle.glob("fragment/*"))))
+        real_run(binary, site, urls, bundle)
+
+    monkeypatch.setattr(site_module, "run_pagefind", run_pagefind)
+    site = tmp_path / "site"
+    shutil.copytree(sharded, site)
+    shards = search_shards(article_urls(sharded), SHARD_PAGES, article_pages(sharded))
+    page = site / shards[0][0]
+    prose = '<div class="prose article__body">'
+    page.write_text(page.read_text(encoding="utf-8").replace(prose, prose + "<p>新增一句。</p>", 1), encoding="utf-8")
+    last = hashed_files(sharded / search_bundle(0))
+    (sharded / search_bundle(0) / "fragment" / "zh-cn_0rphan.pf_fragment").write_bytes(b"left by an older run")
+    try:
+        shutil.rmtree(site / "pagefind")
+        run_ = build_search_index(site, shards, previous=sharded)
+    finally:
+        (sharded / search_bundle(0) / "fragment" / "zh-cn_0rphan.pf_fragment").unlink()
+    assert run_.built == [search_bundle(0)] and seeded == [len(shards[0]) + 1]
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site, fresh)
+    build_search_index(fresh, shards)
+    assert hashed_files(site / search_bundle(0)) == hashed_files(fresh / search_bundle(0))
+    assert unreferenced_files(site / search_bundle(0)) == []
+    assert hashed_files(sharded / search_bundle(0)) == last  # the last site's bundle is untouched
