@@ -181,18 +181,27 @@ def coverage(articles: list[Article], gazetteer: Gazetteer, problems: list) -> s
 # ---------------------------------------------------------------------------- terms
 
 
-def top_terms(terms: pd.DataFrame | None, place: str, by: str, n: int = TOP_TERMS) -> pd.DataFrame:
-    if terms is None:
+def terms_of_each(terms: pd.DataFrame | None, column: str = "place") -> dict[str, pd.DataFrame]:
+    """The rows of a term table for each place (or topic), split in one pass: selecting
+    them place by place scanned the whole table once for every place."""
+    if terms is None or terms.empty:
+        return {}
+    return {name: rows for name, rows in terms.groupby(column, sort=False)}
+
+
+def top_terms(rows: pd.DataFrame | None, by: str, n: int = TOP_TERMS) -> pd.DataFrame:
+    """The n rows of one place's terms highest by `by` (positive z only, for log_odds_z)."""
+    if rows is None:
         return pd.DataFrame()
-    rows = terms[terms["place"] == place]
     if by == "log_odds_z":
         rows = rows[rows["log_odds_z"] > 0]
     return rows.sort_values([by, "term"], ascending=[False, True], kind="mergesort").head(n)
 
 
-def terms_tables(terms: pd.DataFrame | None, place: str) -> str:
-    frequent = top_terms(terms, place, "count")
-    distinctive = top_terms(terms, place, "log_odds_z")
+def terms_tables(rows: pd.DataFrame | None) -> str:
+    """The frequent and the distinctive words of one place (or topic), from its rows of a term table."""
+    frequent = top_terms(rows, "count")
+    distinctive = top_terms(rows, "log_odds_z")
     if frequent.empty:
         return "文章太少，没有词频统计。\n"
     rows = [[md(r.term), str(r.count), f"{r.per_10k:.1f}"] for r in frequent.itertuples()]
@@ -239,9 +248,9 @@ def topic_notes(terms_by_topic: pd.DataFrame | None, topic_names: dict[str, str]
     notes = {}
     if terms_by_topic is None or terms_by_topic.empty:
         return notes
-    table_ = terms_by_topic.rename(columns={"topic": "place"})
+    rows = terms_of_each(terms_by_topic, "topic")
     for name in topic_names.values():
-        text = terms_tables(table_, name)
+        text = terms_tables(rows.get(name))
         if "文章太少" not in text:
             notes[name] = "## 话题词语\n\n" + text
     return notes
@@ -304,6 +313,7 @@ class PlaceContents:
 
     articles: dict[str, list[Article]]
     facts: dict[str, list[Fact]]
+    terms: dict[str, pd.DataFrame]  # each place's rows of the term table
 
 
 def place_contents(analysis, gazetteer: Gazetteer) -> PlaceContents:
@@ -315,7 +325,7 @@ def place_contents(analysis, gazetteer: Gazetteer) -> PlaceContents:
     for fact in analysis.facts:
         for ancestor in gazetteer.hierarchy(fact.place) if fact.place in gazetteer else [fact.place]:
             facts.setdefault(ancestor, []).append(fact)
-    return PlaceContents(articles, facts)
+    return PlaceContents(articles, facts, terms_of_each(analysis.terms_by_place))
 
 
 def article_list_html(articles: list[Article]) -> str:
@@ -383,7 +393,7 @@ def place_page(place: str, analysis, gazetteer: Gazetteer, charts: list[ChartFil
     ]
     if nearby:
         parts += ["### 辖区内更具体地方的数据\n", "这些数字不计入上表。\n", facts_by_place(nearby)]
-    parts += [f"## 词语\n", terms_tables(analysis.terms_by_place, place)]
+    parts += [f"## 词语\n", terms_tables(contents.terms.get(place))]
     parts += [chart_block(c) for c in charts]
     count = -(-len(articles) // PLACE_ARTICLES_PER_PAGE)
     parts += [f"## 文章（{len(articles)} 篇）\n", article_list_html(articles[:PLACE_ARTICLES_PER_PAGE]), article_pages_nav(place, 1, count)]
