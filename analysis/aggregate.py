@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, is_dataclass
 
 import pandas as pd
 
@@ -30,7 +29,7 @@ _DECIMALS = 4
 
 def facts_frame(facts: Iterable[Fact | Mapping]) -> pd.DataFrame:
     """Facts (dataclasses or dicts) as a DataFrame, one row per fact."""
-    rows = [asdict(f) if is_dataclass(f) else dict(f) for f in facts]
+    rows = [f.to_dict() if isinstance(f, Fact) else dict(f) for f in facts]
     frame = pd.DataFrame(rows, columns=list(Fact.__dataclass_fields__))
     # Empty keys stay "" (not NaN) so groupby keeps them as keys of their own.
     return frame.fillna({k: "" for k in KEY})

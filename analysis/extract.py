@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -59,7 +59,8 @@ class Fact:
     anchor: str
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        # Every field is a plain value, so this is what asdict() gives, without its deep copies.
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
 # --- the vocabulary -------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import chain
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
@@ -230,6 +230,15 @@ class CorpusStats:
     n_docs: int
     df: Mapping[str, int]
 
+    @cached_property
+    def idf(self) -> dict[str, float]:
+        """`smooth_idf` of every term, worked out once: articles ask for it term by term."""
+        return {term: smooth_idf(self.n_docs, df) for term, df in self.df.items()}
+
+    def idf_of(self, term: str) -> float:
+        found = self.idf.get(term)
+        return smooth_idf(self.n_docs, 0) if found is None else found
+
 
 def document_frequencies(texts: Iterable[str | Sequence[str]]) -> CorpusStats:
     df: Counter = Counter()
@@ -246,10 +255,7 @@ def top_keywords(text: str | Sequence[str], corpus_stats: CorpusStats, k: int = 
     Ties break on the term itself so the result does not depend on dict order.
     """
     tf = Counter(_as_tokens(text))
-    scored = [
-        (-n * smooth_idf(corpus_stats.n_docs, corpus_stats.df.get(term, 0)), term)
-        for term, n in tf.items()
-    ]
+    scored = [(-n * corpus_stats.idf_of(term), term) for term, n in tf.items()]
     return [term for _, term in sorted(scored)[:k]]
 
 
@@ -310,11 +316,11 @@ def similar_documents(docs: Sequence[Sequence[str]], k: int = 3, terms_per_doc: 
     documents are left out: the work per document is bounded, so the whole grows linearly
     with the corpus instead of with its square.
     """
-    stats = document_frequencies(docs)
+    idf = document_frequencies(docs).idf
     vectors: list[dict[str, float]] = []
     for tokens in docs:
         counts = Counter(tokens)
-        weights = {t: c * smooth_idf(stats.n_docs, stats.df[t]) for t, c in counts.items()}
+        weights = {t: c * idf[t] for t, c in counts.items()}
         top = heapq.nsmallest(terms_per_doc, weights.items(), key=lambda kv: (-kv[1], kv[0]))
         norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
         vectors.append({t: w / norm for t, w in top})

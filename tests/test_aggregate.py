@@ -188,3 +188,11 @@ def test_a_scale_table_cell_with_few_sources_links_them_all():
     facts = [fact(article_id=f"a{i}", anchor=f"s-{i}") for i in range(1, 3)]
     (row,) = report.scale_rows(scale_by_place(facts), facts)
     assert len(re.findall(r"\{filename\}/articles/a\d+\.md#s-\d+", row[-1])) == 2 and "等" not in row[-1]
+
+
+@given(facts_strategy)
+def test_a_fact_as_a_dict_is_what_dataclasses_asdict_gives(facts):
+    from dataclasses import asdict
+
+    assert [f.to_dict() for f in facts] == [asdict(f) for f in facts]
+    assert all(list(f.to_dict()) == list(asdict(f)) for f in facts)  # same column order

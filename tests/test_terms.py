@@ -244,3 +244,11 @@ def test_concordance_cuts_only_the_clauses_holding_the_term_and_finds_what_cutti
                 expected = [KwicLine(line[max(0, s - 20) : s], w, line[e : e + 20], "a") for w, s, e in whole if w == term]
                 assert concordance(term, [_article("a", "", line)]) == expected, (page.name, term)
     assert jieba.re_han_default.pattern.strip("()") == terms_module._CUT_RUN.pattern
+
+
+def test_idf_worked_out_once_per_term_equals_smooth_idf_and_covers_unseen_terms():
+    from analysis.terms import smooth_idf
+
+    stats = document_frequencies([["老旧小区", "加装电梯"], ["老旧小区"], ["停车位"]])
+    assert stats.idf == {term: smooth_idf(3, df) for term, df in stats.df.items()}
+    assert stats.idf_of("老旧小区") == smooth_idf(3, 2) and stats.idf_of("没见过") == smooth_idf(3, 0)
