@@ -383,6 +383,7 @@ def unchanged_analysis(work: Path, output: Path, inputs: str) -> Analysis | None
 def release_memory() -> None:
     """Hand memory freed by Python back to the system, so Pelican and Pagefind, which run after the
     analysis is dropped, do not stack their peaks on top of it (glibc keeps freed heap otherwise)."""
+    gc.unfreeze()  # objects frozen while they were in use are collected like any others again
     gc.collect()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
@@ -481,6 +482,7 @@ def build(
 
     staging = fresh_dir(staging_dir(output))
     try:
+        gc.freeze()  # the analysis lives until Pelican runs; the collector need not walk it over and over
         files = {**folder_files(PROJECT_ROOT / "content"), **article_files(analysis)}
         write_data_files(analysis, staging / "data")
         progress.step("made the generated Markdown and wrote the data files", "markdown")
@@ -517,6 +519,7 @@ def build(
         cache = PelicanCache(work, pelican)
         pelican.update(LOAD_CONTENT_CACHE=True, CACHE_CONTENT=True, CACHE_PATH=str(cache.take()))
         reuse = rendered_pages(work, output, pelican, stamp)
+        gc.freeze()  # what exists now outlives Pelican's run: keep its collections to Pelican's objects
         run_pelican_cached(pelican, cache, reuse)
         release_memory()
         copied = f"; {reuse.copied} unchanged article pages copied from the last build" if reuse.copied else ""
@@ -528,6 +531,7 @@ def build(
         remember_rendered(work, output, reuse)
         remember_build(work, output, fingerprint, inputs)
     except BaseException:
+        gc.unfreeze()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     progress.step(f"site ready in {output}", "swap")

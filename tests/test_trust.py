@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import errno
 import filecmp
+import gc
 import io
 import json
 import re
@@ -84,6 +85,7 @@ def test_a_build_that_fails_half_way_leaves_the_previous_site_whole(first_build,
         run(SEEDS, out, tmp_path / "work")
     assert {p: (out / p).read_bytes() for p in tree(out)} == before
     assert not list(tmp_path.glob(".out.building"))
+    assert gc.get_freeze_count() == 0  # nothing is left out of garbage collection
 
 
 def test_adding_and_reordering_pages_keeps_every_id_url_and_anchor(first_build, tmp_path):
@@ -283,11 +285,10 @@ def test_the_chart_cache_key_changes_with_any_module_of_the_package(tmp_path, mo
 
 
 def test_a_build_lets_go_of_every_article_pelican_rendered(tmp_path):
-    import gc
-
     from pelican.contents import Content
 
     run(SEEDS, tmp_path / "out", tmp_path / "work")
+    assert gc.get_freeze_count() == 0
     gc.collect()
     assert [o for o in gc.get_objects() if isinstance(o, Content)] == []
 
