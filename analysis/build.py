@@ -522,7 +522,7 @@ def build(
         gc.freeze()  # what exists now outlives Pelican's run: keep its collections to Pelican's objects
         run_pelican_cached(pelican, cache, reuse)
         release_memory()
-        copied = f"; {reuse.copied} unchanged article pages copied from the last build" if reuse.copied else ""
+        copied = f"; {reuse.copied} unchanged article pages copied from the last build, {reuse.rendered} rendered" if reuse.copied else ""
         progress.step(f"Pelican built the site into {staging.name}{copied}", "pelican")
         build_search_index(staging, shards, previous=output if output.is_dir() else None)
         write_sitemap(staging, pelican.get("SITEURL", ""))

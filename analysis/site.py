@@ -122,7 +122,7 @@ class ArticleList(list):
 def index_article_lists(generator) -> None:
     """Pelican finds the archive dates of each tag's, category's and author's articles with
     `article in articles` for every article of the archive: a list scan each time, so the
-    work grows with the square of the archive (about a second at 10,000 articles, and a
+    work grows with the square of the archive (about two seconds at 10,000 articles, and a
     hundred times that at 100,000). The lists are complete once the generator is finalized,
     so they are swapped for `ArticleList`s, which answer the same in constant time."""
     generator.tags = defaultdict(list, {tag: ArticleList(articles) for tag, articles in generator.tags.items()})
@@ -139,9 +139,9 @@ _INTRASITE_LINK = re.compile(r"[{|](?:filename|static|attach|category|tag|author
 class RenderedPages:
     """Article pages the last build rendered, and from what, so this build can copy them.
 
-    An article page shows its own article, its related articles and its two neighbours in
-    the archive (the theme says which, through the `ARTICLE_PAGE_SHOWS` setting) through
-    the theme and the settings. Its key hashes the page's name, those articles' source files
+    An article page is made by the theme and the settings from a few articles: its own, its
+    related articles and its two neighbours in the archive (the theme names them through the
+    `ARTICLE_PAGE_SHOWS` setting). Its key hashes the page's name, those articles' source files
     in their roles, and `base` (theme, settings and package versions). When the key equals
     the one recorded for the page the last build wrote, rendering it again would give the
     same bytes but for the footer's build stamp; so the last page is copied with the stamp
