@@ -5,6 +5,7 @@ import math
 import random
 
 import pytest
+from hypothesis import given, strategies as st
 
 import analysis.terms as terms_module
 from analysis.model import Article, Section
@@ -252,3 +253,45 @@ def test_idf_worked_out_once_per_term_equals_smooth_idf_and_covers_unseen_terms(
     stats = document_frequencies([["老旧小区", "加装电梯"], ["老旧小区"], ["停车位"]])
     assert stats.idf == {term: smooth_idf(3, df) for term, df in stats.df.items()}
     assert stats.idf_of("老旧小区") == smooth_idf(3, 2) and stats.idf_of("没见过") == smooth_idf(3, 0)
+
+
+def jieba_cut_runs(text: str) -> list[list[str]]:
+    tokenizer = terms_module._tokenizer()
+    return [list(tokenizer.cut(run, HMM=False)) for run in terms_module._CUT_RUN.findall(text)]
+
+
+def our_cut_runs(text: str) -> list[list[str]]:
+    tokenizer = terms_module._tokenizer()
+    return [terms_module.cut_run(run, tokenizer.FREQ, math.log(tokenizer.total)) for run in terms_module._CUT_RUN.findall(text)]
+
+
+def test_cutting_a_run_gives_the_words_jieba_cuts_on_every_seed_page():
+    for page in seed_pages():
+        text = page.read_text(encoding="utf-8")
+        assert our_cut_runs(text) == jieba_cut_runs(text), page.name
+
+
+# Characters the runs are made of, weighted towards the domain's words and their pieces.
+RUN_TEXT = st.text(alphabet=st.sampled_from(list("老旧小区改造加装电梯城镇居民楼栋户万元平方米重庆南通洛阳的了和是在有一二三年月日") + list("abcXYZ019+#&._%-")), max_size=40)
+
+
+@given(RUN_TEXT)
+def test_cutting_a_run_gives_the_words_jieba_cuts_for_any_mix_of_words_letters_and_digits(text):
+    assert our_cut_runs(text) == jieba_cut_runs(text)
+
+
+def test_tokenize_keeps_what_jieba_cuts_and_the_filter_keeps():
+    tokenizer = terms_module._tokenizer()
+    for page in seed_pages():
+        text = page.read_text(encoding="utf-8")
+        assert tokenize(text) == [w for w in tokenizer.cut(text, HMM=False) if is_content_word(w)], page.name
+
+
+def test_on_equal_probability_the_cut_takes_the_longer_word_as_jieba_does():
+    import jieba
+
+    freq = {"甲": 1, "乙": 1, "甲乙": 1, "丙": 1}  # total 1: every cut of 甲乙 has probability 1
+    toy = jieba.Tokenizer()
+    toy.FREQ, toy.total, toy.initialized = dict(freq), 1, True
+    assert list(toy.cut("甲乙丙", HMM=False)) == ["甲乙", "丙"]
+    assert terms_module.cut_run("甲乙丙", freq, 0.0) == ["甲乙", "丙"]
