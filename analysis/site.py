@@ -98,6 +98,7 @@ def run_pelican(settings: dict, reuse: "RenderedPages | None" = None) -> None:
     if reuse is not None:
         signals.get_writer.connect(writer, weak=False)
     signals.article_generator_finalized.connect(index_article_lists)
+    signals.readers_init.connect(read_html_bodies_as_they_are)
     with quiet_pelican_logs():
         try:
             Pelican(settings).run()
@@ -105,7 +106,54 @@ def run_pelican(settings: dict, reuse: "RenderedPages | None" = None) -> None:
             if reuse is not None:
                 signals.get_writer.disconnect(writer)
             signals.article_generator_finalized.disconnect(index_article_lists)
+            signals.readers_init.disconnect(read_html_bodies_as_they_are)
             forget_rendered_content()
+
+
+# Python-Markdown's meta extension: "Key: value" lines up to the first blank line.
+_META_LINE = re.compile(r"[ ]{0,3}([A-Za-z0-9_-]+):\s*(.*)")
+# One block of a generated article's body (pages.article_body_html): an HTML element on one line.
+_HTML_BLOCK = re.compile(r"<(p|ul|ol|h[1-6]|aside|div|figure|blockquote)\b[^\n]*</\1>")
+
+
+def html_body_document(text: str) -> tuple[list[tuple[str, str]], str] | None:
+    """(metadata lines as lowercase key and value, body) of a Markdown file whose body is only
+    one-line HTML blocks a blank line apart, as the build writes for every article; None for
+    any other file. Python-Markdown leaves such blocks as they are (a test checks it on every
+    generated article), so their HTML is the body Pelican would get."""
+    if "\r" in text or "\t" in text or text.startswith("---"):
+        return None  # Markdown would normalise these first
+    head, _, body = text.partition("\n\n")
+    header = []
+    for line in head.split("\n"):
+        found = _META_LINE.fullmatch(line)
+        if found is None:
+            return None
+        header.append((found.group(1).lower(), found.group(2).strip()))
+    body = body.strip()
+    if len({key for key, _ in header}) < len(header) or any(not _HTML_BLOCK.fullmatch(block) for block in body.split("\n\n") if body):
+        return None
+    return header, body
+
+
+def read_html_bodies_as_they_are(readers) -> None:
+    """Pelican reads every generated article through Python-Markdown, whose conversion returns
+    the article's HTML body unchanged (about 8 s for 10,000 articles on a cold build): such a
+    file is read directly (`html_body_document`); every other file as before."""
+    from pelican.readers import MarkdownReader
+    from pelican.utils import pelican_open
+
+    class HtmlBodyMarkdownReader(MarkdownReader):
+        def read(self, source_path):
+            with pelican_open(source_path) as text:
+                document = html_body_document(text)
+            if document is None or any(key in self.settings["FORMATTED_FIELDS"] for key, _ in document[0]):
+                return super().read(source_path)
+            header, body = document
+            return body, {key: self.process_metadata(key, value) for key, value in header}
+
+    if readers.reader_classes.get("md") is MarkdownReader:
+        readers.reader_classes["md"] = HtmlBodyMarkdownReader
 
 
 class ArticleList(list):

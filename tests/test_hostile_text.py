@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 import pytest
 
 from analysis.build import Progress, build
-from tests.corpus import ROOT
+from tests.corpus import ROOT, readers_agree
 
 HOSTILE = """<script>alert("headline")</script>老旧小区改造{{ SITENAME }}
 
@@ -103,3 +103,7 @@ def test_feeds_of_the_hosted_site_carry_the_text_escaped(tmp_path):
                     assert "evil.example" not in str(attrs.get("src")), (feed, tag)
                     assert not any(k.startswith("on") for k in attrs), (feed, tag, attrs)
     assert (out / "sitemap.xml").is_file()
+
+
+def test_the_hostile_article_read_directly_gives_what_markdown_gives(site):
+    assert readers_agree(site.parent / "work" / "content") >= 1

@@ -12,7 +12,7 @@ import html5lib
 import pytest
 
 from analysis.build import Progress, build
-from tests.corpus import ROOT, SEEDS
+from tests.corpus import ROOT, SEEDS, readers_agree
 
 
 @pytest.fixture(scope="module")
@@ -227,3 +227,19 @@ def test_a_place_page_describes_what_it_holds_with_the_counts_of_the_data(site):
     listed = re.search(r"文章（(\d+) 篇）", page).group(1)
     here = sum(1 for fact in facts if fact["place"] == "巫山县")
     assert here and description.startswith(f"巫山县：{listed} 篇文章，改造数据 {here} 条")
+
+
+def test_generated_articles_read_directly_give_what_markdown_gives(site):
+    content = site.parent / "work" / "content"
+    articles = len(list((content / "articles").glob("*.md")))
+    assert articles and readers_agree(content) == articles  # every article directly, no page
+
+
+def test_a_file_with_markdown_in_its_body_is_read_by_markdown(tmp_path):
+    from analysis.site import html_body_document
+
+    (tmp_path / "a.md").write_text("Title: 甲\nDate: 2023-05-01\n\n<p>段落</p>\n\n## 小标题\n\n*强调*\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("Title: 乙\nDate: 2023-05-01\n\n<p>段落</p>\n\n<p>又一段</p>\n", encoding="utf-8")
+    assert html_body_document((tmp_path / "a.md").read_text(encoding="utf-8")) is None
+    assert html_body_document((tmp_path / "b.md").read_text(encoding="utf-8")) == ([("title", "乙"), ("date", "2023-05-01")], "<p>段落</p>\n\n<p>又一段</p>")
+    assert readers_agree(tmp_path) == 1
