@@ -33,7 +33,8 @@ from .report import ChartFiles, data_page, home_highlights, topic_notes, place_a
 from .pages import article_markdown, articles_csv, articles_json, facts_csv, facts_json, table_csv, write_text
 from .settings import load_settings
 from .terms import unload_dictionaries
-from .site import RenderedPages, build_search_index, search_bundles, search_shards, write_sitemap, fresh_dir, pelican_settings, run_pelican, staging_dir, swap_in
+from .search import build_search_index, search_bundles, search_shards
+from .site import RenderedPages, write_sitemap, fresh_dir, pelican_settings, run_pelican, staging_dir, swap_in
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,7 +13,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 import pytest
 
 from analysis.build import Progress, build
-from analysis.site import search_shards
+from analysis.search import search_shards
 from tests.corpus import ROOT, SEEDS
 
 pytestmark = pytest.mark.browser

@@ -57,7 +57,7 @@ def test_the_page_cache_key_follows_the_page_analysis_code_but_not_the_build_cod
 
     names = {p.name for p in page_analysis_modules()}
     assert {"pipeline.py", "segment.py", "extract.py", "terms.py", "places.py"} <= names
-    assert not names & {"build.py", "site.py", "cli.py", "report.py", "charts.py"}
+    assert not names & {"build.py", "site.py", "search.py", "cli.py", "report.py", "charts.py"}
 
 
 def test_scheduling_settings_do_not_change_the_page_cache_key():

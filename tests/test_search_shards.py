@@ -10,9 +10,9 @@ import shutil
 import pytest
 from hypothesis import assume, given, strategies as st
 
-import analysis.site as site_module
+import analysis.search as search_module
 from analysis.build import Progress, build
-from analysis.site import (
+from analysis.search import (
     SEARCH_MANIFEST,
     build_search_index,
     page_search_digest,
@@ -285,13 +285,13 @@ def hashed_files(bundle) -> dict[str, bytes]:
 
 def test_a_changed_shard_indexed_from_its_last_bundle_holds_what_a_run_from_nothing_writes(sharded, tmp_path, monkeypatch):
     seeded = []  # fragments already in place when Pagefind starts
-    real_run = site_module.run_pagefind
+    real_run = search_module.run_pagefind
 
     def run_pagefind(binary, site, urls, bundle):
         seeded.append(len(list(bundle.glob("fragment/*"))))
         real_run(binary, site, urls, bundle)
 
-    monkeypatch.setattr(site_module, "run_pagefind", run_pagefind)
+    monkeypatch.setattr(search_module, "run_pagefind", run_pagefind)
     site = tmp_path / "site"
     shutil.copytree(sharded, site)
     shards = search_shards(article_urls(sharded), SHARD_PAGES, article_pages(sharded))

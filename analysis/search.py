@@ -1,0 +1,353 @@
+"""Stage: the built site's article pages -> full-text search, one Pagefind bundle per shard.
+
+Pagefind holds a whole run in memory, so the article pages are indexed in shards of
+`SEARCH_SHARD_PAGES`, grouped by newspaper page. A shard whose pages give Pagefind the same
+input as in the last site reuses that site's bundle; a changed shard is indexed again,
+starting from its last bundle. The search page (theme/static/js/search.js) loads every
+bundle. Everything is written into the staging folder of `site`.
+"""
+from __future__ import annotations
+
+import functools
+import gzip
+import hashlib
+import html
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from .site import fresh_dir
+
+
+class SearchIndexError(RuntimeError):
+    """Pagefind failed; the message holds what it printed."""
+
+
+# Pagefind's bundles live under one folder of the site: one bundle per shard, and the
+# manifest of shards. The search page (theme/static/js/search.js) loads each bundle's pagefind.js.
+SEARCH_DIR = "pagefind"
+SEARCH_MANIFEST = f"{SEARCH_DIR}/shards.json"
+# Every Pagefind run gets these besides --site and --output-path. Chinese needs the extended
+# build's segmenter, and forcing the language keeps all pages in one index per bundle.
+PAGEFIND_OPTIONS = ("--force-language", "zh-cn", "--silent")
+
+
+def shard_of(key: str, count: int) -> int:
+    """The shard of a page's key: a hash of the key alone, so adding or removing other pages
+    never moves it while the number of shards stays the same (Python's hash() is salted per run)."""
+    return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big") % count
+
+
+def search_shards(urls: list[str], per_shard: int, groups: Mapping[str, str] | None = None) -> list[list[str]]:
+    """Split the article pages (site-relative URLs) into groups Pagefind indexes one run each.
+
+    Pagefind holds a whole run in memory, so `per_shard` bounds the build's memory; the
+    assignment is by `shard_of`, so an unchanged page stays in its shard and an unchanged
+    shard can reuse its last bundle. `groups` maps a URL to the key it is sharded by (the
+    build gives each article's newspaper page, so the articles of a new or corrected page
+    land in one shard and only that shard is indexed again); by default the URL itself.
+    Shards come out sorted; a shard may be empty. `per_shard` 0 means one shard for all pages."""
+    if per_shard < 0:
+        raise ValueError(f"per_shard must be 0 (one shard) or more, not {per_shard}")
+    unique = sorted(set(urls))
+    count = max(1, math.ceil(len(unique) / per_shard)) if per_shard else 1
+    shards: list[list[str]] = [[] for _ in range(count)]
+    for url in unique:
+        shards[shard_of((groups or {}).get(url, url), count)].append(url)
+    return shards
+
+
+def search_bundle(index: int) -> str:
+    """Site-relative folder of shard `index`'s Pagefind bundle."""
+    return f"{SEARCH_DIR}/shard-{index}"
+
+
+def search_bundles(shards: list[list[str]]) -> list[str]:
+    """The bundles the search page loads, each as its own Pagefind instance.
+
+    An empty shard gets no bundle: Pagefind refuses to index nothing. Each bundle answers a
+    query on its own, and Pagefind leaves out (or shortens) query words an index does not hold,
+    so a shard lacking one word of a query answers with the pages that match the other words;
+    the search page leaves such an answer out (theme/static/js/search.js, `bundlesToKeep`)."""
+    return [search_bundle(index) for index, urls in enumerate(shards) if urls]
+
+
+_VOID_ELEMENTS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+# Comments and the insides of script and style elements: Pagefind reads none of them, and a
+# "<" in them must not be taken for a tag.
+_UNREAD = re.compile(r"<!--.*?(?:-->|\Z)|<(script|style)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>.*?(?:</\1\s*>|\Z)", re.S | re.I)
+_ATTRS = r"(?:[^>\"']|\"[^\"]*\"|'[^']*')*"  # a tag's attributes, quoted values may hold ">"
+_MARKED_TAG = re.compile(rf"<([a-zA-Z][^\s/>]*)(\s{_ATTRS}?\bdata-pagefind-{_ATTRS})>")
+_MARKERS = frozenset({"data-pagefind-body", "data-pagefind-ignore"})  # mark regions, carry no value
+_ATTR = re.compile(r"([^\s=/>\"']+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
+
+
+@functools.lru_cache(maxsize=64)
+def _tags_named(tag: str) -> re.Pattern:
+    return re.compile(rf"<(/?){re.escape(tag)}(?=[\s/>]){_ATTRS}>", re.I)
+
+
+def _element_end(doc: str, tag: str, start: int, tag_end: int) -> int | None:
+    """Where the element whose start tag begins at `start` ends: after its matching end tag,
+    found by counting start and end tags of the same name; None if it is never closed."""
+    if tag.lower() in _VOID_ELEMENTS:
+        return tag_end
+    depth = 0
+    for match in _tags_named(tag).finditer(doc, start):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            return match.end()
+    return None
+
+
+def _attributes(text: str) -> dict[str, str]:
+    return {m.group(1).lower(): html.unescape((m.group(2) or "").strip("\"'")) for m in _ATTR.finditer(text)}
+
+
+def _cut(text: str, start: int, ranges: list[tuple[int, int]]) -> str:
+    """`text` (which begins at offset `start` of the page) without the parts in `ranges`."""
+    kept, at = [], start
+    for low, high in sorted(ranges):
+        low, high = max(low, at), min(high, start + len(text))
+        if low < high:
+            kept.append(text[at - start : low - start])
+            at = high
+    kept.append(text[at - start :])
+    return "".join(kept)
+
+
+def _inside(position: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(low <= position < high for low, high in ranges)
+
+
+def search_input(page: str) -> str:
+    """What Pagefind reads from one page, as one string: it changes when the page's search
+    entry would, and (nearly) only then.
+
+    Pagefind indexes the `data-pagefind-body` elements minus what lies inside
+    `data-pagefind-ignore`, and reads filters, metadata, sorts and weights wherever they are,
+    inside ignored elements too; only `data-pagefind-ignore="all"` hides those. It also takes
+    the first h1 as the default title and the first img after it as the default image. All the
+    rest of an article page (the site's header and footer, the related articles, the links to
+    the next and previous article, the keyword list) changes whenever other articles change;
+    leaving it out is what lets an unchanged shard keep its last bundle.
+
+    When unsure it keeps more, never less: the body's markup stays in whole, an ignored
+    element that is never closed is not left out, and a page without `data-pagefind-body`
+    (which Pagefind indexes whole) counts whole. Regular expressions over the few marked
+    elements, not a parser over every tag, because every page of the site is read on every
+    build: a full parse cost more than a second per thousand pages."""
+    doc = _UNREAD.sub("", page)
+    marked = []  # (start, end, tag, attributes) of each element carrying data-pagefind-*
+    for match in _MARKED_TAG.finditer(doc):
+        end = _element_end(doc, match.group(1), match.start(), match.end())
+        marked.append((match.start(), end, match.group(1).lower(), _attributes(match.group(2))))
+    hidden = [(s, e) for s, e, _, a in marked if a.get("data-pagefind-ignore", "").strip() == "all" and e is not None]
+    marked = [m for m in marked if not _inside(m[0], hidden)]
+    if not any("data-pagefind-body" in a for _, _, _, a in marked):
+        return page
+    ignored = hidden + [(s, e) for s, e, _, a in marked if "data-pagefind-ignore" in a and e is not None]
+    parts = []
+    for start, end, _, attributes in marked:
+        end = len(doc) if end is None else end
+        if "data-pagefind-body" in attributes:
+            parts += ["body", _cut(doc[start:end], start, [r for r in ignored if r[0] > start])]
+        if any(name.startswith("data-pagefind-") and name not in _MARKERS for name in attributes):
+            parts += ["value", doc[start:end]]
+    h1 = next((m for m in _tags_named("h1").finditer(doc) if not m.group(1) and not _inside(m.start(), hidden)), None)
+    if h1 is not None:
+        end = _element_end(doc, "h1", h1.start(), h1.end())
+        parts += ["h1", doc[h1.start() : len(doc) if end is None else end]]
+        image = next((m for m in _tags_named("img").finditer(doc, h1.end()) if not _inside(m.start(), hidden)), None)
+        parts += ["img", image.group(0) if image else ""]
+    return "\x00".join(parts)
+
+
+def page_search_digest(url: str, page: str) -> str:
+    """Digest of one page's search entry: its URL and `search_input`."""
+    return hashlib.sha256(url.encode("utf-8") + b"\x00" + search_input(page).encode("utf-8")).hexdigest()
+
+
+def shard_digest(page_digests: list[str], pagefind: str) -> str:
+    """Digest of everything a shard's bundle is made from: which Pagefind with which options,
+    and each page's `page_search_digest` in URL order. Equal digests mean Pagefind would write
+    the same bundle."""
+    digest = hashlib.sha256(pagefind.encode("utf-8"))
+    for page in page_digests:
+        digest.update(b"\x00" + page.encode("ascii"))
+    return digest.hexdigest()
+
+
+def pagefind_binary() -> Path:
+    """The extended Pagefind binary from the `pagefind[extended]` wheel; nothing is downloaded."""
+    from pagefind.service import get_executable
+
+    binary = get_executable()
+    if binary is None or not Path(binary).is_file():
+        raise SearchIndexError("Pagefind's binary was not found; install the pagefind[extended] package")
+    return Path(binary)
+
+
+def pagefind_identity(binary: Path) -> str:
+    """Which Pagefind runs with which options: part of every shard's digest, so upgrading
+    Pagefind or changing its options rebuilds every bundle."""
+    result = subprocess.run([str(binary), "--version"], capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SearchIndexError(f"pagefind --version exited with {result.returncode}: {result.stderr.strip()}")
+    return " ".join([binary.name, result.stdout.strip(), *PAGEFIND_OPTIONS])
+
+
+def previous_bundles(previous: Path | None, pagefind: str | None = None) -> dict[str, Path]:
+    """Shard digest -> bundle folder, from the manifest of the last site built (if any);
+    with `pagefind`, only if the same Pagefind with the same options made them."""
+    if previous is None:
+        return {}
+    try:
+        manifest = json.loads((previous / SEARCH_MANIFEST).read_text(encoding="utf-8"))
+        entries = [(entry["digest"], entry["bundle"]) for entry in manifest["shards"]]
+        if pagefind is not None and manifest["pagefind"] != pagefind:
+            return {}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    found = {}
+    for digest, bundle in entries:
+        folder = previous / bundle
+        if site_relative(bundle) and (folder / "pagefind-entry.json").is_file():
+            found[digest] = folder
+    return found
+
+
+# Pagefind names these files by a hash of what they hold, and leaves one that exists alone.
+HASHED_BUNDLE_FOLDERS = ("fragment", "index", "filter")
+
+
+def seed_bundle(earlier: Path, bundle: Path) -> None:
+    """Put a shard's last bundle in place before Pagefind indexes the shard again: Pagefind
+    then writes only the page fragments and word lists that changed, instead of compressing
+    and writing every one (about half of its time on an unchanged shard). Copies, not links:
+    a file Pagefind rewrote would otherwise change the last site as well."""
+    for folder in HASHED_BUNDLE_FOLDERS[:2]:  # filter files are few, and rewritten anyway
+        if (earlier / folder).is_dir():
+            shutil.copytree(earlier / folder, bundle / folder, copy_function=shutil.copyfile)
+
+
+def unreferenced_files(bundle: Path) -> list[Path] | None:
+    """Files of a bundle that its metadata does not name: what was seeded from the last bundle
+    and is no longer part of the index. Pagefind's metadata (pagefind.<hash>.pf_meta, gzip of
+    a signature and CBOR) holds every fragment, index and filter hash as a text string, so a
+    file is named there iff its hash occurs in it. None if the metadata cannot be read."""
+    try:
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        meta = b"".join(gzip.decompress((bundle / f"pagefind.{language['hash']}.pf_meta").read_bytes()) for language in entry["languages"].values())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError):
+        return None
+    return [
+        path
+        for folder in HASHED_BUNDLE_FOLDERS
+        if (bundle / folder).is_dir()
+        for path in sorted((bundle / folder).iterdir())
+        if path.name.split(".")[0].encode("utf-8") not in meta
+    ]
+
+
+def site_relative(url: str) -> bool:
+    """True for a path that stays inside the site (no absolute paths, no '..')."""
+    path = PurePosixPath(url)
+    return bool(url) and not path.is_absolute() and ".." not in path.parts
+
+
+def link_or_copy(source: Path | str, target: Path | str) -> None:
+    """A hard link where the file system allows one, else a copy: creating thousands of small
+    files costs far more than linking them. Only for files nobody rewrites in place."""
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or links not allowed
+        shutil.copy2(source, target)
+
+
+def run_pagefind(binary: Path, site: Path, urls: list[str], bundle: Path) -> None:
+    """Index only `urls` of `site` into `bundle`, in one Pagefind run.
+
+    Pagefind reads a folder, so the pages are linked into a temporary folder at the same
+    relative paths: result URLs are then the same as for a run over the whole site."""
+    with tempfile.TemporaryDirectory(prefix=f".{site.name}.pagefind-", dir=site.parent) as tmp:
+        pages = Path(tmp)
+        for url in urls:
+            link_or_copy(site / url, pages / url)
+        command = [str(binary), "--site", str(pages), "--output-path", str(bundle), *PAGEFIND_OPTIONS]
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SearchIndexError(f"pagefind exited with {result.returncode}: {result.stderr.strip() or result.stdout.strip()}")
+
+
+@dataclass
+class SearchIndexRun:
+    """Which bundles Pagefind wrote in this build and which were copied from the last one."""
+
+    built: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+
+
+def index_shard(binary: Path, site: Path, urls: list[str], bundle: str, seed: Path | None) -> None:
+    """One Pagefind run for a shard into `site`/`bundle`, starting from `seed`, the shard's last
+    bundle, when there is one; what the seed held that the new index does not name is removed,
+    so the bundle holds what a run from nothing would write."""
+    folder = site / bundle
+    if seed is not None:
+        seed_bundle(seed, folder)
+    run_pagefind(binary, site, urls, folder)
+    if seed is None:
+        return
+    stale = unreferenced_files(folder)
+    if stale is None:  # metadata this code cannot read: index the shard from nothing
+        shutil.rmtree(folder)
+        run_pagefind(binary, site, urls, folder)
+        return
+    for path in stale:
+        path.unlink()
+
+
+def build_search_index(site: Path, shards: list[list[str]], previous: Path | None = None) -> SearchIndexRun:
+    """Full-text search over the article pages, one Pagefind bundle per shard.
+
+    Pagefind's memory grows with the pages of one run, so shards run one after another.
+    A shard whose digest (`shard_digest`) matches a bundle in `previous`, the last site built,
+    gets that bundle (hard-linked, or copied) instead of a run; a changed shard is indexed
+    starting from its last bundle (`index_shard`). Everything is written into
+    `site`, the staging folder, which the build swaps in only when all steps succeeded."""
+    if previous is not None and previous.resolve() == site.resolve():
+        raise ValueError("previous must be the last site built, not the site being built")
+    for urls in shards:
+        for url in urls:
+            if not site_relative(url) or not (site / url).is_file():
+                raise SearchIndexError(f"the article page {url} is not in the built site")
+    binary = pagefind_binary()
+    pagefind = pagefind_identity(binary)
+    earlier = previous_bundles(previous, pagefind)
+    seeds = {folder.relative_to(previous).as_posix(): folder for folder in earlier.values()} if previous else {}
+    fresh_dir(site / SEARCH_DIR)
+    run = SearchIndexRun()
+    manifest = []
+    for index, urls in enumerate(shards):
+        if not urls:
+            continue
+        bundle = search_bundle(index)
+        pages = [page_search_digest(url, (site / url).read_text(encoding="utf-8")) for url in sorted(urls)]
+        digest = shard_digest(pages, pagefind)
+        if digest in earlier:
+            shutil.copytree(earlier[digest], site / bundle, copy_function=link_or_copy)
+            run.reused.append(bundle)
+        else:
+            index_shard(binary, site, urls, bundle, seeds.get(bundle))
+            run.built.append(bundle)
+        manifest.append({"bundle": bundle, "pages": len(urls), "digest": digest})
+    (site / SEARCH_MANIFEST).write_text(json.dumps({"pagefind": pagefind, "shards": manifest}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return run
