@@ -525,9 +525,11 @@ def build(
         release_memory()
         copied = f"; {reuse.copied} unchanged article pages copied from the last build, {reuse.rendered} rendered" if reuse.copied else ""
         progress.step(f"Pelican built the site into {staging.name}{copied}", "pelican")
-        build_search_index(staging, shards, previous=output if output.is_dir() else None)
+        search = build_search_index(staging, shards, previous=output if output.is_dir() else None)
         write_sitemap(staging, pelican.get("SITEURL", ""))
-        progress.step("Pagefind indexed the site for search", "search")
+        parts = len(search.built) + len(search.reused)
+        kept = f"; {len(search.reused)} of its {parts} parts were unchanged and kept" if search.reused else ""
+        progress.step(f"Pagefind indexed the site for search{kept}", "search")
         swap_in(staging, output)
         remember_rendered(work, output, reuse)
         remember_build(work, output, fingerprint, inputs)

@@ -5,6 +5,7 @@ import filecmp
 import gzip
 import json
 import math
+import re
 import shutil
 
 import pytest
@@ -312,3 +313,18 @@ def test_a_changed_shard_indexed_from_its_last_bundle_holds_what_a_run_from_noth
     assert hashed_files(site / search_bundle(0)) == hashed_files(fresh / search_bundle(0))
     assert unreferenced_files(site / search_bundle(0)) == []
     assert hashed_files(sharded / search_bundle(0)) == last  # the last site's bundle is untouched
+
+
+def test_the_build_log_says_how_many_search_parts_were_kept(tmp_path):
+    import io
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    run(seeds, tmp_path / "out", tmp_path / "work")
+    page = sorted(seeds.glob("*.txt"))[1]
+    page.write_text(page.read_text(encoding="utf-8").replace("城乡供水一体化惠及30余万群众", "城乡供水一体化惠及40余万群众"), encoding="utf-8")
+    log = io.StringIO()
+    build(seeds, tmp_path / "out", tmp_path / "work", CONF, settings={"SEARCH_SHARD_PAGES": SHARD_PAGES}, progress=Progress(stream=log))
+    manifest = json.loads((tmp_path / "out" / SEARCH_MANIFEST).read_text(encoding="utf-8"))
+    kept = re.search(r"Pagefind indexed the site for search; (\d+) of its (\d+) parts were unchanged and kept", log.getvalue())
+    assert kept and int(kept.group(2)) == len(manifest["shards"]) and 0 < int(kept.group(1)) < len(manifest["shards"])
