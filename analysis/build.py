@@ -30,7 +30,7 @@ from .articles import place_slug
 from .pipeline import Analysis, analyse
 from .places import filed_under, load_gazetteer
 from .report import ChartFiles, data_page, home_highlights, topic_notes, place_article_pages, place_contents, place_names, place_page, places_index, report_page
-from .pages import article_markdown, articles_csv, articles_json, facts_csv, facts_json, table_csv, write_text
+from .pages import article_markdown, articles_csv, articles_json, facts_csv, facts_json, table_csv, write_bytes, write_text
 from .settings import load_settings
 from .terms import unload_dictionaries
 from .search import build_search_index, search_bundles, search_shards
@@ -320,30 +320,31 @@ def rendered_pages(work: Path, output: Path, pelican: dict, stamp: str) -> Rende
     return RenderedPages(previous, record, base.hexdigest(), stamp)
 
 
-def last_rendered(work: Path, output: Path) -> dict:
+def read_record(path: Path, output: Path) -> dict:
+    """A JSON record the last build into `output` left in the work folder; {} for another
+    output folder, or none."""
     try:
-        record = json.loads((work / "cache" / "rendered-pages.json").read_text(encoding="utf-8"))
+        record = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return record if isinstance(record, dict) and record.get("output") == str(output.resolve()) else {}
 
 
+def write_record(path: Path, output: Path, record: dict) -> None:
+    write_text(path, json.dumps({"output": str(output.resolve()), **record}, ensure_ascii=False) + "\n")
+
+
+def last_rendered(work: Path, output: Path) -> dict:
+    return read_record(work / "cache" / "rendered-pages.json", output)
+
+
 def remember_rendered(work: Path, output: Path, reuse: RenderedPages) -> None:
-    record = {"output": str(output.resolve()), **reuse.to_record()}
-    path = work / "cache" / "rendered-pages.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_record(work / "cache" / "rendered-pages.json", output, reuse.to_record())
 
 
 def last_build(work: Path, output: Path) -> dict:
     """What the last build into `output` recorded: its fingerprints."""
-    try:
-        record = json.loads((work / "last-build.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return record if record.get("output") == str(output.resolve()) else {}
+    return read_record(work / "last-build.json", output)
 
 
 def analysis_file(work: Path, inputs: str) -> Path:
@@ -353,12 +354,9 @@ def analysis_file(work: Path, inputs: str) -> Path:
 
 
 def store_analysis(analysis: Analysis, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
     for old in path.parent.glob("*.pickle"):  # only the latest analysis is kept
         old.unlink()
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
-    tmp.write_bytes(pickle.dumps(analysis, protocol=pickle.HIGHEST_PROTOCOL))
-    os.replace(tmp, path)
+    write_bytes(path, pickle.dumps(analysis, protocol=pickle.HIGHEST_PROTOCOL))
     return path
 
 
@@ -370,8 +368,7 @@ def load_analysis(path: Path) -> Analysis | None:
 
 
 def remember_build(work: Path, output: Path, fingerprint: str, inputs: str) -> None:
-    record = {"output": str(output.resolve()), "fingerprint": fingerprint, "inputs": inputs}
-    write_text(work / "last-build.json", json.dumps(record) + "\n")
+    write_record(work / "last-build.json", output, {"fingerprint": fingerprint, "inputs": inputs})
 
 
 def unchanged_analysis(work: Path, output: Path, inputs: str) -> Analysis | None:
@@ -404,7 +401,7 @@ def sync_content(files: ContentFiles, target: Path) -> Path:
     """Make `target` hold exactly these files, writing only those that changed.
 
     Unchanged files keep their modification time, so Pelican's content cache can skip them;
-    a changed file is written aside and renamed, so no reader sees half of it."""
+    a changed file is written aside and renamed (`write_bytes`), so no reader sees half of it."""
     wanted = {rel: data.encode("utf-8") if isinstance(data, str) else data for rel, data in files.items()}
     target.mkdir(parents=True, exist_ok=True)
     for path in sorted(p for p in target.rglob("*") if p.is_file()):
@@ -417,10 +414,7 @@ def sync_content(files: ContentFiles, target: Path) -> Path:
                 continue
         except FileNotFoundError:
             pass
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        write_bytes(path, data)
     return target
 
 

@@ -11,6 +11,7 @@ import csv
 import html
 import io
 import json
+import os
 from pathlib import Path
 
 from .aggregate import format_value
@@ -201,5 +202,13 @@ def table_csv(table) -> str:
 
 
 def write_text(path: Path, text: str) -> None:
+    write_bytes(path, text.encode("utf-8"))
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Written aside and renamed into place, so no reader, and no later build after a killed
+    one, ever sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)

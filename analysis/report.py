@@ -181,12 +181,12 @@ def coverage(articles: list[Article], gazetteer: Gazetteer, problems: list) -> s
 # ---------------------------------------------------------------------------- terms
 
 
-def terms_of_each(terms: pd.DataFrame | None, column: str = "place") -> dict[str, pd.DataFrame]:
-    """The rows of a term table for each place (or topic), split in one pass: selecting
-    them place by place scanned the whole table once for every place."""
-    if terms is None or terms.empty:
+def rows_of_each(table: pd.DataFrame | None, column: str = "place") -> dict[str, pd.DataFrame]:
+    """The rows of a table for each place (or topic), split in one pass: selecting them
+    place by place scanned the whole table once for every place."""
+    if table is None or table.empty:
         return {}
-    return {name: rows for name, rows in terms.groupby(column, sort=False)}
+    return {name: rows for name, rows in table.groupby(column, sort=False)}
 
 
 def top_terms(rows: pd.DataFrame | None, by: str, n: int = TOP_TERMS) -> pd.DataFrame:
@@ -248,7 +248,7 @@ def topic_notes(terms_by_topic: pd.DataFrame | None, topic_names: dict[str, str]
     notes = {}
     if terms_by_topic is None or terms_by_topic.empty:
         return notes
-    rows = terms_of_each(terms_by_topic, "topic")
+    rows = rows_of_each(terms_by_topic, "topic")
     for name in topic_names.values():
         text = terms_tables(rows.get(name))
         if "文章太少" not in text:
@@ -302,8 +302,6 @@ def place_names(analysis, gazetteer: Gazetteer) -> list[str]:
     return sorted({a for n in names for a in gazetteer.hierarchy(n)})
 
 
-
-
 @dataclass
 class PlaceContents:
     """For each place: the articles naming it or a place inside it (newest first), and the facts
@@ -313,6 +311,7 @@ class PlaceContents:
 
     articles: dict[str, list[Article]]
     facts: dict[str, list[Fact]]
+    scale: dict[str, pd.DataFrame]  # each place's rows of the scale table
     terms: dict[str, pd.DataFrame]  # each place's rows of the term table
 
 
@@ -325,7 +324,7 @@ def place_contents(analysis, gazetteer: Gazetteer) -> PlaceContents:
     for fact in analysis.facts:
         for ancestor in gazetteer.hierarchy(fact.place) if fact.place in gazetteer else [fact.place]:
             facts.setdefault(ancestor, []).append(fact)
-    return PlaceContents(articles, facts, terms_of_each(analysis.terms_by_place))
+    return PlaceContents(articles, facts, rows_of_each(analysis.scale), rows_of_each(analysis.terms_by_place))
 
 
 def article_list_html(articles: list[Article]) -> str:
@@ -381,7 +380,7 @@ def place_page(place: str, analysis, gazetteer: Gazetteer, charts: list[ChartFil
     articles = contents.articles.get(place, [])
     facts = [f for f in contents.facts.get(place, []) if f.place == place]
     nearby = [f for f in contents.facts.get(place, []) if f.place != place]
-    scale = analysis.scale[analysis.scale["place"] == place] if analysis.scale is not None else None
+    scale = contents.scale.get(place)
     parts = [
         page_header(
             html.escape(place), f"place-{place_slug(place)}", Save_as=f"places/{place_slug(place)}.html", Url=f"places/{place_slug(place)}.html",

@@ -130,9 +130,13 @@ def tokenize(text: str) -> list[str]:
 
     Only the runs of Chinese characters, letters and digits can hold one: jieba cuts
     everything else into single characters and spaces."""
+    return [w for run in _CUT_RUN.findall(text) for w in _cut(run) if is_content_word(w)]
+
+
+def _cut(run: str) -> list[str]:
+    """`cut_run` with our tokenizer's dictionary."""
     tokenizer = _tokenizer()
-    freq, log_total = tokenizer.FREQ, math.log(tokenizer.total)
-    return [w for run in _CUT_RUN.findall(text) for w in cut_run(run, freq, log_total) if is_content_word(w)]
+    return cut_run(run, tokenizer.FREQ, math.log(tokenizer.total))
 
 
 def cut_run(run: str, freq: Mapping[str, int], log_total: float) -> list[str]:
@@ -340,15 +344,17 @@ def _kwic_in(term: str, text: str, width: int, article_id: str) -> list[KwicLine
     if term not in text:  # cheap pre-check: most paragraphs lack the term
         return []
     lines = []
-    # jieba cuts each run of Chinese characters and letters (a clause, between punctuation)
-    # on its own, so cutting only the runs that hold the term finds the same tokens.
+    # Each run of Chinese characters and letters (a clause, between punctuation) is cut on
+    # its own, so cutting only the runs that hold the term finds the same tokens.
     for run in _CUT_RUN.finditer(text):
         if term not in run.group():
             continue
-        for word, start, end in _tokenizer().tokenize(run.group(), HMM=False):
+        start = run.start()
+        for word in _cut(run.group()):
+            end = start + len(word)
             if word == term:
-                start, end = run.start() + start, run.start() + end
                 lines.append(KwicLine(text[max(0, start - width) : start], word, text[end : end + width], article_id))
+            start = end
     return lines
 
 
