@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import lexicon
 from .aggregate import scale_by_place
 from .articles import make_articles
 from .extract import Fact, extract_facts
@@ -176,7 +177,8 @@ def map_pages(pages: list[Page], settings: dict, cache: PageCache, workers: int)
     todo = [i for i, r in enumerate(results) if r is None]
     if len(todo) >= settings["PARALLEL_MIN_PAGES"] and workers > 1:
         batches = _batches(todo, workers * 4)
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # Each worker cuts many pages, for which loading the whole dictionary at once is quickest.
+        with ProcessPoolExecutor(max_workers=workers, initializer=lexicon.load_whole) as pool:
             if cache.folder is not None:
                 # Workers write their results to the cache and the parent reads them once the
                 # workers are gone, so the two never hold the results at the same time.

@@ -1,14 +1,13 @@
 """Segmentation and term statistics.
 
-Everything here is a pure function of its arguments except the three loaders
-(`_tokenizer`, `_tag_map`, `_stopwords`), which read the jieba and project data
-files once and are cached for the life of the process.
+Everything here is a pure function of its arguments except the dictionary
+(`lexicon`: jieba's, loaded whole or looked up a text at a time) and the stopword
+list, which are read once and kept for the life of the process.
 
 Part-of-speech choice. jieba's posseg tagger runs an HMM over every sentence and
 is about 6x slower than `cut`, too slow for ~10,000 articles. Instead we cut with
-the dictionary of a dedicated `jieba.Tokenizer` (the global one is shared with other
-code, so our user dictionary must not leak into it; `cut_run` is jieba's own cut
-without HMM, done in one pass) and look the tag of each returned word up
+the dictionary of a dedicated `jieba.Tokenizer` (`lexicon.tokenizer`; `cut_run` is
+jieba's own cut without HMM, done in one pass) and look the tag of each returned word up
 in jieba's own dictionary (dict.txt: word freq tag), overlaid with the tags of
 analysis/data/userdict.txt. With HMM off every multi-character Chinese token cut
 returns is a dictionary word, so every such token has a tag; HMM would invent
@@ -29,6 +28,7 @@ from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from . import lexicon
 from .model import Article
 
 # Tags kept as content words. Nouns of every kind, verbs and verbal nouns, fixed
@@ -62,35 +62,9 @@ def _data_path(name: str) -> Path:
     return DATA_DIR / name
 
 
-@lru_cache(maxsize=1)
-def _tokenizer():
-    """A private jieba.Tokenizer with the domain dictionary loaded."""
-    import jieba  # imported lazily: jieba's import is slow and noisy
-
-    tok = jieba.Tokenizer()
-    with _data_path("userdict.txt").open("rb") as f:
-        tok.load_userdict(f)
-    return tok
-
-
-@lru_cache(maxsize=1)
-def _tag_map() -> Mapping[str, str]:
-    """word -> POS tag from jieba's dict.txt, overlaid with the user dictionary."""
-    tok = _tokenizer()
-    tags: dict[str, str] = {}
-    with tok.get_dict_file() as f:
-        for raw in f:
-            parts = raw.decode("utf-8").split()
-            if len(parts) >= 3:
-                tags[parts[0]] = parts[2]
-    tags.update(tok.user_word_tag_tab)
-    return tags
-
-
 def unload_dictionaries() -> None:
-    """Let the jieba dictionaries go (about 120 MB); the next call that needs them loads them again."""
-    _tokenizer.cache_clear()
-    _tag_map.cache_clear()
+    """Let the jieba dictionary go (about 120 MB); the next call that needs it loads it again."""
+    lexicon.unload()
     is_content_word.cache_clear()
 
 
@@ -108,21 +82,23 @@ def _stopwords() -> frozenset[str]:
 # ---------------------------------------------------------------- tokenising
 
 
-def pos_tag(word: str) -> str:
-    """The dictionary tag of a word cut returned: 'eng' for Latin words, 'x' if unknown."""
-    tag = _tag_map().get(word)
+def pos_tag(word: str, tags: Mapping[str, str] | None = None) -> str:
+    """The dictionary tag of a word cut returned: 'eng' for Latin words, 'x' if unknown.
+    `tags` is the part of the dictionary at hand; without it the whole dictionary is asked."""
+    tag = (lexicon.load_whole().tags if tags is None else tags).get(word)
     if tag:
         return tag
     return "eng" if _ASCII_WORD.fullmatch(word) else "x"
 
 
 @lru_cache(maxsize=None)  # a few ten thousand distinct words, each asked about again and again
-def is_content_word(word: str) -> bool:
+def is_content_word(word: str, tag: str | None) -> bool:
+    """Whether a word cut returned counts, given its dictionary tag (None: it has none)."""
     # Single characters are too ambiguous to count (要, 是, 县); digits mark
     # numbers, dates and codes (2021, 5G, 12345), which are not vocabulary.
     if len(word) < 2 or _HAS_DIGIT.search(word) or word in _stopwords():
         return False
-    return pos_tag(word) in CONTENT_TAGS
+    return pos_tag(word, {word: tag} if tag else {}) in CONTENT_TAGS
 
 
 def tokenize(text: str) -> list[str]:
@@ -130,13 +106,10 @@ def tokenize(text: str) -> list[str]:
 
     Only the runs of Chinese characters, letters and digits can hold one: jieba cuts
     everything else into single characters and spaces."""
-    return [w for run in _CUT_RUN.findall(text) for w in _cut(run) if is_content_word(w)]
-
-
-def _cut(run: str) -> list[str]:
-    """`cut_run` with our tokenizer's dictionary."""
-    tokenizer = _tokenizer()
-    return cut_run(run, tokenizer.FREQ, math.log(tokenizer.total))
+    runs = _CUT_RUN.findall(text)
+    entries = lexicon.entries_for(runs)
+    tags = entries.tags
+    return [w for run in runs for w in cut_run(run, entries.freq, entries.log_total) if is_content_word(w, tags.get(w))]
 
 
 def cut_run(run: str, freq: Mapping[str, int], log_total: float) -> list[str]:
@@ -332,25 +305,20 @@ def concordance(term: str, articles: Iterable[Article], width: int = 20) -> list
     Context stays within one line (headline or paragraph) so it never runs across
     articles' structural breaks.
     """
-    return [
-        line
-        for article in articles
-        for text in article_text(article).split("\n")
-        for line in _kwic_in(term, text, width, article.id)
-    ]
-
-
-def _kwic_in(term: str, text: str, width: int, article_id: str) -> list[KwicLine]:
-    if term not in text:  # cheap pre-check: most paragraphs lack the term
-        return []
-    lines = []
+    lines = [(text, article.id) for article in articles for text in article_text(article).split("\n") if term in text]
     # Each run of Chinese characters and letters (a clause, between punctuation) is cut on
     # its own, so cutting only the runs that hold the term finds the same tokens.
+    entries = lexicon.entries_for([run for text, _ in lines for run in _CUT_RUN.findall(text) if term in run])
+    return [kwic for text, article_id in lines for kwic in _kwic_in(term, text, width, article_id, entries)]
+
+
+def _kwic_in(term: str, text: str, width: int, article_id: str, entries: lexicon.Entries) -> list[KwicLine]:
+    lines = []
     for run in _CUT_RUN.finditer(text):
         if term not in run.group():
             continue
         start = run.start()
-        for word in _cut(run.group()):
+        for word in cut_run(run.group(), entries.freq, entries.log_total):
             end = start + len(word)
             if word == term:
                 lines.append(KwicLine(text[max(0, start - width) : start], word, text[end : end + width], article_id))

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import analysis.terms as terms_module
+from analysis import lexicon
 from analysis.model import Article, Section
 from analysis.terms import (
     COLUMNS,
@@ -237,11 +238,11 @@ def test_concordance_agrees_with_token_counts():
 def test_concordance_cuts_only_the_clauses_holding_the_term_and_finds_what_cutting_whole_lines_finds():
     import jieba
 
-    tokenizer = terms_module._tokenizer()
+    tokenizer = lexicon.tokenizer()
     for page in seed_pages():
         for line in page.read_text(encoding="utf-8").splitlines():
             whole = [(w, s, e) for w, s, e in tokenizer.tokenize(line, HMM=False)]
-            for term in {w for w, _, _ in whole if len(w) > 1 and is_content_word(w)}:
+            for term in {w for w, _, _ in whole if len(w) > 1 and is_content_word(w, pos_tag(w))}:
                 expected = [KwicLine(line[max(0, s - 20) : s], w, line[e : e + 20], "a") for w, s, e in whole if w == term]
                 assert concordance(term, [_article("a", "", line)]) == expected, (page.name, term)
     assert jieba.re_han_default.pattern.strip("()") == terms_module._CUT_RUN.pattern
@@ -256,12 +257,12 @@ def test_idf_worked_out_once_per_term_equals_smooth_idf_and_covers_unseen_terms(
 
 
 def jieba_cut_runs(text: str) -> list[list[str]]:
-    tokenizer = terms_module._tokenizer()
+    tokenizer = lexicon.tokenizer()
     return [list(tokenizer.cut(run, HMM=False)) for run in terms_module._CUT_RUN.findall(text)]
 
 
 def our_cut_runs(text: str) -> list[list[str]]:
-    tokenizer = terms_module._tokenizer()
+    tokenizer = lexicon.tokenizer()
     return [terms_module.cut_run(run, tokenizer.FREQ, math.log(tokenizer.total)) for run in terms_module._CUT_RUN.findall(text)]
 
 
@@ -282,10 +283,10 @@ def test_cutting_a_run_gives_the_words_jieba_cuts_for_any_mix_of_words_letters_a
 
 
 def test_tokenize_keeps_what_jieba_cuts_and_the_filter_keeps():
-    tokenizer = terms_module._tokenizer()
+    tokenizer = lexicon.tokenizer()
     for page in seed_pages():
         text = page.read_text(encoding="utf-8")
-        assert tokenize(text) == [w for w in tokenizer.cut(text, HMM=False) if is_content_word(w)], page.name
+        assert tokenize(text) == [w for w in tokenizer.cut(text, HMM=False) if is_content_word(w, pos_tag(w))], page.name
 
 
 def test_on_equal_probability_the_cut_takes_the_longer_word_as_jieba_does():
