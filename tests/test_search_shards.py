@@ -300,6 +300,7 @@ def test_a_changed_shard_indexed_from_its_last_bundle_holds_what_a_run_from_noth
     prose = '<div class="prose article__body">'
     page.write_text(page.read_text(encoding="utf-8").replace(prose, prose + "<p>新增一句。</p>", 1), encoding="utf-8")
     last = hashed_files(sharded / search_bundle(0))
+    written = {p: p.stat().st_mtime_ns for p in (sharded / search_bundle(0)).rglob("*") if p.is_file()}
     (sharded / search_bundle(0) / "fragment" / "zh-cn_0rphan.pf_fragment").write_bytes(b"left by an older run")
     try:
         shutil.rmtree(site / "pagefind")
@@ -312,7 +313,8 @@ def test_a_changed_shard_indexed_from_its_last_bundle_holds_what_a_run_from_noth
     build_search_index(fresh, shards)
     assert hashed_files(site / search_bundle(0)) == hashed_files(fresh / search_bundle(0))
     assert unreferenced_files(site / search_bundle(0)) == []
-    assert hashed_files(sharded / search_bundle(0)) == last  # the last site's bundle is untouched
+    assert hashed_files(sharded / search_bundle(0)) == last  # the last site's bundle is untouched,
+    assert {p: p.stat().st_mtime_ns for p in (sharded / search_bundle(0)).rglob("*") if p.is_file()} == written  # not even rewritten
 
 
 def test_the_build_log_says_how_many_search_parts_were_kept(tmp_path):
