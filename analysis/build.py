@@ -34,7 +34,7 @@ from .pages import article_markdown, articles_csv, articles_json, facts_csv, fac
 from .settings import load_settings
 from .terms import unload_dictionaries
 from .search import build_search_index, search_bundles, search_shards
-from .site import RenderedPages, write_sitemap, fresh_dir, pelican_settings, run_pelican, staging_dir, swap_in
+from .site import RenderedPages, RetiredSite, fresh_dir, pelican_settings, retired_dir, run_pelican, staging_dir, swap_in, write_sitemap
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -294,12 +294,12 @@ class _SaveFailures(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_pelican_cached(pelican: dict, cache: PelicanCache, reuse: RenderedPages | None = None) -> None:
+def run_pelican_cached(pelican: dict, cache: PelicanCache, reuse: RenderedPages | None = None, retired: RetiredSite | None = None) -> None:
     failures = _SaveFailures()
     logger = logging.getLogger("pelican.cache")
     logger.addHandler(failures)
     try:
-        run_pelican(pelican, reuse)
+        run_pelican(pelican, reuse, retired)
     finally:
         logger.removeHandler(failures)
     if not failures.messages:
@@ -515,7 +515,7 @@ def build(
         pelican.update(LOAD_CONTENT_CACHE=True, CACHE_CONTENT=True, CACHE_PATH=str(cache.take()))
         reuse = rendered_pages(work, output, pelican, stamp)
         gc.freeze()  # what exists now outlives Pelican's run: keep its collections to Pelican's objects
-        run_pelican_cached(pelican, cache, reuse)
+        run_pelican_cached(pelican, cache, reuse, RetiredSite(retired_dir(output)))
         release_memory()
         copied = f"; {reuse.copied} unchanged article pages copied from the last build, {reuse.rendered} rendered" if reuse.copied else ""
         progress.step(f"Pelican built the site into {staging.name}{copied}", "pelican")
