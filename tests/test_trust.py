@@ -316,6 +316,27 @@ def test_a_build_lets_go_of_every_article_pelican_rendered(tmp_path):
     assert [o for o in gc.get_objects() if isinstance(o, Content)] == []
 
 
+def test_the_analysis_is_gone_from_memory_before_pelican_runs(tmp_path, monkeypatch):
+    import weakref
+
+    real_analyse, real_run_pelican = build_module.analyse, build_module.run_pelican
+    articles, alive = [], []
+
+    def analyse(*args, **kwargs):
+        result = real_analyse(*args, **kwargs)
+        articles.extend(weakref.ref(a) for a in result.articles)
+        return result
+
+    def run_pelican(*args, **kwargs):
+        alive.append(sum(ref() is not None for ref in articles))
+        return real_run_pelican(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "analyse", analyse)
+    monkeypatch.setattr(build_module, "run_pelican", run_pelican)
+    run(SEEDS, tmp_path / "out", tmp_path / "work")
+    assert len(articles) > 20 and alive == [0]
+
+
 def test_syncing_generated_content_rewrites_only_what_changed(tmp_path):
     target = tmp_path / "content"
     build_module.sync_content({"articles/a.md": "甲", "articles/b.md": "乙", "pages/old.md": "旧"}, target)
