@@ -524,10 +524,10 @@ def build(
         reuse = rendered_pages(work, output, pelican, stamp)
         gc.freeze()  # what exists now outlives Pelican's run: keep its collections to Pelican's objects
         run_pelican_cached(pelican, cache, reuse, RetiredSite(retired_dir(output)))
-        release_memory()
         copied = f"; {reuse.copied} unchanged article pages copied from the last build, {reuse.rendered} rendered" if reuse.copied else ""
         progress.step(f"Pelican built the site into {staging.name}{copied}", "pelican")
-        search = build_search_index(staging, shards, previous=output if output.is_dir() else None)
+        # Pelican's objects are collected while the first Pagefind run works on the other core.
+        search = build_search_index(staging, shards, previous=output if output.is_dir() else None, meanwhile=release_memory)
         write_sitemap(staging, pelican.get("SITEURL", ""))
         parts = len(search.built) + len(search.reused)
         kept = f"; {len(search.reused)} of its {parts} parts were unchanged and kept" if search.reused else ""

@@ -19,7 +19,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -274,8 +274,9 @@ def link_or_copy(source: Path | str, target: Path | str) -> None:
         shutil.copy2(source, target)
 
 
-def run_pagefind(binary: Path, site: Path, urls: list[str], bundle: Path) -> None:
-    """Index only `urls` of `site` into `bundle`, in one Pagefind run.
+def run_pagefind(binary: Path, site: Path, urls: list[str], bundle: Path, meanwhile: Callable[[], None] | None = None) -> None:
+    """Index only `urls` of `site` into `bundle`, in one Pagefind run; `meanwhile` is called
+    once Pagefind has started, to use the time this process would spend waiting.
 
     Pagefind reads a folder, so the pages are linked into a temporary folder at the same
     relative paths: result URLs are then the same as for a run over the whole site."""
@@ -284,9 +285,16 @@ def run_pagefind(binary: Path, site: Path, urls: list[str], bundle: Path) -> Non
         for url in urls:
             link_or_copy(site / url, pages / url)
         command = [str(binary), "--site", str(pages), "--output-path", str(bundle), *PAGEFIND_OPTIONS]
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise SearchIndexError(f"pagefind exited with {result.returncode}: {result.stderr.strip() or result.stdout.strip()}")
+        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+            try:
+                if meanwhile is not None:
+                    meanwhile()
+                stdout, stderr = process.communicate()
+            except BaseException:
+                process.kill()
+                raise
+    if process.returncode != 0:
+        raise SearchIndexError(f"pagefind exited with {process.returncode}: {stderr.strip() or stdout.strip()}")
 
 
 @dataclass
@@ -297,14 +305,14 @@ class SearchIndexRun:
     reused: list[str] = field(default_factory=list)
 
 
-def index_shard(binary: Path, site: Path, urls: list[str], bundle: str, seed: Path | None) -> None:
+def index_shard(binary: Path, site: Path, urls: list[str], bundle: str, seed: Path | None, meanwhile: Callable[[], None] | None = None) -> None:
     """One Pagefind run for a shard into `site`/`bundle`, starting from `seed`, the shard's last
     bundle, when there is one; what the seed held that the new index does not name is removed,
     so the bundle holds what a run from nothing would write."""
     folder = site / bundle
     if seed is not None:
         seed_bundle(seed, folder)
-    run_pagefind(binary, site, urls, folder)
+    run_pagefind(binary, site, urls, folder, meanwhile)
     if seed is None:
         return
     stale = unreferenced_files(folder)
@@ -316,14 +324,15 @@ def index_shard(binary: Path, site: Path, urls: list[str], bundle: str, seed: Pa
         path.unlink()
 
 
-def build_search_index(site: Path, shards: list[list[str]], previous: Path | None = None) -> SearchIndexRun:
+def build_search_index(site: Path, shards: list[list[str]], previous: Path | None = None, meanwhile: Callable[[], None] | None = None) -> SearchIndexRun:
     """Full-text search over the article pages, one Pagefind bundle per shard.
 
     Pagefind's memory grows with the pages of one run, so shards run one after another.
     A shard whose digest (`shard_digest`) matches a bundle in `previous`, the last site built,
     gets that bundle (hard-linked, or copied) instead of a run; a changed shard is indexed
     starting from its last bundle (`index_shard`). Everything is written into
-    `site`, the staging folder, which the build swaps in only when all steps succeeded."""
+    `site`, the staging folder, which the build swaps in only when all steps succeeded.
+    `meanwhile` is called once, while the first Pagefind run works (or at the end if none runs)."""
     if previous is not None and previous.resolve() == site.resolve():
         raise ValueError("previous must be the last site built, not the site being built")
     for urls in shards:
@@ -347,8 +356,11 @@ def build_search_index(site: Path, shards: list[list[str]], previous: Path | Non
             shutil.copytree(earlier[digest], site / bundle, copy_function=link_or_copy)
             run.reused.append(bundle)
         else:
-            index_shard(binary, site, urls, bundle, seeds.get(bundle))
+            index_shard(binary, site, urls, bundle, seeds.get(bundle), meanwhile)
+            meanwhile = None
             run.built.append(bundle)
         manifest.append({"bundle": bundle, "pages": len(urls), "digest": digest})
+    if meanwhile is not None:
+        meanwhile()
     (site / SEARCH_MANIFEST).write_text(json.dumps({"pagefind": pagefind, "shards": manifest}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return run

@@ -288,9 +288,9 @@ def test_a_changed_shard_indexed_from_its_last_bundle_holds_what_a_run_from_noth
     seeded = []  # fragments already in place when Pagefind starts
     real_run = search_module.run_pagefind
 
-    def run_pagefind(binary, site, urls, bundle):
+    def run_pagefind(binary, site, urls, bundle, meanwhile=None):
         seeded.append(len(list(bundle.glob("fragment/*"))))
-        real_run(binary, site, urls, bundle)
+        real_run(binary, site, urls, bundle, meanwhile)
 
     monkeypatch.setattr(search_module, "run_pagefind", run_pagefind)
     site = tmp_path / "site"
@@ -330,3 +330,24 @@ def test_the_build_log_says_how_many_search_parts_were_kept(tmp_path):
     manifest = json.loads((tmp_path / "out" / SEARCH_MANIFEST).read_text(encoding="utf-8"))
     kept = re.search(r"Pagefind indexed the site for search; (\d+) of its (\d+) parts were unchanged and kept", log.getvalue())
     assert kept and int(kept.group(2)) == len(manifest["shards"]) and 0 < int(kept.group(1)) < len(manifest["shards"])
+
+
+def test_the_work_given_for_meanwhile_runs_once_while_pagefind_indexes_or_once_when_every_part_is_kept(sharded, tmp_path):
+    import psutil
+
+    shards = search_shards(article_urls(sharded), SHARD_PAGES, article_pages(sharded))
+    children = []  # Pagefind processes alive while the work ran
+
+    def meanwhile():
+        children.append(sum("pagefind" in child.name() for child in psutil.Process().children()))
+
+    site = tmp_path / "site"
+    shutil.copytree(sharded, site, ignore=shutil.ignore_patterns("pagefind"))
+    run_ = build_search_index(site, shards, meanwhile=meanwhile)
+    assert len(run_.built) == 3 and children == [1]
+
+    again = tmp_path / "again"
+    shutil.copytree(sharded, again, ignore=shutil.ignore_patterns("pagefind"))
+    children.clear()
+    run_ = build_search_index(again, shards, previous=site, meanwhile=meanwhile)
+    assert len(run_.reused) == 3 and children == [0]
