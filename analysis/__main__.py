@@ -1,5 +1,4 @@
-import sys
+"""`python -m analysis`: the command line (`analysis.cli`), as `make` runs it."""
+from .cli import exit_without_teardown, main
 
-from .cli import main
-
-sys.exit(main())
+exit_without_teardown(main())

@@ -189,6 +189,10 @@ def child(spec_json: str) -> None:
         result = {"timings": plain_pelican(Path(spec["content"]), Path(spec["output"]))}
     result["peak_mb"] = own_peak_mb()
     Path(spec["result"]).write_text(json.dumps(result), encoding="utf-8")
+    if spec["kind"] == "build":  # ends as `python -m analysis build` does; plain Pelican as `pelican` does
+        from .cli import exit_without_teardown
+
+        exit_without_teardown(0)
 
 
 def own_peak_mb() -> float:

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from .build import PROJECT_ROOT, Progress, build
 from .diff import changes_json, changes_text, compare
@@ -127,3 +130,15 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     return args.run(args)
+
+
+def exit_without_teardown(status: int) -> NoReturn:
+    """End the process now that the command is done, without the interpreter's teardown:
+    freeing the modules and objects of pandas, matplotlib, Pelican and jieba one by one takes
+    about 0.3 s, a fifth of a rebuild, and there is nothing left for it to do. Output is
+    flushed and logging shut down first; worker pools and temporary folders are already
+    closed by then (each is opened in a `with`)."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

@@ -48,3 +48,19 @@ def test_watch_rebuilds_when_a_page_changes(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_a_build_from_the_command_line_ends_with_its_status_and_all_its_output(tmp_path):
+    """The process skips the interpreter's teardown; what it printed must still all arrive."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    (seeds / "blank.txt").write_text("", encoding="utf-8")
+    args = ["build", "--seeds", str(seeds), "--output", str(tmp_path / "out"), "--work", str(tmp_path / "w"), "--strict"]
+    result = subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 3  # built, but --strict and a page was skipped
+    lines = result.stderr.splitlines()
+    assert any("blank.txt" in line for line in lines)
+    assert lines[-1].startswith("built ") and "skipped 1 file(s)" in lines[-1]
+    assert (tmp_path / "out" / "index.html").is_file()
+    diff = subprocess.run([sys.executable, "-m", "analysis", "diff", str(tmp_path / "out"), str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
+    assert diff.returncode == 0 and diff.stdout.strip()  # standard output, block-buffered into a pipe, arrives whole
