@@ -33,7 +33,7 @@ from .report import ChartFiles, chart_block, data_page, home_highlights, topic_n
 from .pages import article_markdown, articles_csv, articles_json, facts_csv, facts_json, table_csv, write_bytes, write_text
 from .settings import load_settings
 from .terms import unload_dictionaries
-from .search import build_search_index, search_bundles, search_shards
+from .search import SearchIndexing, search_bundles, search_shards
 from .site import RenderedPages, RetiredSite, fresh_dir, pelican_settings, retired_dir, run_pelican, staging_dir, swap_in, write_sitemap
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -295,12 +295,13 @@ class _SaveFailures(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_pelican_cached(pelican: dict, cache: PelicanCache, reuse: RenderedPages | None = None, retired: RetiredSite | None = None) -> None:
+def run_pelican_cached(pelican: dict, cache: PelicanCache, reuse: RenderedPages | None = None, retired: RetiredSite | None = None,
+                       after_articles=None) -> None:
     failures = _SaveFailures()
     logger = logging.getLogger("pelican.cache")
     logger.addHandler(failures)
     try:
-        run_pelican(pelican, reuse, retired)
+        run_pelican(pelican, reuse, retired, after_articles)
     finally:
         logger.removeHandler(failures)
     if not failures.messages:
@@ -482,6 +483,7 @@ def build(
     progress.step(f"analysed {analysis.pages} pages: {len(analysis.articles)} articles", "analysis")
 
     staging = fresh_dir(staging_dir(output))
+    indexing = None
     try:
         gc.freeze()  # the analysis lives until Pelican runs; the collector need not walk it over and over
         files = {**folder_files(PROJECT_ROOT / "content"), **article_files(analysis)}
@@ -522,12 +524,15 @@ def build(
         cache = PelicanCache(work, pelican)
         pelican.update(LOAD_CONTENT_CACHE=True, CACHE_CONTENT=True, CACHE_PATH=str(cache.take()))
         reuse = rendered_pages(work, output, pelican, stamp)
+        # The search index is made on a thread once the article pages are written (`SearchIndexing`).
+        indexing = SearchIndexing(staging, shards, output if output.is_dir() else None, settings["SEARCH_BESIDE_PELICAN_PAGES"])
         gc.freeze()  # what exists now outlives Pelican's run: keep its collections to Pelican's objects
-        run_pelican_cached(pelican, cache, reuse, RetiredSite(retired_dir(output)))
+        run_pelican_cached(pelican, cache, reuse, RetiredSite(retired_dir(output)), after_articles=indexing.start)
         copied = f"; {reuse.copied} unchanged article pages copied from the last build, {reuse.rendered} rendered" if reuse.copied else ""
         progress.step(f"Pelican built the site into {staging.name}{copied}", "pelican")
-        # Pelican's objects are collected while the first Pagefind run works on the other core.
-        search = build_search_index(staging, shards, previous=output if output.is_dir() else None, meanwhile=release_memory)
+        indexing.pelican_done()
+        release_memory()  # Pelican's objects, while the index is made
+        search = indexing.finish()
         write_sitemap(staging, pelican.get("SITEURL", ""))
         parts = len(search.built) + len(search.reused)
         kept = f"; {len(search.reused)} of its {parts} parts were unchanged and kept" if search.reused else ""
@@ -537,6 +542,8 @@ def build(
         remember_build(work, output, fingerprint, inputs)
     except BaseException:
         gc.unfreeze()
+        if indexing is not None:
+            indexing.cancel()  # before its folder goes
         shutil.rmtree(staging, ignore_errors=True)
         raise
     progress.step(f"site ready in {output}", "swap")

@@ -35,7 +35,7 @@ from .topics import assign_topics, load_topics
 CACHE_FORMAT = 3  # bump when PageResult changes shape
 
 # Settings that decide how the work is scheduled, not what it finds: they stay out of the cache key.
-SCHEDULING_SETTINGS = frozenset({"WORKERS", "PARALLEL_MIN_PAGES", "SEARCH_SHARD_PAGES"})
+SCHEDULING_SETTINGS = frozenset({"WORKERS", "PARALLEL_MIN_PAGES", "SEARCH_SHARD_PAGES", "SEARCH_BESIDE_PELICAN_PAGES"})
 
 
 @dataclass

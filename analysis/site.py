@@ -18,6 +18,7 @@ from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 from urllib.parse import quote
 
 _RENAME_EXCHANGE = 2  # renameat2 flag: swap two paths atomically (Linux)
@@ -131,17 +132,21 @@ def pelican_settings(conf: Path, content: Path, output: Path, overrides: dict | 
     return read_settings(str(conf), override=override)
 
 
-def run_pelican(settings: dict, reuse: "RenderedPages | None" = None, retired: RetiredSite | None = None) -> None:
+def run_pelican(settings: dict, reuse: "RenderedPages | None" = None, retired: RetiredSite | None = None,
+                after_articles: Callable[[], None] | None = None) -> None:
     """One Pelican run. With `reuse`, article pages whose inputs are unchanged since the last
     build are copied from it instead of rendered again (`RenderedPages`); with `retired`, pages
-    are written into files taken over from the site before last (`RetiredSite`)."""
+    are written into files taken over from the site before last (`RetiredSite`);
+    `after_articles` is called once every article page is written (Pelican writes them
+    before any listing), while Pelican goes on with the rest."""
     from pelican import Pelican
     from pelican.plugins import signals
 
     def writer(_pelican):
-        return reusing_writer(reuse, retired)
+        return reusing_writer(reuse, retired, after_articles)
 
-    if reuse is not None or retired is not None:
+    custom = reuse is not None or retired is not None or after_articles is not None
+    if custom:
         signals.get_writer.connect(writer, weak=False)
     signals.article_generator_finalized.connect(index_article_lists)
     signals.readers_init.connect(read_html_bodies_as_they_are)
@@ -149,7 +154,7 @@ def run_pelican(settings: dict, reuse: "RenderedPages | None" = None, retired: R
         try:
             Pelican(settings).run()
         finally:
-            if reuse is not None or retired is not None:
+            if custom:
                 signals.get_writer.disconnect(writer)
             signals.article_generator_finalized.disconnect(index_article_lists)
             signals.readers_init.disconnect(read_html_bodies_as_they_are)
@@ -305,9 +310,10 @@ class RenderedPages:
         return {"stamp": self.stamp, "pages": self.written}
 
 
-def reusing_writer(reuse: RenderedPages | None, retired: RetiredSite | None = None):
-    """A Pelican Writer that copies the article pages `reuse` allows and renders the rest, and
-    writes each new file into one taken over from `retired`."""
+def reusing_writer(reuse: RenderedPages | None, retired: RetiredSite | None = None, after_articles: Callable[[], None] | None = None):
+    """A Pelican Writer that copies the article pages `reuse` allows and renders the rest,
+    writes each new file into one taken over from `retired`, and calls `after_articles` at its
+    first write of anything else once article pages were written."""
     from pelican import signals
     from pelican.utils import path_to_url, get_relative_path, sanitised_join
     from pelican.writers import Writer
@@ -318,8 +324,17 @@ def reusing_writer(reuse: RenderedPages | None, retired: RetiredSite | None = No
                 retired.take(filename)
             return super()._open_w(filename, encoding, override)
 
+        articles_written = False
+        articles_announced = False
+
         def write_file(self, name, template, context, relative_urls=False, paginated=None,
                        template_name=None, override_output=False, url=None, **kwargs):
+            is_article = getattr(template, "name", None) == "article.html" and kwargs.get("article") is not None
+            if is_article:
+                self.articles_written = True
+            elif self.articles_written and not self.articles_announced and after_articles is not None:
+                self.articles_announced = True
+                after_articles()
             shows = self.settings.get("ARTICLE_PAGE_SHOWS")
             article = kwargs.get("article")
             if reuse is None or not name or article is None or shows is None or getattr(template, "name", None) != "article.html":

@@ -288,9 +288,9 @@ def test_a_changed_shard_indexed_from_its_last_bundle_holds_what_a_run_from_noth
     seeded = []  # fragments already in place when Pagefind starts
     real_run = search_module.run_pagefind
 
-    def run_pagefind(binary, site, urls, bundle, meanwhile=None):
+    def run_pagefind(binary, site, urls, bundle):
         seeded.append(len(list(bundle.glob("fragment/*"))))
-        real_run(binary, site, urls, bundle, meanwhile)
+        real_run(binary, site, urls, bundle)
 
     monkeypatch.setattr(search_module, "run_pagefind", run_pagefind)
     site = tmp_path / "site"
@@ -332,22 +332,58 @@ def test_the_build_log_says_how_many_search_parts_were_kept(tmp_path):
     assert kept and int(kept.group(2)) == len(manifest["shards"]) and 0 < int(kept.group(1)) < len(manifest["shards"])
 
 
-def test_the_work_given_for_meanwhile_runs_once_while_pagefind_indexes_or_once_when_every_part_is_kept(sharded, tmp_path):
-    import psutil
+def test_the_search_index_starts_once_the_article_pages_are_written_while_pelican_renders_the_listings(tmp_path, monkeypatch):
+    from analysis.search import SearchIndexing
 
-    shards = search_shards(article_urls(sharded), SHARD_PAGES, article_pages(sharded))
-    children = []  # Pagefind processes alive while the work ran
+    seen = []
+    real_start = SearchIndexing.start
 
-    def meanwhile():
-        children.append(sum("pagefind" in child.name() for child in psutil.Process().children()))
+    def start(self):
+        if self.thread is None:
+            articles = [self.site / url for urls in self.shards for url in urls]
+            seen.append((all(p.is_file() for p in articles), (self.site / "index.html").exists()))
+        real_start(self)
 
-    site = tmp_path / "site"
-    shutil.copytree(sharded, site, ignore=shutil.ignore_patterns("pagefind"))
-    run_ = build_search_index(site, shards, meanwhile=meanwhile)
-    assert len(run_.built) == 3 and children == [1]
+    monkeypatch.setattr(SearchIndexing, "start", start)
+    build(SEEDS, tmp_path / "out", tmp_path / "work", CONF, progress=Progress(quiet=True))
+    assert seen == [(True, False)]  # every article page there, the home page not yet
+    assert len(list((tmp_path / "out" / "pagefind").glob("shard-*/pagefind-entry.json"))) == 1
 
-    again = tmp_path / "again"
-    shutil.copytree(sharded, again, ignore=shutil.ignore_patterns("pagefind"))
-    children.clear()
-    run_ = build_search_index(again, shards, previous=site, meanwhile=meanwhile)
-    assert len(run_.reused) == 3 and children == [0]
+
+def test_pagefind_waits_for_pelican_when_it_has_more_pages_to_index_than_may_run_beside_it(tmp_path, monkeypatch):
+    styles = []  # whether Pelican had copied the theme's styles, its last step, when Pagefind started
+    real_run = search_module.run_pagefind
+
+    def run_pagefind(binary, site, urls, bundle):
+        styles.append(any(site.glob("theme/css/*.css")))
+        real_run(binary, site, urls, bundle)
+
+    monkeypatch.setattr(search_module, "run_pagefind", run_pagefind)
+    build(SEEDS, tmp_path / "out", tmp_path / "work", CONF, settings={"SEARCH_BESIDE_PELICAN_PAGES": 0}, progress=Progress(quiet=True))
+    assert styles == [True]
+
+
+def test_a_build_that_fails_in_pelican_stops_the_search_index_and_leaves_the_last_site(tmp_path, monkeypatch):
+    import threading
+
+    import analysis.build as build_module
+
+    out = tmp_path / "out"
+    build(SEEDS, out, tmp_path / "work", CONF, progress=Progress(quiet=True))
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    real_run_pelican = build_module.run_pelican
+
+    def fails_after_the_articles(settings, reuse=None, retired=None, after_articles=None):
+        real_run_pelican(settings, reuse, retired, after_articles)
+        raise RuntimeError("a template failed")
+
+    monkeypatch.setattr(build_module, "run_pelican", fails_after_the_articles)
+    page = tmp_path / "seeds"
+    shutil.copytree(SEEDS, page)
+    first = sorted(page.glob("*.txt"))[0]
+    first.write_text(first.read_text(encoding="utf-8").replace("仙桥小学", "仙桥中心小学"), encoding="utf-8")
+    with pytest.raises(RuntimeError, match="a template failed"):
+        build(page, out, tmp_path / "work", CONF, progress=Progress(quiet=True))
+    assert not any(t.name == "search-index" for t in threading.enumerate())
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+    assert not (tmp_path / ".out.building").exists()

@@ -283,7 +283,7 @@ def test_a_build_killed_while_pelican_saves_its_cache_does_not_stop_the_next_bui
     change_one_page(seeds)
     real_run_pelican = build_module.run_pelican
 
-    def killed_while_saving(settings, reuse=None, retired=None):
+    def killed_while_saving(settings, reuse=None, retired=None, after_articles=None):
         for cache_file in build_module.Path(settings["CACHE_PATH"]).iterdir():
             cache_file.write_bytes(cache_file.read_bytes()[:100])  # half-written, as a kill leaves it
         raise KeyboardInterrupt
