@@ -302,9 +302,11 @@ class RenderedPages:
             text = text.replace(old, self.stamp)
         return text
 
-    def remember(self, name: str, key: str | None, path: Path) -> None:
+    def remember(self, name: str, key: str | None, path: Path, text: str | None = None) -> None:
+        """Record the page written at `path`; `text` is what was written, if known (a copy)."""
         if key is not None:
-            self.written[name] = [key, hashlib.sha256(path.read_bytes()).hexdigest()]
+            data = text.encode("utf-8") if text is not None else path.read_bytes()
+            self.written[name] = [key, hashlib.sha256(data).hexdigest()]
 
     def to_record(self) -> dict:
         return {"stamp": self.stamp, "pages": self.written}
@@ -357,7 +359,7 @@ def reusing_writer(reuse: RenderedPages | None, retired: RetiredSite | None = No
                 if relative_urls:
                     local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(name))
                 signals.content_written.send(str(path), context=local)
-            reuse.remember(name, key, path)
+            reuse.remember(name, key, path, text)
 
     return ReusingWriter
 
