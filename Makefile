@@ -80,4 +80,4 @@ diff: $(VENV)/.runtime
 	$(PYTHON) -m analysis diff "$(BASE)" "$(OUTPUTDIR)"
 
 clean:
-	rm -rf "$(OUTPUTDIR)" "$(WORKDIR)" .$(notdir $(OUTPUTDIR)).building .$(notdir $(OUTPUTDIR)).retired
+	rm -rf "$(OUTPUTDIR)" "$(WORKDIR)" .$(notdir $(OUTPUTDIR)).building

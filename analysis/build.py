@@ -34,7 +34,7 @@ from .pages import article_markdown, articles_csv, articles_json, facts_csv, fac
 from .settings import load_settings
 from .terms import unload_dictionaries
 from .search import SearchIndexing, search_bundles, search_shards
-from .site import RenderedPages, RetiredSite, fresh_dir, pelican_settings, retired_dir, run_pelican, staging_dir, swap_in, write_sitemap
+from .site import RenderedPages, fresh_dir, pelican_settings, run_pelican, staging_dir, swap_in, write_sitemap
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -295,13 +295,12 @@ class _SaveFailures(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_pelican_cached(pelican: dict, cache: PelicanCache, reuse: RenderedPages | None = None, retired: RetiredSite | None = None,
-                       after_articles=None) -> None:
+def run_pelican_cached(pelican: dict, cache: PelicanCache, reuse: RenderedPages | None = None, after_articles=None) -> None:
     failures = _SaveFailures()
     logger = logging.getLogger("pelican.cache")
     logger.addHandler(failures)
     try:
-        run_pelican(pelican, reuse, retired, after_articles)
+        run_pelican(pelican, reuse, after_articles)
     finally:
         logger.removeHandler(failures)
     if not failures.messages:
@@ -527,7 +526,7 @@ def build(
         # The search index is made on a thread once the article pages are written (`SearchIndexing`).
         indexing = SearchIndexing(staging, shards, output if output.is_dir() else None, settings["SEARCH_BESIDE_PELICAN_PAGES"])
         gc.freeze()  # what exists now outlives Pelican's run: keep its collections to Pelican's objects
-        run_pelican_cached(pelican, cache, reuse, RetiredSite(retired_dir(output)), after_articles=indexing.start)
+        run_pelican_cached(pelican, cache, reuse, after_articles=indexing.start)
         copied = f"; {reuse.copied} unchanged article pages copied from the last build, {reuse.rendered} rendered" if reuse.copied else ""
         progress.step(f"Pelican built the site into {staging.name}{copied}", "pelican")
         indexing.pelican_done()

@@ -13,7 +13,6 @@ import logging
 import os
 import re
 import shutil
-import stat
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -47,71 +46,20 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
-def retired_dir(output: Path) -> Path:
-    return output.parent / f".{output.name}.retired"
-
-
 def swap_in(staging: Path, output: Path) -> None:
-    """Replace `output` by `staging`; a reader sees either the old site or the new one.
-
-    The old site is kept as `retired_dir(output)` for the next build to take its files over
-    (`RetiredSite`); what that build did not take goes now."""
+    """Replace `output` by `staging`; a reader sees either the old site or the new one."""
     if not output.exists():
         os.rename(staging, output)
         return
     if _exchange(staging, output):
-        old = staging
-    else:
-        old = output.parent / f".{output.name}.previous"
-        if old.exists():
-            shutil.rmtree(old)
-        os.rename(output, old)
-        os.rename(staging, output)
-    retired = retired_dir(output)
-    if retired.exists():
-        shutil.rmtree(retired)
-    os.rename(old, retired)
-
-
-class RetiredSite:
-    """The site before last, whose files a build takes over instead of creating new ones.
-
-    A build writes every page again (each carries the build stamp), and creating a file costs
-    about ten times what overwriting one does (0.5-0.9 ms a page against 0.05 ms on ext4 here):
-    so before Pelican writes a page, a retired file is moved into its place, and Pelican then
-    overwrites it whole. A file is taken only if it is a plain file with the mode a new file
-    would get and no other link: a file linked into another site (a search bundle kept from
-    build to build) would otherwise change there too."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.taken = 0
-        self._free = self._files() if folder.is_dir() else iter(())
-
-    def _files(self):
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-        for root, _dirs, names in os.walk(self.folder):
-            for name in names:
-                path = os.path.join(root, name)
-                try:
-                    info = os.lstat(path)
-                except OSError:
-                    continue
-                if stat.S_ISREG(info.st_mode) and info.st_nlink == 1 and stat.S_IMODE(info.st_mode) == mode:
-                    yield path
-
-    def take(self, target: str) -> bool:
-        """Move a retired file to `target`, which must not exist, for the caller to overwrite whole."""
-        for path in self._free:
-            try:
-                os.rename(path, target)
-            except OSError:
-                continue
-            self.taken += 1
-            return True
-        return False
+        shutil.rmtree(staging)
+        return
+    old = output.parent / f".{output.name}.previous"
+    if old.exists():
+        shutil.rmtree(old)
+    os.rename(output, old)
+    os.rename(staging, output)
+    shutil.rmtree(old)
 
 
 @contextmanager
@@ -132,20 +80,18 @@ def pelican_settings(conf: Path, content: Path, output: Path, overrides: dict | 
     return read_settings(str(conf), override=override)
 
 
-def run_pelican(settings: dict, reuse: "RenderedPages | None" = None, retired: RetiredSite | None = None,
-                after_articles: Callable[[], None] | None = None) -> None:
+def run_pelican(settings: dict, reuse: "RenderedPages | None" = None, after_articles: Callable[[], None] | None = None) -> None:
     """One Pelican run. With `reuse`, article pages whose inputs are unchanged since the last
-    build are copied from it instead of rendered again (`RenderedPages`); with `retired`, pages
-    are written into files taken over from the site before last (`RetiredSite`);
-    `after_articles` is called once every article page is written (Pelican writes them
-    before any listing), while Pelican goes on with the rest."""
+    build are copied from it instead of rendered again (`RenderedPages`); `after_articles` is
+    called once every article page is written (Pelican writes them before any listing), while
+    Pelican goes on with the rest."""
     from pelican import Pelican
     from pelican.plugins import signals
 
     def writer(_pelican):
-        return reusing_writer(reuse, retired, after_articles)
+        return reusing_writer(reuse, after_articles)
 
-    custom = reuse is not None or retired is not None or after_articles is not None
+    custom = reuse is not None or after_articles is not None
     if custom:
         signals.get_writer.connect(writer, weak=False)
     signals.article_generator_finalized.connect(index_article_lists)
@@ -312,20 +258,14 @@ class RenderedPages:
         return {"stamp": self.stamp, "pages": self.written}
 
 
-def reusing_writer(reuse: RenderedPages | None, retired: RetiredSite | None = None, after_articles: Callable[[], None] | None = None):
-    """A Pelican Writer that copies the article pages `reuse` allows and renders the rest,
-    writes each new file into one taken over from `retired`, and calls `after_articles` at its
-    first write of anything else once article pages were written."""
+def reusing_writer(reuse: RenderedPages | None, after_articles: Callable[[], None] | None = None):
+    """A Pelican Writer that copies the article pages `reuse` allows and renders the rest, and
+    calls `after_articles` at its first write of anything else once article pages were written."""
     from pelican import signals
     from pelican.utils import path_to_url, get_relative_path, sanitised_join
     from pelican.writers import Writer
 
     class ReusingWriter(Writer):
-        def _open_w(self, filename, encoding, override=False):
-            if retired is not None and filename not in self._written_files and not os.path.lexists(filename):
-                retired.take(filename)
-            return super()._open_w(filename, encoding, override)
-
         articles_written = False
         articles_announced = False
 

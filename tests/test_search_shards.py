@@ -373,8 +373,8 @@ def test_a_build_that_fails_in_pelican_stops_the_search_index_and_leaves_the_las
     before = sorted(p.relative_to(out) for p in out.rglob("*"))
     real_run_pelican = build_module.run_pelican
 
-    def fails_after_the_articles(settings, reuse=None, retired=None, after_articles=None):
-        real_run_pelican(settings, reuse, retired, after_articles)
+    def fails_after_the_articles(settings, reuse=None, after_articles=None):
+        real_run_pelican(settings, reuse, after_articles)
         raise RuntimeError("a template failed")
 
     monkeypatch.setattr(build_module, "run_pelican", fails_after_the_articles)

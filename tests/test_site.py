@@ -243,26 +243,3 @@ def test_a_file_with_markdown_in_its_body_is_read_by_markdown(tmp_path):
     assert html_body_document((tmp_path / "a.md").read_text(encoding="utf-8")) is None
     assert html_body_document((tmp_path / "b.md").read_text(encoding="utf-8")) == ([("title", "乙"), ("date", "2023-05-01")], "<p>段落</p>\n\n<p>又一段</p>")
     assert readers_agree(tmp_path) == 1
-
-
-def test_a_retired_file_is_taken_only_if_it_is_a_plain_unlinked_file_with_a_new_files_mode(tmp_path):
-    import os
-
-    from analysis.site import RetiredSite
-
-    retired, live, new = tmp_path / "retired", tmp_path / "live", tmp_path / "new"
-    for folder in (retired / "articles", live, new):
-        folder.mkdir(parents=True)
-    (retired / "articles" / "plain.html").write_text("old page", encoding="utf-8")
-    (live / "shared.pf_fragment").write_bytes(b"kept by the live site")
-    os.link(live / "shared.pf_fragment", retired / "shared.pf_fragment")
-    (retired / "run.sh").write_text("#!/bin/sh\n", encoding="utf-8")
-    (retired / "run.sh").chmod(0o755)
-    (retired / "link.html").symlink_to(live / "shared.pf_fragment")
-
-    site = RetiredSite(retired)
-    assert site.take(str(new / "a.html")) is True
-    assert (new / "a.html").read_text(encoding="utf-8") == "old page" and not (retired / "articles" / "plain.html").exists()
-    assert site.take(str(new / "b.html")) is False and site.taken == 1
-    assert (live / "shared.pf_fragment").read_bytes() == b"kept by the live site"
-    assert RetiredSite(tmp_path / "no such folder").take(str(new / "c.html")) is False
