@@ -526,12 +526,10 @@ def build(
         # The search index is made on a thread once the article pages are written (`SearchIndexing`).
         indexing = SearchIndexing(staging, shards, output if output.is_dir() else None, settings["SEARCH_BESIDE_PELICAN_PAGES"])
         gc.freeze()  # what exists now outlives Pelican's run: keep its collections to Pelican's objects
-        run_pelican_cached(pelican, cache, reuse, after_articles=indexing.start)
+        run_pelican_cached(pelican, cache, reuse, after_articles=indexing.articles_written)
         copied = f"; {reuse.copied} unchanged article pages copied from the last build, {reuse.rendered} rendered" if reuse.copied else ""
         progress.step(f"Pelican built the site into {staging.name}{copied}", "pelican")
-        indexing.pelican_done()
-        release_memory()  # Pelican's objects, while the index is made
-        search = indexing.finish()
+        search = indexing.finish(meanwhile=release_memory)  # Pelican's objects go while the index is made
         write_sitemap(staging, pelican.get("SITEURL", ""))
         parts = len(search.built) + len(search.reused)
         kept = f"; {len(search.reused)} of its {parts} parts were unchanged and kept" if search.reused else ""

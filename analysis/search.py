@@ -275,8 +275,9 @@ def link_or_copy(source: Path | str, target: Path | str) -> None:
         shutil.copy2(source, target)
 
 
-def run_pagefind(binary: Path, site: Path, urls: list[str], bundle: Path) -> None:
-    """Index only `urls` of `site` into `bundle`, in one Pagefind run.
+def run_pagefind(binary: Path, site: Path, urls: list[str], bundle: Path, meanwhile: Callable[[], None] | None = None) -> None:
+    """Index only `urls` of `site` into `bundle`, in one Pagefind run; `meanwhile` is called
+    once Pagefind has started, to use the time this thread would spend waiting.
 
     Pagefind reads a folder, so the pages are linked into a temporary folder at the same
     relative paths: result URLs are then the same as for a run over the whole site."""
@@ -285,9 +286,16 @@ def run_pagefind(binary: Path, site: Path, urls: list[str], bundle: Path) -> Non
         for url in urls:
             link_or_copy(site / url, pages / url)
         command = [str(binary), "--site", str(pages), "--output-path", str(bundle), *PAGEFIND_OPTIONS]
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise SearchIndexError(f"pagefind exited with {result.returncode}: {result.stderr.strip() or result.stdout.strip()}")
+        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+            try:
+                if meanwhile is not None:
+                    meanwhile()
+                stdout, stderr = process.communicate()
+            except BaseException:
+                process.kill()
+                raise
+    if process.returncode != 0:
+        raise SearchIndexError(f"pagefind exited with {process.returncode}: {stderr.strip() or stdout.strip()}")
 
 
 @dataclass
@@ -298,14 +306,14 @@ class SearchIndexRun:
     reused: list[str] = field(default_factory=list)
 
 
-def index_shard(binary: Path, site: Path, urls: list[str], bundle: str, seed: Path | None) -> None:
+def index_shard(binary: Path, site: Path, urls: list[str], bundle: str, seed: Path | None, meanwhile: Callable[[], None] | None = None) -> None:
     """One Pagefind run for a shard into `site`/`bundle`, starting from `seed`, the shard's last
     bundle, when there is one; what the seed held that the new index does not name is removed,
     so the bundle holds what a run from nothing would write."""
     folder = site / bundle
     if seed is not None:
         seed_bundle(seed, folder)
-    run_pagefind(binary, site, urls, folder)
+    run_pagefind(binary, site, urls, folder, meanwhile)
     if seed is None:
         return
     stale = unreferenced_files(folder)
@@ -318,7 +326,8 @@ def index_shard(binary: Path, site: Path, urls: list[str], bundle: str, seed: Pa
 
 
 def build_search_index(site: Path, shards: list[list[str]], previous: Path | None = None,
-                       before_indexing: Callable[[int], None] | None = None) -> SearchIndexRun:
+                       before_indexing: Callable[[], None] | None = None,
+                       meanwhile: Callable[[], None] | None = None) -> SearchIndexRun:
     """Full-text search over the article pages, one Pagefind bundle per shard.
 
     Pagefind's memory grows with the pages of one run, so shards run one after another.
@@ -326,7 +335,8 @@ def build_search_index(site: Path, shards: list[list[str]], previous: Path | Non
     gets that bundle (hard-linked, or copied) instead of a run; a changed shard is indexed
     starting from its last bundle (`index_shard`). Everything is written into
     `site`, the staging folder, which the build swaps in only when all steps succeeded.
-    `before_indexing` is told how many pages Pagefind is about to index, before its first run."""
+    `before_indexing` is called once the pages are digested, before any bundle is written;
+    `meanwhile` is called once, while the first Pagefind run works (at the end if none runs)."""
     if previous is not None and previous.resolve() == site.resolve():
         raise ValueError("previous must be the last site built, not the site being built")
     for urls in shards:
@@ -343,7 +353,7 @@ def build_search_index(site: Path, shards: list[list[str]], previous: Path | Non
             pages = [page_search_digest(url, (site / url).read_text(encoding="utf-8")) for url in sorted(urls)]
             parts.append((search_bundle(index), urls, shard_digest(pages, pagefind)))
     if before_indexing is not None:
-        before_indexing(sum(len(urls) for _, urls, digest in parts if digest not in earlier))
+        before_indexing()
     fresh_dir(site / SEARCH_DIR)
     run = SearchIndexRun()
     for bundle, urls, digest in parts:
@@ -351,8 +361,11 @@ def build_search_index(site: Path, shards: list[list[str]], previous: Path | Non
             shutil.copytree(earlier[digest], site / bundle, copy_function=link_or_copy)
             run.reused.append(bundle)
         else:
-            index_shard(binary, site, urls, bundle, seeds.get(bundle))
+            index_shard(binary, site, urls, bundle, seeds.get(bundle), meanwhile)
+            meanwhile = None
             run.built.append(bundle)
+    if meanwhile is not None:
+        meanwhile()
     manifest = [{"bundle": bundle, "pages": len(urls), "digest": digest} for bundle, urls, digest in parts]
     (site / SEARCH_MANIFEST).write_text(json.dumps({"pagefind": pagefind, "shards": manifest}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return run
@@ -364,47 +377,49 @@ class SearchIndexCancelled(Exception):
 
 class SearchIndexing:
     """`build_search_index` on a thread of its own, started once Pelican has written the article
-    pages, so that it works while Pelican renders the listings.
+    pages, so that it works while Pelican renders the listings; or, for an index of more than
+    `beside_pelican` pages, after Pelican.
 
-    Digesting the pages costs no memory to speak of, so it starts at once. Pagefind, a process
-    that holds all the pages of a run in memory (about 0.3 GB, and 0.16 GB more per 1,000
-    pages), starts beside Pelican only if it has at most `beside_pelican` pages to index;
-    otherwise it waits until Pelican is done and its memory collected (`pelican_done`)."""
+    Two things bound it. Pagefind holds all the pages of a run in memory (about 0.3 GB, and
+    0.16 GB more per 1,000 pages) on top of Pelican's process. And digesting the pages is
+    Python work that takes turns with Pelican's for the interpreter lock, which costs Pelican,
+    writing a file at a time, more than the digests save at 10,000 articles."""
 
     def __init__(self, site: Path, shards: list[list[str]], previous: Path | None, beside_pelican: int):
-        self.site, self.shards, self.previous, self.beside_pelican = site, shards, previous, beside_pelican
-        self.pelican_finished = threading.Event()
+        self.site, self.shards, self.previous = site, shards, previous
+        self.beside = sum(map(len, shards)) <= beside_pelican
         self.cancelled = False
         self.thread: threading.Thread | None = None
         self.result: SearchIndexRun | None = None
         self.error: BaseException | None = None
 
-    def start(self) -> None:
-        if self.thread is None:
-            self.thread = threading.Thread(target=self._index, name="search-index", daemon=True)
-            self.thread.start()
+    def articles_written(self) -> None:
+        """Pelican has written the article pages: start now, if the index may run beside it."""
+        if self.beside:
+            self._start(None)
 
-    def _index(self) -> None:
+    def _start(self, meanwhile: Callable[[], None] | None) -> None:
+        self.thread = threading.Thread(target=self._index, args=(meanwhile,), name="search-index", daemon=True)
+        self.thread.start()
+
+    def _index(self, meanwhile: Callable[[], None] | None) -> None:
         try:
-            self.result = build_search_index(self.site, self.shards, self.previous, self._before_indexing)
+            self.result = build_search_index(self.site, self.shards, self.previous, self._before_indexing, meanwhile)
         except BaseException as error:  # handed to the build's thread in `finish`
             self.error = error
 
-    def _before_indexing(self, pages: int) -> None:
-        if pages > self.beside_pelican:
-            self.pelican_finished.wait()
+    def _before_indexing(self) -> None:
         if self.cancelled:
             raise SearchIndexCancelled()
 
-    def pelican_done(self) -> None:
-        """Pelican has finished: start indexing if the article pages never triggered it, and let
-        a large run go ahead."""
-        self.start()
-        self.pelican_finished.set()
-
-    def finish(self) -> SearchIndexRun:
-        """Wait for the index; raise what went wrong making it."""
-        self.pelican_done()
+    def finish(self, meanwhile: Callable[[], None]) -> SearchIndexRun:
+        """Once Pelican is done: wait for the index and raise what went wrong making it.
+        `meanwhile` runs while the index is made: at once if it is under way beside Pelican,
+        else as soon as the first Pagefind run has started."""
+        if self.thread is None:
+            self._start(meanwhile)
+        else:
+            meanwhile()
         self.thread.join()
         if self.error is not None:
             raise self.error
@@ -413,6 +428,5 @@ class SearchIndexing:
     def cancel(self) -> None:
         """The build failed: stop before Pagefind starts, or wait for the run under way to end."""
         self.cancelled = True
-        self.pelican_finished.set()
         if self.thread is not None:
             self.thread.join()

@@ -27,9 +27,9 @@ DEFAULTS: dict = {
     # another part holds (it would answer with looser matches), so it finds the articles one
     # index finds; their order can differ, as each part scores against its own pages.
     "SEARCH_SHARD_PAGES": 1500,
-    # Pagefind runs beside Pelican (on the other core) when it has at most this many pages to
-    # index: about 0.5 GB for 1,000 pages, which leaves room for Pelican's process on archives
-    # that small, or on a rebuild that indexes one part again. A larger run waits for Pelican.
+    # The search index is made beside Pelican (on the other core) when it has at most this
+    # many pages: Pagefind then needs about 0.5 GB next to Pelican's process. A larger index
+    # is made after Pelican (search.SearchIndexing says why).
     "SEARCH_BESIDE_PELICAN_PAGES": 1000,
 }
 

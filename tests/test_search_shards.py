@@ -7,6 +7,7 @@ import json
 import math
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, strategies as st
@@ -288,9 +289,9 @@ def test_a_changed_shard_indexed_from_its_last_bundle_holds_what_a_run_from_noth
     seeded = []  # fragments already in place when Pagefind starts
     real_run = search_module.run_pagefind
 
-    def run_pagefind(binary, site, urls, bundle):
+    def run_pagefind(binary, site, urls, bundle, meanwhile=None):
         seeded.append(len(list(bundle.glob("fragment/*"))))
-        real_run(binary, site, urls, bundle)
+        real_run(binary, site, urls, bundle, meanwhile)
 
     monkeypatch.setattr(search_module, "run_pagefind", run_pagefind)
     site = tmp_path / "site"
@@ -332,35 +333,28 @@ def test_the_build_log_says_how_many_search_parts_were_kept(tmp_path):
     assert kept and int(kept.group(2)) == len(manifest["shards"]) and 0 < int(kept.group(1)) < len(manifest["shards"])
 
 
-def test_the_search_index_starts_once_the_article_pages_are_written_while_pelican_renders_the_listings(tmp_path, monkeypatch):
-    from analysis.search import SearchIndexing
-
+def when_the_search_index_starts(tmp_path, monkeypatch, settings) -> list[tuple[bool, bool]]:
+    """For each time a build starts its search index: (every article page written, Pelican done)."""
     seen = []
-    real_start = SearchIndexing.start
+    real = search_module.build_search_index
 
-    def start(self):
-        if self.thread is None:
-            articles = [self.site / url for urls in self.shards for url in urls]
-            seen.append((all(p.is_file() for p in articles), (self.site / "index.html").exists()))
-        real_start(self)
+    def build_search_index(site, shards, *args, **kwargs):
+        articles = all((site / url).is_file() for urls in shards for url in urls)
+        seen.append((articles, any(site.glob("theme/css/*.css"))))  # the theme's styles are Pelican's last step
+        return real(site, shards, *args, **kwargs)
 
-    monkeypatch.setattr(SearchIndexing, "start", start)
-    build(SEEDS, tmp_path / "out", tmp_path / "work", CONF, progress=Progress(quiet=True))
-    assert seen == [(True, False)]  # every article page there, the home page not yet
-    assert len(list((tmp_path / "out" / "pagefind").glob("shard-*/pagefind-entry.json"))) == 1
+    monkeypatch.setattr(search_module, "build_search_index", build_search_index)
+    build(SEEDS, tmp_path / "out", tmp_path / "work", CONF, settings=settings, progress=Progress(quiet=True))
+    assert len(list((tmp_path / "out" / "pagefind").glob("shard-*/pagefind-entry.json"))) >= 1
+    return seen
 
 
-def test_pagefind_waits_for_pelican_when_it_has_more_pages_to_index_than_may_run_beside_it(tmp_path, monkeypatch):
-    styles = []  # whether Pelican had copied the theme's styles, its last step, when Pagefind started
-    real_run = search_module.run_pagefind
+def test_a_small_search_index_starts_once_the_article_pages_are_written_while_pelican_renders_the_rest(tmp_path, monkeypatch):
+    assert when_the_search_index_starts(tmp_path, monkeypatch, {}) == [(True, False)]
 
-    def run_pagefind(binary, site, urls, bundle):
-        styles.append(any(site.glob("theme/css/*.css")))
-        real_run(binary, site, urls, bundle)
 
-    monkeypatch.setattr(search_module, "run_pagefind", run_pagefind)
-    build(SEEDS, tmp_path / "out", tmp_path / "work", CONF, settings={"SEARCH_BESIDE_PELICAN_PAGES": 0}, progress=Progress(quiet=True))
-    assert styles == [True]
+def test_a_search_index_larger_than_may_be_made_beside_pelican_waits_for_pelican(tmp_path, monkeypatch):
+    assert when_the_search_index_starts(tmp_path, monkeypatch, {"SEARCH_BESIDE_PELICAN_PAGES": 20}) == [(True, True)]
 
 
 def test_a_build_that_fails_in_pelican_stops_the_search_index_and_leaves_the_last_site(tmp_path, monkeypatch):
@@ -387,3 +381,20 @@ def test_a_build_that_fails_in_pelican_stops_the_search_index_and_leaves_the_las
     assert not any(t.name == "search-index" for t in threading.enumerate())
     assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
     assert not (tmp_path / ".out.building").exists()
+
+
+def test_the_work_given_for_meanwhile_runs_once_while_pagefind_indexes_or_once_when_every_part_is_kept(sharded, tmp_path):
+    shards = search_shards(article_urls(sharded), SHARD_PAGES, article_pages(sharded))
+    running = []  # whether a Pagefind process was at work when the work ran
+
+    def meanwhile():
+        children = Path("/proc/self/task").glob("*/children")
+        running.append(any(Path(f"/proc/{pid}/comm").read_text().startswith("pagefind") for c in children for pid in c.read_text().split()))
+
+    site = tmp_path / "site"
+    shutil.copytree(sharded, site, ignore=shutil.ignore_patterns("pagefind"))
+    assert len(build_search_index(site, shards, meanwhile=meanwhile).built) == 3 and running == [True]
+    again = tmp_path / "again"
+    shutil.copytree(sharded, again, ignore=shutil.ignore_patterns("pagefind"))
+    running.clear()
+    assert len(build_search_index(again, shards, previous=site, meanwhile=meanwhile).reused) == 3 and running == [False]
