@@ -457,7 +457,7 @@ DESCRIPTION = (
     "Benchmark the build. From the real pages in seeds/, make synthetic corpora of the given sizes "
     "(in articles, six to a page: real articles with places swapped from the gazetteer, new datelines, "
     "paragraphs shuffled; seeded, so the same every run). For the real pages and each corpus, run in a fresh "
-    "process each: a cold build (empty work folder), a rebuild with nothing changed, a rebuild after one page "
+    "process each: a cold build (empty work folder; the word index of jieba's dictionary in the user's cache folder is kept, as set-up), a rebuild with nothing changed, a rebuild after one page "
     "changed, and plain Pelican (default theme) on the same articles as simple Markdown. Prints a table of wall "
     "time, peak memory of the build process (peak MB) and of its whole process tree (tree MB, sampled: "
     "analysis workers and Pagefind included, shared pages counted in each), and per-stage seconds (startup = interpreter and imports), then the ratios and PASS/FAIL against "

@@ -22,6 +22,7 @@ import json
 import math
 import os
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -81,7 +82,13 @@ def jieba_dictionary_file() -> Path:
 
 
 def cache_folder() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newspaper-archive"
+    """The user's cache folder (XDG), or the temporary folder for a user without a home."""
+    if os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"]) / "newspaper-archive"
+    try:
+        return Path.home() / ".cache" / "newspaper-archive"
+    except (RuntimeError, KeyError):
+        return Path(tempfile.gettempdir()) / "newspaper-archive"
 
 
 def index_path(folder: Path | None = None) -> Path:

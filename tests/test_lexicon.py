@@ -92,3 +92,11 @@ def test_the_index_is_named_after_the_user_dictionary_so_a_changed_dictionary_ge
 def test_the_index_is_read_only_to_the_build(index):
     with pytest.raises(sqlite3.OperationalError):
         index.db.execute("DELETE FROM words")
+
+
+def test_the_index_lives_in_the_users_cache_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert index_path().parent == tmp_path / "newspaper-archive"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert index_path().parent == tmp_path / "home" / ".cache" / "newspaper-archive"
