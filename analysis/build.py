@@ -522,9 +522,11 @@ def build(
             return outcome
         cache = PelicanCache(work, pelican)
         pelican.update(LOAD_CONTENT_CACHE=True, CACHE_CONTENT=True, CACHE_PATH=str(cache.take()))
-        reuse = rendered_pages(work, output, pelican, stamp)
+        shown_stamp = pelican.get("BUILD_STAMP") or ""  # what the pages carry: the settings may set their own
+        reuse = rendered_pages(work, output, pelican, shown_stamp)
         # The search index is made on a thread once the article pages are written (`SearchIndexing`).
-        indexing = SearchIndexing(staging, shards, output if output.is_dir() else None, settings["SEARCH_BESIDE_PELICAN_PAGES"])
+        indexing = SearchIndexing(staging, shards, output if output.is_dir() else None, settings["SEARCH_BESIDE_PELICAN_PAGES"],
+                                  known=reuse.search_digests, stamp=shown_stamp)
         gc.freeze()  # what exists now outlives Pelican's run: keep its collections to Pelican's objects
         run_pelican_cached(pelican, cache, reuse, after_articles=indexing.articles_written)
         copied = f"; {reuse.copied} unchanged article pages copied from the last build, {reuse.rendered} rendered" if reuse.copied else ""
@@ -535,6 +537,7 @@ def build(
         kept = f"; {len(search.reused)} of its {parts} parts were unchanged and kept" if search.reused else ""
         progress.step(f"Pagefind indexed the site for search{kept}", "search")
         swap_in(staging, output)
+        reuse.note_search_digests(search.page_digests)
         remember_rendered(work, output, reuse)
         remember_build(work, output, fingerprint, inputs)
     except BaseException:

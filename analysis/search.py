@@ -173,7 +173,11 @@ def search_input(page: str) -> str:
 
 def page_search_digest(url: str, page: str) -> str:
     """Digest of one page's search entry: its URL and `search_input`."""
-    return hashlib.sha256(url.encode("utf-8") + b"\x00" + search_input(page).encode("utf-8")).hexdigest()
+    return _entry_digest(url, search_input(page))
+
+
+def _entry_digest(url: str, entry: str) -> str:
+    return hashlib.sha256(url.encode("utf-8") + b"\x00" + entry.encode("utf-8")).hexdigest()
 
 
 def shard_digest(page_digests: list[str], pagefind: str) -> str:
@@ -300,10 +304,13 @@ def run_pagefind(binary: Path, site: Path, urls: list[str], bundle: Path, meanwh
 
 @dataclass
 class SearchIndexRun:
-    """Which bundles Pagefind wrote in this build and which were copied from the last one."""
+    """Which bundles Pagefind wrote in this build and which were copied from the last one, and
+    the digest of each page's search entry that still holds when only the build stamp changes
+    (the stamp is not part of what Pagefind reads of the page)."""
 
     built: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
+    page_digests: dict[str, str] = field(default_factory=dict)
 
 
 def index_shard(binary: Path, site: Path, urls: list[str], bundle: str, seed: Path | None, meanwhile: Callable[[], None] | None = None) -> None:
@@ -327,7 +334,8 @@ def index_shard(binary: Path, site: Path, urls: list[str], bundle: str, seed: Pa
 
 def build_search_index(site: Path, shards: list[list[str]], previous: Path | None = None,
                        before_indexing: Callable[[], None] | None = None,
-                       meanwhile: Callable[[], None] | None = None) -> SearchIndexRun:
+                       meanwhile: Callable[[], None] | None = None,
+                       known: Mapping[str, str] | None = None, stamp: str = "") -> SearchIndexRun:
     """Full-text search over the article pages, one Pagefind bundle per shard.
 
     Pagefind's memory grows with the pages of one run, so shards run one after another.
@@ -336,7 +344,9 @@ def build_search_index(site: Path, shards: list[list[str]], previous: Path | Non
     starting from its last bundle (`index_shard`). Everything is written into
     `site`, the staging folder, which the build swaps in only when all steps succeeded.
     `before_indexing` is called once the pages are digested, before any bundle is written;
-    `meanwhile` is called once, while the first Pagefind run works (at the end if none runs)."""
+    `meanwhile` is called once, while the first Pagefind run works (at the end if none runs).
+    `known` gives the digests of pages that are the last build's but for `stamp`, the build
+    stamp (`RenderedPages` copies them), so those pages need not be read again."""
     if previous is not None and previous.resolve() == site.resolve():
         raise ValueError("previous must be the last site built, not the site being built")
     for urls in shards:
@@ -347,15 +357,15 @@ def build_search_index(site: Path, shards: list[list[str]], previous: Path | Non
     pagefind = pagefind_identity(binary)
     earlier = previous_bundles(previous, pagefind)
     seeds = {folder.relative_to(previous).as_posix(): folder for folder in earlier.values()} if previous else {}
+    run = SearchIndexRun()
     parts = []  # (bundle, urls, digest) of each shard with pages
     for index, urls in enumerate(shards):
         if urls:
-            pages = [page_search_digest(url, (site / url).read_text(encoding="utf-8")) for url in sorted(urls)]
+            pages = [_page_digest(site, url, (known or {}).get(url), stamp, run.page_digests) for url in sorted(urls)]
             parts.append((search_bundle(index), urls, shard_digest(pages, pagefind)))
     if before_indexing is not None:
         before_indexing()
     fresh_dir(site / SEARCH_DIR)
-    run = SearchIndexRun()
     for bundle, urls, digest in parts:
         if digest in earlier:
             shutil.copytree(earlier[digest], site / bundle, copy_function=link_or_copy)
@@ -369,6 +379,19 @@ def build_search_index(site: Path, shards: list[list[str]], previous: Path | Non
     manifest = [{"bundle": bundle, "pages": len(urls), "digest": digest} for bundle, urls, digest in parts]
     (site / SEARCH_MANIFEST).write_text(json.dumps({"pagefind": pagefind, "shards": manifest}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return run
+
+
+def _page_digest(site: Path, url: str, known: str | None, stamp: str, stamp_free: dict[str, str]) -> str:
+    """A page's `page_search_digest`, given (`known`) or worked out; put in `stamp_free` when
+    it would be the same with another build stamp."""
+    if known is not None:
+        stamp_free[url] = known
+        return known
+    entry = search_input((site / url).read_text(encoding="utf-8"))
+    digest = _entry_digest(url, entry)
+    if not (stamp and stamp in entry):
+        stamp_free[url] = digest
+    return digest
 
 
 class SearchIndexCancelled(Exception):
@@ -385,8 +408,9 @@ class SearchIndexing:
     Python work that takes turns with Pelican's for the interpreter lock, which costs Pelican,
     writing a file at a time, more than the digests save at 10,000 articles."""
 
-    def __init__(self, site: Path, shards: list[list[str]], previous: Path | None, beside_pelican: int):
-        self.site, self.shards, self.previous = site, shards, previous
+    def __init__(self, site: Path, shards: list[list[str]], previous: Path | None, beside_pelican: int,
+                 known: Mapping[str, str] | None = None, stamp: str = ""):
+        self.site, self.shards, self.previous, self.known, self.stamp = site, shards, previous, known, stamp
         self.beside = sum(map(len, shards)) <= beside_pelican
         self.cancelled = False
         self.thread: threading.Thread | None = None
@@ -404,7 +428,8 @@ class SearchIndexing:
 
     def _index(self, meanwhile: Callable[[], None] | None) -> None:
         try:
-            self.result = build_search_index(self.site, self.shards, self.previous, self._before_indexing, meanwhile)
+            self.result = build_search_index(self.site, self.shards, self.previous, self._before_indexing, meanwhile,
+                                             known=self.known, stamp=self.stamp)
         except BaseException as error:  # handed to the build's thread in `finish`
             self.error = error
 

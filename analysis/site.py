@@ -193,13 +193,16 @@ class RenderedPages:
     replaced. The last page is used only while its bytes are still the ones recorded, so a
     stale record or a hand-edited site costs a render, never a wrong page.
 
-    `record` is what the last build left (`to_record`): {"stamp", "pages": {name: [key, sha256]}}."""
+    `record` is what the last build left (`to_record`): {"stamp", "pages": {name: [key, sha256,
+    search digest]}}, the search digest (`search.page_search_digest`) where it holds whatever
+    the stamp; a copied page's is handed to the search index in `search_digests`."""
 
     previous: Path | None  # the last site built, or None
     record: dict
     base: str
     stamp: str
-    written: dict = field(default_factory=dict)  # name -> [key, sha256] of this build's pages
+    written: dict = field(default_factory=dict)  # name -> [key, sha256(, search digest)] of this build's pages
+    search_digests: dict = field(default_factory=dict)  # name -> search digest of the pages copied
     copied: int = 0
     rendered: int = 0
     _sources: dict = field(default_factory=dict, repr=False)
@@ -246,6 +249,8 @@ class RenderedPages:
             if not plain or text.count(old) != 1:
                 return None
             text = text.replace(old, self.stamp)
+        if len(last) > 2 and last[2]:
+            self.search_digests[name] = last[2]
         return text
 
     def remember(self, name: str, key: str | None, path: Path, text: str | None = None) -> None:
@@ -253,6 +258,11 @@ class RenderedPages:
         if key is not None:
             data = text.encode("utf-8") if text is not None else path.read_bytes()
             self.written[name] = [key, hashlib.sha256(data).hexdigest()]
+
+    def note_search_digests(self, digests: dict[str, str]) -> None:
+        """Add each page's search digest (those that hold whatever the stamp) to the record."""
+        for name, entry in self.written.items():
+            self.written[name] = entry[:2] + ([digests[name]] if name in digests else [])
 
     def to_record(self) -> dict:
         return {"stamp": self.stamp, "pages": self.written}

@@ -7,7 +7,6 @@ import json
 import math
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, strategies as st
@@ -383,18 +382,49 @@ def test_a_build_that_fails_in_pelican_stops_the_search_index_and_leaves_the_las
     assert not (tmp_path / ".out.building").exists()
 
 
-def test_the_work_given_for_meanwhile_runs_once_while_pagefind_indexes_or_once_when_every_part_is_kept(sharded, tmp_path):
+def test_the_work_given_for_meanwhile_runs_once_while_pagefind_indexes_or_once_when_every_part_is_kept(sharded, tmp_path, monkeypatch):
+    import subprocess
+
     shards = search_shards(article_urls(sharded), SHARD_PAGES, article_pages(sharded))
-    running = []  # whether a Pagefind process was at work when the work ran
+    events = []
 
-    def meanwhile():
-        children = Path("/proc/self/task").glob("*/children")
-        running.append(any(Path(f"/proc/{pid}/comm").read_text().startswith("pagefind") for c in children for pid in c.read_text().split()))
+    class Pagefind(subprocess.Popen):  # logs the indexing runs (not `pagefind --version`)
+        def __init__(self, command, *args, **kwargs):
+            super().__init__(command, *args, **kwargs)
+            self.indexing = "--site" in command
+            if self.indexing:
+                events.append("pagefind started")
 
+        def communicate(self, *args, **kwargs):
+            out = super().communicate(*args, **kwargs)
+            if self.indexing:
+                events.append("pagefind ended")
+            return out
+
+    monkeypatch.setattr(search_module.subprocess, "Popen", Pagefind)
     site = tmp_path / "site"
     shutil.copytree(sharded, site, ignore=shutil.ignore_patterns("pagefind"))
-    assert len(build_search_index(site, shards, meanwhile=meanwhile).built) == 3 and running == [True]
+    assert len(build_search_index(site, shards, meanwhile=lambda: events.append("meanwhile")).built) == 3
+    assert events == ["pagefind started", "meanwhile", "pagefind ended"] + ["pagefind started", "pagefind ended"] * 2
     again = tmp_path / "again"
     shutil.copytree(sharded, again, ignore=shutil.ignore_patterns("pagefind"))
-    running.clear()
-    assert len(build_search_index(again, shards, previous=site, meanwhile=meanwhile).reused) == 3 and running == [False]
+    events.clear()
+    assert len(build_search_index(again, shards, previous=site, meanwhile=lambda: events.append("meanwhile")).reused) == 3
+    assert events == ["meanwhile"]
+
+
+def test_a_page_whose_search_entry_holds_the_build_stamp_is_not_recorded_and_a_known_digest_is_not_read_again(sharded, tmp_path):
+    shards = search_shards(article_urls(sharded), SHARD_PAGES, article_pages(sharded))
+    site = tmp_path / "site"
+    shutil.copytree(sharded, site, ignore=shutil.ignore_patterns("pagefind"))
+    stamped, known = shards[0][0], shards[1][0]
+    prose = '<div class="prose article__body">'
+    page = site / stamped
+    page.write_text(page.read_text(encoding="utf-8").replace(prose, prose + "<p>源版本 0123abc</p>", 1), encoding="utf-8")
+    digest = search_module.page_search_digest(known, (site / known).read_text(encoding="utf-8"))
+    (site / known).write_text("<html><body>a page that must not be read</body></html>", encoding="utf-8")
+    run_ = build_search_index(site, [shards[0]], known={known: digest}, stamp="源版本 0123abc")
+    assert stamped not in run_.page_digests and len(run_.page_digests) == len(shards[0]) - 1
+    # The known digest stands for the page: its shard is the one the last site indexed, and is kept.
+    kept = build_search_index(site, [[], shards[1]], previous=sharded, known={known: digest}, stamp="源版本 0123abc")
+    assert kept.reused == [search_bundle(1)] and kept.page_digests[known] == digest

@@ -245,7 +245,7 @@ def test_a_third_build_copies_again_what_the_second_copied_and_equals_a_cold_bui
     change_one_page(seeds)
     run(seeds, out, work)
     recorded = build_module.last_rendered(work, out)["pages"]
-    assert recorded and all(sha == hashlib.sha256((out / name).read_bytes()).hexdigest() for name, (_, sha) in recorded.items())
+    assert recorded and all(entry[1] == hashlib.sha256((out / name).read_bytes()).hexdigest() for name, entry in recorded.items())
 
     bench_change_one_page(seeds)
     log = io.StringIO()
@@ -253,6 +253,26 @@ def test_a_third_build_copies_again_what_the_second_copied_and_equals_a_cold_bui
     assert copied_article_pages(log.getvalue()) > len(recorded) / 2
     run(seeds, tmp_path / "cold", tmp_path / "cold-work")
     assert_same_site(tmp_path / "cold", out)
+
+
+def test_a_rebuild_reads_for_the_search_index_only_the_pages_it_rendered_and_records_true_digests(tmp_path, monkeypatch):
+    import analysis.search as search_module
+
+    seeds, out, work = tmp_path / "seeds", tmp_path / "out", tmp_path / "work"
+    shutil.copytree(SEEDS, seeds)
+    run(seeds, out, work)
+    change_one_page(seeds)
+    read = []
+    real_search_input = search_module.search_input
+    monkeypatch.setattr(search_module, "search_input", lambda page: read.append(1) or real_search_input(page))
+    log = io.StringIO()
+    build(seeds, out, work, CONF, progress=Progress(stream=log))
+    articles = len(list((out / "articles").glob("*.html")))
+    assert len(read) == articles - copied_article_pages(log.getvalue()) < articles
+    recorded = build_module.last_rendered(work, out)["pages"]
+    assert all(len(entry) == 3 for entry in recorded.values()) and len(recorded) == articles
+    for name, (_, _, digest) in recorded.items():
+        assert digest == search_module.page_search_digest(name, (out / name).read_text(encoding="utf-8")), name
 
 
 def test_an_article_page_edited_by_hand_in_the_site_is_rendered_again_not_copied(tmp_path):
