@@ -17,6 +17,7 @@ import shutil
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -295,7 +296,8 @@ class _SaveFailures(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_pelican_cached(pelican: dict, cache: PelicanCache, reuse: RenderedPages | None = None, after_articles=None) -> None:
+def run_pelican_cached(pelican: dict, cache: PelicanCache, reuse: RenderedPages | None = None,
+                       after_articles: Callable[[], None] | None = None) -> None:
     failures = _SaveFailures()
     logger = logging.getLogger("pelican.cache")
     logger.addHandler(failures)
