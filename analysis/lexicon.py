@@ -162,6 +162,7 @@ class Lexicon:
 
     def __init__(self, folder: Path | None = None):
         self.folder = folder
+        self._path: Path | None = None  # `index_path` reads jieba's 5 MB dict.txt: once is enough
         self.whole: Entries | None = None
         self.index: WordIndex | None = None
         self.looked_up = 0  # characters of text asked of the index so far
@@ -178,7 +179,7 @@ class Lexicon:
     def load_whole(self) -> Entries:
         if self.whole is None:
             self.whole = read_whole()
-            path = index_path(self.folder)
+            path = self.index_path()
             if self.unreadable or not path.exists():
                 try:
                     write_index(self.whole, path)
@@ -186,9 +187,14 @@ class Lexicon:
                     pass  # an unwritable cache costs the next build a whole load, nothing else
         return self.whole
 
+    def index_path(self) -> Path:
+        if self._path is None:
+            self._path = index_path(self.folder)
+        return self._path
+
     def _open_index(self) -> bool:
         if self.index is None:
-            path = index_path(self.folder)
+            path = self.index_path()
             if not path.exists():
                 return False
             try:
@@ -201,7 +207,7 @@ class Lexicon:
     def close(self) -> None:
         if self.index is not None:
             self.index.close()
-        self.whole, self.index, self.looked_up, self.unreadable = None, None, 0, False
+        self.whole, self.index, self.looked_up, self.unreadable, self._path = None, None, 0, False, None
         tokenizer.cache_clear()
 
 

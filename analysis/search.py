@@ -357,11 +357,11 @@ def build_search_index(site: Path, shards: list[list[str]], previous: Path | Non
     pagefind = pagefind_identity(binary)
     earlier = previous_bundles(previous, pagefind)
     seeds = {folder.relative_to(previous).as_posix(): folder for folder in earlier.values()} if previous else {}
-    run = SearchIndexRun()
+    run, known = SearchIndexRun(), known or {}
     parts = []  # (bundle, urls, digest) of each shard with pages
     for index, urls in enumerate(shards):
         if urls:
-            pages = [_page_digest(site, url, (known or {}).get(url), stamp, run.page_digests) for url in sorted(urls)]
+            pages = [_page_digest(site, url, known.get(url), stamp, run.page_digests) for url in sorted(urls)]
             parts.append((search_bundle(index), urls, shard_digest(pages, pagefind)))
     if before_indexing is not None:
         before_indexing()

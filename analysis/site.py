@@ -281,15 +281,15 @@ def reusing_writer(reuse: RenderedPages | None, after_articles: Callable[[], Non
 
         def write_file(self, name, template, context, relative_urls=False, paginated=None,
                        template_name=None, override_output=False, url=None, **kwargs):
-            is_article = getattr(template, "name", None) == "article.html" and kwargs.get("article") is not None
+            article = kwargs.get("article")
+            is_article = getattr(template, "name", None) == "article.html" and article is not None
             if is_article:
                 self.articles_written = True
             elif self.articles_written and not self.articles_announced and after_articles is not None:
                 self.articles_announced = True
                 after_articles()
             shows = self.settings.get("ARTICLE_PAGE_SHOWS")
-            article = kwargs.get("article")
-            if reuse is None or not name or article is None or shows is None or getattr(template, "name", None) != "article.html":
+            if reuse is None or not name or not is_article or shows is None:
                 return super().write_file(name, template, context, relative_urls, paginated,
                                           template_name, override_output, url, **kwargs)
             key = reuse.key(name, shows(article, context))

@@ -85,10 +85,11 @@ def _stopwords() -> frozenset[str]:
 def pos_tag(word: str, tags: Mapping[str, str] | None = None) -> str:
     """The dictionary tag of a word cut returned: 'eng' for Latin words, 'x' if unknown.
     `tags` is the part of the dictionary at hand; without it the whole dictionary is asked."""
-    tag = (lexicon.load_whole().tags if tags is None else tags).get(word)
-    if tag:
-        return tag
-    return "eng" if _ASCII_WORD.fullmatch(word) else "x"
+    return _tag_or_guess(word, (lexicon.load_whole().tags if tags is None else tags).get(word))
+
+
+def _tag_or_guess(word: str, tag: str | None) -> str:
+    return tag or ("eng" if _ASCII_WORD.fullmatch(word) else "x")
 
 
 @lru_cache(maxsize=None)  # a few ten thousand distinct words, each asked about again and again
@@ -98,7 +99,7 @@ def is_content_word(word: str, tag: str | None) -> bool:
     # numbers, dates and codes (2021, 5G, 12345), which are not vocabulary.
     if len(word) < 2 or _HAS_DIGIT.search(word) or word in _stopwords():
         return False
-    return pos_tag(word, {word: tag} if tag else {}) in CONTENT_TAGS
+    return _tag_or_guess(word, tag) in CONTENT_TAGS
 
 
 def tokenize(text: str) -> list[str]:
