@@ -5,7 +5,7 @@ records serialise to JSON/CSV without custom encoders.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,15 @@ class Article:
         return "\n".join(self.paragraphs)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """What asdict() gives (fresh lists and dicts, sections as dicts), built by hand: asdict's
+        recursive deep copy of every string list cost as much as the rest of writing the data files."""
+        record = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        for name, value in record.items():
+            if isinstance(value, list):
+                record[name] = list(value)
+        record["sections"] = [{"heading": s.heading, "paragraphs": list(s.paragraphs)} for s in self.sections]
+        record["reattached"] = [dict(r) for r in self.reattached]
+        return record
 
 
 @dataclass(frozen=True)

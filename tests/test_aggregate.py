@@ -14,6 +14,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 from analysis.aggregate import COLUMNS, KEY, format_value, scale_by_place
 from analysis.extract import Fact
+from analysis.ingest import read_corpus
+from analysis.pipeline import analyse
+from analysis.settings import load_settings
+from tests.corpus import SEEDS
 
 BASE = Fact(
     article_id="a1", article_url="articles/a1.html", page="p.txt", place="巫山县", province="重庆市",
@@ -196,3 +200,29 @@ def test_a_fact_as_a_dict_is_what_dataclasses_asdict_gives(facts):
 
     assert [f.to_dict() for f in facts] == [asdict(f) for f in facts]
     assert all(list(f.to_dict()) == list(asdict(f)) for f in facts)  # same column order
+
+
+_cells = st.one_of(st.none(), st.text(alphabet=st.sampled_from('a,"\n 改造区'), max_size=6))
+
+
+@given(
+    st.lists(
+        st.tuples(_cells, st.integers(-10**12, 10**12), st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True)), st.booleans()),
+        max_size=8,
+    )
+)
+def test_a_table_as_csv_is_what_pandas_to_csv_gives(rows):
+    from analysis.pages import table_csv
+
+    table = pd.DataFrame(rows, columns=["text", "count", "share", "agree"])
+    table = table.astype({"text": "string", "count": "int64", "share": "float64"})
+    assert table_csv(table) == table.to_csv(index=False, lineterminator="\n", float_format="%.6g")
+
+
+def test_the_report_tables_as_csv_are_what_pandas_to_csv_gives():
+    from analysis.pages import table_csv
+
+    analysis = analyse(read_corpus(SEEDS, load_settings()), load_settings())
+    for table in (analysis.scale, analysis.terms_by_place, analysis.terms_by_topic):
+        assert len(table) > 10
+        assert table_csv(table) == table.to_csv(index=False, lineterminator="\n", float_format="%.6g")

@@ -76,3 +76,20 @@ def test_parallel_workers_writing_to_the_cache_give_the_serial_results(tmp_path)
     again = PageCache(tmp_path)
     map_pages(pages, load_settings({"PARALLEL_MIN_PAGES": 1}), again, workers=2)
     assert again.hits == len(pages)
+
+
+def test_an_article_as_a_dict_is_what_dataclasses_asdict_gives_and_shares_no_list():
+    from dataclasses import asdict
+
+    analysis = analyse(corpus(), load_settings())
+    articles = analysis.articles
+    assert any(a.reattached for a in articles) and any(a.sections for a in articles)
+    for article in articles:
+        record = article.to_dict()
+        assert record == asdict(article) and list(record) == list(asdict(article))
+        record["places"].append("别处")  # a caller changing the record leaves the article alone
+        for section in record["sections"]:
+            section["paragraphs"].append("另一段")
+        for fragment in record["reattached"]:
+            fragment["paragraphs"] = -1
+        assert article.to_dict() == asdict(article) and "别处" not in article.places
