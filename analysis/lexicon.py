@@ -19,6 +19,7 @@ import hashlib
 import importlib.metadata
 import importlib.util
 import json
+import logging
 import math
 import os
 import sqlite3
@@ -52,6 +53,7 @@ def tokenizer():
     """A private jieba.Tokenizer with our user dictionary (the global one is shared with other code)."""
     import jieba  # imported lazily: jieba's import is slow and noisy
 
+    jieba.setLogLevel(logging.WARNING)  # "Building prefix dict ...": the build's progress says what it does
     tok = jieba.Tokenizer()
     with USER_DICTIONARY.open("rb") as f:
         tok.load_userdict(f)

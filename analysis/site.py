@@ -64,13 +64,19 @@ def swap_in(staging: Path, output: Path) -> None:
 
 @contextmanager
 def quiet_pelican_logs(level: int = logging.WARNING):
+    """Pelican's warnings and errors come through logging; its info lines, and the "Done:
+    Processed ..." line it prints straight to its console, would repeat the build's progress."""
+    from pelican.log import console
+
     logger = logging.getLogger("pelican")
-    previous = logger.level
+    previous, was_quiet = logger.level, console.quiet
     logger.setLevel(level)
+    console.quiet = True
     try:
         yield
     finally:
         logger.setLevel(previous)
+        console.quiet = was_quiet
 
 
 def pelican_settings(conf: Path, content: Path, output: Path, overrides: dict | None = None) -> dict:

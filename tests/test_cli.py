@@ -64,3 +64,17 @@ def test_a_build_from_the_command_line_ends_with_its_status_and_all_its_output(t
     assert (tmp_path / "out" / "index.html").is_file()
     diff = subprocess.run([sys.executable, "-m", "analysis", "diff", str(tmp_path / "out"), str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
     assert diff.returncode == 0 and diff.stdout.strip()  # standard output, block-buffered into a pipe, arrives whole
+
+
+def test_a_quiet_build_prints_only_its_summary_even_with_worker_processes(tmp_path):
+    """Enough pages for the analysis to start worker processes, each loading jieba's dictionary."""
+    from analysis.bench import make_corpus
+    from analysis.settings import load_settings
+
+    seeds = tmp_path / "seeds"
+    pages = make_corpus(seeds, 6 * load_settings()["PARALLEL_MIN_PAGES"])
+    args = ["build", "--seeds", str(seeds), "--output", str(tmp_path / "out"), "--work", str(tmp_path / "w"), "--quiet"]
+    result = subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [f"built {6 * len(pages)} articles from {len(pages)} pages; skipped 0 file(s)"]
