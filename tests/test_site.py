@@ -243,3 +243,19 @@ def test_a_file_with_markdown_in_its_body_is_read_by_markdown(tmp_path):
     assert html_body_document((tmp_path / "a.md").read_text(encoding="utf-8")) is None
     assert html_body_document((tmp_path / "b.md").read_text(encoding="utf-8")) == ([("title", "乙"), ("date", "2023-05-01")], "<p>段落</p>\n\n<p>又一段</p>")
     assert readers_agree(tmp_path) == 1
+
+
+def test_pelican_never_pairs_translations_whose_list_scan_is_quadratic(tmp_path, monkeypatch):
+    import pelican.generators
+
+    real = pelican.generators.process_translations
+    asked = []
+
+    def recording(content_list, translation_id=None):
+        asked.append((len(content_list), translation_id))
+        return real(content_list, translation_id)
+
+    monkeypatch.setattr(pelican.generators, "process_translations", recording)
+    build(SEEDS, tmp_path / "out", tmp_path / "work", ROOT / "pelicanconf.py", progress=Progress(quiet=True))
+    assert any(count > 20 for count, _ in asked)  # the articles went through it
+    assert all(not translation_id for _, translation_id in asked)

@@ -526,6 +526,28 @@ def test_an_articles_listing_excerpt_is_its_contents_excerpt_made_once():
     assert Article.reads == 2  # once for the comparison above, once for the listing
 
 
+def test_a_pelican_articles_excerpt_is_made_without_working_out_its_links(monkeypatch):
+    from datetime import datetime
+
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+
+    def article() -> Article:
+        body = '<p><a href="{filename}/articles/other.md">另一篇</a>提到的<span class="sentence">改造&amp;加装电梯。</span></p>'
+        context = {"generated_content": {}, "static_content": {}, "static_links": set(), "localsiteurl": ""}
+        settings = {**DEFAULT_CONFIG, "PATH": "/content"}
+        other = Article("", {"title": "另一篇", "date": datetime(2023, 6, 1)}, settings=settings, source_path="/content/articles/other.md", context=context)
+        context["generated_content"]["articles/other.md"] = other
+        return Article(body, {"title": "题", "date": datetime(2023, 6, 14)}, settings=settings, source_path="/content/a.md", context=context)
+
+    filters = theme_filters()
+    with_links = article().content
+    wanted = filters["excerpt"](with_links, 80)
+    assert "{filename}" not in with_links and wanted == "另一篇提到的改造&amp;加装电梯。"
+    monkeypatch.setattr(Article, "get_content", lambda *a: pytest.fail("the links were worked out"))
+    assert filters["article_excerpt"](article(), 80) == wanted
+
+
 def test_the_filters_forget_the_articles_of_a_finished_run():
     filters = theme_filters()
     module = __import__("sys").modules[filters["related_articles"].__module__]
