@@ -218,7 +218,7 @@ def combine(results: list[PageResult], problems: list[PageProblem], settings: di
     stats = document_frequencies(tokens)
     for article, words in zip(analysis.articles, tokens):
         article.keywords = top_keywords(words, stats, settings["KEYWORDS_PER_ARTICLE"])
-    with_topics = [words + Counter(f"话题:{t}" for t in a.topics) for a, words in zip(analysis.articles, tokens)]
+    with_topics = [_with_topics(words, a.topics) for a, words in zip(analysis.articles, tokens)]
     neighbours = similar_documents(with_topics, k=settings["RELATED_ARTICLES"])
     for article, similar in zip(analysis.articles, neighbours):
         article.related = [analysis.articles[j].id for j in similar]
@@ -229,6 +229,14 @@ def combine(results: list[PageResult], problems: list[PageProblem], settings: di
         table = term_counts(topic_docs, min_count=settings["MIN_TERM_COUNT"])
         analysis.terms_by_topic = table.rename(columns={"place": "topic"})
     return analysis
+
+
+def _with_topics(words: Counter, topics: list[str]) -> Counter:
+    """An article's words and a pseudo-word per topic, so articles sharing topics count as alike.
+    (A copy updated in place: `words + Counter(...)` would rebuild every entry in Python.)"""
+    bag = words.copy()
+    bag.update(f"话题:{t}" for t in topics)
+    return bag
 
 
 def terms_by_place(articles: list[Article], tokens: list[Counter], settings: dict) -> pd.DataFrame | None:

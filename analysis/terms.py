@@ -282,9 +282,10 @@ def top_keywords(text: str | Sequence[str], corpus_stats: CorpusStats, k: int = 
 
     Ties break on the term itself so the result does not depend on dict order.
     """
-    tf = Counter(_as_tokens(text))
-    scored = [(-n * corpus_stats.idf_of(term), term) for term, n in tf.items()]
-    return [term for _, term in sorted(scored)[:k]]
+    tf = text if isinstance(text, Counter) else Counter(_as_tokens(text))
+    idf, unseen = corpus_stats.idf, smooth_idf(corpus_stats.n_docs, 0)
+    # Plain tuples compare in C: no key function called per term.
+    return [term for _, term in heapq.nsmallest(k, [(-n * idf.get(term, unseen), term) for term, n in tf.items()])]
 
 
 # ---------------------------------------------------------------- keyword in context
@@ -344,11 +345,10 @@ def similar_documents(docs: Sequence[Sequence[str]], k: int = 3, terms_per_doc: 
     idf = document_frequencies(docs).idf
     vectors: list[dict[str, float]] = []
     for tokens in docs:
-        counts = Counter(tokens)
-        weights = {t: c * idf[t] for t, c in counts.items()}
-        top = heapq.nsmallest(terms_per_doc, weights.items(), key=lambda kv: (-kv[1], kv[0]))
-        norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
-        vectors.append({t: w / norm for t, w in top})
+        counts = tokens if isinstance(tokens, Counter) else Counter(tokens)
+        top = heapq.nsmallest(terms_per_doc, [(-c * idf[t], t) for t, c in counts.items()])
+        norm = math.sqrt(sum(w * w for w, _ in top)) or 1.0
+        vectors.append({t: -w / norm for w, t in top})
     postings: dict[str, list[int]] = {}
     for i, vector in enumerate(vectors):
         for term in vector:
@@ -361,6 +361,6 @@ def similar_documents(docs: Sequence[Sequence[str]], k: int = 3, terms_per_doc: 
             for j in postings.get(term, ()):
                 if j != i:
                     scores[j] = scores.get(j, 0.0) + weight * vectors[j][term]
-        best = heapq.nsmallest(k, scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        result.append([j for j, _ in best])
+        best = heapq.nsmallest(k, [(-score, j) for j, score in scores.items()])
+        result.append([j for _, j in best])
     return result

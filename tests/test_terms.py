@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections import Counter
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -21,6 +22,7 @@ from analysis.terms import (
     log_odds_z,
     parse_stopwords,
     pos_tag,
+    similar_documents,
     term_counts,
     tokenize,
     top_keywords,
@@ -205,6 +207,28 @@ def test_top_keywords_tfidf_by_hand():
 def test_top_keywords_ties_break_on_term_and_text_is_tokenized():
     stats = document_frequencies(["老旧小区", "加装电梯"])
     assert top_keywords("加装电梯和老旧小区", stats, k=2) == sorted(["加装电梯", "老旧小区"])
+
+
+def _similar_by_brute_force(docs, k, terms_per_doc):
+    """Cosine of every pair of documents over each one's heaviest terms, no index."""
+    idf = document_frequencies(docs).idf
+    vectors = []
+    for tokens in docs:
+        weights = sorted(((t, c * idf[t]) for t, c in Counter(tokens).items()), key=lambda tw: (-tw[1], tw[0]))[:terms_per_doc]
+        norm = math.sqrt(sum(w * w for _, w in weights)) or 1.0
+        vectors.append({t: w / norm for t, w in weights})
+    result = []
+    for i, vector in enumerate(vectors):
+        scores = {j: sum(w * other[t] for t, w in vector.items() if t in other)
+                  for j, other in enumerate(vectors) if j != i and vector.keys() & other.keys()}
+        result.append([j for j, _ in sorted(scores.items(), key=lambda js: (-js[1], js[0]))[:k]])
+    return result
+
+
+@given(st.lists(st.lists(st.sampled_from("改造 电梯 居民 管网 加装 社区 物业 资金".split()), max_size=12), min_size=1, max_size=12))
+def test_similar_documents_are_the_nearest_by_cosine_over_each_documents_heaviest_terms(docs):
+    assert similar_documents(docs, k=3, terms_per_doc=4) == _similar_by_brute_force(docs, 3, 4)
+    assert similar_documents([Counter(d) for d in docs], k=3, terms_per_doc=4) == _similar_by_brute_force(docs, 3, 4)
 
 
 # ---------------------------------------------------------------- concordance
