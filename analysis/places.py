@@ -123,6 +123,7 @@ class Gazetteer:
         self._chains = {name: self._walk_up(name) for name in self._places}
         self._validate_levels()
         self._scanner = re.compile(_trie_pattern(self._surfaces)) if self._surfaces else None
+        self.main_places: dict[tuple[str, ...], str | None] = {}  # `main_place` answers, asked several times an article
 
     def _index_surfaces(self) -> dict[str, str]:
         """Map every name and alias to its canonical name; an alias shared by two places is an error."""
@@ -390,6 +391,13 @@ def main_place(places: Sequence[str], gazetteer: Gazetteer) -> str | None:
     """The one place an article is filed under: the most specific place that contains every
     place it names (西工地小区 + 健康新村 -> 西工区; 两江新区 + 九龙坡区 -> 重庆市).
     Articles spanning provinces fall back to their first place."""
+    key = tuple(places)
+    if key not in gazetteer.main_places:
+        gazetteer.main_places[key] = _main_place(key, gazetteer)
+    return gazetteer.main_places[key]
+
+
+def _main_place(places: tuple[str, ...], gazetteer: Gazetteer) -> str | None:
     known = [p for p in places if p in gazetteer]
     if not known:
         return None
