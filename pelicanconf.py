@@ -14,7 +14,8 @@ DEFAULT_LANG = "zh-CN"
 # One language: no translations to pair up. Pelican's pairing (by slug) ends in a list scan
 # per article, quadratic in the archive's size (0.2 s at 10,000 articles, 100 times that at
 # 100,000); two articles with one slug still stop the build, as Pelican's writer refuses to
-# write a file twice.
+# write a file twice. (The pairing sorted the articles by slug first; ARTICLE_ORDER_BY below
+# now gives that order.)
 ARTICLE_TRANSLATION_ID = None
 PAGE_TRANSLATION_ID = None
 DEFAULT_DATE_FORMAT = "%Y年%m月%d日"
@@ -71,6 +72,7 @@ JINJA_FILTERS = dict(_theme_filters.FILTERS)  # place_url, date_label, archive_g
 # Which articles an article page shows; the build copies an article page from the last build
 # when none of them changed (analysis/site.py, RenderedPages). None: render every page.
 ARTICLE_PAGE_SHOWS = _theme_filters.articles_shown
+ARTICLE_ORDER_BY = _theme_filters.newest_first  # a total order: builds are reproducible
 
 # Main navigation on every page: (section, label, site-relative URL). Pages the build
 # generates later (report, data, places, search) are linked here already.

@@ -138,6 +138,14 @@ def archive_neighbours(article, dates) -> tuple:
     return older, newer
 
 
+def newest_first(article) -> tuple:
+    """Sort key of the site's article order: newest first, and articles of one date by slug.
+    Pelican finds the content files as a set, whose order changes from run to run, and keeps
+    that order among articles of one date; a total order keeps every listing and every
+    article's neighbours the same from build to build and machine to machine."""
+    return (-article.date.timestamp(), article.slug)
+
+
 def articles_shown(article, context) -> list:
     """(role, article) for every article whose data article.html shows: the article itself,
     its related articles and its two neighbours (None at an end of the archive). The build
