@@ -536,6 +536,7 @@ def build(
         gc.freeze()  # what exists now outlives Pelican's run: keep its collections to Pelican's objects
         run_pelican_cached(pelican, cache, reuse, after_articles=indexing.articles_written)
         copied = f"; {reuse.copied} unchanged article pages copied from the last build, {reuse.rendered} rendered" if reuse.copied else ""
+        copied += f"; {reuse.listings_copied} unchanged listing pages copied" if reuse.listings_copied else ""
         progress.step(f"Pelican built the site into {staging.name}{copied}", "pelican")
         search = indexing.finish(meanwhile=release_memory)  # Pelican's objects go while the index is made
         write_sitemap(staging, pelican.get("SITEURL", ""))

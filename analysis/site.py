@@ -211,13 +211,15 @@ class RenderedPages:
     search_digests: dict = field(default_factory=dict)  # name -> search digest of the pages copied
     copied: int = 0
     rendered: int = 0
+    listings_copied: int = 0
     _sources: dict = field(default_factory=dict, repr=False)
 
     def key(self, name: str, shown: list) -> str | None:
-        """The page's key; None when it must always be rendered."""
+        """The page's key; None when it must always be rendered. `shown` holds (role, value)
+        pairs: an article (or None) stands for its source file, a string for itself."""
         digest = hashlib.sha256(f"{self.base}\0{name}".encode("utf-8"))
-        for role, article in shown:
-            source = self._source_digest(article)
+        for role, value in shown:
+            source = f"={value}" if isinstance(value, str) else self._source_digest(value)
             if source is None:
                 return None
             digest.update(f"\0{role}\0{source}".encode("utf-8"))
@@ -259,8 +261,8 @@ class RenderedPages:
             self.search_digests[name] = last[2]
         return text
 
-    def remember(self, name: str, key: str | None, path: Path, text: str | None = None) -> None:
-        """Record the page written at `path`; `text` is what was written, if known (a copy)."""
+    def remember(self, name: str, key: str | None, path: Path | None, text: str | None = None) -> None:
+        """Record the page written at `path`; `text` is what was written, if known."""
         if key is not None:
             data = text.encode("utf-8") if text is not None else path.read_bytes()
             self.written[name] = [key, hashlib.sha256(data).hexdigest()]
@@ -295,6 +297,8 @@ def reusing_writer(reuse: RenderedPages | None, after_articles: Callable[[], Non
                 self.articles_announced = True
                 after_articles()
             shows = self.settings.get("ARTICLE_PAGE_SHOWS")
+            if not is_article and reuse is not None and self.settings.get("LISTING_PAGE_SHOWS") is not None:
+                template = ReusedListing(template, reuse, self.settings["LISTING_PAGE_SHOWS"])
             if reuse is None or not name or not is_article or shows is None:
                 return super().write_file(name, template, context, relative_urls, paginated,
                                           template_name, override_output, url, **kwargs)
@@ -318,6 +322,31 @@ def reusing_writer(reuse: RenderedPages | None, after_articles: Callable[[], Non
             reuse.remember(name, key, path, text)
 
     return ReusingWriter
+
+
+class ReusedListing:
+    """A listing's template that gives, for each page Pelican renders with it, the last build's
+    page instead when the page's key is unchanged (`RenderedPages`): Pelican renders every page
+    of a paginated listing in one write, so this is where a single page can be told apart.
+    `shows` is the theme's LISTING_PAGE_SHOWS: what a page of a listing shows, or None."""
+
+    def __init__(self, template, reuse: RenderedPages, shows: Callable):
+        self.template, self.reuse, self.shows = template, reuse, shows
+
+    def render(self, context) -> str:
+        name = context["output_file"]
+        shown = self.shows(self.template.name, context)
+        key = None if shown is None else self.reuse.key(name, shown)
+        text = self.reuse.copy_of(name, key)
+        if text is None:
+            text = self.template.render(context)
+        else:
+            self.reuse.listings_copied += 1
+        self.reuse.remember(name, key, None, text)
+        return text
+
+    def __getattr__(self, attribute):
+        return getattr(self.template, attribute)
 
 
 def forget_rendered_content() -> None:

@@ -563,3 +563,26 @@ def test_the_filters_forget_the_articles_of_a_finished_run():
 
     signals.finalized.send(object())
     assert module._INDEX_CACHE == {} and module._NeighbourCache.source is None
+
+
+def test_a_listing_page_declares_its_name_count_page_and_the_articles_on_it():
+    from types import SimpleNamespace
+
+    from pelican.settings import read_settings
+
+    shown = read_settings(str(CONF))["LISTING_PAGE_SHOWS"]
+
+    class Tag(str):
+        name = property(str)
+
+    a, b, c = (SimpleNamespace(slug=s) for s in "abc")
+    second = SimpleNamespace(number=2, object_list=[c], paginator=SimpleNamespace(num_pages=2))
+    context = {"tag": Tag("改造"), "articles": [a, b, c], "articles_page": second, "TOPIC_NOTES": {"改造": "<p>注</p>"}}
+    assert shown("tag.html", context) == [("name", "改造"), ("notes", "<p>注</p>"), ("count", "3"), ("page", "2/2"), ("entry", c)]
+    assert shown("category.html", {**context, "category": "南通日报"})[:2] == [("name", "南通日报"), ("notes", "")]
+    assert shown("index.html", {"articles": [a, b, c], "articles_page": second}) == [("count", "3"), ("page", "2/2"), ("entry", c)]
+    first = SimpleNamespace(number=1, object_list=[a, b], paginator=SimpleNamespace(num_pages=2))
+    assert shown("index.html", {"articles": [a, b, c], "articles_page": first}) is None  # the home page shows the whole site
+    assert shown("tag.html", {"tag": Tag("改造"), "articles": [a, b]}) == [("name", "改造"), ("notes", ""), ("count", "2"), ("page", "all"), ("entry", a), ("entry", b)]
+    assert shown("archives.html", {"articles": [a, b, c]}) is None
+    assert shown("page.html", {"page": a}) is None

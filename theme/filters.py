@@ -156,6 +156,29 @@ def articles_shown(article, context) -> list:
     return [("article", article), *(("related", a) for a in related), ("older", older), ("newer", newer)]
 
 
+def listing_shown(template: str, context) -> list | None:
+    """(role, value) for everything a page of an article listing shows, or None when the page
+    must always be rendered. A topic's or a source's page, and every page of the latest
+    articles but the first, show: their name (and a topic's notes), how many articles the
+    listing holds, which page of how many this is, and an entry for each article on it (made
+    from that article's own data). The home page and the archive show the whole site, and
+    other templates are not listings. The build copies a listing page from the last build when
+    none of this changed (analysis/site.py, `RenderedPages`), so this must follow the templates."""
+    page = context.get("articles_page")
+    if template in ("tag.html", "category.html"):
+        name = context["tag"] if template == "tag.html" else context["category"]
+        notes = (context.get("TOPIC_NOTES") or {}).get(getattr(name, "name", None)) if template == "tag.html" else None
+        shown = [("name", str(name)), ("notes", str(notes or ""))]
+    elif template == "index.html" and page is not None and page.number > 1:
+        shown = []
+    else:
+        return None
+    articles = context["articles"]
+    on_page = articles if page is None else page.object_list
+    where = "all" if page is None else f"{page.number}/{page.paginator.num_pages}"
+    return [*shown, ("count", str(len(articles))), ("page", where), *(("entry", a) for a in on_page)]
+
+
 # --- lists of topics, sources, related articles -----------------------------------
 
 
