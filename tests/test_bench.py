@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 
-from analysis.bench import SCENARIOS, make_corpus, run_bench, source_articles, table, verdicts
+from analysis.bench import SCENARIOS, make_corpus, medians, run_bench, source_articles, table, verdicts
 from analysis.segment import segment_page
 
 
@@ -26,15 +26,27 @@ def test_generation_is_deterministic(tmp_path):
     assert [f.read_bytes() for f in a] != [f.read_bytes() for f in c]
 
 
-def test_harness_writes_one_row_per_size_and_scenario(tmp_path, capsys):
-    rows, path = run_bench([12], tmp_path, real=False)
+def test_harness_writes_one_row_per_round_size_and_scenario(tmp_path, capsys):
+    rows, path = run_bench([12], tmp_path, real=False, rounds=2)
     assert path == tmp_path / "results.csv"
     with path.open(encoding="utf-8") as fh:
         written = list(csv.DictReader(fh))
-    assert [(r["corpus"], r["scenario"]) for r in written] == [("12", s) for s in SCENARIOS]
+    assert [(r["corpus"], r["round"], r["scenario"]) for r in written] == [("12", n, s) for n in "12" for s in SCENARIOS]
     for r in written:
         assert int(r["articles"]) == 12
         assert float(r["wall_s"]) > 0 and float(r["peak_mb"]) > 0
-    assert "plain-pelican" in table(rows)
-    assert any("no-change" in line for line in verdicts(rows))
-    assert "12: cold" in capsys.readouterr().err  # progress lines go to stderr
+    typical = medians(rows)
+    assert [(r["scenario"], r["rounds"]) for r in typical] == [(s, 2) for s in SCENARIOS]
+    assert "plain-pelican" in table(typical)
+    assert any("no-change" in line for line in verdicts(typical))
+    assert "12: cold (round 2 of 2)" in capsys.readouterr().err  # progress lines go to stderr
+
+
+def test_the_typical_run_is_the_median_by_wall_time_with_the_highest_memory():
+    def run(wall, peak, round_):
+        return {"corpus": "100", "scenario": "cold", "wall_s": wall, "peak_mb": peak, "tree_mb": peak + 1, "round": round_, "timings": {"pelican": wall / 2}}
+
+    (three,) = medians([run(5.0, 200, 1), run(3.0, 300, 2), run(4.0, 100, 3)])
+    assert (three["round"], three["wall_s"], three["timings"], three["peak_mb"], three["tree_mb"], three["rounds"]) == (3, 4.0, {"pelican": 2.0}, 300, 301, 3)
+    (two,) = medians([run(5.0, 200, 1), run(3.0, 100, 2)])
+    assert (two["round"], two["wall_s"]) == (2, 3.0)  # the lower middle run
