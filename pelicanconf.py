@@ -12,7 +12,7 @@ PATH = "content"  # the build points this at the generated content folder
 TIMEZONE = "Asia/Shanghai"
 DEFAULT_LANG = "zh-CN"
 # One language: no translations to pair up. Pelican's pairing (by slug) ends in a list scan
-# per article, quadratic in the archive's size (0.2 s at 10,000 articles, 100 times that at
+# per article, quadratic in the archive's size (0.3 s at 10,000 articles, 100 times that at
 # 100,000); two articles with one slug still stop the build, as Pelican's writer refuses to
 # write a file twice. (The pairing sorted the articles by slug first; ARTICLE_ORDER_BY below
 # now gives that order.)

