@@ -586,3 +586,34 @@ def test_a_listing_page_declares_its_name_count_page_and_the_articles_on_it():
     assert shown("tag.html", {"tag": Tag("改造"), "articles": [a, b]}) == [("name", "改造"), ("notes", ""), ("count", "2"), ("page", "all"), ("entry", a), ("entry", b)]
     assert shown("archives.html", {"articles": [a, b, c]}) is None
     assert shown("page.html", {"page": a}) is None
+
+
+def _variables_read(template: str) -> set[str]:
+    """The context variables a template reads, with the base template and the macros it uses."""
+    from jinja2 import Environment, FileSystemLoader, meta
+    from pelican.settings import read_settings
+
+    settings = read_settings(str(CONF))
+    env = Environment(loader=FileSystemLoader(str(ROOT / "theme" / "templates")), **settings["JINJA_ENVIRONMENT"])
+    env.filters.update(settings["JINJA_FILTERS"])
+    read = set()
+    for name in (template, "base.html", "_macros.html"):
+        read |= meta.find_undeclared_variables(env.parse(env.loader.get_source(env, name)[0]))
+    return read
+
+
+@pytest.mark.parametrize("template, declared", [("tag.html", {"tag", "TOPIC_NOTES"}), ("category.html", {"category"}), ("index.html", set())])
+def test_a_listing_template_reads_only_what_listing_shown_declares_or_the_settings_hold(template, declared):
+    """A listing page is copied from the last build when what `listing_shown` declares is
+    unchanged, and the settings (but those the build derives from the pages) are in every
+    page's key: a template reading anything else must be declared there first."""
+    from analysis.build import BUILD_DERIVED_SETTINGS
+
+    derived = set(BUILD_DERIVED_SETTINGS) - {"BUILD_STAMP"}  # the stamp is replaced in a copy
+    page = {"articles", "articles_page", "articles_paginator", "articles_previous_page", "articles_next_page", "output_file"}
+    own = {"m", "page_note", "section", "first"}  # set by the templates themselves
+    first_page_only = {"tags", "categories", "HOME_HIGHLIGHTS"} if template == "index.html" else set()  # the home page is always rendered
+    read = _variables_read(template)
+    assert "articles_page" in read
+    unexplained = {v for v in read if not (v.isupper() and v not in derived)} - declared - page - own - first_page_only
+    assert unexplained == set()

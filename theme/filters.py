@@ -163,7 +163,8 @@ def listing_shown(template: str, context) -> list | None:
     listing holds, which page of how many this is, and an entry for each article on it (made
     from that article's own data). The home page and the archive show the whole site, and
     other templates are not listings. The build copies a listing page from the last build when
-    none of this changed (analysis/site.py, `RenderedPages`), so this must follow the templates."""
+    none of this changed (analysis/site.py, `RenderedPages`), so this must follow the templates
+    (tests/test_theme.py checks that the listing templates read nothing else but settings)."""
     page = context.get("articles_page")
     if template in ("tag.html", "category.html"):
         name = context["tag"] if template == "tag.html" else context["category"]
