@@ -602,11 +602,20 @@ def _variables_read(template: str) -> set[str]:
     return read
 
 
-@pytest.mark.parametrize("template, declared", [("tag.html", {"tag", "TOPIC_NOTES"}), ("category.html", {"category"}), ("index.html", set())])
-def test_a_listing_template_reads_only_what_listing_shown_declares_or_the_settings_hold(template, declared):
-    """A listing page is copied from the last build when what `listing_shown` declares is
-    unchanged, and the settings (but those the build derives from the pages) are in every
-    page's key: a template reading anything else must be declared there first."""
+@pytest.mark.parametrize(
+    "template, declared",
+    [
+        ("tag.html", {"tag", "TOPIC_NOTES"}),
+        ("category.html", {"category"}),
+        ("index.html", set()),
+        ("article.html", {"article", "articles", "dates"}),  # the last two for related articles and neighbours
+    ],
+)
+def test_a_copied_page_template_reads_only_what_the_theme_declares_or_the_settings_hold(template, declared):
+    """A listing page or an article page is copied from the last build when what the theme
+    declares it shows (`listing_shown`, `articles_shown`) is unchanged, and the settings (but
+    those the build derives from the pages) are in every page's key: a template reading
+    anything else must be declared there first."""
     from analysis.build import BUILD_DERIVED_SETTINGS
 
     derived = set(BUILD_DERIVED_SETTINGS) - {"BUILD_STAMP"}  # the stamp is replaced in a copy
