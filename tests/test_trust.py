@@ -266,7 +266,7 @@ def test_a_rebuild_after_one_page_changed_equals_a_cold_build_of_the_same_pages(
     articles = len(list((tmp_path / "out" / "articles").glob("*.html")))
     change(seeds)
     log = io.StringIO()
-    # Pelican reads unchanged files from its cache, and copies unchanged article pages.
+    # Pelican reads unchanged files from its cache, and copies unchanged article and listing pages.
     build(seeds, tmp_path / "out", tmp_path / "work", CONF, progress=Progress(stream=log))
     if copies:
         assert 0 < copied_article_pages(log.getvalue()) < articles
