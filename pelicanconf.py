@@ -72,8 +72,8 @@ JINJA_FILTERS = dict(_theme_filters.FILTERS)  # place_url, date_label, archive_g
 # Which articles an article page shows; the build copies an article page from the last build
 # when none of them changed (analysis/site.py, RenderedPages). None: render every page.
 ARTICLE_PAGE_SHOWS = _theme_filters.articles_shown
-# What each page of an article listing shows, so the build can copy an unchanged one too.
-LISTING_PAGE_SHOWS = _theme_filters.listing_shown
+# What every other page shows (listings, the report, places), so the build can copy those too.
+PAGE_SHOWS = _theme_filters.page_shown
 ARTICLE_ORDER_BY = _theme_filters.newest_first  # a total order: builds are reproducible
 
 # Main navigation on every page: (section, label, site-relative URL). Pages the build

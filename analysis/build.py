@@ -324,7 +324,7 @@ def rendered_pages(work: Path, output: Path, pelican: dict, stamp: str) -> Rende
     base.update(folder_digest(Path(pelican["THEME"])))
     base.update(" ".join(package_version(name) for name in SITE_PACKAGES).encode("utf-8"))
     previous, record = (output, last_rendered(work, output)) if output.is_dir() else (None, {})
-    return RenderedPages(previous, record, base.hexdigest(), stamp)
+    return RenderedPages(previous, record, base.hexdigest(), stamp, Path(pelican["PATH"]))
 
 
 def read_record(path: Path, output: Path) -> dict:
@@ -536,7 +536,7 @@ def build(
         gc.freeze()  # what exists now outlives Pelican's run: keep its collections to Pelican's objects
         run_pelican_cached(pelican, cache, reuse, after_articles=indexing.articles_written)
         copied = f"; {reuse.copied} unchanged article pages copied from the last build, {reuse.rendered} rendered" if reuse.copied else ""
-        copied += f"; {reuse.listings_copied} unchanged listing pages copied" if reuse.listings_copied else ""
+        copied += f"; {reuse.others_copied} other unchanged pages copied" if reuse.others_copied else ""
         progress.step(f"Pelican built the site into {staging.name}{copied}", "pelican")
         search = indexing.finish(meanwhile=release_memory)  # Pelican's objects go while the index is made
         write_sitemap(staging, pelican.get("SITEURL", ""))

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 _RENAME_EXCHANGE = 2  # renameat2 flag: swap two paths atomically (Linux)
 _AT_FDCWD = -100
@@ -181,9 +181,12 @@ def index_article_lists(generator) -> None:
     generator.authors = [(author, ArticleList(articles)) for author, articles in generator.authors]
 
 
-# Pelican resolves links written {filename}other.md (or |filename|) against other content:
-# a page holding one depends on more than the articles it shows, so it is always rendered.
-_INTRASITE_LINK = re.compile(r"[{|](?:filename|static|attach|category|tag|author|index)[}|]")
+# Pelican turns a link written {filename}other.md (or |filename|) into the URL of that other
+# content, which comes from the target's own source file (its slug or save-as) and the
+# settings; {static} and {attach} links name a file to copy. So a source's digest takes in
+# the files its links point to. {category}, {tag}, {author} and {index} links are made from
+# their names and the settings alone.
+_LINK_TARGET = re.compile(r"[{|](filename|static|attach)[}|]([^\s\"'()<>#?]*)")
 
 
 @dataclass
@@ -207,12 +210,14 @@ class RenderedPages:
     record: dict
     base: str
     stamp: str
+    content: Path | None = None  # Pelican's content folder, which {filename}/… links start from
     written: dict = field(default_factory=dict)  # name -> [key, sha256(, search digest)] of this build's pages
     search_digests: dict = field(default_factory=dict)  # name -> search digest of the pages copied
     copied: int = 0
     rendered: int = 0
-    listings_copied: int = 0
+    others_copied: int = 0
     _sources: dict = field(default_factory=dict, repr=False)
+    _files: dict = field(default_factory=dict, repr=False)
 
     def key(self, name: str, shown: list) -> str | None:
         """The page's key; None when it must always be rendered. `shown` holds (role, value)
@@ -226,17 +231,39 @@ class RenderedPages:
         return digest.hexdigest()
 
     def _source_digest(self, article) -> str | None:
+        """The digest of an article's (or a page's) source file and of every file it links to;
+        None when it cannot be read."""
         if article is None:
             return "-"
         path = getattr(article, "source_path", None)
         if path not in self._sources:
-            try:
-                data = Path(path).read_bytes()
-            except (OSError, TypeError):
-                data = None
-            ok = data is not None and not _INTRASITE_LINK.search(data.decode("utf-8", "replace"))
-            self._sources[path] = hashlib.sha256(data).hexdigest() if ok else None
+            self._sources[path] = self._linked_digest(path)
         return self._sources[path]
+
+    def _linked_digest(self, path) -> str | None:
+        try:
+            data = Path(path).read_bytes()
+        except (OSError, TypeError):
+            return None
+        self._files[os.path.normpath(path)] = own = hashlib.sha256(data).hexdigest()
+        digest = hashlib.sha256(own.encode("ascii"))
+        for kind, target in _LINK_TARGET.findall(data.decode("utf-8", "replace")):
+            if target.startswith("/"):
+                if self.content is None:
+                    return None
+                resolved = self.content / unquote(target.lstrip("/"))
+            else:
+                resolved = Path(path).parent / unquote(target)
+            digest.update(f"\0{kind}\0{target}\0{self._file_digest(os.path.normpath(resolved)) or 'missing'}".encode("utf-8"))
+        return digest.hexdigest()
+
+    def _file_digest(self, path: str) -> str | None:
+        if path not in self._files:
+            try:
+                self._files[path] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            except (OSError, TypeError):
+                self._files[path] = None
+        return self._files[path]
 
     def copy_of(self, name: str, key: str | None) -> str | None:
         """The last build's page `name` with this build's stamp, if its key is `key`."""
@@ -297,8 +324,8 @@ def reusing_writer(reuse: RenderedPages | None, after_articles: Callable[[], Non
                 self.articles_announced = True
                 after_articles()
             shows = self.settings.get("ARTICLE_PAGE_SHOWS")
-            if not is_article and reuse is not None and self.settings.get("LISTING_PAGE_SHOWS") is not None:
-                template = ReusedListing(template, reuse, self.settings["LISTING_PAGE_SHOWS"])
+            if not is_article and reuse is not None and self.settings.get("PAGE_SHOWS") is not None:
+                template = ReusedPage(template, reuse, self.settings["PAGE_SHOWS"])
             if reuse is None or not name or not is_article or shows is None:
                 return super().write_file(name, template, context, relative_urls, paginated,
                                           template_name, override_output, url, **kwargs)
@@ -324,11 +351,11 @@ def reusing_writer(reuse: RenderedPages | None, after_articles: Callable[[], Non
     return ReusingWriter
 
 
-class ReusedListing:
-    """A listing's template that gives, for each page Pelican renders with it, the last build's
-    page instead when the page's key is unchanged (`RenderedPages`): Pelican renders every page
-    of a paginated listing in one write, so this is where a single page can be told apart.
-    `shows` is the theme's LISTING_PAGE_SHOWS: what a page of a listing shows, or None."""
+class ReusedPage:
+    """A template (any but the article page's) that gives, for each page Pelican renders with
+    it, the last build's page instead when the page's key is unchanged (`RenderedPages`):
+    Pelican renders every page of a paginated listing in one write, so this is where a single
+    page can be told apart. `shows` is the theme's PAGE_SHOWS: what such a page shows, or None."""
 
     def __init__(self, template, reuse: RenderedPages, shows: Callable):
         self.template, self.reuse, self.shows = template, reuse, shows
@@ -341,7 +368,7 @@ class ReusedListing:
         if text is None:
             text = self.template.render(context)
         else:
-            self.reuse.listings_copied += 1
+            self.reuse.others_copied += 1
         self.reuse.remember(name, key, None, text)
         return text
 

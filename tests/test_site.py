@@ -259,3 +259,38 @@ def test_pelican_never_pairs_translations_whose_list_scan_is_quadratic(tmp_path,
     build(SEEDS, tmp_path / "out", tmp_path / "work", ROOT / "pelicanconf.py", progress=Progress(quiet=True))
     assert any(count > 20 for count, _ in asked)  # the articles went through it
     assert all(not translation_id for _, translation_id in asked)
+
+
+def test_a_pages_key_follows_the_files_its_links_point_to_and_nothing_else(tmp_path):
+    from types import SimpleNamespace
+
+    from analysis.site import RenderedPages
+
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    (content / "pages" / "places").mkdir(parents=True)
+    article, other = content / "articles" / "a1.md", content / "articles" / "a2.md"
+    article.write_text("Title: 甲\nSlug: jia\n\n正文", encoding="utf-8")
+    other.write_text("Title: 乙\nSlug: yi\n\n正文", encoding="utf-8")
+    page = content / "pages" / "places" / "wu-shan-xian.md"
+    page.write_text("Title: 巫山县\n\n[甲]({filename}/articles/a1.md#s-1)、[上一页]({filename}../places.md)、"
+                    '<img src="{static}/charts/c.svg">、[话题]({tag}改造)', encoding="utf-8")
+
+    def key():
+        pages = RenderedPages(None, {}, "base", "stamp", content)
+        return pages.key("places/wu-shan-xian.html", [("page", SimpleNamespace(source_path=str(page)))])
+
+    first = key()
+    other.write_text("Title: 乙\nSlug: yi-2\n\n正文", encoding="utf-8")  # not linked
+    assert key() == first
+    article.write_text("Title: 甲\nSlug: jia-2\n\n正文", encoding="utf-8")  # its URL changes
+    second = key()
+    assert second != first
+    (content / "pages" / "places.md").write_text("Title: 地区\n", encoding="utf-8")  # a relative link's target appears
+    third = key()
+    assert third != second
+    (content / "charts").mkdir()
+    (content / "charts" / "c.svg").write_text("<svg/>", encoding="utf-8")
+    assert key() != third
+    page.unlink()
+    assert key() is None  # a page whose source cannot be read is always rendered

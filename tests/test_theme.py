@@ -565,12 +565,12 @@ def test_the_filters_forget_the_articles_of_a_finished_run():
     assert module._INDEX_CACHE == {} and module._NeighbourCache.source is None
 
 
-def test_a_listing_page_declares_its_name_count_page_and_the_articles_on_it():
+def test_a_listing_page_declares_its_name_count_page_and_the_articles_on_it_and_a_page_its_source():
     from types import SimpleNamespace
 
     from pelican.settings import read_settings
 
-    shown = read_settings(str(CONF))["LISTING_PAGE_SHOWS"]
+    shown = read_settings(str(CONF))["PAGE_SHOWS"]
 
     class Tag(str):
         name = property(str)
@@ -585,7 +585,7 @@ def test_a_listing_page_declares_its_name_count_page_and_the_articles_on_it():
     assert shown("index.html", {"articles": [a, b, c], "articles_page": first}) is None  # the home page shows the whole site
     assert shown("tag.html", {"tag": Tag("改造"), "articles": [a, b]}) == [("name", "改造"), ("notes", ""), ("count", "2"), ("page", "all"), ("entry", a), ("entry", b)]
     assert shown("archives.html", {"articles": [a, b, c]}) is None
-    assert shown("page.html", {"page": a}) is None
+    assert shown("page.html", {"page": a}) == [("page", a)]  # its source, links included
 
 
 def _variables_read(template: str) -> set[str]:
@@ -609,18 +609,19 @@ def _variables_read(template: str) -> set[str]:
         ("category.html", {"category"}),
         ("index.html", set()),
         ("article.html", {"article", "articles", "dates"}),  # the last two for related articles and neighbours
+        ("page.html", {"page"}),
     ],
 )
 def test_a_copied_page_template_reads_only_what_the_theme_declares_or_the_settings_hold(template, declared):
-    """A listing page or an article page is copied from the last build when what the theme
-    declares it shows (`listing_shown`, `articles_shown`) is unchanged, and the settings (but
+    """A page is copied from the last build when what the theme declares it shows
+    (`articles_shown` for article pages, `page_shown` for the others) is unchanged, and the settings (but
     those the build derives from the pages) are in every page's key: a template reading
     anything else must be declared there first."""
     from analysis.build import BUILD_DERIVED_SETTINGS
 
     derived = set(BUILD_DERIVED_SETTINGS) - {"BUILD_STAMP"}  # the stamp is replaced in a copy
     page = {"articles", "articles_page", "articles_paginator", "articles_previous_page", "articles_next_page", "output_file"}
-    own = {"m", "page_note", "section", "first"}  # set by the templates themselves
+    own = {"m", "page_note", "section", "first", "top"}  # set by the templates themselves
     first_page_only = {"tags", "categories", "HOME_HIGHLIGHTS"} if template == "index.html" else set()  # the home page is always rendered
     read = _variables_read(template)
     assert "articles_page" in read

@@ -245,8 +245,8 @@ def remove_one_page(seeds):
     sorted(seeds.glob("*.txt"))[2].unlink()
 
 
-def copied_listing_pages(log: str) -> int:
-    found = re.search(r"; (\d+) unchanged listing pages copied", log)
+def copied_other_pages(log: str) -> int:
+    found = re.search(r"; (\d+) other unchanged pages copied", log)
     return int(found.group(1)) if found else 0
 
 
@@ -266,11 +266,11 @@ def test_a_rebuild_after_one_page_changed_equals_a_cold_build_of_the_same_pages(
     articles = len(list((tmp_path / "out" / "articles").glob("*.html")))
     change(seeds)
     log = io.StringIO()
-    # Pelican reads unchanged files from its cache, and copies unchanged article and listing pages.
+    # Pelican reads unchanged files from its cache, and copies unchanged article pages and others.
     build(seeds, tmp_path / "out", tmp_path / "work", CONF, progress=Progress(stream=log))
     if copies:
         assert 0 < copied_article_pages(log.getvalue()) < articles
-        assert copied_listing_pages(log.getvalue()) > 0
+        assert copied_other_pages(log.getvalue()) > 0
     run(seeds, tmp_path / "cold", tmp_path / "cold-work")
     assert_same_site(tmp_path / "cold", tmp_path / "out")
 
@@ -288,7 +288,7 @@ def test_a_third_build_copies_again_what_the_second_copied_and_equals_a_cold_bui
     log = io.StringIO()
     build(seeds, out, work, CONF, progress=Progress(stream=log))
     assert copied_article_pages(log.getvalue()) > len([name for name in recorded if name.startswith("articles/")]) / 2
-    assert copied_listing_pages(log.getvalue()) > 0
+    assert copied_other_pages(log.getvalue()) > 0
     run(seeds, tmp_path / "cold", tmp_path / "cold-work")
     assert_same_site(tmp_path / "cold", out)
 
@@ -318,12 +318,12 @@ def test_a_page_edited_by_hand_in_the_site_is_rendered_again_not_copied(tmp_path
     shutil.copytree(SEEDS, seeds)
     out, work = tmp_path / "out", tmp_path / "work"
     run(seeds, out, work)
-    for page in out.rglob("*.html"):  # article pages and listings alike
+    for page in out.rglob("*.html"):  # article pages, listings and the report alike
         page.write_text(page.read_text(encoding="utf-8").replace("</main>", "<p>手改</p></main>"), encoding="utf-8")
     change_one_page(seeds)
     log = io.StringIO()
     build(seeds, out, work, CONF, progress=Progress(stream=log))
-    assert copied_article_pages(log.getvalue()) == 0 and copied_listing_pages(log.getvalue()) == 0
+    assert copied_article_pages(log.getvalue()) == 0 and copied_other_pages(log.getvalue()) == 0
     assert not any("手改" in page.read_text(encoding="utf-8") for page in out.rglob("*.html"))
 
 

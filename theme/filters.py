@@ -156,15 +156,20 @@ def articles_shown(article, context) -> list:
     return [("article", article), *(("related", a) for a in related), ("older", older), ("newer", newer)]
 
 
-def listing_shown(template: str, context) -> list | None:
-    """(role, value) for everything a page of an article listing shows, or None when the page
-    must always be rendered. A topic's or a source's page, and every page of the latest
-    articles but the first, show: their name (and a topic's notes), how many articles the
-    listing holds, which page of how many this is, and an entry for each article on it (made
-    from that article's own data). The home page and the archive show the whole site, and
-    other templates are not listings. The build copies a listing page from the last build when
-    none of this changed (analysis/site.py, `RenderedPages`), so this must follow the templates
-    (tests/test_theme.py checks that the listing templates read nothing else but settings)."""
+def page_shown(template: str, context) -> list | None:
+    """(role, value) for everything a page made with `template` (any but article.html) shows,
+    or None when the page must always be rendered.
+
+    A page from the content (about, report, places, data) shows its own source and what its
+    links point to. A topic's or a source's listing, and every page of the latest articles but
+    the first, show: their name (and a topic's notes), how many articles the listing holds,
+    which page of how many this is, and an entry for each article on it (made from that
+    article's own data). The home page and the archive show the whole site. The build copies
+    a page from the last build when none of this changed (analysis/site.py, `RenderedPages`),
+    so this must follow the templates (tests/test_theme.py checks that they read nothing else
+    but settings)."""
+    if template == "page.html":
+        return [("page", context["page"])]
     page = context.get("articles_page")
     if template in ("tag.html", "category.html"):
         name = context["tag"] if template == "tag.html" else context["category"]
