@@ -191,12 +191,14 @@ _LINK_TARGET = re.compile(r"[{|](filename|static|attach)[}|]([^\s\"'()<>#?]*)")
 
 @dataclass
 class RenderedPages:
-    """Article pages the last build rendered, and from what, so this build can copy them.
+    """The pages the last build rendered, and from what, so this build can copy them.
 
     An article page is made by the theme and the settings from a few articles: its own, its
     related articles and its two neighbours in the archive (the theme names them through the
-    `ARTICLE_PAGE_SHOWS` setting). Its key hashes the page's name, those articles' source files
-    in their roles, and `base` (theme, settings and package versions). When the key equals
+    `ARTICLE_PAGE_SHOWS` setting); every other page names what it shows through `PAGE_SHOWS`
+    (`ReusedPage`). A page's key hashes its name, the source files of what it shows (with the
+    files their links point to) in their roles, and `base` (theme, settings and package
+    versions). When the key equals
     the one recorded for the page the last build wrote, rendering it again would give the
     same bytes but for the footer's build stamp; so the last page is copied with the stamp
     replaced. The last page is used only while its bytes are still the ones recorded, so a
