@@ -17,6 +17,7 @@ field or in the page's furniture list (`SegmentedPage.furniture`).
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -273,9 +274,17 @@ def is_couplet(text: str) -> bool:
     return len(parts) >= 2 and all(cjk_count(p) >= 3 for p in parts)
 
 
+_NOT_CJK = re.compile(rf"[^{CJK}]+")
+
+
 def bigrams(text: str) -> Counter:
-    chars = re.sub(rf"[^{CJK}]+", "|", text)
-    return Counter(chars[i : i + 2] for i in range(len(chars) - 1) if "|" not in chars[i : i + 2])
+    """Counts of each two consecutive Chinese characters, in order of first appearance."""
+    chars = _NOT_CJK.sub("|", text)
+    # Pairing every character with the next is done in C; the few pairs across a gap go after.
+    counts = Counter(map(operator.add, chars, chars[1:]))
+    for pair in [pair for pair in counts if "|" in pair]:
+        del counts[pair]
+    return counts
 
 
 def headline_parts(cluster: list[str], marked: list[bool]) -> dict:

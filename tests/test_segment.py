@@ -5,8 +5,11 @@ import re
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from analysis.segment import segment_page, starts_mid_sentence
+from analysis.segment import bigrams, segment_page, starts_mid_sentence
+from analysis.text import CJK
 from analysis.text import normalise_paragraph
 
 from tests.corpus import SEEDS, load_fixture, seed_pages
@@ -135,3 +138,11 @@ def test_a_web_page_with_ascii_punctuation_and_spaced_numbers_is_normalised():
 def test_a_page_without_any_headline_yields_no_items():
     page = "今年以来，我市完成改造老旧小区一百个，惠及居民上万户，群众满意度不断提升，各项工作稳步推进。\n"
     assert segment_page(page).items == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="老旧小区改造电梯，。 a1\n", max_size=80))
+def test_bigrams_count_each_pair_of_adjacent_chinese_characters_in_order_of_first_appearance(text):
+    pairs = [text[i : i + 2] for i in range(len(text) - 1)]
+    expected = Counter(p for p in pairs if re.fullmatch(rf"[{CJK}]{{2}}", p))
+    assert list(bigrams(text).items()) == list(expected.items())

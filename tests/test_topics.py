@@ -21,6 +21,7 @@ from analysis.topics import (
     load_topics,
     parse_topics,
     score_topics,
+    topic_score_parts,
 )
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -168,6 +169,18 @@ def test_empty_article_falls_back(rules):
 def test_any_article_gets_at_least_one_topic(title, body):
     article = Article(id="h", page="p", title=title, sections=[Section("", body)])
     assert assign_topics(article, load_topics())
+
+
+@settings(max_examples=100, deadline=None)
+@given(headline=st.text(alphabet="老旧小区改造电梯物业加装党建。", max_size=20),
+       body=st.text(alphabet="老旧小区改造电梯物业加装党建主题教育。", max_size=200))
+def test_a_topic_score_sums_weight_times_hits_over_every_keyword(headline, body):
+    rules = load_topics()
+    for topic in rules.topics:
+        head, main = keyword_hits(topic, headline), keyword_hits(topic, body)
+        expected = (rules.title_weight * sum(w * head[kw] for kw, w in topic.keywords),
+                    sum(w * min(main[kw], rules.body_cap) for kw, w in topic.keywords))
+        assert topic_score_parts(topic, headline, body, rules) == expected
 
 
 def test_bad_slug_is_rejected():
