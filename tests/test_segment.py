@@ -9,8 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.segment import bigrams, segment_page, starts_mid_sentence
-from analysis.text import CJK
-from analysis.text import normalise_paragraph
+from analysis.text import CJK, normalise_paragraph
 
 from tests.corpus import SEEDS, load_fixture, seed_pages
 
