@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 
-from analysis.bench import SCENARIOS, make_corpus, medians, run_bench, source_articles, table, verdicts
+from analysis.bench import SCENARIOS, cold_bounds, make_corpus, medians, run_bench, source_articles, table, verdicts
 from analysis.segment import segment_page
 
 
@@ -35,8 +35,11 @@ def test_harness_writes_one_row_per_round_size_and_scenario(tmp_path, capsys):
     for r in written:
         assert int(r["articles"]) == 12
         assert float(r["wall_s"]) > 0 and float(r["peak_mb"]) > 0
+        assert float(r["cpu_s"]) > 0
     typical = medians(rows)
     assert [(r["scenario"], r["rounds"]) for r in typical] == [(s, 2) for s in SCENARIOS]
+    cpu = {r["scenario"]: r["cpu_s"] for r in typical}
+    assert cpu["cold"] > cpu["plain-pelican"]  # each run's own CPU time: loading jieba alone outweighs plain Pelican
     assert "plain-pelican" in table(typical)
     assert any("no-change" in line for line in verdicts(typical))
     assert "12: cold (round 2 of 2)" in capsys.readouterr().err  # progress lines go to stderr
@@ -50,3 +53,11 @@ def test_the_typical_run_is_the_median_by_wall_time_with_the_highest_memory():
     assert (three["round"], three["wall_s"], three["timings"], three["peak_mb"], three["tree_mb"], three["rounds"]) == (3, 4.0, {"pelican": 2.0}, 300, 301, 3)
     (two,) = medians([run(5.0, 200, 1), run(3.0, 100, 2)])
     assert (two["round"], two["wall_s"]) == (2, 3.0)  # the lower middle run
+
+
+def test_cold_bounds_spread_the_cpu_time_over_the_cores_and_compare_pelican_steps():
+    cold = {"wall_s": 90.0, "cpu_s": 120.0, "cores": 2, "timings": {"analysis": 30.0, "pelican": 33.0}}
+    plain = {"wall_s": 24.0, "timings": {"pelican": 22.0}}
+    spread, step = cold_bounds(cold, plain)
+    assert "120 s of CPU" in spread and "under 60.0 s (2.50x plain Pelican)" in spread
+    assert "33.0 s, 1.50x plain Pelican's own 22.0 s" in step
