@@ -217,6 +217,7 @@ def children_cpu_s() -> float:
 
 
 def usable_cores() -> int:
+    """The cores this process may run on (its affinity, which a container or taskset narrows)."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
@@ -486,7 +487,7 @@ def cold_bounds(cold: dict, plain: dict) -> list[str]:
     spread evenly over every core, and its Pelican step alone (the floor does nothing else)."""
     floor = plain["wall_s"]
     least = cold["cpu_s"] / cold["cores"]
-    step, plain_step = cold["timings"].get("pelican", 0.0), plain["timings"]["pelican"]
+    step, plain_step = cold["timings"]["pelican"], plain["timings"]["pelican"]
     return [
         f"        the cold build used {cold['cpu_s']:.0f} s of CPU: on {cold['cores']} core(s) no arrangement "
         f"of its stages ends under {least:.1f} s ({least / floor:.2f}x plain Pelican)",
