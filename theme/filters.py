@@ -233,6 +233,16 @@ def _article_index(articles) -> dict:
 # --- body text ------------------------------------------------------------------
 
 _TAG = re.compile(r"<[^>]+>")
+# Papers set a box or a block before a credit ("□本报记者 刘一叶", "■王先明"): print
+# typography that on a screen reads as a character the font lacks. The data keep it.
+_CREDIT_MARK = re.compile(r"(?:^|(?<=\s))[□■◆]\s*")
+
+
+def byline(value) -> str:
+    """A byline as the page shows it: without the print marks before its credits."""
+    return _CREDIT_MARK.sub("", str(value or ""))
+
+
 _DROP_FROM_EXCERPT = re.compile(
     r'<(p|aside) class="(continued|reattached|caption)">.*?</\1>|<h[1-6][^>]*>.*?</h[1-6]>', re.S
 )
@@ -294,6 +304,7 @@ FILTERS = {
     "by_pinyin": by_pinyin,
     "by_count": by_count,
     "related_articles": related_articles,
+    "byline": byline,
     "excerpt": excerpt,
     "article_excerpt": article_excerpt,
     "wrap_tables": wrap_tables,
