@@ -46,6 +46,9 @@ def article_link(article_id: str, text: str, anchor: str = "") -> str:
     return f"[{md(text)}]({target})"
 
 
+PLACES_INDEX_LINK = "[全部地区]({filename}/pages/places.md)"
+
+
 def place_link(place: str) -> str:
     return f"[{md(place)}]({{filename}}/pages/places/{place_slug(place)}.md)"
 
@@ -396,7 +399,8 @@ def place_page(place: str, analysis, gazetteer: Gazetteer, chart_blocks: list[st
             html.escape(place), f"place-{place_slug(place)}", Save_as=f"places/{place_slug(place)}.html", Url=f"places/{place_slug(place)}.html",
             Description=place_description(place, len(articles), len(facts), len(nearby)),
         ),
-        "上级：" + (" › ".join(place_link(p) for p in reversed(chain[1:])) if len(chain) > 1 else "—") + "\n",
+        # The breadcrumb of a province-level place leads to the index of all places.
+        "上级：" + (" › ".join(place_link(p) for p in reversed(chain[1:])) if len(chain) > 1 else PLACES_INDEX_LINK) + "\n",
         f"## {md(place)}的改造数据\n",
         scale_table(scale, facts, show_place=False) if scale is not None and not scale.empty else facts_list(facts, show_place=False),
     ]

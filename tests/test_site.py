@@ -75,6 +75,22 @@ def test_every_article_is_within_three_clicks_of_the_home_page(site):
     assert unreachable == []
 
 
+def test_each_place_page_leads_up_its_hierarchy_and_a_province_to_the_index_of_places(site):
+    def breadcrumb(page: str) -> set[str]:
+        return internal_links(site, page, within=("上级：", "</p>"))
+
+    assert breadcrumb("places/wu-shan-xian.html") == {"places/chong-qing-shi.html"}
+    assert breadcrumb("places/luo-yang-shi.html") == {"places/he-nan-sheng.html"}
+    for page in ("places/chong-qing-shi.html", "places/he-nan-sheng.html"):
+        assert breadcrumb(page) == {"places.html"}
+    for page in site.glob("places/*.html"):
+        path = page.relative_to(site).as_posix()
+        if re.search(r"-\d+\.html$", path):
+            continue  # the further pages of a long article list
+        up = breadcrumb(path)
+        assert up and path not in up, path
+
+
 def test_topic_pages_link_all_their_articles_and_each_links_back(site):
     names = {}
     for a in articles(site):
