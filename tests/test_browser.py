@@ -421,8 +421,18 @@ def test_without_an_index_the_page_says_so(browser, site_url, tmp_path):
     try:
         page.goto(f"http://127.0.0.1:{server.server_port}/search.html?q=电梯")
         page.wait_for_selector("#search .note")
-        assert "搜索索引尚未生成" in page.inner_text("#search")
+        assert "搜索索引未能载入" in page.inner_text("#search")
         assert page.locator("#search form").count() == 0
     finally:
         page.close()
         server.shutdown()
+
+
+def test_the_search_page_opened_from_disk_says_how_to_serve_the_site(browser, site_url):
+    _, out = site_url
+    page = browser.new_page()
+    page.goto((out / "search.html").resolve().as_uri())
+    page.wait_for_selector("#search .note")
+    assert "make serve" in page.inner_text("#search")
+    assert page.locator("#search form").count() == 0
+    page.close()

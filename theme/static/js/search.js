@@ -356,7 +356,10 @@
     const loaded = await Promise.allSettled(bundleFolders.map(loadBundle));
     bundles = loaded.filter((outcome) => outcome.status === "fulfilled").map((outcome) => outcome.value);
     if (!bundles.length) {
-      const note = element("p", "note", "搜索索引尚未生成。请按日期、地区、话题或来源浏览文章。");
+      // A page opened from disk may not fetch the index: browsers refuse file:// requests.
+      const note = element("p", "note", window.location.protocol === "file:"
+        ? "直接打开的本地文件无法载入搜索索引。请在项目目录运行 make serve，再打开 http://localhost:8000/search.html；也可以按日期、地区、话题或来源浏览文章。"
+        : "搜索索引未能载入。请按日期、地区、话题或来源浏览文章。");
       root.replaceChildren(note);
       return;
     }
