@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
+from pypinyin import lazy_pinyin
 
 from .aggregate import format_value
 from .articles import place_slug
@@ -156,6 +157,12 @@ def scale_table(scale: pd.DataFrame | None, facts: list[Fact], show_place: bool 
 # ---------------------------------------------------------------------------- coverage
 
 
+def count_rows(counts: Counter, unknown: str) -> list[list[str]]:
+    """Table rows of names and counts: most first, names of one count in pinyin order, `unknown` last."""
+    ordered = sorted(counts.items(), key=lambda item: (item[0] == unknown, -item[1], lazy_pinyin(item[0])))
+    return [[md(name), str(count)] for name, count in ordered]
+
+
 def coverage(articles: list[Article], gazetteer: Gazetteer, problems: list) -> str:
     by_publication = Counter(a.publication or "来源不详" for a in articles)
     by_year = Counter((a.date or "不详")[:4] for a in articles)
@@ -165,11 +172,11 @@ def coverage(articles: list[Article], gazetteer: Gazetteer, problems: list) -> s
     out = [
         f"本报告依据 {len({a.page for a in articles})} 个报纸版面中的 {len(articles)} 篇文章。",
         "",
-        table(["报纸", "文章数"], [[md(k), str(v)] for k, v in sorted(by_publication.items())]),
+        table(["报纸", "文章数"], count_rows(by_publication, unknown="来源不详")),
         "",
-        table(["年份", "文章数"], [[md(k), str(v)] for k, v in sorted(by_year.items())]),
+        table(["年份", "文章数"], [[md(k), str(v)] for k, v in sorted(by_year.items())]),  # digits sort before 不详
         "",
-        table(["省级行政区", "文章数"], [[md(k), str(v)] for k, v in sorted(by_province.items())]),
+        table(["省级行政区", "文章数"], count_rows(by_province, unknown="不详")),
         "",
     ]
     if undated:

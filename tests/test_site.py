@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections import deque
+from collections import Counter, deque
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
@@ -117,6 +117,23 @@ def test_report_links_every_figure_to_its_sentence(site):
         assert f'{fact["article_url"]}#{fact["anchor"]}' in report, fact["sentence"]
     assert "2600+个" in report  # "more than" stays visible
     assert "约1亿平方米" in report
+
+
+def test_report_counts_articles_by_paper_and_province_most_first_and_the_unknown_last(site):
+    report = (site / "report.html").read_text(encoding="utf-8")
+    section = report[report.index("数据依据") : report.index("改造规模与资金")]
+    tables = {}
+    for block in re.findall(r"<table>.*?</table>", section, re.S):
+        header = re.search(r"<th[^>]*>(.*?)</th>", block).group(1)
+        tables[header] = [(name, int(count)) for name, count in re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td>(\d+)</td>", block)]
+    papers, provinces = tables["报纸"], tables["省级行政区"]
+    assert dict(papers) == Counter(a["publication"] for a in articles(site))
+    # Most first; papers of one count in pinyin order (jiang, ren, wu).
+    assert papers == [("重庆日报", 8), ("北碚报", 6), ("江海晚报", 5), ("人民日报", 5), ("巫山报", 5)]
+    known = [count for name, count in provinces[:-1]]
+    assert provinces[0] == ("重庆市", 19) and known == sorted(known, reverse=True)
+    assert provinces[-1] == ("不详", 1)  # the advert names no place
+    assert [name for name, _ in tables["年份"]] == ["2021", "2022", "2023"]
 
 
 def test_place_pages_carry_their_facts_terms_and_articles(site):
