@@ -362,14 +362,41 @@ def place_article_file(place: str, number: int) -> str:
     return f"places/{place_slug(place)}" + (f"-{number}" if number > 1 else "")
 
 
-def article_pages_nav(place: str, number: int, count: int) -> str:
+# Pages either side of the current one that a pager links, besides the first and the last: the
+# rule of the theme's pagination macro (theme/templates/_macros.html), so both pagers look alike.
+PAGER_NEIGHBOURS = 2
+
+
+def pager_numbers(number: int, count: int) -> list[int | None]:
+    """The page numbers a pager on page `number` of `count` shows, None where a gap is marked.
+
+    A pager with every page on every page grows with the square of a place's articles (and
+    Python-Markdown's inline links with the square of a line's length)."""
+    near = range(max(1, number - PAGER_NEIGHBOURS - 1), min(count, number + PAGER_NEIGHBOURS + 1) + 1)
+    shown = []
+    for n in sorted({1, count, *near}):
+        shown.append(n if n in (1, count) or abs(n - number) <= PAGER_NEIGHBOURS else None)
+    return shown
+
+
+def article_pages_nav(place: str, number: int, count: int, total: int) -> str:
+    """The pager of a place's article list: an HTML block like the theme's listing pagers."""
     if count < 2:
         return ""
-    links = [
-        f"**第 {n} 页**" if n == number else f"[第 {n} 页]({{filename}}/pages/{place_article_file(place, n)}.md)"
-        for n in range(1, count + 1)
-    ]
-    return "文章分页：" + " · ".join(links) + "\n"
+
+    def link(n: int, text: str, attributes: str = "") -> str:
+        return f'<li><a href="{{filename}}/pages/{place_article_file(place, n)}.md"{attributes}>{text}</a></li>'
+
+    items = [link(number - 1, "上一页", ' rel="prev"')] if number > 1 else []
+    for n in pager_numbers(number, count):
+        if n is None:
+            items.append('<li class="pagination__gap" aria-hidden="true">…</li>')
+        else:
+            items.append(link(n, f"第 {n} 页", ' aria-current="page"' if n == number else ""))
+    if number < count:
+        items.append(link(number + 1, "下一页", ' rel="next"'))
+    status = f'<p class="pagination__status">共 {total} 篇，第 {number} / {count} 页</p>'
+    return f'<nav class="pagination" aria-label="{html.escape(place)}的文章分页"><ul>{"".join(items)}</ul>{status}</nav>\n'
 
 
 def place_article_pages(place: str, contents: PlaceContents) -> dict[str, str]:
@@ -386,9 +413,9 @@ def place_article_pages(place: str, contents: PlaceContents) -> dict[str, str]:
         )
         body = [
             f"{place_link(place)}的文章，共 {len(articles)} 篇，按日期从新到旧。\n",
-            article_pages_nav(place, number, count),
+            article_pages_nav(place, number, count, len(articles)),
             article_list_html(articles[(number - 1) * size : number * size]),
-            article_pages_nav(place, number, count),
+            article_pages_nav(place, number, count, len(articles)),
         ]
         pages[name] = header + "\n".join(body)
     return pages
@@ -416,7 +443,7 @@ def place_page(place: str, analysis, gazetteer: Gazetteer, chart_blocks: list[st
     parts += [f"## 词语\n", terms_tables(contents.terms.get(place))]
     parts += chart_blocks
     count = -(-len(articles) // PLACE_ARTICLES_PER_PAGE)
-    parts += [f"## 文章（{len(articles)} 篇）\n", article_list_html(articles[:PLACE_ARTICLES_PER_PAGE]), article_pages_nav(place, 1, count)]
+    parts += [f"## 文章（{len(articles)} 篇）\n", article_list_html(articles[:PLACE_ARTICLES_PER_PAGE]), article_pages_nav(place, 1, count, len(articles))]
     return "\n".join(parts) + "\n"
 
 

@@ -10,8 +10,11 @@ from urllib.parse import unquote, urlsplit
 
 import html5lib
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.build import Progress, build
+from analysis.report import pager_numbers
 from tests.corpus import ROOT, SEEDS, readers_agree
 
 
@@ -197,15 +200,40 @@ def test_a_long_place_article_list_is_split_into_linked_pages_holding_every_arti
     pages = [numbered[n] for n in sorted(numbered)]
     assert len(pages) == -(-total // 2) - 1 >= 2
     listed = []
-    for page in [first, *pages]:
+    ordered = [first, *pages]
+    reached = {first}
+    for number, page in enumerate(ordered, start=1):
         body = (site / page).read_text(encoding="utf-8")
         block = re.search(r'<ul><li><a href="(?:\.\./)*articles/.*?</ul>', body).group(0)
         listed += re.findall(r'href="(?:\.\./)*(articles/[^"#]+)"', block)
-        assert internal_links(site, page) >= {first, *pages} - {page}  # every list page links every other
+        pager = internal_links(site, page, within=('<nav class="pagination"', "</nav>")) & set(ordered)
+        neighbours = {ordered[n - 1] for n in (1, number - 1, number + 1, len(ordered)) if 1 <= n <= len(ordered)}
+        assert neighbours <= pager <= set(ordered), page  # first, last, previous and next at least
+        assert len(pager) <= 7, page  # not every page: the pager stays the same size as the list grows
+        assert f"第 {number} / {len(ordered)} 页" in body
+        reached |= pager
+    assert reached == set(ordered)
     assert len(listed) == len(set(listed)) == total
     assert {a["url"] for a in articles(site) if "重庆市" in a["places"]} <= set(listed)
     dates = [a["date"] or "" for url in listed for a in articles(site) if a["url"] == url]
     assert dates == sorted(dates, reverse=True)  # newest first across the pages
+
+
+@settings(max_examples=300, deadline=None)
+@given(count=st.integers(2, 5000), data=st.data())
+def test_a_pager_shows_the_ends_and_the_current_page_with_its_neighbours_and_marks_each_gap(count, data):
+    number = data.draw(st.integers(1, count))
+    shown = pager_numbers(number, count)
+    numbers = [n for n in shown if n is not None]
+    assert {1, count} | {n for n in range(number - 2, number + 3) if 1 <= n <= count} <= set(numbers)
+    assert len(shown) <= 9  # whatever the count
+    assert shown[0] == 1 and shown[-1] == count  # so every gap mark stands between two numbers
+    for i, n in enumerate(shown[1:], start=1):
+        if n is None:
+            assert shown[i + 1] is not None, shown  # one mark per gap
+            continue
+        before = shown[i - 1] if shown[i - 1] is not None else shown[i - 2]
+        assert n - before >= 2 if shown[i - 1] is None else n - before == 1, shown  # a mark where pages are left out
 
 
 def test_a_long_fact_list_becomes_counts_by_place_that_add_up(small_pages_site):
