@@ -31,6 +31,7 @@ TOP_TERMS = 15
 # Page sizes: beyond these a page summarises and links on, so it stays readable on a phone.
 FACTS_LISTED = 200  # figures listed one by one on a page
 SOURCES_LINKED = 4  # articles linked from one cell of a scale table
+PLACELESS_LINKED = 20  # articles linked from the report's line on articles without a place
 PLACE_ARTICLES_PER_PAGE = 100  # articles on one page of a place's article list
 DATA_FILES = ["articles.csv", "articles.json", "facts.csv", "facts.json", "scale_by_place.csv", "terms_by_place.csv", "terms_by_topic.csv"]
 
@@ -181,7 +182,11 @@ def coverage(articles: list[Article], gazetteer: Gazetteer, problems: list) -> s
     ]
     if undated:
         out += [f"无法确定年份的版面：{md('、'.join(undated))}。", ""]
-    if placeless:
+    if len(placeless) > PLACELESS_LINKED:
+        shown = "、".join(article_link(a.id, a.title) for a in placeless[:PLACELESS_LINKED])
+        out += [f"未能识别地方的文章共 {len(placeless)} 篇，如{shown}等；全部见[数据下载]({{filename}}/pages/data.md)中 "
+                "articles.csv 里 places 为空的行。", ""]
+    elif placeless:
         out += ["未能识别地方的文章：" + "、".join(article_link(a.id, a.title) for a in placeless) + "。", ""]
     skipped = [p for p in problems if p.skipped]
     if skipped:

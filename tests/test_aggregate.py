@@ -226,3 +226,18 @@ def test_the_report_tables_as_csv_are_what_pandas_to_csv_gives():
     for table in (analysis.scale, analysis.terms_by_place, analysis.terms_by_topic):
         assert len(table) > 10
         assert table_csv(table) == table.to_csv(index=False, lineterminator="\n", float_format="%.6g")
+
+
+def test_the_report_names_a_long_list_of_placeless_articles_by_count_and_links_the_first_few():
+    from analysis.places import load_gazetteer
+    from analysis.report import PLACELESS_LINKED, coverage
+
+    articles = analyse(read_corpus(SEEDS, load_settings()), load_settings()).articles
+    advert = next(a for a in articles if not a.places)
+    few = coverage(articles, load_gazetteer(), [])
+    assert f"未能识别地方的文章：[{advert.title}]" in few
+    many = articles + [replace(advert, id=f"copy{i}", title=f"广告{i}") for i in range(PLACELESS_LINKED + 5)]
+    line = next(line for line in coverage(many, load_gazetteer(), []).splitlines() if "未能识别地方" in line)
+    assert f"共 {PLACELESS_LINKED + 6} 篇" in line
+    assert len(re.findall(r"\]\(\{filename\}/articles/", line)) == PLACELESS_LINKED
+    assert "({filename}/pages/data.md)" in line and "articles.csv" in line
