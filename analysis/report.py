@@ -377,11 +377,9 @@ def pager_numbers(number: int, count: int) -> list[int | None]:
 
     A pager with every page on every page grows with the square of a place's articles (and
     Python-Markdown's inline links with the square of a line's length)."""
+    # One further page each side of the neighbours is where a gap, if any, is marked.
     near = range(max(1, number - PAGER_NEIGHBOURS - 1), min(count, number + PAGER_NEIGHBOURS + 1) + 1)
-    shown = []
-    for n in sorted({1, count, *near}):
-        shown.append(n if n in (1, count) or abs(n - number) <= PAGER_NEIGHBOURS else None)
-    return shown
+    return [n if n in (1, count) or abs(n - number) <= PAGER_NEIGHBOURS else None for n in sorted({1, count, *near})]
 
 
 def article_pages_nav(place: str, number: int, count: int, total: int) -> str:
