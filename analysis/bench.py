@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import os
 import random
 import re
@@ -476,10 +477,29 @@ def verdicts(rows: list[dict]) -> list[str]:
         size_ratio = by[(big, "cold")]["articles"] / by[(small, "cold")]["articles"]
         time_ratio = wall(big, "cold") / wall(small, "cold")
         check(time_ratio <= size_ratio, f"linear growth {small} -> {big} articles: cold time x{time_ratio:.1f} for size x{size_ratio:.1f}")
+        lines.extend(stage_growth(by[(small, "cold")], by[(big, "cold")]))
     if REAL in corpora:
         check(wall(REAL, "cold") < 5, f"five real pages: cold {wall(REAL, 'cold'):.2f} s < 5 s")
         check(wall(REAL, "no-change") < 2, f"five real pages: no-change {wall(REAL, 'no-change'):.2f} s < 2 s")
     return lines
+
+
+STAGE_NOISE_S = 1.0  # a stage shorter than this at the larger size is left out of the growth check
+
+
+def stage_growth(small: dict, big: dict) -> list[str]:
+    """The check that no stage of the cold build grows worse than n log n between two sizes.
+
+    Only stages taking STAGE_NOISE_S or more at the larger size are judged: below that, run-to-run
+    noise swamps the ratio, and such a stage cannot decide the build's growth."""
+    n, m = small["articles"], big["articles"]
+    allowed = m * math.log(m) / (n * math.log(n))
+    grown = {stage: big["timings"][stage] / small["timings"][stage] for stage in big["timings"]
+             if big["timings"][stage] >= STAGE_NOISE_S and small["timings"].get(stage)}
+    worse = [f"{stage} x{ratio:.1f}" for stage, ratio in grown.items() if ratio > allowed]
+    stages = ", ".join(f"{stage} x{ratio:.1f}" for stage, ratio in sorted(grown.items(), key=lambda item: -item[1]))
+    return [f"  {'FAIL' if worse else 'PASS'}  no stage grows worse than n log n from {n} to {m} articles "
+            f"(x{allowed:.1f}): {', '.join(worse) if worse else stages}"]
 
 
 def cold_bounds(cold: dict, plain: dict) -> list[str]:
@@ -515,7 +535,8 @@ DESCRIPTION = (
     "analysis workers and Pagefind included, shared pages counted in each), and per-stage seconds (startup = interpreter and imports), then the ratios and PASS/FAIL against "
     "the targets: at the largest size cold <= 1.5x plain Pelican (with two bounds on it: the cold build's CPU time spread over "
     "every core, and its Pelican step against plain Pelican's) and peak memory (tree) < 1 GB; cold time growing no "
-    "faster than size between the two largest sizes; no-change < 0.3x and one-change < 0.4x cold; five real pages "
+    "faster than size between the two largest sizes, and no stage of it (of a second or more) faster than n log n; "
+    "no-change < 0.3x and one-change < 0.4x cold; five real pages "
     "cold < 5 s and no-change < 2 s. Writes every run to WORK/results.csv. Progress goes to stderr. The exit status is 0 "
     "whatever the verdicts: the benchmark reports, it does not fail."
 )

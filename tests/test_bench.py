@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 
-from analysis.bench import SCENARIOS, cold_bounds, make_corpus, medians, run_bench, source_articles, table, verdicts
+from analysis.bench import SCENARIOS, cold_bounds, make_corpus, medians, run_bench, source_articles, stage_growth, table, verdicts
 from analysis.segment import segment_page
 
 
@@ -61,3 +61,16 @@ def test_cold_bounds_spread_the_cpu_time_over_the_cores_and_compare_pelican_step
     spread, step = cold_bounds(cold, plain)
     assert "120 s of CPU" in spread and "under 60.0 s (2.50x plain Pelican)" in spread
     assert "33.0 s, 1.50x plain Pelican's own 22.0 s" in step
+
+
+def test_stage_growth_judges_each_stage_against_n_log_n_and_names_the_worse_ones():
+    def cold(articles, **timings):
+        return {"articles": articles, "timings": {"swap": 0.01, **timings}}
+
+    small = cold(1000, analysis=3.5, pelican=4.0, search=2.6, charts=1.6)
+    (ok,) = stage_growth(small, cold(10000, analysis=25.5, pelican=18.8, search=24.0, charts=1.8, swap=0.4))
+    assert ok.startswith("  PASS") and "(x13.3)" in ok
+    assert ok.endswith(": search x9.2, analysis x7.3, pelican x4.7, charts x1.1")  # worst first
+    assert "swap" not in ok  # under a second at the larger size: noise
+    (bad,) = stage_growth(small, cold(10000, analysis=25.5, pelican=60.0, search=24.0, charts=1.8))
+    assert bad.startswith("  FAIL") and bad.endswith(": pelican x15.0")
