@@ -31,6 +31,12 @@ TAG_SAVE_AS = "topics/{slug}.html"
 AUTHOR_SAVE_AS = ""
 AUTHORS_SAVE_AS = ""
 ARCHIVES_SAVE_AS = "archives.html"
+# Each year's articles on a page of its own. The archive lists every article while it holds at
+# most ARCHIVE_LISTED; beyond that it lists the years and months, linking to the year pages, so
+# the page a reader opens from the menu does not grow with the archive.
+YEAR_ARCHIVE_SAVE_AS = "archives/{date:%Y}.html"
+YEAR_ARCHIVE_URL = "archives/{date:%Y}.html"
+ARCHIVE_LISTED = 1000
 
 STATIC_PATHS = ["charts", "static"]
 DEFAULT_PAGINATION = 20

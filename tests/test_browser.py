@@ -84,6 +84,7 @@ def reader_pages(out):
         "article": article_path(out, "<h1 data-pagefind-meta=\"title\">倾听居民想法"),
         "topic": "topics/lao-jiu-xiao-qu-gai-zao.html",
         "archive": "archives.html",
+        "year": "archives/2022.html",
         "place": "places/wu-shan-xian.html",
         "report": "report.html",
         "search": "search.html?q=老旧小区",  # with results and every filter group open

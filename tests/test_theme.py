@@ -370,6 +370,37 @@ def test_archive_groups_by_year_and_month(site):
         assert months and all(re.fullmatch(r"\d{1,2}月|月份不详", m) for m in months)
 
 
+def test_each_year_of_the_archive_has_a_page_listing_that_year_s_articles(site, article_meta):
+    archive = parse(site / "archives.html")
+    linked = {text_of(a): a.get("href").removeprefix("./") for a in archive.findall(".//section/h2/a")}
+    assert set(linked) == {"2021年", "2022年", "2023年"}
+    listed = []
+    for label, path in linked.items():
+        year_page = parse(site / path)
+        assert text_of(year_page.find(".//h1")) == f"{label}的文章"
+        here = [a.get("href").removeprefix("../") for a in year_page.findall(".//ol[@class='archive-list']/li/a")]
+        assert here and all(article_meta[p]["date_text"].startswith(label[:4]) for p in here), label
+        listed += here
+    assert sorted(listed) == sorted(article_meta)  # every article on exactly one year page
+
+
+def test_a_large_archive_lists_years_and_months_linking_to_the_year_pages(tmp_path, article_meta):
+    build(SEEDS, tmp_path / "out", tmp_path / "work", CONF, pelican_overrides={"ARCHIVE_LISTED": 10}, progress=Progress(quiet=True))
+    site = tmp_path / "out"
+    archive = parse(site / "archives.html")
+    assert archive.findall(".//ol[@class='archive-list']") == []  # no article listed on the page itself
+    counted = 0
+    for link in archive.findall(".//ul[@class='inline-list archive-months']/li/a"):
+        path, anchor = link.get("href").removeprefix("./").split("#")
+        count = int(re.search(r"\d+", text_of(link.find("span"))).group(0))
+        blocks = [el for section in parse(site / path).iter("section") for el in section]
+        heads = [i for i, el in enumerate(blocks) if el.tag == "h3" and el.get("id") == anchor]
+        assert len(heads) == 1, link.get("href")
+        assert len(blocks[heads[0] + 1].findall("li")) == count, anchor  # the month's list follows its heading
+        counted += count
+    assert counted == len(article_meta) == 29
+
+
 def test_home_page_lists_latest_articles_topics_and_paginates(site, pages):
     home = pages["index.html"]
     assert text_of(home.find(".//h1")) and home.find(".//ol[@class='entries']") is not None
