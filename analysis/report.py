@@ -32,6 +32,8 @@ TOP_TERMS = 15
 FACTS_LISTED = 200  # figures listed one by one on a page
 SOURCES_LINKED = 4  # articles linked from one cell of a scale table
 PLACELESS_LINKED = 20  # articles linked from the report's line on articles without a place
+SCALE_ROWS_LISTED = 200  # rows of the report's scale table; beyond, only provinces' and cities' are
+SCALE_LEVELS_LISTED = ("province", "city")  # the rows a long scale table keeps on the report
 PLACE_ARTICLES_PER_PAGE = 100  # articles on one page of a place's article list
 DATA_FILES = ["articles.csv", "articles.json", "facts.csv", "facts.json", "scale_by_place.csv", "terms_by_place.csv", "terms_by_topic.csv"]
 
@@ -121,10 +123,13 @@ def facts_by_place(facts: list[Fact]) -> str:
     lists them), so a page stays readable on a phone however large the archive grows."""
     if len(facts) <= FACTS_LISTED:
         return facts_list(facts)
-    counts = Counter(f.place for f in facts)
-    lines = [f"- {place_link(p)}：{n} 条" for p, n in sorted(counts.items(), key=lambda pn: (-pn[1], place_slug(pn[0])))]
     intro = f"共 {len(facts)} 条，按地方列出条数；各地的数字在地方页上，全部数据连同原句和链接见[数据下载]({{filename}}/pages/data.md)中的 facts.csv。"
-    return intro + "\n\n" + "\n".join(lines) + "\n"
+    return intro + "\n\n" + place_counts(Counter(f.place for f in facts), "条")
+
+
+def place_counts(counts: Counter, unit: str) -> str:
+    """A list of places, most first, each linking to its page, with how many `unit` it has there."""
+    return "".join(f"- {place_link(p)}：{n} {unit}\n" for p, n in sorted(counts.items(), key=lambda pn: (-pn[1], place_slug(pn[0]))))
 
 
 def scale_rows(scale: pd.DataFrame, facts: list[Fact], show_place: bool = True) -> list[list[str]]:
@@ -153,6 +158,19 @@ def scale_table(scale: pd.DataFrame | None, facts: list[Fact], show_place: bool 
         return "没有抽取到改造规模与资金数据。\n"
     header = ["指标", "年份/时期", "进度", "数值（链接到原句）"]
     return table(["地方", *header] if show_place else header, scale_rows(scale, facts, show_place)) + "\n"
+
+
+def report_scale(scale: pd.DataFrame | None, facts: list[Fact], gazetteer: Gazetteer) -> str:
+    """The report's scale table: every row when there are few; else the provinces' and cities'
+    rows, and for each place below them how many rows its place page holds."""
+    if scale is None or scale.empty or len(scale) <= SCALE_ROWS_LISTED:
+        return scale_table(scale, facts)
+    listed = scale["place"].map(lambda p: p in gazetteer and gazetteer.level(p) in SCALE_LEVELS_LISTED)
+    counted = Counter(scale.loc[~listed, "place"])
+    intro = (f"共 {len(scale)} 行。下表列出省和地级市的数字；其下各地的 {sum(counted.values())} 行在地方页上，"
+             f"按地方列出行数。全部数字连同来源见[数据下载]({{filename}}/pages/data.md)中的 scale_by_place.csv。\n")
+    table_part = scale_table(scale[listed], facts) + "\n" if listed.any() else ""
+    return intro + "\n" + table_part + place_counts(counted, "行")
 
 
 # ---------------------------------------------------------------------------- coverage
@@ -306,7 +324,7 @@ def report_page(analysis, gazetteer: Gazetteer, charts: list[ChartFiles]) -> str
         coverage(analysis.articles, gazetteer, analysis.problems),
         "## 改造规模与资金\n",
         "同一地方、指标、年份和进度只列一个数字；计划与完成分列，小区的数字不计入所在区县。\n",
-        scale_table(analysis.scale, analysis.facts),
+        report_scale(analysis.scale, analysis.facts, gazetteer),
         "## 图表\n",
         *(chart_block(c) for c in charts),
         "## 关键词语境\n",

@@ -187,6 +187,7 @@ def small_pages_site(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(report, "FACTS_LISTED", 3)
         patch.setattr(report, "SOURCES_LINKED", 1)
+        patch.setattr(report, "SCALE_ROWS_LISTED", 5)
         patch.setattr(report, "PLACE_ARTICLES_PER_PAGE", 2)
         build(SEEDS, tmp / "out", tmp / "work", ROOT / "pelicanconf.py", progress=Progress(quiet=True))
     return tmp / "out"
@@ -243,6 +244,24 @@ def test_a_long_fact_list_becomes_counts_by_place_that_add_up(small_pages_site):
     with (small_pages_site / "data" / "facts.csv").open(encoding="utf-8") as fh:
         assert sum(counts) == len(list(csv.DictReader(fh))) > 3
     assert "places/" in section and "facts.csv" in section
+
+
+def test_a_long_scale_table_keeps_provinces_and_cities_and_counts_the_rest_by_place(small_pages_site):
+    site = small_pages_site
+    report = (site / "report.html").read_text(encoding="utf-8")
+    section = report[report.index("改造规模与资金") : report.index(">图表<")]
+    table = re.search(r"<table>.*?</table>", section, re.S).group(0)
+    in_table = re.findall(r'<td><a href="\./(places/[^"]+)">', table)
+    assert set(in_table) == {"places/chong-qing-shi.html"}  # the only province or city with figures
+    counted = dict(re.findall(r'<a href="\./(places/[^"]+)">[^<]+</a>：(\d+) 行', section))
+    assert "places/wu-shan-xian.html" in counted and not set(counted) & set(in_table)
+    for page, rows in counted.items():
+        place = (site / page).read_text(encoding="utf-8")
+        own = place[place.index("的改造数据") : place.index("</table>")]
+        assert own.count("<tr>") - 1 == int(rows), page  # its page's table, header row aside
+    with (site / "data" / "scale_by_place.csv").open(encoding="utf-8") as fh:
+        assert len(in_table) + sum(map(int, counted.values())) == len(list(csv.DictReader(fh)))
+    assert "scale_by_place.csv" in section
 
 
 def test_each_chart_on_the_report_offers_its_data(site):
