@@ -31,7 +31,7 @@ TOP_TERMS = 15
 # Page sizes: beyond these a page summarises and links on, so it stays readable on a phone.
 FACTS_LISTED = 200  # figures listed one by one on a page
 SOURCES_LINKED = 4  # articles linked from one cell of a scale table
-PLACELESS_LINKED = 20  # articles linked from the report's line on articles without a place
+PLACELESS_LINKED = 5  # articles linked from the report's line on articles without a place
 SCALE_ROWS_LISTED = 200  # rows of the report's scale table; beyond, only provinces' and cities' are
 SCALE_LEVELS_LISTED = ("province", "city")  # the rows a long scale table keeps on the report
 PLACE_ARTICLES_PER_PAGE = 100  # articles on one page of a place's article list
