@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -384,11 +385,25 @@ def test_each_year_of_the_archive_has_a_page_listing_that_year_s_articles(site, 
     assert sorted(listed) == sorted(article_meta)  # every article on exactly one year page
 
 
-def test_a_large_archive_lists_years_and_months_linking_to_the_year_pages(tmp_path, article_meta):
-    build(SEEDS, tmp_path / "out", tmp_path / "work", CONF, pelican_overrides={"ARCHIVE_LISTED": 10}, progress=Progress(quiet=True))
+UNDATED_PAGE = """# 社区新建健身广场
+
+社区新建了一处健身广场，居民们在这里锻炼身体，环境比以前好了很多。
+"""
+
+
+def test_a_large_archive_lists_years_and_months_linking_to_the_year_pages(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    (seeds / "999_undated.txt").write_text(UNDATED_PAGE, encoding="utf-8")  # a page that gives no date
+    outcome = build(seeds, tmp_path / "out", tmp_path / "work", CONF, pelican_overrides={"ARCHIVE_LISTED": 10}, progress=Progress(quiet=True))
     site = tmp_path / "out"
     archive = parse(site / "archives.html")
     assert archive.findall(".//ol[@class='archive-list']") == []  # no article listed on the page itself
+    years = {text_of(a): a.get("href").removeprefix("./") for a in archive.findall(".//section/h2/a")}
+    assert list(years) == ["2023年", "2022年", "2021年", "日期不详"]
+    undated = parse(site / years["日期不详"])  # the year Pelican pads an unknown date with
+    assert text_of(undated.find(".//h1")) == "日期不详的文章"
+    assert [text_of(a) for a in undated.findall(".//ol[@class='archive-list']/li/a")] == ["社区新建健身广场"]
     counted = 0
     for link in archive.findall(".//ul[@class='inline-list archive-months']/li/a"):
         path, anchor = link.get("href").removeprefix("./").split("#")
@@ -398,7 +413,7 @@ def test_a_large_archive_lists_years_and_months_linking_to_the_year_pages(tmp_pa
         assert len(heads) == 1, link.get("href")
         assert len(blocks[heads[0] + 1].findall("li")) == count, anchor  # the month's list follows its heading
         counted += count
-    assert counted == len(article_meta) == 29
+    assert counted == outcome.articles == 30
 
 
 def test_home_page_lists_latest_articles_topics_and_paginates(site, pages):
