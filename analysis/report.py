@@ -432,11 +432,12 @@ def place_article_pages(place: str, contents: PlaceContents) -> dict[str, str]:
             f"{html.escape(place)} · 文章（第 {number} 页）", f"place-{place_slug(place)}-{number}", Save_as=f"{name}.html", Url=f"{name}.html",
             Description=f"{html.escape(place)}的文章，共 {len(articles)} 篇，按日期从新到旧，第 {number} / {count} 页。",
         )
+        nav = article_pages_nav(place, number, count, len(articles))  # above and below the list
         body = [
             f"{place_link(place)}的文章，共 {len(articles)} 篇，按日期从新到旧。\n",
-            article_pages_nav(place, number, count, len(articles)),
+            nav,
             article_list_html(articles[(number - 1) * size : number * size]),
-            article_pages_nav(place, number, count, len(articles)),
+            nav,
         ]
         pages[name] = header + "\n".join(body)
     return pages
