@@ -538,10 +538,12 @@ def _fact(spot: Spot, matched: tuple, spots: Sequence[Spot], earlier: Sequence[s
 
 
 def dedupe(facts: Sequence[Fact]) -> list[Fact]:
-    """A figure repeated in one article (a key point restated in the body) is one fact: the first."""
+    """A figure repeated in one article (a key point restated in the body) is one fact: the first.
+    Repeated means the same in every field the report keys or shows: the same number stated for
+    another year, or as "more than" rather than exact, is another fact."""
     seen, kept = set(), []
     for f in facts:
-        key = (f.article_id, f.metric, f.value, f.place, f.status, f.funding_source)
+        key = (f.article_id, f.metric, f.value, f.qualifier, f.place, f.status, f.year, f.funding_source)
         if key not in seen:
             seen.add(key)
             kept.append(f)

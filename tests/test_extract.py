@@ -324,6 +324,11 @@ def test_a_figure_repeated_in_one_article_is_one_fact():
     assert brief(facts) == [("communities", 450, "about", "cumulative")]
 
 
+def test_the_same_figure_for_two_years_is_two_facts():
+    facts = facts_of("2021年，巫山县已改造老旧小区10个；2022年，巫山县已改造老旧小区10个。")
+    assert [(f.value, f.year) for f in facts] == [(10, "2021"), (10, "2022")]
+
+
 def test_the_same_value_from_two_funding_sources_is_two_facts():
     facts = facts_of("开展老旧小区改造以来，争取中央补助资金9000万元，业主自筹9000万元。")
     assert [(f.value, f.funding_source) for f in facts] == [(90000000, "central_subsidy"), (90000000, "owners")]
