@@ -10,6 +10,7 @@ from typing import NoReturn
 
 from .build import PROJECT_ROOT, Progress, build
 from .diff import changes_json, changes_text, compare
+from .pages import write_text
 
 EXIT_SKIPPED = 3  # the site was built, but --strict and some pages were skipped
 
@@ -78,7 +79,10 @@ def add_diff_parser(commands) -> None:
     p = commands.add_parser(
         "diff",
         help="compare the data of two builds",
-        description="List the articles, facts, aggregates and leading terms that differ between two builds' data/ folders.",
+        description=(
+            "List the articles, facts, aggregates and leading terms that differ between two builds' data/ folders, "
+            "and write the list as NEW/data/changes.json. (A build given --base also shows it on a 数据变更 page.)"
+        ),
     )
     p.add_argument("base", type=Path, help="output folder of the base build")
     p.add_argument("new", type=Path, help="output folder of the new build")
@@ -100,7 +104,7 @@ def run_diff(args) -> int:
             return 2
     changes = compare(args.base / "data", args.new / "data")
     sys.stdout.write(changes_text(changes))
-    (args.new / "data" / "changes.json").write_text(changes_json(changes), encoding="utf-8")
+    write_text(args.new / "data" / "changes.json", changes_json(changes))
     return 0
 
 

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .aggregate import KEY as SCALE_KEY
+
 # For each data file: the columns that identify a row, and the columns whose change matters.
+# Rows sharing a key (two figures for one metric in one sentence) are told apart by their order.
 DATASETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "articles.csv": (("id",), ("title", "date", "kind", "places", "topics")),
     "facts.csv": (("article_id", "metric", "place", "status", "sentence"), ("value", "qualifier", "year", "funding_source")),
-    "scale_by_place.csv": (("place", "metric", "status", "year"), ("value", "display")),
+    "scale_by_place.csv": (tuple(SCALE_KEY), ("value", "display")),
     "terms_by_place.csv": (("place", "term"), ("count",)),
 }
 LEADING_TERMS = 20  # only a place's most frequent terms are compared; the long tail is noise
@@ -50,10 +54,21 @@ def leading_terms(rows: list[dict]) -> list[dict]:
     return kept
 
 
+def keyed_rows(rows: list[dict], keys: tuple[str, ...]) -> dict[tuple, dict]:
+    """Rows by their key and, after it, how many earlier rows share that key: the n-th figure
+    of a sentence is compared with the n-th figure of that sentence in the other build."""
+    seen: Counter = Counter()
+    indexed = {}
+    for row in rows:
+        key = tuple(row.get(k, "") for k in keys)
+        indexed[(*key, seen[key])] = row
+        seen[key] += 1
+    return indexed
+
+
 def compare_rows(name: str, base: list[dict], new: list[dict]) -> DatasetChanges:
     keys, values = DATASETS[name]
-    index_base = {tuple(r.get(k, "") for k in keys): r for r in base}
-    index_new = {tuple(r.get(k, "") for k in keys): r for r in new}
+    index_base, index_new = keyed_rows(base, keys), keyed_rows(new, keys)
     changes = DatasetChanges(name)
     for key in sorted(index_new.keys() - index_base.keys()):
         changes.added.append(index_new[key])

@@ -1,6 +1,9 @@
 """Comparing two builds' data: added, removed and changed rows, shown safely on the changes page."""
 from __future__ import annotations
 
+import csv
+import json
+
 from analysis.cli import main
 from analysis.diff import compare_rows, changes_markdown, leading_terms, LEADING_TERMS
 
@@ -12,6 +15,24 @@ def test_added_removed_and_changed_rows_are_told_apart():
     assert [r["id"] for r in changes.added] == ["c"]
     assert [r["id"] for r in changes.removed] == ["b"]
     assert changes.changed == [{"key": {"id": "a"}, "changes": {"title": ["旧标题", "新标题"]}}]
+
+
+def test_two_figures_of_one_sentence_are_compared_one_by_one():
+    sentence = "争取中央补助资金9000万元，业主自筹9000万元。"
+    fact = {"article_id": "a", "metric": "funding_yuan", "place": "巫山县", "status": "", "sentence": sentence, "year": "2023"}
+    base = [{**fact, "value": "90000000", "funding_source": "central_subsidy"}, {**fact, "value": "90000000", "funding_source": "owners"}]
+    new = [{**base[0], "value": "80000000"}, base[1]]
+    changes = compare_rows("facts.csv", base, new)
+    assert not changes.added and not changes.removed
+    assert [c["changes"] for c in changes.changed] == [{"value": ["90000000", "80000000"]}]
+
+
+def test_scale_cells_of_two_funding_sources_are_two_rows():
+    cell = {"place": "巫山县", "province": "重庆市", "metric": "funding_yuan", "year": "2023", "status": ""}
+    base = [{**cell, "funding_source": "central_subsidy", "value": "431810000"}, {**cell, "funding_source": "owners", "value": "90000000"}]
+    new = [base[0], {**base[1], "value": "80000000"}]
+    changes = compare_rows("scale_by_place.csv", base, new)
+    assert [(c["key"]["funding_source"], c["changes"]) for c in changes.changed] == [("owners", {"value": ["90000000", "80000000"]})]
 
 
 def test_only_each_places_leading_terms_are_compared():
@@ -41,6 +62,12 @@ def test_diff_command_reports_what_a_removed_page_takes_away(tmp_path, capsys):
     capsys.readouterr()
     assert main(["diff", str(tmp_path / "base"), str(tmp_path / "new")]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0].startswith("articles.csv: +8 -0 ~0")
+    removed_page = sorted(SEEDS.glob("*.txt"))[4].name
+    taken = [r["title"] for r in csv.DictReader(open(tmp_path / "new" / "data" / "articles.csv", encoding="utf-8")) if r["page"] == removed_page]
+    assert len(taken) >= 5
+    assert out.splitlines()[0].startswith(f"articles.csv: +{len(taken)} -0 ~0")
+    assert all(title in out for title in taken)
+    written = json.loads((tmp_path / "new" / "data" / "changes.json").read_text(encoding="utf-8"))
+    assert sorted(r["title"] for r in written[0]["added"]) == sorted(taken)
     assert "重庆“党建+市场”改造老旧小区" in out
     assert "重庆“党建+市场”改造老旧小区" in (tmp_path / "new" / "changes.html").read_text(encoding="utf-8")
