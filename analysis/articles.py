@@ -13,7 +13,7 @@ from functools import lru_cache
 from pypinyin import lazy_pinyin
 
 from .model import Article, Page
-from .places import Gazetteer, article_places
+from .places import Gazetteer, article_places, load_gazetteer
 from .segment import ArticleDraft
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
@@ -36,7 +36,11 @@ def slug_for(title: str, ident: str, syllables: int) -> str:
 
 @lru_cache(maxsize=4096)  # every listing links its places: the same few names, over and over
 def place_slug(name: str) -> str:
-    """巫山县 -> "wu-shan-xian": the place page's file name, pinyin of the name."""
+    """巫山县 -> "wu-shan-xian": the place page's file name, pinyin of the name unless the
+    gazetteer gives one (陕西省 -> "shaan-xi-sheng", since 山西省 is "shan-xi-sheng")."""
+    gazetteer = load_gazetteer()
+    if name in gazetteer and gazetteer.place(name).slug:
+        return gazetteer.place(name).slug
     return "-".join(w for w in (_SLUG_JUNK.sub("", w.lower()) for w in lazy_pinyin(name)) if w)
 
 

@@ -1,6 +1,7 @@
 """Place names: the gazetteer, finding mentions in text, and deciding which places an article is about.
 
-Every place name lives in ``data/gazetteer.csv`` (name, level, parent, aliases); this module only
+Every place name lives in ``data/gazetteer.csv`` (name, level, parent, aliases, and a slug for
+the few whose pinyin another place shares, such as 陕西省 and 山西省); this module only
 knows the shape of the administrative hierarchy, so adding a place never means editing code.
 """
 from __future__ import annotations
@@ -59,6 +60,7 @@ class Place:
     level: str
     parent: str = ""  # empty only for provinces
     aliases: tuple[str, ...] = ()
+    slug: str = ""  # the place page's name when the pinyin of the name would not do
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ def read_places(path: str | Path) -> list[Place]:
                 level=row["level"].strip(),
                 parent=(row.get("parent") or "").strip(),
                 aliases=tuple(a.strip() for a in (row.get("aliases") or "").split(ALIAS_SEPARATOR) if a.strip()),
+                slug=(row.get("slug") or "").strip(),
             )
             for row in csv.DictReader(f)
             if (row.get("name") or "").strip()

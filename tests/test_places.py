@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -76,9 +77,22 @@ def test_csv_header_and_levels():
     with open(DEFAULT_PATH, encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
         rows = list(reader)
-    assert reader.fieldnames == ["name", "level", "parent", "aliases"]
+    assert reader.fieldnames == ["name", "level", "parent", "aliases", "slug"]
     assert {row["level"] for row in rows} <= set(LEVELS)
     assert len({row["name"] for row in rows}) == len(rows)
+
+
+def test_every_place_has_a_page_name_of_its_own(gaz):
+    """Place pages are named by pinyin without tones, so 山西省 and 陕西省 would share one page;
+    a place whose pinyin is taken gets a slug in the gazetteer."""
+    from analysis.articles import place_slug
+
+    by_slug: dict[str, list[str]] = {}
+    for place in gaz:
+        by_slug.setdefault(place_slug(place.name), []).append(place.name)
+    assert {slug: names for slug, names in by_slug.items() if len(names) > 1} == {}
+    assert (place_slug("山西省"), place_slug("陕西省")) == ("shan-xi-sheng", "shaan-xi-sheng")
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug) for slug in by_slug)
 
 
 def test_every_parent_exists_and_only_provinces_lack_one(gaz):
