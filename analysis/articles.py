@@ -5,6 +5,7 @@ reordering pages never changes an existing article's id or URL.
 """
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 from collections import Counter
@@ -64,23 +65,32 @@ def page_date(page: Page) -> tuple[int | None, int | None, int | None]:
 
 
 def article_date(lead: str, dateline: str, issue: tuple[int | None, int | None, int | None]) -> str:
-    """ISO date, as precise as the dateline allows: "2023-06-14", "2022-01", "2023" or ""."""
+    """ISO date, as precise as the dateline allows: "2023-06-14", "2022-01", "2023" or "".
+    A date no calendar has (an OCR slip like 6月31日, or 上月31日 in March) keeps its month only."""
     year, month, day = issue
     after = lead[len(dateline) :].lstrip() if dateline and lead.startswith(dateline) else lead
     head = dateline + after[:16]
     full = _FULL_DATE.search(head)
-    if full:
-        y = int(full.group(1)) if full.group(1) else year
+    if full and 1 <= int(full.group(2)) <= 12:
+        year = int(full.group(1)) if full.group(1) else year
         month, day = int(full.group(2)), int(full.group(3))
-        year = y
     elif (relative := _DAY_ONLY.match(after)) and month:
         day = int(relative.group(2))
         if relative.group(1) == "上月":
             year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return iso_date(year, month, day)
+
+
+def iso_date(year: int | None, month: int | None, day: int | None) -> str:
+    """The most precise real date the parts give: "2023-06-14", "2023-06", "2023" or ""."""
     if year is None:
         return ""
-    if month is None:
+    if month is None or not 1 <= month <= 12:
         return f"{year:04d}"
+    try:
+        datetime.date(year, month, day or 1)
+    except ValueError:
+        day = None
     return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
 
 

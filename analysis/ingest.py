@@ -7,13 +7,16 @@ so one bad file never stops the rest of the corpus.
 from __future__ import annotations
 
 import codecs
-import re
+import datetime
 import hashlib
+import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import Page, PageProblem
+from .places import load_gazetteer
 from .text import cjk_count
 
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?>")
@@ -75,13 +78,64 @@ def decode_page(data: bytes) -> tuple[str, str, str]:
     return text, "gb18030", "decoded from GB18030"
 
 
-def load_sources(seeds: Path, filename: str) -> dict[str, dict]:
-    """Per-page metadata a maintainer knows (publication, date, home place); every field optional."""
+# The fields of a sources.toml entry (see seeds/sources.toml); each is optional.
+SOURCE_FIELDS = ("publication", "date", "year", "place")
+_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def load_sources(seeds: Path, filename: str, is_place: Callable[[str], bool]) -> tuple[dict[str, dict], list[PageProblem]]:
+    """Per-page metadata a maintainer knows (publication, date, home place), and a warning for
+    each field that cannot be used. A bad field is dropped, not fatal: the page builds from
+    what its text says, as a page without an entry does."""
     path = seeds / filename
     if not path.exists():
-        return {}
-    with path.open("rb") as fh:
-        return tomllib.load(fh)
+        return {}, []
+    try:
+        with path.open("rb") as fh:
+            entries = tomllib.load(fh)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        return {}, [PageProblem(filename, f"not valid TOML ({exc}); every page builds without it", skipped=False)]
+    sources, problems = {}, []
+    for page, entry in entries.items():
+        if not isinstance(entry, dict):
+            problems.append(PageProblem(filename, f"{page!r} is not a [\"page.txt\"] table of fields; ignored", skipped=False))
+            continue
+        sources[page], notes = checked_source(entry, is_place)
+        problems += [PageProblem(filename, f"[{page}] {note}", skipped=False) for note in notes]
+    return sources, problems
+
+
+def checked_source(entry: dict, is_place: Callable[[str], bool]) -> tuple[dict, list[str]]:
+    """The usable fields of one entry, and why each other field was dropped."""
+    kept, notes = {}, []
+    for field_name, value in entry.items():
+        note = _source_field_problem(field_name, value, is_place)
+        if note:
+            notes.append(f"{field_name} = {value!r}: {note}; ignored")
+        else:
+            kept[field_name] = value
+    return kept, notes
+
+
+def _source_field_problem(field_name: str, value, is_place: Callable[[str], bool]) -> str:
+    if field_name not in SOURCE_FIELDS:
+        return f"not a known field ({', '.join(SOURCE_FIELDS)})"
+    if field_name == "date":
+        match = _ISO_DATE.fullmatch(str(value))
+        if not match:
+            return "not a date like 2023, 2023-06 or 2023-06-15"
+        year, month, day = (int(g) if g else None for g in match.groups())
+        try:
+            datetime.date(year, month or 1, day or 1)
+        except ValueError:
+            return "no such date"
+    elif field_name == "year" and not (isinstance(value, int) and 1800 <= value <= 2200):
+        return "not a year like 2023"
+    elif field_name == "place" and not (isinstance(value, str) and is_place(value)):
+        return "not a place in analysis/data/gazetteer.csv"
+    elif field_name == "publication" and not (isinstance(value, str) and value.strip()):
+        return "not a newspaper's name"
+    return ""
 
 
 def page_files(seeds: Path, suffix: str, sources_file: str) -> tuple[list[Path], list[PageProblem]]:
@@ -125,8 +179,15 @@ def read_page(path: Path, name: str, source: dict, max_bytes: int) -> tuple[Page
 def read_corpus(seeds: Path, settings: dict) -> Corpus:
     """Every readable page of the folder; duplicates (same text) are kept once, under the first name."""
     corpus = Corpus()
-    sources = load_sources(seeds, settings["SOURCES_FILE"])
+    gazetteer = load_gazetteer()
+    sources, source_problems = load_sources(seeds, settings["SOURCES_FILE"], lambda name: gazetteer.resolve(name) is not None)
     files, corpus.problems = page_files(seeds, settings["PAGE_SUFFIX"], settings["SOURCES_FILE"])
+    corpus.problems += source_problems
+    names = {path.relative_to(seeds).as_posix() for path in files}
+    corpus.problems += [
+        PageProblem(settings["SOURCES_FILE"], f"[{name}] names no page of this folder; ignored", skipped=False)
+        for name in sorted(sources.keys() - names)
+    ]
     seen: dict[str, str] = {}
     for path in files:
         name = path.relative_to(seeds).as_posix()

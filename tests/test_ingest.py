@@ -107,3 +107,69 @@ def test_strict_build_of_the_real_pages_succeeds(tmp_path, capsys):
     assert main(args) == 0
     err = capsys.readouterr().err
     assert "built 29 articles from 5 pages; skipped 0 file(s)" in err
+
+
+# --- sources.toml: what a maintainer says about each page -----------------------------------------
+
+
+def test_each_unusable_field_of_sources_is_named_and_dropped_and_the_rest_kept(tmp_path):
+    from analysis.ingest import load_sources
+
+    write(tmp_path, "sources.toml", """
+["a.txt"]
+publication = "巫山报"
+date = "2023/6/1"
+place = "火星市"
+pubdate = "2023-06-01"
+
+["b.txt"]
+date = "2023-02-30"
+year = "二〇二三"
+
+["c.txt"]
+date = 2023-06-15
+place = "巫山"
+""")
+    sources, problems = load_sources(tmp_path, "sources.toml", {"巫山县", "巫山"}.__contains__)
+    assert sources == {"a.txt": {"publication": "巫山报"}, "b.txt": {}, "c.txt": {"date": __import__("datetime").date(2023, 6, 15), "place": "巫山"}}
+    assert [str(p) for p in problems] == [
+        "sources.toml: warning: [a.txt] date = '2023/6/1': not a date like 2023, 2023-06 or 2023-06-15; ignored",
+        "sources.toml: warning: [a.txt] place = '火星市': not a place in analysis/data/gazetteer.csv; ignored",
+        "sources.toml: warning: [a.txt] pubdate = '2023-06-01': not a known field (publication, date, year, place); ignored",
+        "sources.toml: warning: [b.txt] date = '2023-02-30': no such date; ignored",
+        "sources.toml: warning: [b.txt] year = '二〇二三': not a year like 2023; ignored",
+    ]
+
+
+def test_sources_that_are_not_toml_are_named_and_every_page_still_builds(tmp_path, capsys):
+    seeds = tmp_path / "seeds"
+    write(seeds, "good.txt", GOOD)
+    write(seeds, "sources.toml", '["good.txt"]\npublication = "巫山报\n')
+    args = ["build", "--seeds", str(seeds), "--output", str(tmp_path / "out"), "--work", str(tmp_path / "w"), "--quiet"]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert "sources.toml: warning: not valid TOML" in err and "every page builds without it" in err
+    assert "built 1 articles from 1 pages; skipped 0 file(s)" in err
+
+
+def test_bad_metadata_of_the_real_pages_is_reported_and_the_pages_build_from_their_text(tmp_path, capsys):
+    import shutil
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    sources = (seeds / "sources.toml").read_text(encoding="utf-8")
+    sources = sources.replace('place = "巫山县"', 'place = "火星县"')  # page 000: a place nobody has
+    # Page 002's issue a month later: its items dated 上月31日 would fall on 31 February.
+    sources = sources.replace('date = "2022-01"', 'date = "2022-03"')
+    sources += '\n["missing.txt"]\nyear = 2020\n'
+    (seeds / "sources.toml").write_text(sources, encoding="utf-8")
+    args = ["build", "--seeds", str(seeds), "--output", str(tmp_path / "out"), "--work", str(tmp_path / "w"), "--quiet", "--strict"]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert "sources.toml: warning: [000_697f09e09f9696df.txt] place = '火星县': not a place" in err
+    assert "sources.toml: warning: [missing.txt] names no page of this folder; ignored" in err
+    assert "built 29 articles from 5 pages; skipped 0 file(s)" in err
+    articles = json.loads((tmp_path / "out" / "data" / "articles.json").read_text(encoding="utf-8"))
+    page_002 = {a["title"]: a["date"] for a in articles if a["page"].startswith("002_")}
+    assert "2022-02" in page_002.values() and all(not d.startswith("2022-02-3") for d in page_002.values())
+    assert all((tmp_path / "out" / a["url"]).is_file() for a in articles)
