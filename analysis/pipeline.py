@@ -95,8 +95,10 @@ def page_analysis_modules() -> list[Path]:
             continue
         seen.add(path)
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
-                todo.append(package / f"{node.module}.py")
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                # `from .terms import x` names the module; `from . import lexicon` names it in x.
+                modules = [node.module] if node.module else [alias.name for alias in node.names]
+                todo += [package / f"{m}.py" for m in modules]
     return sorted(seen)
 
 
