@@ -199,7 +199,7 @@ def facts_json(facts: list[Fact]) -> str:
 def table_csv(table) -> str:
     """A DataFrame as CSV text with fixed float formatting, so rebuilds are byte-identical.
 
-    The text `table.to_csv(index=False, lineterminator="\\n", float_format="%.6g")` gives, made
+    The text `table.to_csv(index=False, lineterminator="\\n", float_format=csv_float)` gives, made
     with the csv module (which pandas also writes through): pandas formats each cell through
     several layers, twice as slow, and the build writes a table more than once."""
     buffer = io.StringIO()
@@ -210,12 +210,20 @@ def table_csv(table) -> str:
     return buffer.getvalue()
 
 
+def csv_float(value: float) -> str:
+    """A whole number in full (a column of figures turns float when one figure has decimals, and
+    431810000 yuan must not become 4.3181e+08); other floats, all statistics, to six digits."""
+    if value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    return "%.6g" % value
+
+
 def _csv_cells(column) -> list:
-    """A column's cells as to_csv writes them: floats of a float column as %.6g, missing cells empty."""
+    """A column's cells as to_csv writes them: floats through csv_float, missing cells empty."""
     missing = column.isna().tolist()
     values = column.tolist()
     if column.dtype.kind == "f":
-        return ["" if gap else "%.6g" % value for value, gap in zip(values, missing)]
+        return ["" if gap else csv_float(value) for value, gap in zip(values, missing)]
     return ["" if gap else value for value, gap in zip(values, missing)]
 
 

@@ -2,6 +2,8 @@
 one figure per cell however many articles state it; hedges stay visible."""
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -212,20 +214,29 @@ _cells = st.one_of(st.none(), st.text(alphabet=st.sampled_from('a,"\n 改造区'
     )
 )
 def test_a_table_as_csv_is_what_pandas_to_csv_gives(rows):
-    from analysis.pages import table_csv
+    from analysis.pages import csv_float, table_csv
 
     table = pd.DataFrame(rows, columns=["text", "count", "share", "agree"])
     table = table.astype({"text": "string", "count": "int64", "share": "float64"})
-    assert table_csv(table) == table.to_csv(index=False, lineterminator="\n", float_format="%.6g")
+    assert table_csv(table) == table.to_csv(index=False, lineterminator="\n", float_format=csv_float)
 
 
 def test_the_report_tables_as_csv_are_what_pandas_to_csv_gives():
-    from analysis.pages import table_csv
+    from analysis.pages import csv_float, table_csv
 
     analysis = analyse(read_corpus(SEEDS, load_settings()), load_settings())
     for table in (analysis.scale, analysis.terms_by_place, analysis.terms_by_topic):
         assert len(table) > 10
-        assert table_csv(table) == table.to_csv(index=False, lineterminator="\n", float_format="%.6g")
+        assert table_csv(table) == table.to_csv(index=False, lineterminator="\n", float_format=csv_float)
+
+
+def test_figures_keep_every_digit_in_the_scale_table_when_one_figure_has_decimals():
+    from analysis.pages import table_csv
+
+    table = scale_by_place([fact(metric="funding_yuan", value=431815000, unit="万元"), fact(metric="pipes_km", value=12.5, unit="公里")])
+    assert table["value"].dtype.kind == "f"
+    rows = list(csv.DictReader(io.StringIO(table_csv(table))))
+    assert sorted(r["value"] for r in rows) == ["12.5", "431815000"]
 
 
 def test_the_report_names_a_long_list_of_placeless_articles_by_count_and_links_the_first_few():
