@@ -15,12 +15,14 @@ from .pages import write_text
 EXIT_SKIPPED = 3  # the site was built, but --strict and some pages were skipped
 
 
-def add_build_options(p) -> None:
+def add_build_options(p, *, once: bool = True) -> None:
+    """The options of a build; `once` is False for `watch`, which has no exit status to give."""
     p.add_argument("--seeds", type=Path, default=PROJECT_ROOT / "seeds", help="folder of page files (default: seeds/)")
     p.add_argument("--output", type=Path, default=PROJECT_ROOT / "output", help="site folder (default: output/)")
     p.add_argument("--work", type=Path, default=PROJECT_ROOT / "build", help="folder for generated content and caches (default: build/)")
     p.add_argument("--settings", type=Path, default=PROJECT_ROOT / "pelicanconf.py", help="Pelican settings file (default: pelicanconf.py)")
-    p.add_argument("--strict", action="store_true", help="exit with status 3 when any page was skipped")
+    if once:
+        p.add_argument("--strict", action="store_true", help="exit with status 3 when any page was skipped")
     p.add_argument("--base", type=Path, help="output folder of another build: add a 数据变更 (changes) page comparing the data")
     p.add_argument("--quiet", action="store_true", help="print only problems and the summary")
 
@@ -31,7 +33,7 @@ def add_watch_parser(commands) -> None:
         help="rebuild whenever pages, content, theme or settings change",
         description="Build once, then rebuild each time a file under SEEDS, content/, theme/ or the settings file changes. Ctrl-C stops.",
     )
-    add_build_options(p)
+    add_build_options(p, once=False)
     p.add_argument("--interval", type=float, default=1.0, help="seconds between checks (default: 1)")
     p.set_defaults(run=run_watch)
 
@@ -111,11 +113,11 @@ def run_diff(args) -> int:
 def run_build(args) -> int:
     progress = Progress(quiet=args.quiet)
     outcome = build(args.seeds, args.output, args.work, args.settings, progress=progress, base=args.base)
-    for problem in outcome.analysis.problems:
+    for problem in outcome.problems:
         print(str(problem), file=sys.stderr)
     print(outcome.summary(), file=sys.stderr)
     skipped = outcome.skipped
-    return EXIT_SKIPPED if (args.strict and skipped) else 0
+    return EXIT_SKIPPED if (getattr(args, "strict", False) and skipped) else 0
 
 
 def parser() -> argparse.ArgumentParser:

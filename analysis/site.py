@@ -82,7 +82,8 @@ def quiet_pelican_logs(level: int = logging.WARNING):
 def pelican_settings(conf: Path, content: Path, output: Path, overrides: dict | None = None) -> dict:
     from pelican.settings import read_settings
 
-    override = {"PATH": str(content), "OUTPUT_PATH": str(output), **(overrides or {})}
+    # Absolute: Pelican takes relative paths as relative to the settings file, not to where we run.
+    override = {"PATH": str(content.absolute()), "OUTPUT_PATH": str(output.absolute()), **(overrides or {})}
     return read_settings(str(conf), override=override)
 
 

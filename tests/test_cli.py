@@ -1,6 +1,7 @@
 """The command line as a maintainer uses it: help text and the watch loop."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -9,7 +10,7 @@ import time
 import pytest
 
 from analysis.cli import main
-from tests.corpus import SEEDS
+from tests.corpus import ROOT, SEEDS
 
 
 def test_help_lists_every_command(capsys):
@@ -22,10 +23,24 @@ def test_help_lists_every_command(capsys):
 
 
 @pytest.mark.parametrize("command", ["build", "watch", "diff", "bench"])
-def test_each_command_explains_itself(command, capsys):
-    with pytest.raises(SystemExit):
+def test_each_command_explains_itself_and_each_of_its_options(command, capsys):
+    from analysis.cli import parser
+
+    with pytest.raises(SystemExit) as exit_:
         main([command, "--help"])
-    assert len(capsys.readouterr().out.splitlines()) > 5
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    sub = next(a for a in parser()._subparsers._group_actions).choices[command]
+    assert sub.description and sub.description.split()[0] in out
+    for action in sub._actions:
+        assert action.help, f"{command} {action.option_strings or action.dest} has no help"
+        assert (action.option_strings or [action.dest])[0] in out
+
+
+def test_watch_offers_no_strict_exit_status_it_cannot_give(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["watch", "--strict"])
+    assert exit_.value.code == 2 and "--strict" in capsys.readouterr().err
 
 
 def test_watch_rebuilds_when_a_page_changes(tmp_path):
@@ -64,6 +79,16 @@ def test_a_build_from_the_command_line_ends_with_its_status_and_all_its_output(t
     assert (tmp_path / "out" / "index.html").is_file()
     diff = subprocess.run([sys.executable, "-m", "analysis", "diff", str(tmp_path / "out"), str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
     assert diff.returncode == 0 and diff.stdout.strip()  # standard output, block-buffered into a pipe, arrives whole
+
+
+def test_relative_folders_are_taken_from_where_the_command_runs(tmp_path):
+    shutil.copytree(SEEDS, tmp_path / "pages")
+    args = ["build", "--seeds", "pages", "--output", "site", "--work", "work", "--quiet"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-m", "analysis", *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "site" / "index.html").is_file() and (tmp_path / "work").is_dir()
+    assert not (ROOT / "site").exists() and not (ROOT / "work").exists()
 
 
 def test_a_quiet_build_prints_only_its_summary_even_with_worker_processes(tmp_path):
