@@ -113,7 +113,11 @@ def draw_charts(analysis: Analysis, counts: Counter, folder: Path) -> list[Chart
     written = []
     for chart in (c for c in drawn if c is not None):
         files = charts.write_chart(chart, folder)
-        written.append(ChartFiles(chart.slug, chart.title, chart.alt, chart.table, files["svg"], files["csv"]))
+        written.append(ChartFiles(
+            chart.slug, chart.title, chart.alt, chart.table, files["svg"], files["csv"],
+            places=frozenset(chart.table[charts.PLACE_COLUMN]),
+            shown=tuple(c for c in chart.table.columns if c not in charts.CSV_ONLY_COLUMNS),
+        ))
     return written
 
 
@@ -136,10 +140,11 @@ def chart_files(analysis: Analysis, cache: Path) -> tuple[list[ChartFiles], Cont
 
 
 def charts_about(all_charts: list[ChartFiles]):
-    """place -> the Markdown blocks of the report's charts that show it (its name in any cell of
-    the chart's table). Each block is made once: most charts show on many place pages."""
-    cells = [(chart_block(c), "\n".join(c.table.astype(str).to_numpy().ravel().tolist())) for c in all_charts]
-    return lambda place: [block for block, text in cells if place in text]
+    """place -> the Markdown blocks of the report's charts that draw it (a row of the chart's
+    table is that place's; a word of another place's naming it does not count). Each block is
+    made once: most charts show on many place pages."""
+    drawn = [(chart_block(c), c.places) for c in all_charts]
+    return lambda place: [block for block, places in drawn if place in places]
 
 
 def report_files(analysis: Analysis, data_files: list[str], all_charts: list[ChartFiles]) -> ContentFiles:

@@ -228,6 +228,10 @@ def fmt_number(x: float, digits: int = 1) -> str:
 
 # ---------------------------------------------------------------- figure helpers
 
+PLACE_COLUMN = "地方"  # every chart's table names the place of each row in this column
+# The raw number and its base unit are for computing with the CSV; on a page the 数字 column
+# already shows both as a reader reads them (4.3181亿元).
+CSV_ONLY_COLUMNS = ("数值", "单位")
 PANEL_HEAD = 0.5  # inches per panel for its title and padding
 BAR_ROW = 0.26  # inches per bar
 TITLE_CHARS = 22  # characters per title line at figure.titlesize on WIDTH inches
@@ -354,7 +358,7 @@ def _term_table(panels: Sequence[_Panel], column: str, header: str, digits: int)
         for place in panel.places
         for term, count, value in zip(panel.rows["term"], panel.rows["count"], panel.rows[column])
     ]
-    return pd.DataFrame(rows, columns=["地方", "词语", "出现次数", header]).astype({"出现次数": "int64"})
+    return pd.DataFrame(rows, columns=[PLACE_COLUMN, "词语", "出现次数", header]).astype({"出现次数": "int64"})
 
 
 def _draw_term_panels(title: str, panels: Sequence[_Panel], column: str, note: str, color: str) -> tuple[Figure, list]:
@@ -548,15 +552,16 @@ def _status_bars(ax, cells: pd.DataFrame, tick_labels: Sequence[str], *, title: 
 
 
 def _scale_rows(cells: pd.DataFrame) -> pd.DataFrame:
-    """The table beside a scale or funding chart: one row per drawn bar, Chinese headers."""
+    """The table beside a scale or funding chart: one row per drawn bar, Chinese headers, the
+    figure next to its place and metric (the first columns are those a phone shows unscrolled)."""
     return pd.DataFrame({
-        "地方": cells["place"].tolist(),
-        "所属省份": cells["province"].tolist(),
+        PLACE_COLUMN: cells["place"].tolist(),
         "指标": [_metric_label(m)[0] for m in cells["metric"]],
-        "资金来源": [funding_label(s) if m == FUNDING_METRIC else "" for m, s in zip(cells["metric"], cells["funding_source"])],
+        "数字": cells["display"].tolist(),
         "状态": [status_label(s) for s in cells["status"]],
         "年份": [year_label(y) for y in cells["year"]],
-        "数字": cells["display"].tolist(),
+        "资金来源": [funding_label(s) if m == FUNDING_METRIC else "" for m, s in zip(cells["metric"], cells["funding_source"])],
+        "所属省份": cells["province"].tolist(),
         "数值": cells["value"].tolist(),
         "单位": [_metric_label(m)[1] for m in cells["metric"]],
         "来源文章数": cells["n_sources"].astype("int64").tolist(),

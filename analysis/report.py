@@ -74,24 +74,30 @@ class ChartFiles:
 
     slug: str
     title: str
-    alt: str
-    table: pd.DataFrame
+    alt: str  # the chart's finding, in words
+    table: pd.DataFrame  # what the CSV holds
     svg: str
     csv: str
+    places: frozenset[str] = frozenset()  # the places it draws
+    shown: tuple[str, ...] = ()  # the table's columns a page shows; all when empty
 
 
 def chart_block(chart: ChartFiles) -> str:
-    """A figure with alt text stating its finding, its data table beside it, and a CSV link."""
-    rows = [[md(v) for v in row] for row in chart.table.astype(str).values.tolist()]
+    """A figure whose caption states its finding, its data table below it, and a CSV link.
+    The page's table leaves out columns only the CSV needs and columns with nothing in them,
+    so it fits a phone; the image's alt text names the chart, as the caption states the finding."""
+    shown = chart.table[list(chart.shown or chart.table.columns)].astype(str)
+    shown = shown[[c for c in shown.columns if (shown[c] != "").any()]]
+    rows = [[md(v) for v in row] for row in shown.values.tolist()]
     return "\n".join([
         f"### {md(chart.title)}",
         "",
-        f'<figure class="chart"><img src="{{static}}/charts/{chart.svg}" alt="{html.escape(chart.alt)}" loading="lazy">'
+        f'<figure class="chart"><img src="{{static}}/charts/{chart.svg}" alt="{html.escape("图表：" + chart.title)}" loading="lazy">'
         f"<figcaption>{html.escape(chart.alt)}</figcaption></figure>",
         "",
         f"[下载数据（CSV）]({{static}}/charts/{chart.csv})",
         "",
-        table([md(c) for c in chart.table.columns], rows),
+        table([md(c) for c in shown.columns], rows),
         "",
     ])
 
@@ -148,7 +154,7 @@ def scale_rows(scale: pd.DataFrame, facts: list[Fact], show_place: bool = True) 
         more = "".join(f" {article_link(s, f'[{i + 2}]', anchors.get((s, *cell), ''))}" for i, s in enumerate(shown))
         if len(sources) > SOURCES_LINKED:
             more += f" 等 {len(sources)} 篇"  # every source is in scale_by_place.csv
-        row = [md(vocab.metric(r.metric).label), md(r.year or "—"), md(status), value + more]
+        row = [md(vocab.metric(r.metric).label), value + more, md(r.year or "—"), md(status)]
         rows.append([place_link(r.place), *row] if show_place else row)
     return rows
 
@@ -156,7 +162,8 @@ def scale_rows(scale: pd.DataFrame, facts: list[Fact], show_place: bool = True) 
 def scale_table(scale: pd.DataFrame | None, facts: list[Fact], show_place: bool = True) -> str:
     if scale is None or scale.empty:
         return "没有抽取到改造规模与资金数据。\n"
-    header = ["指标", "年份/时期", "进度", "数值（链接到原句）"]
+    # The figure right after its metric: on a phone the first columns are what shows unscrolled.
+    header = ["指标", "数值（链接到原句）", "年份/时期", "进度"]
     return table(["地方", *header] if show_place else header, scale_rows(scale, facts, show_place)) + "\n"
 
 

@@ -377,7 +377,7 @@ def test_scale_keeps_every_cell_apart_and_adds_nothing():
     assert 5532 + 213 not in set(table["数值"])  # the community stays out of its county
     assert "停车位" not in set(table["指标"])
     assert table.columns.tolist() == [
-        "地方", "所属省份", "指标", "资金来源", "状态", "年份", "数字", "数值", "单位", "来源文章数", "其他报道数字"]
+        "地方", "指标", "数字", "状态", "年份", "资金来源", "所属省份", "数值", "单位", "来源文章数", "其他报道数字"]
 
 
 def test_scale_labels_come_from_aggregate_format_value():

@@ -273,6 +273,29 @@ def test_each_chart_on_the_report_offers_its_data(site):
         assert (site / f"{chart}.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
 
 
+def test_a_place_page_shows_exactly_the_charts_that_draw_it_with_the_tables_readers_need(site):
+    charts = {}
+    for path in sorted((site / "charts").glob("*.csv")):
+        rows = list(csv.DictReader(path.open(encoding="utf-8")))
+        charts[path.stem] = {r["地方"] for r in rows}
+    assert len(charts) == 4
+    for page in sorted((site / "places").glob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        place = re.search(r"<h1[^>]*>([^<]+)</h1>", text).group(1).strip()
+        shown = set(re.findall(r'<img src="\.\./charts/([^"]+)\.svg"', text))
+        assert shown == {slug for slug, places in charts.items() if place in places}, page.name
+    # 任港街道 has no chart of its own, though a word naming it is among 崇川区's.
+    assert "charts/" not in (site / "places" / "ren-gang-jie-dao.html").read_text(encoding="utf-8")
+    report = (site / "report.html").read_text(encoding="utf-8")
+    figure_tables = re.findall(r"</figure>.*?<table>(.*?)</table>", report, re.S)
+    assert len(figure_tables) == 4
+    for table in figure_tables:
+        header = re.findall(r"<th>([^<]*)</th>", table.split("</thead>")[0])
+        assert header[0] == "地方" and "数值" not in header and "单位" not in header
+        cells = [re.findall(r"<td>(.*?)</td>", row) for row in table.split("<tr>")[2:]]
+        assert all(any(row[i] for row in cells) for i in range(len(header)))  # no empty column
+
+
 def test_json_data_files_hold_one_record_a_line(site):
     for name in ("articles.json", "facts.json"):
         text = (site / "data" / name).read_text(encoding="utf-8")
