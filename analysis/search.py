@@ -35,9 +35,29 @@ class SearchIndexError(RuntimeError):
 # manifest of shards. The search page (theme/static/js/search.js) loads each bundle's pagefind.js.
 SEARCH_DIR = "pagefind"
 SEARCH_MANIFEST = f"{SEARCH_DIR}/shards.json"
-# Every Pagefind run gets these besides --site and --output-path. Chinese needs the extended
-# build's segmenter, and forcing the language keeps all pages in one index per bundle.
-PAGEFIND_OPTIONS = ("--force-language", "zh-cn", "--silent")
+# Every Pagefind run gets these besides --site and --output-path. Forcing the language keeps
+# all pages in one index per bundle; it is "und" (undetermined), for which Pagefind neither
+# cuts words nor stems them: the pages it reads are already cut (see INDEX_FORM).
+PAGEFIND_LANGUAGE = "und"
+PAGEFIND_OPTIONS = ("--force-language", PAGEFIND_LANGUAGE, "--silent")
+# Pagefind cuts Chinese into words twice, the page with jieba when it indexes and the query
+# with the browser's segmenter when a reader searches, and the two disagree (加装电梯 is 加装 +
+# 电梯 in one, 加 + 装 + 电梯 in the other; Pagefind issue #1237): pages holding the words went
+# unfound, and pages without them were found. So Pagefind reads each page cut into
+# `search_words`, every Chinese character a word of its own, and the search page cuts a query
+# the same way and looks it up as a phrase (theme/static/js/search.js, `searchWords`): the
+# pages found are exactly those holding the query.
+INDEX_FORM = "search-words-1"  # part of every bundle's digest: a new form re-indexes all
+_IDEOGRAPH = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+# One Chinese character, or a run of other letters and digits, with the punctuation on either
+# side: Pagefind drops punctuation from words, and a word of punctuation alone would still
+# take a place in the phrase ("党建+市场" must be 党 建+ 市 场, not 党 建 + 市 场).
+SEARCH_WORD = re.compile(rf"[^\s\w]*(?:[{_IDEOGRAPH}]|(?:(?![{_IDEOGRAPH}])\w)+)[^\s\w]*|[^\s\w]+")
+
+
+def search_words(text: str) -> list[str]:
+    """The words of `text` as the search index holds them: 重庆“党建+市场” -> 重, 庆“, 党, 建+, 市, 场”."""
+    return SEARCH_WORD.findall(text)
 
 
 def shard_of(key: str, count: int) -> int:
@@ -74,9 +94,8 @@ def search_bundles(shards: list[list[str]]) -> list[str]:
     """The bundles the search page loads, each as its own Pagefind instance.
 
     An empty shard gets no bundle: Pagefind refuses to index nothing. Each bundle answers a
-    query on its own, and Pagefind leaves out (or shortens) query words an index does not hold,
-    so a shard lacking one word of a query answers with the pages that match the other words;
-    the search page leaves such an answer out (theme/static/js/search.js, `bundlesToKeep`)."""
+    query on its own, with exactly its pages that hold the query (a phrase of `search_words`);
+    the search page merges the answers (theme/static/js/search.js)."""
     return [search_bundle(index) for index, urls in enumerate(shards) if urls]
 
 
@@ -124,8 +143,8 @@ def _cut(text: str, start: int, ranges: list[tuple[int, int]]) -> str:
     return "".join(kept)
 
 
-def _inside(position: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(low <= position < high for low, high in ranges)
+def _inside(position: int, ranges: list[tuple]) -> bool:
+    return any(low <= position < high for low, high, *_ in ranges)
 
 
 def search_input(page: str) -> str:
@@ -171,6 +190,50 @@ def search_input(page: str) -> str:
     return "\x00".join(parts)
 
 
+def indexed_page(page: str) -> str:
+    """The page as Pagefind is given it: its text cut into `search_words`, spaced apart, so
+    that each is a word of the index (see INDEX_FORM). Tags, attributes, comments and
+    scripts stay as they are, and so does an element whose text is a filter or metadata value
+    (地区, 话题, the title), since results show those values; such an element is marked
+    ignored, which keeps its value, and its text follows it spaced, to be found like the rest."""
+    doc = page
+    kept = [(m.start(), m.end(), "") for m in _UNREAD.finditer(doc)]
+    for match in _MARKED_TAG.finditer(doc):
+        names = _attributes(match.group(2))
+        if any(name.startswith("data-pagefind-") and name not in _MARKERS for name in names) and not _inside(match.start(), kept):
+            end = _element_end(doc, match.group(1), match.start(), match.end())
+            kept.append((match.start(), len(doc) if end is None else end, match.group(1)))
+    out, at = [], 0
+    for low, high, tag in sorted(kept):
+        if low < at:
+            continue  # inside a range already kept
+        out.append(_spaced_text(doc[at:low]))
+        if tag and "data-pagefind-ignore" not in _attributes(doc[low : doc.index(">", low)]):
+            text = _TAG.sub("", doc[low:high])
+            out.append(f"<{tag} data-pagefind-ignore{doc[low + 1 + len(tag) : high]}<span>{_spaced_text(text)}</span>")
+        else:
+            out.append(doc[low:high])
+        at = high
+    out.append(_spaced_text(doc[at:]))
+    return "".join(out)
+
+
+_TAG = re.compile(rf"(<[a-zA-Z/!?]{_ATTRS}>)")
+
+
+def _spaced_text(fragment: str) -> str:
+    parts = _TAG.split(fragment)  # text, tag, text, tag, ...: only text is cut
+    parts[::2] = [_spaced_words(text) if text.strip() else text for text in parts[::2]]
+    return "".join(parts)
+
+
+def _spaced_words(text: str) -> str:
+    """HTML text cut into words: as the text it stands for (&lt; is one character, not a word
+    and its punctuation), and written back as HTML. Spaces at both ends too: a word must not
+    run on into the text of the next element."""
+    return " " + html.escape(" ".join(SEARCH_WORD.findall(html.unescape(text))), quote=False) + " "
+
+
 def page_search_digest(url: str, page: str) -> str:
     """Digest of one page's search entry: its URL and `search_input`."""
     return _entry_digest(url, search_input(page))
@@ -206,7 +269,7 @@ def pagefind_identity(binary: Path) -> str:
     result = subprocess.run([str(binary), "--version"], capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise SearchIndexError(f"pagefind --version exited with {result.returncode}: {result.stderr.strip()}")
-    return " ".join([binary.name, result.stdout.strip(), *PAGEFIND_OPTIONS])
+    return " ".join([binary.name, result.stdout.strip(), *PAGEFIND_OPTIONS, INDEX_FORM])
 
 
 def previous_bundles(previous: Path | None, pagefind: str | None = None) -> dict[str, Path]:
@@ -283,12 +346,15 @@ def run_pagefind(binary: Path, site: Path, urls: list[str], bundle: Path, meanwh
     """Index only `urls` of `site` into `bundle`, in one Pagefind run; `meanwhile` is called
     once Pagefind has started, to use the time this thread would spend waiting.
 
-    Pagefind reads a folder, so the pages are linked into a temporary folder at the same
-    relative paths: result URLs are then the same as for a run over the whole site."""
+    Pagefind reads a folder, so the pages are written into a temporary folder at the same
+    relative paths, as `indexed_page` gives them: result URLs are then the same as for a run
+    over the whole site."""
     with tempfile.TemporaryDirectory(prefix=f".{site.name}.pagefind-", dir=site.parent) as tmp:
         pages = Path(tmp)
         for url in urls:
-            link_or_copy(site / url, pages / url)
+            target = pages / url
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(indexed_page((site / url).read_text(encoding="utf-8")), encoding="utf-8")
         command = [str(binary), "--site", str(pages), "--output-path", str(bundle), *PAGEFIND_OPTIONS]
         with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
             try:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import filecmp
 import gzip
+import html
 import json
 import math
 import re
@@ -127,6 +128,27 @@ def test_the_url_is_part_of_the_digest():
 def test_a_page_without_a_marked_body_counts_whole():
     page = ARTICLE.replace(" data-pagefind-body", "")
     assert page_search_digest("a.html", page.format(**PARTS)) != page_search_digest("a.html", page.format(**{**PARTS, "related": "别的"}))
+
+
+# --- what Pagefind is given ------------------------------------------------------------------
+
+
+def test_pagefind_is_given_the_text_cut_into_search_words_and_the_values_as_they_are():
+    from analysis.search import indexed_page, search_words
+
+    body = "今年全市加装电梯120部，&lt;b&gt;“党建+市场”&amp;"
+    given = indexed_page(ARTICLE.format(**{**PARTS, "body": body}))
+    sentence = re.search(r'<span class="sentence" id="s-1">(.*?)</span>', given).group(1)
+    assert sentence.split() == [html.escape(w, quote=False) for w in search_words(html.unescape(body))]
+    assert sentence.split()[:4] == ["今", "年", "全", "市"] and "建+" in sentence.split() and "&amp;" in sentence
+    # Values keep their text; the title's text, marked ignored, follows it cut into words.
+    assert '<a data-pagefind-ignore href="../places/南通市.html" data-pagefind-filter="地区">南通市</a>' in given
+    assert '<h1 data-pagefind-ignore data-pagefind-meta="title">加装电梯进小区</h1><span> 加 装 电 梯 进 小 区 </span>' in given
+    assert 'data-pagefind-filter="年份:2023">2023年5月1日</time>' in given
+    # Tags, attributes, scripts and comments are untouched; only text between tags changes.
+    assert re.findall(r"<[^>]+>", given.replace("<span>", "").replace("</span>", "").replace("data-pagefind-ignore ", "")) == \
+        [t for t in re.findall(r"<[^>]+>", ARTICLE.format(**{**PARTS, "body": body})) if t not in ("<span>", "</span>")]
+    assert '<script>var built = "v0.1.0 · 1a2b3c";</script>' in given and "<!-- 排版说明 -->" in given
 
 
 def test_an_ignored_element_that_is_never_closed_hides_nothing():

@@ -1,21 +1,22 @@
 /* The archive's search page, on Pagefind's JavaScript API.
  *
- * The build may split the search index into several Pagefind bundles (SEARCH_SHARD_PAGES).
- * Each bundle answers a query on its own, and a bundle that lacks one of the query's words
- * answers with looser matches (Pagefind leaves such a word out, or looks up a shorter word
- * instead). So every bundle is searched separately, the bundles that lack a word some other
- * bundle holds are left out (see `bundlesToKeep`), and the rest are merged by score.
+ * The index holds each page cut into words the way `searchWords` cuts text: every Chinese
+ * character a word of its own (analysis/search.py, `indexed_page`, says why). A query is cut
+ * the same way, and each of its terms (the parts between spaces) is looked up as a phrase, so
+ * the pages found are exactly those holding every term, as a reader's Ctrl-F would find them.
+ * The same words looked up loose rank those pages, the pages with more of them first.
  *
- * search.html gives the bundles (site-relative folders) and the site's root in data attributes
- * of #search; both are resolved against the page's own address, so the site works from any
- * folder of any host.
+ * The build may split the index into several Pagefind bundles (SEARCH_SHARD_PAGES); each is
+ * searched and the answers merged. search.html gives the bundles (site-relative folders) and
+ * the site's root in data attributes of #search; both are resolved against the page's own
+ * address, so the site works from any folder of any host.
  */
 (function () {
   "use strict";
 
   const PAGE_SIZE = 10; // results shown at a time
   const TYPING_PAUSE_MS = 300; // search once the reader pauses typing
-  const EXCERPT_WORDS = 40; // Pagefind counts words; Chinese words are one to three characters
+  const EXCERPT_WORDS = 60; // Pagefind counts words, here mostly single Chinese characters
   const FACETS = ["地区", "话题", "来源", "年份"]; // data-pagefind-filter names on article pages, in the order offered
   const RESULT_FACETS = ["来源", "年份", "地区", "话题"]; // the order shown under each result
 
@@ -32,89 +33,69 @@
   const siteRoot = new URL(root.dataset.root || "./", document.baseURI);
   const bundleFolders = JSON.parse(root.dataset.bundles || "[]");
 
-  // --- Pagefind's words -------------------------------------------------------------------
+  // --- the index's words ------------------------------------------------------------------
 
-  // Pagefind removes these punctuation classes from queries and indexed words, and it matches
-  // regardless of case and diacritics; `normalise` does the same to both sides of a comparison.
-  const PUNCTUATION = /[\p{Pd}\p{Ps}\p{Pe}\p{Pi}\p{Pf}\p{Po}]/gu;
+  const IDEOGRAPH = "\\u3400-\\u4DBF\\u4E00-\\u9FFF\\uF900-\\uFAFF\\u{20000}-\\u{2FA1F}";
+  const WORD = "[\\p{L}\\p{N}\\p{M}_]"; // about what Python's \w matches
+  const PUNCT = "[^\\s\\p{L}\\p{N}\\p{M}_]";
+  // analysis/search.py SEARCH_WORD: one Chinese character, or a run of other letters and
+  // digits, with the punctuation on either side; or punctuation alone.
+  const SEARCH_WORD = new RegExp(
+    `${PUNCT}*(?:[${IDEOGRAPH}]|(?:(?![${IDEOGRAPH}])${WORD})+)${PUNCT}*|${PUNCT}+`, "gu");
+  // Characters of Chinese text: ideographs, and the full-width punctuation and quotes around them.
+  const CHINESE_CHAR = new RegExp(`[${IDEOGRAPH}\\u3000-\\u303F\\uFF00-\\uFFEF\\u2018-\\u201D\\u2014\\u2026]`, "u");
 
-  function normalise(text) {
-    return text.normalize("NFD").replace(/\p{M}/gu, "").replace(PUNCTUATION, "").trim().toLocaleLowerCase();
+  /** The words of `text` as the index holds them: 重庆“党建+市场” -> 重, 庆“, 党, 建+, 市, 场”. */
+  function searchWords(text) {
+    return text.match(SEARCH_WORD) || [];
   }
 
-  const wordSegmenter = typeof Intl.Segmenter === "function"
-    ? new Intl.Segmenter(document.documentElement.lang || "zh-CN", { granularity: "word" })
-    : null;
+  const PUNCTS = new RegExp(PUNCT, "gu");
 
-  /** The words Pagefind looks up for `query`: for a Chinese page it cuts the query with the
-   *  browser's word segmenter (加装电梯 becomes 加, 装, 电梯), without one at spaces. */
-  function queryWords(query) {
-    const pieces = wordSegmenter
-      ? Array.from(wordSegmenter.segment(query), (piece) => piece.segment)
-      : query.split(/\s+/);
-    return Array.from(new Set(pieces.map(normalise).filter(Boolean)));
+  /** The query's terms (the parts between spaces), each as the phrase of its words. Pagefind
+   *  keeps each word of a page without its punctuation and symbols, but takes a query's word
+   *  as typed but for some punctuation (党建+市场 would look up 建+), so they go here. */
+  function phrases(query) {
+    return query.split(/\s+/)
+      .map((term) => searchWords(term).map((word) => word.replace(PUNCTS, "")).filter(Boolean).join(" "))
+      .filter(Boolean);
   }
 
-  /** The words of a page that a search matched. `locations` are positions in Pagefind's list
-   *  of the page's words: its content cut at the zero-width spaces Pagefind puts between
-   *  Chinese words, or else at whitespace (as Pagefind cuts it for excerpts). */
-  function matchedWords(page) {
-    const text = page.raw_content;
-    const words = text.includes("\u200B") ? text.split("\u200B") : text.split(/\s+/);
-    return page.locations.map((location) => normalise(words[location] || ""));
+  /** One bundle's answer: the pages holding every phrase, best first, with the counts of each
+   *  filter value among them (Pagefind's own when there is one phrase; else counted here). */
+  async function answer(bundle, query, filters) {
+    const wanted = phrases(query);
+    const [loose, ...exact] = await Promise.all([
+      bundle.pagefind.search(wanted.join(" "), { filters }),
+      ...wanted.map((phrase) => bundle.pagefind.search(`"${phrase}"`, { filters })),
+    ]);
+    const score = new Map(loose.results.map((result) => [result.id, result.score]));
+    let results = exact[0].results; // a phrase's results: their excerpts mark the phrase
+    for (const other of exact.slice(1)) {
+      const ids = new Set(other.results.map((result) => result.id));
+      results = results.filter((result) => ids.has(result.id));
+    }
+    results = results.map((result) => ({ result, score: score.get(result.id) || 0 }));
+    const counts = exact.length === 1 ? exact[0].filters : await countFilters(results);
+    return { results, counts };
   }
 
-  /** The query words a result shows its bundle holds, i.e. has an indexed word beginning with.
-   *  Pagefind looks a held word up by the indexed words that begin with it (电梯 finds 电梯 and
-   *  电梯井), so every result of the bundle has matched one of them; for a word the bundle does
-   *  not hold, no result has. The index is built with --force-language zh-cn, which has no
-   *  stemmer, so the matched words are the page's own words. */
-  function wordsHeld(page, words) {
-    const matched = matchedWords(page);
-    return new Set(words.filter((word) => matched.some((found) => found.startsWith(word))));
-  }
-
-  async function holds(bundle, word) {
-    const response = await bundle.pagefind.search(word);
-    return response.results.length > 0 && wordsHeld(await response.results[0].data(), [word]).size > 0;
-  }
-
-  /** The bundles whose answers to `query` to show, with their answers.
-   *
-   *  One index over all articles would return the pages that hold every query word it holds
-   *  (a word it does not hold, Pagefind leaves out or replaces by the longest indexed word the
-   *  query word begins with). A bundle that lacks a word another bundle holds has no such page:
-   *  what it returns matched the other words only, so it is left out. A bundle that holds every
-   *  word held anywhere returns exactly its share of the one index's results. So the merged
-   *  results are one index's whenever each query word is held by some bundle, and with a single
-   *  bundle they are Pagefind's own. When no bundle holds a word, each falls back on its own
-   *  words, and the results can differ a little from one index's. */
-  async function bundlesToKeep(query) {
-    const answers = await Promise.all(bundles.map(async (bundle) => ({ bundle, response: await bundle.pagefind.search(query) })));
-    const answering = answers.filter((answer) => answer.response.results.length > 0);
-    if (answers.length === 1 || answering.length === 0) return answering;
-    const words = queryWords(query);
-    // A bundle's best result tells which words the bundle holds.
-    const held = await Promise.all(answering.map(async (answer) => wordsHeld(await answer.response.results[0].data(), words)));
-    const heldSomewhere = new Set(held.flatMap((set) => Array.from(set)));
-    // A bundle that found nothing may still hold a word no answering bundle holds (it has the
-    // word, but no page with the others too); ask it about that word alone.
-    const silent = answers.filter((answer) => answer.response.results.length === 0);
-    for (const word of words.filter((word) => !heldSomewhere.has(word))) {
-      for (const answer of silent) {
-        if (await holds(answer.bundle, word)) {
-          heldSomewhere.add(word);
-          break;
-        }
+  /** Filter values counted over results, for a query of several phrases, whose pages no one
+   *  Pagefind search returns. */
+  async function countFilters(results) {
+    const counts = {};
+    for (const page of await Promise.all(results.map(({ result }) => result.data()))) {
+      for (const [facet, values] of Object.entries(page.filters || {})) {
+        counts[facet] = counts[facet] || {};
+        for (const value of values) counts[facet][value] = (counts[facet][value] || 0) + 1;
       }
     }
-    return answering.filter((answer, i) => Array.from(heldSomewhere).every((word) => held[i].has(word)));
+    return counts;
   }
 
   // --- searching ---------------------------------------------------------------------------
 
   let bundles = []; // {pagefind} per loaded bundle
-  let lastVerdict = null; // {query, answers}: bundlesToKeep for the query shown, reused when filters change
   const selected = new Map(FACETS.map((facet) => [facet, new Set()])); // checked filter values
   let shownResults = []; // merged results of the current search, best first
   let shownCount = 0;
@@ -154,29 +135,21 @@
 
   async function search(query) {
     const number = ++searchNumber;
-    if (!query) {
-      lastVerdict = null;
+    if (!phrases(query).length) {
       showNothing();
       return;
     }
     resultList.setAttribute("aria-busy", "true");
     try {
-      if (!lastVerdict || lastVerdict.query !== query) {
-        lastVerdict = { query, answers: bundlesToKeep(query) };
-      }
-      const answers = await lastVerdict.answers;
       const filters = chosenFilters();
-      const responses = Object.keys(filters).length
-        ? await Promise.all(answers.map((answer) => answer.bundle.pagefind.search(query, { filters })))
-        : answers.map((answer) => answer.response);
+      const answers = await Promise.all(bundles.map((bundle) => answer(bundle, query, filters)));
       if (number !== searchNumber) return;
       // Each bundle scores against its own pages, so scores from different bundles are close
-      // but not strictly comparable (Pagefind issue #796); the order can differ from one index's.
-      const results = responses.flatMap((response) => response.results).sort((a, b) => b.score - a.score);
-      await showResults(number, query, results, sumCounts(responses.map((response) => response.filters)));
+      // but not strictly comparable (Pagefind issue #796).
+      const results = answers.flatMap((a) => a.results).sort((a, b) => b.score - a.score).map((a) => a.result);
+      await showResults(number, query, results, sumCounts(answers.map((a) => a.counts)));
     } catch (error) {
       if (number !== searchNumber) return;
-      lastVerdict = null;
       showNothing();
       status.textContent = "搜索出错，请稍后再试。";
       throw error;
@@ -238,12 +211,33 @@
   }
 
   /** Pagefind's excerpt is HTML: the page's text with < and > escaped, and <mark> around the
-   *  matched words. Only the text and the marks are carried over. */
+   *  matched words. Only the text and the marks are carried over, and the spaces the index
+   *  put beside Chinese characters are taken out again. */
   function excerptNodes(html) {
     const parsed = document.createElement("template"); // inert: nothing in it loads or runs
     parsed.innerHTML = html;
-    return Array.from(parsed.content.childNodes, (node) =>
-      node.nodeName === "MARK" ? element("mark", "", node.textContent) : document.createTextNode(node.textContent));
+    const chars = []; // [character, marked]
+    for (const node of parsed.content.childNodes) {
+      for (const char of node.textContent) chars.push([char, node.nodeName === "MARK"]);
+    }
+    const kept = chars.filter(([char], i) => !/\s/u.test(char) || !(besideChinese(chars, i, -1) || besideChinese(chars, i, 1)));
+    const nodes = [];
+    for (const [char, marked] of kept) {
+      const last = nodes[nodes.length - 1];
+      if (last && last.marked === marked) last.text += char;
+      else nodes.push({ text: char, marked });
+    }
+    return nodes.map(({ text, marked }) => (marked ? element("mark", "", text) : document.createTextNode(text)));
+  }
+
+  /** Whether the nearest character that is not a space, before (-1) or after (1) position i,
+   *  is one of Chinese text: the index spaced those apart from their neighbours; a space
+   *  between two Latin words stays. */
+  function besideChinese(chars, i, step) {
+    for (let j = i + step; j >= 0 && j < chars.length; j += step) {
+      if (!/\s/u.test(chars[j][0])) return CHINESE_CHAR.test(chars[j][0]);
+    }
+    return false;
   }
 
   function resultItem(page) {
