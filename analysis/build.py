@@ -536,8 +536,10 @@ def build(
         shown_stamp = pelican.get("BUILD_STAMP") or ""  # what the pages carry: the settings may set their own
         reuse = rendered_pages(work, output, pelican, shown_stamp)
         # The search index is made on a thread once the article pages are written (`SearchIndexing`).
+        kept = work / "search-pages"  # the article pages as Pagefind reads them, kept for the next build
+        kept.mkdir(parents=True, exist_ok=True)
         indexing = SearchIndexing(staging, shards, output if output.is_dir() else None, settings["SEARCH_BESIDE_PELICAN_PAGES"],
-                                  known=reuse.search_digests, stamp=shown_stamp)
+                                  known=reuse.search_digests, stamp=shown_stamp, kept=kept)
         gc.freeze()  # what exists now outlives Pelican's run: keep its collections to Pelican's objects
         run_pelican_cached(pelican, cache, reuse, after_articles=indexing.articles_written)
         copied = f"; {reuse.copied} unchanged article pages copied from the last build, {reuse.rendered} rendered" if reuse.copied else ""

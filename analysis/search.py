@@ -342,28 +342,55 @@ def link_or_copy(source: Path | str, target: Path | str) -> None:
         shutil.copy2(source, target)
 
 
-def run_pagefind(binary: Path, site: Path, urls: list[str], bundle: Path, meanwhile: Callable[[], None] | None = None) -> None:
-    """Index only `urls` of `site` into `bundle`, in one Pagefind run; `meanwhile` is called
-    once Pagefind has started, to use the time this thread would spend waiting.
+def stage_pages(site: Path, urls: list[str], digests: Mapping[str, str] | None = None, kept: Path | None = None) -> tempfile.TemporaryDirectory:
+    """The pages of `urls` as Pagefind is to read them (`indexed_page`), in a temporary folder
+    at the same relative paths, so that result URLs are the same as for a run over the whole
+    site (Pagefind reads a folder, and only these pages are to be indexed).
 
-    Pagefind reads a folder, so the pages are written into a temporary folder at the same
-    relative paths, as `indexed_page` gives them: result URLs are then the same as for a run
-    over the whole site."""
-    with tempfile.TemporaryDirectory(prefix=f".{site.name}.pagefind-", dir=site.parent) as tmp:
-        pages = Path(tmp)
-        for url in urls:
-            target = pages / url
-            target.parent.mkdir(parents=True, exist_ok=True)
+    With `kept`, a folder of pages staged by earlier builds named by their search digest
+    (`digests`), a page whose digest is there is linked from it instead of cut again: Pagefind
+    reads the same from it, whatever else of the page changed. A rebuild after one newspaper
+    page changed thus cuts only the pages that changed."""
+    folder = tempfile.TemporaryDirectory(prefix=f".{site.name}.pagefind-", dir=site.parent)
+    for url in urls:
+        target = Path(folder.name) / url
+        target.parent.mkdir(parents=True, exist_ok=True)
+        digest = (digests or {}).get(url)
+        if kept is None or digest is None:
             target.write_text(indexed_page((site / url).read_text(encoding="utf-8")), encoding="utf-8")
-        command = [str(binary), "--site", str(pages), "--output-path", str(bundle), *PAGEFIND_OPTIONS]
-        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
-            try:
-                if meanwhile is not None:
-                    meanwhile()
-                stdout, stderr = process.communicate()
-            except BaseException:
-                process.kill()
-                raise
+            continue
+        stored = kept / f"{digest}.html"
+        if not stored.is_file():
+            text = indexed_page((site / url).read_text(encoding="utf-8"))
+            tmp = kept / f".{digest}.{os.getpid()}.tmp"
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, stored)  # never half a page under its digest
+        link_or_copy(stored, target)
+    return folder
+
+
+def keep_only(kept: Path | None, digests: Mapping[str, str]) -> None:
+    """Forget staged pages that no page of this site has any longer."""
+    if kept is None:
+        return
+    wanted = {f"{digest}.html" for digest in digests.values()}
+    for path in kept.iterdir():
+        if path.name not in wanted:
+            path.unlink(missing_ok=True)
+
+
+def run_pagefind(binary: Path, pages: Path, bundle: Path, meanwhile: Callable[[], None] | None = None) -> None:
+    """Index the folder `pages` into `bundle`, in one Pagefind run; `meanwhile` is called once
+    Pagefind has started, to use the time this thread would spend waiting."""
+    command = [str(binary), "--site", str(pages), "--output-path", str(bundle), *PAGEFIND_OPTIONS]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        try:
+            if meanwhile is not None:
+                meanwhile()
+            stdout, stderr = process.communicate()
+        except BaseException:
+            process.kill()
+            raise
     if process.returncode != 0:
         raise SearchIndexError(f"pagefind exited with {process.returncode}: {stderr.strip() or stdout.strip()}")
 
@@ -379,20 +406,19 @@ class SearchIndexRun:
     page_digests: dict[str, str] = field(default_factory=dict)
 
 
-def index_shard(binary: Path, site: Path, urls: list[str], bundle: str, seed: Path | None, meanwhile: Callable[[], None] | None = None) -> None:
-    """One Pagefind run for a shard into `site`/`bundle`, starting from `seed`, the shard's last
-    bundle, when there is one; what the seed held that the new index does not name is removed,
-    so the bundle holds what a run from nothing would write."""
-    folder = site / bundle
+def index_shard(binary: Path, pages: Path, folder: Path, seed: Path | None, meanwhile: Callable[[], None] | None = None) -> None:
+    """One Pagefind run for a shard's staged `pages` into the bundle `folder`, starting from
+    `seed`, the shard's last bundle, when there is one; what the seed held that the new index
+    does not name is removed, so the bundle holds what a run from nothing would write."""
     if seed is not None:
         seed_bundle(seed, folder)
-    run_pagefind(binary, site, urls, folder, meanwhile)
+    run_pagefind(binary, pages, folder, meanwhile)
     if seed is None:
         return
     stale = unreferenced_files(folder)
     if stale is None:  # metadata this code cannot read: index the shard from nothing
         shutil.rmtree(folder)
-        run_pagefind(binary, site, urls, folder)
+        run_pagefind(binary, pages, folder)
         return
     for path in stale:
         path.unlink()
@@ -401,7 +427,7 @@ def index_shard(binary: Path, site: Path, urls: list[str], bundle: str, seed: Pa
 def build_search_index(site: Path, shards: list[list[str]], previous: Path | None = None,
                        before_indexing: Callable[[], None] | None = None,
                        meanwhile: Callable[[], None] | None = None,
-                       known: Mapping[str, str] | None = None, stamp: str = "") -> SearchIndexRun:
+                       known: Mapping[str, str] | None = None, stamp: str = "", kept: Path | None = None) -> SearchIndexRun:
     """Full-text search over the article pages, one Pagefind bundle per shard.
 
     Pagefind's memory grows with the pages of one run, so shards run one after another.
@@ -412,7 +438,8 @@ def build_search_index(site: Path, shards: list[list[str]], previous: Path | Non
     `before_indexing` is called once the pages are digested, before any bundle is written;
     `meanwhile` is called once, while the first Pagefind run works (at the end if none runs).
     `known` gives the digests of pages that are the last build's but for `stamp`, the build
-    stamp (`RenderedPages` copies them), so those pages need not be read again."""
+    stamp (`RenderedPages` copies them), so those pages need not be read again. `kept` is a
+    folder for pages as staged for Pagefind, kept between builds (`stage_pages`)."""
     if previous is not None and previous.resolve() == site.resolve():
         raise ValueError("previous must be the last site built, not the site being built")
     for urls in shards:
@@ -432,19 +459,43 @@ def build_search_index(site: Path, shards: list[list[str]], previous: Path | Non
     if before_indexing is not None:
         before_indexing()
     fresh_dir(site / SEARCH_DIR)
-    for bundle, urls, digest in parts:
-        if digest in earlier:
-            shutil.copytree(earlier[digest], site / bundle, copy_function=link_or_copy)
-            run.reused.append(bundle)
-        else:
-            index_shard(binary, site, urls, bundle, seeds.get(bundle), meanwhile)
+    to_index = [(bundle, urls) for bundle, urls, digest in parts if digest not in earlier]
+    staged: dict[str, tempfile.TemporaryDirectory] = {}
+    try:
+        for bundle, urls, digest in parts:
+            if digest in earlier:
+                shutil.copytree(earlier[digest], site / bundle, copy_function=link_or_copy)
+                run.reused.append(bundle)
+                continue
+            pages = staged.pop(bundle, None) or stage_pages(site, urls, run.page_digests, kept)
+            following = to_index[to_index.index((bundle, urls)) + 1 :][:1]
+            # While Pagefind indexes this shard, this thread stages the next one's pages.
+            work = [meanwhile, *(functools.partial(_stage_into, staged, site, *shard, run.page_digests, kept) for shard in following)]
+            index_shard(binary, Path(pages.name), site / bundle, seeds.get(bundle), _in_turn(work))
+            pages.cleanup()
             meanwhile = None
             run.built.append(bundle)
+    finally:
+        for pages in staged.values():
+            pages.cleanup()
+    keep_only(kept, run.page_digests)
     if meanwhile is not None:
         meanwhile()
     manifest = [{"bundle": bundle, "pages": len(urls), "digest": digest} for bundle, urls, digest in parts]
     (site / SEARCH_MANIFEST).write_text(json.dumps({"pagefind": pagefind, "shards": manifest}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return run
+
+
+def _stage_into(staged: dict, site: Path, bundle: str, urls: list[str], digests: Mapping[str, str], kept: Path | None) -> None:
+    staged[bundle] = stage_pages(site, urls, digests, kept)
+
+
+def _in_turn(work: list[Callable[[], None] | None]) -> Callable[[], None]:
+    def run_all() -> None:
+        for step in work:
+            if step is not None:
+                step()
+    return run_all
 
 
 def _page_digest(site: Path, url: str, known: str | None, stamp: str, stamp_free: dict[str, str]) -> str:
@@ -475,8 +526,8 @@ class SearchIndexing:
     writing a file at a time, more than the digests save at 10,000 articles."""
 
     def __init__(self, site: Path, shards: list[list[str]], previous: Path | None, beside_pelican: int,
-                 known: Mapping[str, str] | None = None, stamp: str = ""):
-        self.site, self.shards, self.previous, self.known, self.stamp = site, shards, previous, known, stamp
+                 known: Mapping[str, str] | None = None, stamp: str = "", kept: Path | None = None):
+        self.site, self.shards, self.previous, self.known, self.stamp, self.kept = site, shards, previous, known, stamp, kept
         self.beside = sum(map(len, shards)) <= beside_pelican
         self.cancelled = False
         self.thread: threading.Thread | None = None
@@ -495,7 +546,7 @@ class SearchIndexing:
     def _index(self, meanwhile: Callable[[], None] | None) -> None:
         try:
             self.result = build_search_index(self.site, self.shards, self.previous, self._before_indexing, meanwhile,
-                                             known=self.known, stamp=self.stamp)
+                                             known=self.known, stamp=self.stamp, kept=self.kept)
         except BaseException as error:  # handed to the build's thread in `finish`
             self.error = error
 

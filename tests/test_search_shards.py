@@ -310,9 +310,9 @@ def test_a_changed_shard_indexed_from_its_last_bundle_holds_what_a_run_from_noth
     seeded = []  # fragments already in place when Pagefind starts
     real_run = search_module.run_pagefind
 
-    def run_pagefind(binary, site, urls, bundle, meanwhile=None):
+    def run_pagefind(binary, pages, bundle, meanwhile=None):
         seeded.append(len(list(bundle.glob("fragment/*"))))
-        real_run(binary, site, urls, bundle, meanwhile)
+        real_run(binary, pages, bundle, meanwhile)
 
     monkeypatch.setattr(search_module, "run_pagefind", run_pagefind)
     site = tmp_path / "site"
@@ -404,7 +404,34 @@ def test_a_build_that_fails_in_pelican_stops_the_search_index_and_leaves_the_las
     assert not (tmp_path / ".out.building").exists()
 
 
-def test_the_work_given_for_meanwhile_runs_once_while_pagefind_indexes_or_once_when_every_part_is_kept(sharded, tmp_path, monkeypatch):
+def test_pages_staged_for_pagefind_are_kept_so_a_rebuild_cuts_only_the_changed_page(sharded, tmp_path, monkeypatch):
+    shards = search_shards(article_urls(sharded), SHARD_PAGES, article_pages(sharded))
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    cut = []
+    real_cut = search_module.indexed_page
+    monkeypatch.setattr(search_module, "indexed_page", lambda page: cut.append(1) or real_cut(page))
+    first = tmp_path / "first"
+    shutil.copytree(sharded, first, ignore=shutil.ignore_patterns("pagefind"))
+    build_search_index(first, shards, kept=kept)
+    assert len(cut) == sum(map(len, shards)) == len(list(kept.glob("*.html")))
+    second = tmp_path / "second"
+    shutil.copytree(sharded, second, ignore=shutil.ignore_patterns("pagefind"))
+    page = second / shards[0][0]
+    prose = '<div class="prose article__body">'
+    page.write_text(page.read_text(encoding="utf-8").replace(prose, prose + "<p>新增一句。</p>", 1), encoding="utf-8")
+    cut.clear()
+    run_ = build_search_index(second, shards, previous=first, kept=kept)
+    assert len(cut) == 1 and run_.built == [search_bundle(0)]
+    assert len(list(kept.glob("*.html"))) == sum(map(len, shards))  # the old form of the page is gone
+    # What Pagefind wrote is what it writes from pages cut afresh.
+    fresh = tmp_path / "fresh"
+    shutil.copytree(second, fresh, ignore=shutil.ignore_patterns("pagefind"))
+    build_search_index(fresh, shards)
+    assert hashed_files(second / search_bundle(0)) == hashed_files(fresh / search_bundle(0))
+
+
+def test_meanwhile_work_and_the_next_shards_pages_are_done_while_pagefind_indexes(sharded, tmp_path, monkeypatch):
     import subprocess
 
     shards = search_shards(article_urls(sharded), SHARD_PAGES, article_pages(sharded))
@@ -423,16 +450,26 @@ def test_the_work_given_for_meanwhile_runs_once_while_pagefind_indexes_or_once_w
                 events.append("pagefind ended")
             return out
 
+    real_stage = search_module.stage_pages
+
+    def stage_pages(*args):
+        events.append("staged")
+        return real_stage(*args)
+
     monkeypatch.setattr(search_module.subprocess, "Popen", Pagefind)
+    monkeypatch.setattr(search_module, "stage_pages", stage_pages)
     site = tmp_path / "site"
     shutil.copytree(sharded, site, ignore=shutil.ignore_patterns("pagefind"))
     assert len(build_search_index(site, shards, meanwhile=lambda: events.append("meanwhile")).built) == 3
-    assert events == ["pagefind started", "meanwhile", "pagefind ended"] + ["pagefind started", "pagefind ended"] * 2
+    # Each shard's pages but the first are staged while Pagefind indexes the one before.
+    assert events == ["staged", "pagefind started", "meanwhile", "staged", "pagefind ended",
+                      "pagefind started", "staged", "pagefind ended", "pagefind started", "pagefind ended"]
+    assert not list(tmp_path.glob(".site.pagefind-*"))  # every staged folder is gone
     again = tmp_path / "again"
     shutil.copytree(sharded, again, ignore=shutil.ignore_patterns("pagefind"))
     events.clear()
     assert len(build_search_index(again, shards, previous=site, meanwhile=lambda: events.append("meanwhile")).reused) == 3
-    assert events == ["meanwhile"]
+    assert events == ["meanwhile"]  # nothing staged, nothing indexed
 
 
 def test_a_page_whose_search_entry_holds_the_build_stamp_is_not_recorded_and_a_known_digest_is_not_read_again(sharded, tmp_path):
