@@ -248,8 +248,9 @@ def top_terms(rows: list[tuple] | None, by: str, n: int = TOP_TERMS) -> list[tup
     return heapq.nsmallest(n, rows or (), key=lambda r: (-getattr(r, by), r.term))
 
 
-def terms_tables(rows: list[tuple] | None) -> str:
-    """The frequent and the distinctive words of one place (or topic), from its rows of a term table."""
+def terms_tables(rows: list[tuple] | None, peers: str = "地方") -> str:
+    """The frequent and the distinctive words of one place (or, with `peers` 话题, one topic),
+    from its rows of a term table; the distinctive words are against the other `peers`."""
     frequent = top_terms(rows, "count")
     distinctive = top_terms(rows, "log_odds_z")
     if not frequent:
@@ -258,7 +259,7 @@ def terms_tables(rows: list[tuple] | None) -> str:
     out = ["高频词：", "", table(["词语", "次数", "每万词"], rows), ""]
     if distinctive:
         rows = [[md(r.term), str(r.count), f"{r.log_odds_z:.2f}"] for r in distinctive]
-        out += ["与其他地方相比的特征词（z 值越大越突出，大于 1.96 为显著）：", "", table(["词语", "次数", "z 值"], rows), ""]
+        out += [f"与其他{peers}相比的特征词（z 值越大越突出，大于 1.96 为显著）：", "", table(["词语", "次数", "z 值"], rows), ""]
     return "\n".join(out)
 
 
@@ -300,7 +301,7 @@ def topic_notes(terms_by_topic: pd.DataFrame | None, topic_names: dict[str, str]
         return notes
     rows = term_rows_of_each(terms_by_topic, "topic")
     for name in topic_names.values():
-        text = terms_tables(rows.get(name))
+        text = terms_tables(rows.get(name), peers="话题")
         if "文章太少" not in text:
             notes[name] = "## 话题词语\n\n" + text
     return notes

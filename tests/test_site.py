@@ -176,6 +176,9 @@ def test_report_shows_leading_terms_in_context_linking_to_articles(site):
 def test_topic_pages_carry_the_topics_words(site):
     page = (site / "topics" / "lao-jiu-xiao-qu-gai-zao.html").read_text(encoding="utf-8")
     assert "话题词语" in page and "老旧小区" in page[page.index("话题词语") :]
+    # Its distinctive words stand out against the other topics; a place's, against other places.
+    assert "与其他话题相比的特征词" in page and "与其他地方" not in page
+    assert "与其他地方相比的特征词" in (site / "places" / "chong-qing-shi.html").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
