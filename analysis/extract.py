@@ -49,8 +49,9 @@ class Fact:
     place: str
     province: str
     metric: str
-    value: int | float  # in base units: yuan, m², metres, or a count
+    value: int | float  # in the metric's display unit (metrics.toml): yuan, m², metres, km, a count
     unit: str  # as printed after the number, e.g. "万平方米"
+    printed: str  # the figure as the sentence prints it, e.g. "43181万元", "4.5万多名"
     qualifier: str  # exact | more_than | about | up_to
     status: str  # completed | planned | in_progress | cumulative | ""
     year: str  # "2022", "2018-", "2021-2025" or ""
@@ -528,6 +529,8 @@ def _fact(spot: Spot, matched: tuple, spots: Sequence[Spot], earlier: Sequence[s
         metric=metric.key,
         value=spot.quantity.value,
         unit=unit,
+        # A count printed without a unit ("25.4万老旧小区居民") takes the noun after it.
+        printed=spot.quantity.text + ("" if spot.quantity.unit else unit[len(spot.quantity.multiplier) :]),
         qualifier=spot.quantity.qualifier,
         status=status_of(spot, r.vocab),
         year=year_of(spot, spots, r.article.date, r.vocab),

@@ -92,7 +92,7 @@ def facts_box_html(facts: list[Fact]) -> str:
     if not facts:
         return ""
     items = "".join(
-        f'<li><a href="#{f.anchor}">{escape(fact_label(f))}</a> <span class="unit">（原文：{escape(f.unit)}）</span></li>'
+        f'<li><a href="#{f.anchor}">{escape(fact_label(f))}</a> <span class="unit">（原文作“{escape(f.printed)}”）</span></li>'
         for f in facts
     )
     return f'<section class="facts-box" aria-label="本文中的改造数据"><h2>本文中的改造数据</h2><ul>{items}</ul></section>'
@@ -179,7 +179,7 @@ def articles_json(articles: list[Article]) -> str:
 
 
 FACT_COLUMNS = [
-    "article_id", "article_url", "page", "place", "province", "metric", "value", "unit",
+    "article_id", "article_url", "page", "place", "province", "metric", "value", "unit", "printed",
     "qualifier", "status", "year", "funding_source", "sentence", "anchor",
 ]
 

@@ -32,7 +32,7 @@ from .settings import DATA_DIR
 from .terms import article_text, document_frequencies, similar_documents, sort_terms, term_counts, tokenize, top_keywords
 from .topics import assign_topics, load_topics
 
-CACHE_FORMAT = 3  # bump when PageResult changes shape
+CACHE_FORMAT = 4  # bump when PageResult changes shape
 
 # Settings that decide how the work is scheduled, not what it finds: they stay out of the cache key.
 SCHEDULING_SETTINGS = frozenset({"WORKERS", "PARALLEL_MIN_PAGES", "SEARCH_SHARD_PAGES", "SEARCH_BESIDE_PELICAN_PAGES"})

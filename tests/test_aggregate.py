@@ -23,7 +23,7 @@ from tests.corpus import SEEDS
 
 BASE = Fact(
     article_id="a1", article_url="articles/a1.html", page="p.txt", place="巫山县", province="重庆市",
-    metric="households", value=5532, unit="户", qualifier="exact", status="completed", year="2022",
+    metric="households", value=5532, unit="户", printed="5532户", qualifier="exact", status="completed", year="2022",
     funding_source="", sentence="…", anchor="s-0",
 )
 

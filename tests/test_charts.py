@@ -66,7 +66,7 @@ ARTICLES = {"重庆市": 30, "南通市": 20, "洛阳市": 10}
 def fact(place, metric, value, status="completed", year="", qualifier="exact", source="", article="a1", province="重庆市"):
     return Fact(
         article_id=article, article_url=f"articles/{article}.html", page="p.txt", place=place, province=province,
-        metric=metric, value=value, unit="", qualifier=qualifier, status=status, year=year,
+        metric=metric, value=value, unit="", printed="", qualifier=qualifier, status=status, year=year,
         funding_source=source, sentence="…", anchor="s-0",
     )
 

@@ -316,6 +316,13 @@ def test_a_sentence_listing_several_quantities_gives_one_fact_each():
     ]
     assert {f.year for f in facts} == {"2022"} and {f.place for f in facts} == {"巫山县"}
     assert [f.unit for f in facts] == ["个", "栋", "万平方米", "户"]
+    assert [f.printed for f in facts] == ["10个", "272栋", "59.28万平方米", "5532户"]
+
+
+def test_a_figure_as_printed_is_found_in_its_sentence_with_its_noun_when_it_has_no_unit():
+    facts = facts_of("老旧小区改造后，“15分钟生活圈”惠及25.4万老旧小区居民，直接惠及4.5万多名居民。")
+    assert [(f.metric, f.value, f.printed) for f in facts] == [("residents", 254000, "25.4万老旧小区居民"), ("residents", 45000, "4.5万多名")]
+    assert all(f.printed in f.sentence for f in facts)
 
 
 def test_a_figure_repeated_in_one_article_is_one_fact():

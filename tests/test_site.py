@@ -122,6 +122,19 @@ def test_report_links_every_figure_to_its_sentence(site):
     assert "约1亿平方米" in report
 
 
+def test_each_fact_is_printed_in_the_sentence_its_article_page_anchors(site):
+    """A fact's figure as printed is in its sentence, and that sentence is on its article's page
+    under its anchor, where the facts box quotes the figure and links to it."""
+    with (site / "data" / "facts.csv").open(encoding="utf-8") as fh:
+        facts = list(csv.DictReader(fh))
+    assert len(facts) > 20
+    for fact in facts:
+        page = (site / fact["article_url"]).read_text(encoding="utf-8")
+        sentence = re.search(rf'<span class="sentence" id="{fact["anchor"]}">(.*?)</span>', page, re.S).group(1)
+        assert fact["printed"] in re.sub(r"<[^>]+>", "", sentence) and fact["printed"] in fact["sentence"], fact
+        assert f'<a href="#{fact["anchor"]}">' in page and f"（原文作“{fact['printed']}”）" in page
+
+
 def test_report_counts_articles_by_paper_and_province_most_first_and_the_unknown_last(site):
     report = (site / "report.html").read_text(encoding="utf-8")
     section = report[report.index("数据依据") : report.index("改造规模与资金")]
