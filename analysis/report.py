@@ -522,13 +522,23 @@ def data_page(present: list[str]) -> str:
             parts.append(entry["about"] + "\n")
         columns = entry.get("column", [])
         if columns:
-            rows = [[f"`{c['name']}`", md(c["meaning"]), md(c.get("unit", "")), md(c.get("values", ""))] for c in columns]
-            parts.append(table(["列", "含义", "单位", "取值"], rows) + "\n")
+            parts.append(column_list(columns) + "\n")
     parts.append(
         "## 如何引用\n\n引用某个数字时，请同时注明报纸名称、日期和原句，例如：“据《巫山报》2023年报道，"
         "2022年巫山县完成10个老旧小区改造（地方报纸档案，数据文件 facts.csv）。”每条数据的 `article_url` 和 `anchor` 两列给出原句所在的网页位置。\n"
     )
     return "\n".join(parts)
+
+
+def column_list(columns: list[dict]) -> str:
+    """A data file's columns as a list of terms and meanings (HTML): a table of four columns of
+    prose squeezed each to a few characters a line on a phone."""
+    items = []
+    for c in columns:
+        notes = [html.escape(c["meaning"])]
+        notes += [f"{label}：{html.escape(c[key])}" for key, label in (("unit", "单位"), ("values", "取值")) if c.get(key)]
+        items.append(f'<dt><code>{html.escape(c["name"])}</code></dt><dd>{"<br>".join(notes)}</dd>')
+    return f'<dl class="data-columns">{"".join(items)}</dl>'
 
 
 HIGHLIGHT_METRICS = ("communities", "households", "elevators", "funding_yuan")

@@ -171,9 +171,12 @@ def test_data_page_lists_every_data_file_with_its_columns(site):
     page = (site / "data.html").read_text(encoding="utf-8")
     for name in ["articles.csv", "facts.csv", "scale_by_place.csv", "terms_by_place.csv"]:
         assert f'href="data/{name}"' in page and (site / "data" / name).is_file()
-    for column in ["qualifier", "funding_source", "log_odds_z", "more_than"]:
-        assert column in page
-    assert "如何引用" in page
+    for name in ["articles.csv", "facts.csv", "scale_by_place.csv", "terms_by_place.csv", "terms_by_topic.csv"]:
+        header = next(csv.reader((site / "data" / name).open(encoding="utf-8")))
+        section = page[page.index(f'href="data/{name}"') :].split("<h2", 1)[0]
+        described = re.findall(r"<dt><code>([^<]+)</code></dt>\s*<dd>([^<]+)", section)
+        assert [column for column, _ in described] == header, name  # every column, in the file's order
+    assert "more_than" in page and "如何引用" in page
 
 
 def test_report_shows_leading_terms_in_context_linking_to_articles(site):
