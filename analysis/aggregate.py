@@ -36,7 +36,7 @@ def facts_frame(facts: Iterable[Fact | Mapping]) -> pd.DataFrame:
 
 
 def _short_number(value: float) -> str:
-    """At most two decimals, scaled to 万/亿: 592800 -> "59.28万", 2600 -> "2600"."""
+    """Scaled to 万/亿, with up to _DECIMALS decimals: 592800 -> "59.28万", 2600 -> "2600"."""
     for scale, word in _SCALES:
         if abs(value) >= scale:
             return _trim(round(value / scale, _DECIMALS)) + word

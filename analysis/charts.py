@@ -449,17 +449,16 @@ def distinctive_terms_chart(
 
 # ---------------------------------------------------------------- renovation scale and funding
 
-# The metrics of the scale chart, one panel each, in this order.
-SCALE_METRICS = ("communities", "buildings", "households", "area_m2")
-FUNDING_METRIC = "funding_yuan"
-
-# Display words for the keys extract.py writes (metrics.toml keeps only their cues).
-# Labels come from metrics.toml, the one source of truth; the order is the order there
-# (statuses: planned, cumulative, in_progress, completed), with "not stated" last.
+# What the charts draw and the words for the keys extract.py writes come from metrics.toml,
+# the one source of truth: the scale chart's metrics, in order; the funding metric; status and
+# funding labels in the order there (statuses: planned, cumulative, in_progress, completed),
+# with "not stated" last.
 _VOCAB = load_vocab()
-STATUS_LABELS = {**{c.key: c.label for c in _VOCAB.statuses}, "": "状态未注明"}
+SCALE_METRICS = tuple(_VOCAB.report["scale_chart"])
+FUNDING_METRIC = _VOCAB.funding_metric
+STATUS_LABELS = {**{c.key: c.label for c in _VOCAB.statuses}, "": _VOCAB.status_cell("")}
 STATUS_ORDER = {key: rank for rank, key in enumerate(STATUS_LABELS)}
-FUNDING_LABELS = {**{c.key: c.label for c in _VOCAB.funding_sources}, "": "来源未注明"}
+FUNDING_LABELS = {**{c.key: c.label for c in _VOCAB.funding_sources}, "": _VOCAB.funding_cell("")}
 FUNDING_ORDER = {key: rank for rank, key in enumerate(FUNDING_LABELS)}
 
 # Fill, hatch and edge by status. Work done is solid, work to come is hatched and lighter, so
@@ -482,15 +481,7 @@ def funding_label(source: str) -> str:
 
 
 def year_label(year: str) -> str:
-    """"2022" -> 2022年, "2018-" -> 2018年起, "2021-2025" -> 2021—2025年, "" -> ""."""
-    if not year:
-        return ""
-    if year.endswith("-"):
-        return f"{year[:-1]}年起"
-    if "-" in year:
-        start, end = year.split("-", 1)
-        return f"{start}—{end}年"
-    return f"{year}年"
+    return _VOCAB.year_label(year)
 
 
 def when_label(status: str, year: str) -> str:

@@ -17,9 +17,10 @@ from typing import Protocol
 
 from .model import Article
 from .numbers import Qualifiers, Quantity, find_quantities
+from .settings import DATA_DIR
 from .text import sentence_anchor, split_sentences
 
-DEFAULT_VOCAB = Path(__file__).parent / "data" / "metrics.toml"
+DEFAULT_VOCAB = DATA_DIR / "metrics.toml"
 
 # The gazetteer's levels, most specific first (see analysis.places).
 LEVELS = ("community", "town", "district", "city", "province")
@@ -116,15 +117,37 @@ class Vocab:
     years: dict
     units: tuple[str, ...]  # every unit word a metric can have, for the number reader
     terms_re: re.Pattern  # the terms, longest first, so 老旧小区 counts once and not also as 旧小区
+    report: dict  # how the report and charts show figures ([report])
 
     def metric(self, key: str) -> Metric:
         return next(m for m in self.metrics if m.key == key)
 
+    @property
+    def funding_metric(self) -> str:
+        return next(m.key for m in self.metrics if m.funding)
+
     def status_label(self, key: str) -> str:
+        """The status's name, "" when the paper gives none (running text leaves it unsaid)."""
         return next((c.label for c in self.statuses if c.key == key), "")
 
     def funding_label(self, key: str) -> str:
         return next((c.label for c in self.funding_sources if c.key == key), "")
+
+    def status_cell(self, key: str) -> str:
+        """The status as a table cell: its name, or that the paper gives none."""
+        return self.status_label(key) or self.report["status_unknown"]
+
+    def funding_cell(self, key: str) -> str:
+        return self.funding_label(key) or self.report["funding_unknown"]
+
+    def year_label(self, year: str) -> str:
+        """"2022" -> 2022年, "2018-" -> 2018年起, "2021-2025" -> 2021—2025年, "" -> ""."""
+        if not year:
+            return ""
+        start, _, end = year.partition("-")
+        if not _:
+            return self.report["year"].format(year=year)
+        return self.report["year_range" if end else "year_since"].format(start=start, end=end)
 
 
 def _tuple(table: dict, key: str) -> tuple[str, ...]:
@@ -157,6 +180,7 @@ def parse_vocab(data: dict) -> Vocab:
         years=data["years"],
         units=tuple(sorted({u for m in metrics for f in m.forms for u in f.unit if u})),
         terms_re=_alternation(data["renovation"]["terms"]),
+        report=data["report"],
     )
 
 

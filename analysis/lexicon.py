@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping
+from .settings import DATA_DIR
 
-DATA_DIR = Path(__file__).parent / "data"
 USER_DICTIONARY = DATA_DIR / "userdict.txt"
 INDEX_FORMAT = 1  # bump when the table layout changes
 # Lookups cost about 3 µs a character of text; the whole load about a second.

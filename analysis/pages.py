@@ -77,7 +77,7 @@ def fact_figure(fact: Fact) -> str:
 def fact_context(fact: Fact) -> list[str]:
     """When and in what state: ["2022年", "已完成"], ["累计", "中央补助"]."""
     vocab = load_vocab()
-    parts = [f"{fact.year}年" if fact.year.isdigit() else fact.year]
+    parts = [vocab.year_label(fact.year)]
     parts += [vocab.status_label(fact.status), vocab.funding_label(fact.funding_source)]
     return [p for p in parts if p]
 

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-DEFAULT_PATH = Path(__file__).parent / "data" / "gazetteer.csv"
+from .settings import DATA_DIR
+
+DEFAULT_PATH = DATA_DIR / "gazetteer.csv"
 
 # Most specific first; the index is the sort key for "most specific first" lists.
 LEVELS = ("community", "town", "district", "city", "province")

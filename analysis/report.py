@@ -26,6 +26,7 @@ from .model import Article
 from .pages import fact_context, fact_figure
 from .places import Gazetteer, main_place
 from .settings import DATA_DIR
+from .topics import load_topics
 
 TOP_TERMS = 15
 # Page sizes: beyond these a page summarises and links on, so it stays readable on a phone.
@@ -143,7 +144,7 @@ def scale_rows(scale: pd.DataFrame, facts: list[Fact], show_place: bool = True) 
     anchors = fact_anchors(facts)
     rows = []
     for r in scale.itertuples(index=False):
-        status = vocab.status_label(r.status) or "未说明"
+        status = vocab.status_cell(r.status)
         if r.funding_source:
             status += f"（{vocab.funding_label(r.funding_source)}）"
         sources = [s for s in str(r.sources).split(",") if s]
@@ -154,7 +155,7 @@ def scale_rows(scale: pd.DataFrame, facts: list[Fact], show_place: bool = True) 
         more = "".join(f" {article_link(s, f'[{i + 2}]', anchors.get((s, *cell), ''))}" for i, s in enumerate(shown))
         if len(sources) > SOURCES_LINKED:
             more += f" 等 {len(sources)} 篇"  # every source is in scale_by_place.csv
-        row = [md(vocab.metric(r.metric).label), value + more, md(r.year or "—"), md(status)]
+        row = [md(vocab.metric(r.metric).label), value + more, md(vocab.year_label(r.year) or "—"), md(status)]
         rows.append([place_link(r.place), *row] if show_place else row)
     return rows
 
@@ -322,7 +323,8 @@ METHOD = """## 方法说明
 
 
 def report_page(analysis, gazetteer: Gazetteer, charts: list[ChartFiles]) -> str:
-    renovation = [a for a in analysis.articles if "renovation" in a.topics]
+    focus = load_topics().focus  # the focus topic: renovation, as topics.toml says
+    renovation = [a for a in analysis.articles if focus in a.topics]
     parts = [
         page_header("统计报告", "report"),
         "## 概览\n",
@@ -337,7 +339,7 @@ def report_page(analysis, gazetteer: Gazetteer, charts: list[ChartFiles]) -> str
         *(chart_block(c) for c in charts),
         "## 关键词语境\n",
         "老旧小区改造报道中最常用的词，在原文中的样子（每行链接到文章）：\n",
-        concordance_section(leading_terms(analysis.terms_by_topic, analysis.topic_names.get("renovation", "")), analysis.articles),
+        concordance_section(leading_terms(analysis.terms_by_topic, analysis.topic_names.get(focus, "")), analysis.articles),
         "## 全部改造数据\n",
         facts_by_place(analysis.facts),
         METHOD,
@@ -541,9 +543,6 @@ def column_list(columns: list[dict]) -> str:
     return f'<dl class="data-columns">{"".join(items)}</dl>'
 
 
-HIGHLIGHT_METRICS = ("communities", "households", "elevators", "funding_yuan")
-
-
 def home_highlights(scale: pd.DataFrame | None, facts: list[Fact], articles: list[Article]) -> str:
     """The renovation story at a glance for the home page: the largest completed or cumulative
     figure of a few metrics, each linking to the sentence it came from (HTML for the theme)."""
@@ -553,19 +552,19 @@ def home_highlights(scale: pd.DataFrame | None, facts: list[Fact], articles: lis
     urls = {a.id: a.url for a in articles}
     anchors = fact_anchors(facts)
     items = []
-    for metric in HIGHLIGHT_METRICS:
+    for metric in vocab.report["highlights"]:
         done = scale[(scale["metric"] == metric) & scale["status"].isin(["completed", "cumulative"])]
         if done.empty:
             continue
         r = done.sort_values(["value", "place"], ascending=[False, True], kind="mergesort").iloc[0]
         source = str(r["sources"]).split(",")[0]
         anchor = anchors.get((source, r["place"], metric, r["year"], r["status"], r["funding_source"]), "")
-        when = f"{r['year']}年" if str(r["year"]).isdigit() else (f"{r['year'][:4]}年起" if str(r["year"]).endswith("-") else "")
-        qualifiers = [vocab.status_label(r["status"]), vocab.funding_label(r["funding_source"])]
-        label = f"{vocab.metric(metric).label}（{'，'.join(q for q in qualifiers if q)}）"
+        # 2600+个 重庆市 改造小区（2018年起累计）
+        when = vocab.year_label(r["year"]) + vocab.status_label(r["status"])
+        label = f"{vocab.metric(metric).label}（{'，'.join(q for q in (when, vocab.funding_label(r['funding_source'])) if q)}）"
         items.append(
             f'<li><a href="{html.escape(urls.get(source, ""))}#{anchor}"><strong>{html.escape(r["display"])}</strong>'
-            f" {html.escape(r['place'])}{html.escape(when)}{html.escape(label)}</a></li>"
+            f" {html.escape(r['place'])} {html.escape(label)}</a></li>"
         )
     if not items:
         return ""

@@ -11,8 +11,9 @@ long articles out of order. Segmentation runs in three passes:
 3. `reattach_fragments` moves each fragment into the article it continues, by
    sentence continuity and lexical similarity.
 
-Nothing is dropped: every character of the page ends up in exactly one article
-field or in the page's furniture list (`SegmentedPage.furniture`).
+Nothing is dropped: every character of a page with a headline ends up in exactly one
+article field or in the page's furniture list (`SegmentedPage.furniture`); a page with
+no headline at all yields no article and is reported as skipped.
 """
 from __future__ import annotations
 
@@ -696,7 +697,7 @@ def segment_page(text: str) -> SegmentedPage:
     drafts, furniture = draft_items(classify_lines(text))
     articles = reattach_fragments(drafts)
     if not articles:
-        # No headline anywhere: the caller reports the page; keep its text for the message.
+        # No headline anywhere: the caller reports the page and skips it.
         return SegmentedPage([], furniture)
     return SegmentedPage([finish(d) for d in articles], furniture)
 

@@ -30,6 +30,7 @@ import pandas as pd
 
 from . import lexicon
 from .model import Article
+from .settings import DATA_DIR
 
 # Tags kept as content words. Nouns of every kind, verbs and verbal nouns, fixed
 # phrases (l: 一体化, 对外开放), abbreviations (j: 党建, 政协, 人大) and noun-like
@@ -55,7 +56,6 @@ _LETTER_OR_DIGIT = re.compile("[a-zA-Z0-9]")  # jieba's re_eng: such single char
 # ---------------------------------------------------------------- data loaders
 
 
-DATA_DIR = Path(__file__).parent / "data"
 
 
 def _data_path(name: str) -> Path:

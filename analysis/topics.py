@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from .model import Article
+from .settings import DATA_DIR
 
-TOPICS_FILE = Path(__file__).parent / "data" / "topics.toml"
+TOPICS_FILE = DATA_DIR / "topics.toml"
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -50,6 +51,7 @@ class TopicRules:
     fallback: Topic  # given when no topic reaches its threshold
     title_weight: float
     body_cap: int
+    focus: str = ""  # slug of the archive's focus topic
 
     def names(self) -> dict[str, str]:
         """slug -> Chinese name, fallback included, in file order."""
@@ -80,11 +82,15 @@ def parse_topics(data: dict[str, Any]) -> TopicRules:
     bad = [s for s in slugs if not _SLUG.fullmatch(s)]
     if bad or len(set(slugs)) != len(slugs):
         raise ValueError(f"topic slugs must be unique lowercase ASCII words joined by '-': {slugs}")
+    focus = settings.get("focus", "")
+    if focus and focus not in slugs:
+        raise ValueError(f"the focus topic {focus!r} is not one of the topics {slugs}")
     return TopicRules(
         topics=topics,
         fallback=fallback,
         title_weight=float(settings.get("title_weight", 3)),
         body_cap=int(settings.get("body_cap", 3)),
+        focus=focus,
     )
 
 

@@ -464,3 +464,15 @@ def test_the_full_pipeline_finds_the_same_figures_on_the_real_pages():
     for entry in expected:
         found = [f for f in facts if _matches(f, entry)]
         assert len(found) == 1, _label(entry)
+
+
+@pytest.mark.parametrize("year, label", [("2022", "2022年"), ("2018-", "2018年起"), ("2021-2025", "2021—2025年"), ("", "")])
+def test_a_figures_year_reads_as_metrics_toml_says(year, label):
+    assert load_vocab().year_label(year) == label
+
+
+def test_a_table_cell_says_when_the_paper_gives_no_status_or_funding_source():
+    vocab = load_vocab()
+    assert (vocab.status_cell(""), vocab.funding_cell("")) == (vocab.report["status_unknown"], vocab.report["funding_unknown"])
+    assert (vocab.status_cell("planned"), vocab.status_label("")) == ("计划", "")
+

@@ -188,3 +188,12 @@ def test_bad_slug_is_rejected():
             "topics": [{"slug": "老旧小区", "name": "x", "threshold": 1, "keywords": {"a": 1}}]}
     with pytest.raises(ValueError):
         parse_topics(data)
+
+
+def test_the_focus_topic_is_one_of_the_topics():
+    data = {"settings": {"focus": "renovatoin"}, "fallback": {"slug": "other", "name": "综合"},
+            "topics": [{"slug": "renovation", "name": "老旧小区改造", "threshold": 1, "keywords": {"a": 1}}]}
+    with pytest.raises(ValueError, match="focus"):
+        parse_topics(data)
+    data["settings"]["focus"] = "renovation"
+    assert parse_topics(data).focus == "renovation"
