@@ -549,7 +549,7 @@ def _scale_rows(cells: pd.DataFrame) -> pd.DataFrame:
         PLACE_COLUMN: cells["place"].tolist(),
         "指标": [_metric_label(m)[0] for m in cells["metric"]],
         "数字": cells["display"].tolist(),
-        "状态": [status_label(s) for s in cells["status"]],
+        "进度": [status_label(s) for s in cells["status"]],
         "年份": [year_label(y) for y in cells["year"]],
         "资金来源": [funding_label(s) if m == FUNDING_METRIC else "" for m, s in zip(cells["metric"], cells["funding_source"])],
         "所属省份": cells["province"].tolist(),
@@ -604,7 +604,7 @@ def scale_chart(
         f"{lead['place']}{_alt_when(lead['status'], lead['year'])}{_metric_label(first_metric)[0]}"
         f"{lead['display']}，" + ("为各地之首。" if n_first > 1 else "只有这一地报了这项数字。")
         + "；".join(findings[1:]) + ("。" if len(findings) > 1 else "")
-        + "计划、在建与已完成的数字分列，社区的数字不计入所在区县，均未相加。"
+        + "计划、在建与已完成的数字分列，小区和社区的数字不计入所在区县，均未相加。"
         + left_out
     )
 

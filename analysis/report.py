@@ -333,7 +333,7 @@ def report_page(analysis, gazetteer: Gazetteer, charts: list[ChartFiles]) -> str
         "## 数据依据\n",
         coverage(analysis.articles, gazetteer, analysis.problems),
         "## 改造规模与资金\n",
-        "同一地方、指标、年份和进度只列一个数字；计划与完成分列，小区的数字不计入所在区县。\n",
+        "同一地方、指标、年份和进度只列一个数字；计划与完成分列，小区和社区的数字不计入所在区县。\n",
         report_scale(analysis.scale, analysis.facts, gazetteer),
         "## 图表\n",
         *(chart_block(c) for c in charts),

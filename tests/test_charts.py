@@ -372,12 +372,12 @@ def test_scale_alt_states_the_largest_place_and_figure():
 def test_scale_keeps_every_cell_apart_and_adds_nothing():
     table = scale_chart(FACTS).table
     wushan = table[(table["地方"] == "巫山县") & (table["指标"] == "改造小区")]
-    assert sorted(zip(wushan["状态"], wushan["数值"])) == [("已完成", 10), ("计划", 57)]
+    assert sorted(zip(wushan["进度"], wushan["数值"])) == [("已完成", 10), ("计划", 57)]
     assert 67 not in set(table["数值"])  # plan and outcome never summed
     assert 5532 + 213 not in set(table["数值"])  # the community stays out of its county
     assert "停车位" not in set(table["指标"])
     assert table.columns.tolist() == [
-        "地方", "指标", "数字", "状态", "年份", "资金来源", "所属省份", "数值", "单位", "来源文章数", "其他报道数字"]
+        "地方", "指标", "数字", "进度", "年份", "资金来源", "所属省份", "数值", "单位", "来源文章数", "其他报道数字"]
 
 
 def test_scale_labels_come_from_aggregate_format_value():
@@ -401,7 +401,7 @@ def test_planned_bars_differ_by_hatch_not_only_by_colour():
     bars = [p for ax in chart.figure.axes for p in ax.patches]
     hatched = [p for p in bars if p.get_hatch()]
     assert len(bars) == len(chart.table)
-    assert len(hatched) == (chart.table["状态"] == "计划").sum() == 1
+    assert len(hatched) == (chart.table["进度"] == "计划").sum() == 1
     # and the tick label of each bar names its status
     assert "巫山县\n2023年计划" in chart.texts()
 
