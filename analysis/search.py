@@ -520,8 +520,8 @@ class SearchIndexing:
     pages, so that it works while Pelican renders the listings; or, for an index of more than
     `beside_pelican` pages, after Pelican.
 
-    Two things bound it. Pagefind holds all the pages of a run in memory (about 0.3 GB, and
-    0.16 GB more per 1,000 pages) on top of Pelican's process. And digesting the pages is
+    Two things bound it. Pagefind holds all the pages of a run in memory (about 0.25 GB, and
+    0.33 GB more per 1,000 pages) on top of Pelican's process. And digesting the pages is
     Python work that takes turns with Pelican's for the interpreter lock, which costs Pelican,
     writing a file at a time, more than the digests save at 10,000 articles."""
 

@@ -22,13 +22,13 @@ DEFAULTS: dict = {
     "WORKERS": 0,  # processes for page analysis; 0 means one per core
     "PARALLEL_MIN_PAGES": 40,  # below this, starting worker processes costs more than it saves
     # Articles per Pagefind run (0: one run for all). Pagefind holds a run in memory, about
-    # 0.3 GB and 0.16 GB per 1,000 pages, and an unchanged part keeps its last index, so a new
+    # 0.25 GB and 0.33 GB per 1,000 pages, and an unchanged part keeps its last index, so a new
     # page costs one part. The search page asks every part and merges their answers: each
     # finds exactly its pages holding the query; the order can differ from one index's, as
     # each part scores against its own pages.
-    "SEARCH_SHARD_PAGES": 1500,
+    "SEARCH_SHARD_PAGES": 1250,
     # The search index is made beside Pelican (on the other core) when it has at most this
-    # many pages: Pagefind then needs about 0.5 GB next to Pelican's process. A larger index
+    # many pages: Pagefind then needs about 0.6 GB next to Pelican's process. A larger index
     # is made after Pelican (search.SearchIndexing says why).
     "SEARCH_BESIDE_PELICAN_PAGES": 1000,
 }
