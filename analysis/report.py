@@ -284,7 +284,8 @@ def concordance_section(terms: list[str], articles: list[Article], lines: int = 
     for term in terms:
         # Cheap substring filter first: segmenting every article for every term would be slow.
         candidates = [a for a in articles if term in a.body_text][: lines * 2]
-        kwic = concordance(term, candidates)[:lines]
+        # One line an article: several from one sentence would show the same words again.
+        kwic = list(first_per_article(concordance(term, candidates)))[:lines]
         if not kwic:
             continue
         out += [f"### {md(term)}", ""]
@@ -293,6 +294,14 @@ def concordance_section(terms: list[str], articles: list[Article], lines: int = 
             out.append(f"- {context} {article_link(line.article_id, '原文')}")
         out.append("")
     return "\n".join(out)
+
+
+def first_per_article(lines):
+    seen = set()
+    for line in lines:
+        if line.article_id not in seen:
+            seen.add(line.article_id)
+            yield line
 
 
 def topic_notes(terms_by_topic: pd.DataFrame | None, topic_names: dict[str, str]) -> dict[str, str]:
@@ -339,7 +348,7 @@ def report_page(analysis, gazetteer: Gazetteer, charts: list[ChartFiles]) -> str
         *(chart_block(c) for c in charts),
         "## 关键词语境\n",
         "老旧小区改造报道中最常用的词，在原文中的样子（每行链接到文章）：\n",
-        concordance_section(leading_terms(analysis.terms_by_topic, analysis.topic_names.get(focus, "")), analysis.articles),
+        concordance_section(leading_terms(analysis.terms_by_topic, analysis.topic_names.get(focus, "")), renovation),
         "## 全部改造数据\n",
         facts_by_place(analysis.facts),
         METHOD,

@@ -184,9 +184,12 @@ def test_report_shows_leading_terms_in_context_linking_to_articles(site):
     section = report[report.index("关键词语境") : report.index("全部改造数据")]
     lines = re.findall(r"<li>…(.*?)<strong>(.*?)</strong>(.*?)…\s*<a href=\"([^\"]+)\">原文</a>", section)
     assert len(lines) >= 10
+    renovation = {a["url"] for a in articles(site) if "renovation" in a["topics"]}
     for left, term, right, href in lines:
         target = (site / href.split("#")[0]).read_text(encoding="utf-8")
         assert term in target  # the line's article really holds the term
+        assert href.removeprefix("./").split("#")[0] in renovation  # and is a renovation article, as the section says
+    assert len({(term, href) for _, term, _, href in lines}) == len(lines)  # one line per article and term
 
 
 def test_topic_pages_carry_the_topics_words(site):

@@ -243,6 +243,7 @@ def byline(value) -> str:
     return _CREDIT_MARK.sub("", str(value or ""))
 
 
+_BLOCK_END = re.compile(r"</(?:p|li|div|blockquote|section|aside|figcaption)>|<br\s*/?>", re.I)
 _DROP_FROM_EXCERPT = re.compile(
     r'<(p|aside) class="(continued|reattached|caption)">.*?</\1>|<h[1-6][^>]*>.*?</h[1-6]>', re.S
 )
@@ -251,7 +252,7 @@ _DROP_FROM_EXCERPT = re.compile(
 def excerpt(content, length: int = 80) -> str:
     """The first `length` characters of an article's text, for lists and <meta name=description>."""
     text = _DROP_FROM_EXCERPT.sub(" ", str(content or ""))
-    text = html.unescape(_TAG.sub("", text))
+    text = html.unescape(_TAG.sub("", _BLOCK_END.sub(" ", text)))  # key points stay apart
     text = " ".join(text.split())
     if len(text) > length:
         text = text[:length].rstrip("，、；：,;: ") + "…"
