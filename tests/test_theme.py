@@ -568,6 +568,10 @@ def test_excerpt_and_tables():
     assert filters["excerpt"]("<ul><li>●问题得到解决</li><li>●“十四五”期间</li></ul><p>正文</p>") == "●问题得到解决 ●“十四五”期间 正文"
     wrapped = filters["wrap_tables"]("<p>x</p><table><tr><td>1</td></tr></table>")
     assert wrapped.startswith("<p>x</p><div class=\"table-wrap\"") and wrapped.endswith("</table></div>")
+    assert 'aria-label="表格"' in wrapped
+    # Each table's region is named after the heading above it.
+    two = filters["wrap_tables"]('<h2 id="a">资金 &amp; 规模</h2><table></table><h3>词语<em>表</em></h3><p>y</p><table></table>')
+    assert re.findall(r'aria-label="([^"]+)"', two) == ["表格：资金 &amp; 规模", "表格：词语表"]
 
 
 def test_an_articles_listing_excerpt_is_its_contents_excerpt_made_once():

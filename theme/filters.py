@@ -276,12 +276,22 @@ def article_excerpt(article, length: int = 80) -> str:
 _TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)
 
 
+_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.S | re.I)
+
+
 def wrap_tables(content) -> str:
-    """Put every table in a keyboard-scrollable box so a wide table never widens the page."""
-    return _TABLE.sub(
-        lambda m: f'<div class="table-wrap" role="region" aria-label="表格" tabindex="0">{m.group(0)}</div>',
-        str(content or ""),
-    )
+    """Put every table in a keyboard-scrollable box so a wide table never widens the page.
+    The box is a region named after the heading above the table, so a screen reader's list of
+    regions tells the tables apart."""
+    text = str(content or "")
+    headings = [(m.start(), html.unescape(_TAG.sub("", m.group(2))).strip()) for m in _HEADING.finditer(text)]
+
+    def wrap(match: re.Match) -> str:
+        above = [title for start, title in headings if start < match.start() and title]
+        label = html.escape(f"表格：{above[-1]}" if above else "表格", quote=True)
+        return f'<div class="table-wrap" role="region" aria-label="{label}" tabindex="0">{match.group(0)}</div>'
+
+    return _TABLE.sub(wrap, text)
 
 
 def forget_articles(*_args, **_kwargs) -> None:
