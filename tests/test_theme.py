@@ -570,8 +570,9 @@ def test_excerpt_and_tables():
     assert wrapped.startswith("<p>x</p><div class=\"table-wrap\"") and wrapped.endswith("</table></div>")
     assert 'aria-label="表格"' in wrapped
     # Each table's region is named after the heading above it.
-    two = filters["wrap_tables"]('<h2 id="a">资金 &amp; 规模</h2><table></table><h3>词语<em>表</em></h3><p>y</p><table></table>')
-    assert re.findall(r'aria-label="([^"]+)"', two) == ["表格：资金 &amp; 规模", "表格：词语表"]
+    two = filters["wrap_tables"]('<h2 id="a">资金 &amp; 规模</h2><table></table><h3>词语<em>表</em></h3><p>y</p>'
+                                 '<table><tr><th>报纸</th></tr></table><table><tr><th>年份</th></tr></table>')
+    assert re.findall(r'aria-label="([^"]+)"', two) == ["表格：资金 &amp; 规模", "表格：词语表（报纸）", "表格：词语表（年份）"]
 
 
 def test_an_articles_listing_excerpt_is_its_contents_excerpt_made_once():

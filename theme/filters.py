@@ -277,6 +277,7 @@ _TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)
 
 
 _HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.S | re.I)
+_FIRST_HEADER = re.compile(r"<th\b[^>]*>(.*?)</th>", re.S | re.I)
 
 
 def wrap_tables(content) -> str:
@@ -288,7 +289,10 @@ def wrap_tables(content) -> str:
 
     def wrap(match: re.Match) -> str:
         above = [title for start, title in headings if start < match.start() and title]
-        label = html.escape(f"表格：{above[-1]}" if above else "表格", quote=True)
+        first = _FIRST_HEADER.search(match.group(0))  # tells apart tables under one heading
+        column = html.unescape(_TAG.sub("", first.group(1))).strip() if first else ""
+        label = "表格" + (f"：{above[-1]}" if above else "") + (f"（{column}）" if column else "")
+        label = html.escape(label, quote=True)
         return f'<div class="table-wrap" role="region" aria-label="{label}" tabindex="0">{match.group(0)}</div>'
 
     return _TABLE.sub(wrap, text)
