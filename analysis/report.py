@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 import html
+import itertools
 import tomllib
 from collections import Counter
 from dataclasses import dataclass
@@ -89,7 +90,7 @@ def chart_block(chart: ChartFiles) -> str:
     so it fits a phone; the image's alt text names the chart, as the caption states the finding."""
     shown = chart.table[list(chart.shown or chart.table.columns)].astype(str)
     shown = shown[[c for c in shown.columns if (shown[c] != "").any()]]
-    rows = [[md(v) for v in row] for row in shown.values.tolist()]
+    rows = [[md(v) for v in row] for row in same_blocks_once(shown.values.tolist())]
     return "\n".join([
         f"### {md(chart.title)}",
         "",
@@ -101,6 +102,16 @@ def chart_block(chart: ChartFiles) -> str:
         table([md(c) for c in shown.columns], rows),
         "",
     ])
+
+
+def same_blocks_once(rows: list[list[str]]) -> list[list[str]]:
+    """Table rows with each place's block (its consecutive rows, the place first) given once
+    for all the places whose blocks are the same but for the place: a city and its only
+    reporting district share their articles, so their word counts are the same lines."""
+    blocks: dict[tuple, list[str]] = {}  # the block's rows without the place -> its places
+    for place, group in itertools.groupby(rows, key=lambda row: row[0]):
+        blocks.setdefault(tuple(tuple(row[1:]) for row in group), []).append(place)
+    return [["、".join(places), *row] for block, places in blocks.items() for row in block]
 
 
 # ---------------------------------------------------------------------------- facts

@@ -419,3 +419,12 @@ def test_a_pages_key_follows_the_files_its_links_point_to_and_nothing_else(tmp_p
     assert key() != third
     page.unlink()
     assert key() is None  # a page whose source cannot be read is always rendered
+
+
+def test_a_chart_table_gives_places_with_the_same_lines_once():
+    from analysis.report import same_blocks_once
+
+    rows = [["重庆市", "改造", "69"], ["重庆市", "建设", "57"], ["南通市", "改造", "33"], ["崇川区", "改造", "33"],
+            ["江苏省", "改造", "33"], ["洛阳市", "改造", "33"], ["洛阳市", "居民", "20"]]
+    assert same_blocks_once(rows) == [["重庆市", "改造", "69"], ["重庆市", "建设", "57"], ["南通市、崇川区、江苏省", "改造", "33"],
+                                      ["洛阳市", "改造", "33"], ["洛阳市", "居民", "20"]]
