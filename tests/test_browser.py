@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import threading
+from pathlib import Path
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import pytest
@@ -441,3 +442,41 @@ def test_the_search_page_opened_from_disk_says_how_to_serve_the_site(browser, si
     assert "make serve" in page.inner_text("#search")
     assert page.locator("#search form").count() == 0
     page.close()
+
+
+class NotFoundPageHandler(QuietHandler):
+    """Serves the site's 404.html, with status 404, for any missing address, as hosts do."""
+
+    def send_error(self, code, message=None, explain=None):
+        if code != 404:
+            return super().send_error(code, message, explain)
+        body = (Path(self.directory) / SUB_PATH / "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+def test_the_not_found_page_works_for_a_missing_address_deep_in_a_site_under_a_sub_path(browser, site_url, tmp_path):
+    _, out = site_url
+    shutil.copytree(out, tmp_path / SUB_PATH)
+    handler = functools.partial(NotFoundPageHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/{SUB_PATH}"
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    try:
+        response = page.goto(f"{base}/articles/2020/no-such-article.html")
+        assert response is not None and response.status == 404
+        assert page.inner_text("h1") == "找不到这一页"
+        # Its styles load from the site's root, not from the missing page's folder...
+        page.wait_for_function("getComputedStyle(document.querySelector('.site-header')).backgroundColor !== 'rgba(0, 0, 0, 0)'")
+        # ...and its links lead into the site.
+        page.click("main >> text=全部文章")
+        page.wait_for_load_state()
+        assert page.url == f"{base}/archives.html" and page.inner_text("h1") != "找不到这一页"
+    finally:
+        page.close()
+        server.shutdown()
