@@ -29,7 +29,9 @@ from .model import Article, Page, PageProblem
 from .places import filed_under, load_gazetteer
 from .segment import segment
 from .settings import DATA_DIR
-from .terms import article_text, document_frequencies, similar_documents, sort_terms, term_counts, tokenize, top_keywords
+from .terms import (
+    article_text, document_frequencies, similar_documents, sort_terms, term_counts, tokenize, top_keywords, without_person_names,
+)
 from .topics import assign_topics, load_topics
 
 CACHE_FORMAT = 4  # bump when PageResult changes shape
@@ -73,7 +75,7 @@ def analyse_page(page: Page, settings: dict) -> PageResult:
     rules = load_topics()
     for article in articles:
         article.topics = assign_topics(article, rules)
-    tokens = [Counter(tokenize(article_text(a))) for a in articles]
+    tokens = [Counter(tokenize(without_person_names(article_text(a)))) for a in articles]
     facts = [fact for article in articles for fact in extract_facts(article, load_gazetteer())]
     return PageResult(page.name, articles, tokens, segmented.furniture, facts)
 

@@ -62,7 +62,8 @@ _CONTINUING_STARTS = set("，。、；：！？”’）》】的们")
 
 
 @lru_cache(maxsize=None)
-def _word_list(name: str) -> frozenset[str]:
+def word_list(name: str) -> frozenset[str]:
+    """A data file of words separated by spaces or lines; lines starting with # are comments."""
     words: set[str] = set()
     for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
         if not line.startswith("#"):
@@ -71,11 +72,11 @@ def _word_list(name: str) -> frozenset[str]:
 
 
 def sentence_openers() -> frozenset[str]:
-    return _word_list("sentence_openers.txt")
+    return word_list("sentence_openers.txt")
 
 
 def surnames() -> frozenset[str]:
-    return _word_list("surnames.txt")
+    return word_list("surnames.txt")
 
 
 # ---------------------------------------------------------------------------
@@ -122,7 +123,7 @@ def is_name_list(text: str) -> bool:
 
 
 def reporting_verbs() -> frozenset[str]:
-    return _word_list("reporting_verbs.txt")
+    return word_list("reporting_verbs.txt")
 
 
 def is_headline_shaped(text: str) -> bool:

@@ -27,7 +27,8 @@ from analysis.terms import (
     tokenize,
     top_keywords,
 )
-from tests.corpus import seed_pages
+from analysis.settings import load_settings
+from tests.corpus import SEEDS, seed_pages
 
 # ---------------------------------------------------------------- tokenize
 
@@ -321,3 +322,31 @@ def test_on_equal_probability_the_cut_takes_the_longer_word_as_jieba_does():
     toy.FREQ, toy.total, toy.initialized = dict(freq), 1, True
     assert list(toy.cut("甲乙丙", HMM=False)) == ["甲乙", "丙"]
     assert terms_module.cut_run("甲乙丙", freq, 0.0) == ["甲乙", "丙"]
+
+
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        ("区委书记胡拥军出席会议。胡拥军强调，做好拥军优属工作。", "区委书记，出席会议。，强调，做好拥军优属工作。"),
+        ("书记王俊出席活动。", "书记，出席活动。"),  # 王俊, not 王俊出: 出席 is a word
+        ("本报记者 张亦筑", "本报记者 ，"),
+        ("区委书记高度重视此事。", "区委书记高度重视此事。"),  # 高度 is a word, not a name
+        ("居民和小孩一起。副县长任组长。", "居民和小孩一起。副县长任组长。"),  # 和, 任: words of their own here
+        ("拥军优属，双拥共建。", "拥军优属，双拥共建。"),  # no title, no name
+    ],
+)
+def test_names_a_title_introduces_are_left_out_of_the_words_wherever_they_occur(text, kept):
+    from analysis.terms import without_person_names
+
+    assert without_person_names(text) == kept
+
+
+def test_a_given_name_that_is_a_word_is_not_a_word_of_the_places_reporting():
+    """胡拥军, 崇川区's party secretary, gave 拥军 (support the army) as a top word of 南通市."""
+    from analysis.ingest import read_corpus
+    from analysis.pipeline import analyse
+
+    analysis = analyse(read_corpus(SEEDS, load_settings()), load_settings())
+    nantong = analysis.terms_by_place[analysis.terms_by_place["place"] == "南通市"]
+    assert len(nantong) > 20 and "拥军" not in set(nantong["term"])
+    assert {"改造", "安全生产"} <= set(nantong["term"])
