@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import threading
+from collections import Counter
 from pathlib import Path
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
@@ -480,3 +481,14 @@ def test_the_not_found_page_works_for_a_missing_address_deep_in_a_site_under_a_s
     finally:
         page.close()
         server.shutdown()
+
+
+def test_a_query_of_two_terms_counts_each_filter_value_over_its_own_results(browser, sharded_site_url):
+    base, _ = sharded_site_url
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    results = search_results(page, base, "老旧小区 电梯")  # every result listed
+    assert len(results) >= 2
+    for facet in ("地区", "话题", "来源"):
+        listed = Counter(value for facets in result_facets(page) for value in facets.get(facet, "").split("、") if value)
+        assert facet_counts(page, facet) == dict(listed), facet
+    page.close()
