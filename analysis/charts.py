@@ -450,16 +450,15 @@ def distinctive_terms_chart(
 # ---------------------------------------------------------------- renovation scale and funding
 
 # What the charts draw and the words for the keys extract.py writes come from metrics.toml,
-# the one source of truth: the scale chart's metrics, in order; the funding metric; status and
-# funding labels in the order there (statuses: planned, cumulative, in_progress, completed),
-# with "not stated" last.
+# the one source of truth: the scale chart's metrics, in order; the funding metric; statuses
+# and funding sources in the order there (statuses: planned, cumulative, in_progress,
+# completed), with "not stated" last.
 _VOCAB = load_vocab()
 SCALE_METRICS = tuple(_VOCAB.report["scale_chart"])
 FUNDING_METRIC = _VOCAB.funding_metric
-STATUS_LABELS = {**{c.key: c.label for c in _VOCAB.statuses}, "": _VOCAB.status_cell("")}
-STATUS_ORDER = {key: rank for rank, key in enumerate(STATUS_LABELS)}
-FUNDING_LABELS = {**{c.key: c.label for c in _VOCAB.funding_sources}, "": _VOCAB.funding_cell("")}
-FUNDING_ORDER = {key: rank for rank, key in enumerate(FUNDING_LABELS)}
+STATUS_ORDER = {key: rank for rank, key in enumerate([*(c.key for c in _VOCAB.statuses), ""])}
+FUNDING_ORDER = {key: rank for rank, key in enumerate([*(c.key for c in _VOCAB.funding_sources), ""])}
+status_label, funding_label, year_label = _VOCAB.status_cell, _VOCAB.funding_cell, _VOCAB.year_label
 
 # Fill, hatch and edge by status. Work done is solid, work to come is hatched and lighter, so
 # plan and outcome differ in pattern as well as colour - and every bar's label names its status.
@@ -472,26 +471,9 @@ STATUS_STYLE = {
 }
 
 
-def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, status)
-
-
-def funding_label(source: str) -> str:
-    return FUNDING_LABELS.get(source, source)
-
-
-def year_label(year: str) -> str:
-    return _VOCAB.year_label(year)
-
-
 def when_label(status: str, year: str) -> str:
     """Year and status together: 2018年起累计, 2023年计划, 已完成, 状态未注明."""
     return f"{year_label(year)}{status_label(status)}"
-
-
-def _alt_when(status: str, year: str) -> str:
-    """when_label for running text: an unknown status is left unsaid."""
-    return year_label(year) + (status_label(status) if status else "")
 
 
 def scale_table(facts) -> pd.DataFrame:
@@ -592,7 +574,7 @@ def scale_chart(
         panels.append((metric, ordered))
         top = ordered.iloc[0]
         label, _ = _metric_label(metric)
-        findings.append(f"{label}数字最大的是{top['place']}：{_alt_when(top['status'], top['year'])}{top['display']}")
+        findings.append(f"{label}数字最大的是{top['place']}：{_VOCAB.when(top['status'], top['year'])}{top['display']}")
     omitted_all = list(dict.fromkeys(p for places in omitted_by_metric.values() for p in places))
     left_out = "；".join(f"{_metric_label(m)[0]}另有{len(o)}个地方（{join_names(o)}）" for m, o in omitted_by_metric.items())
     left_out = f"因篇幅未画出：{left_out}。" if left_out else ""
@@ -601,7 +583,7 @@ def scale_chart(
     lead = first.iloc[0]
     n_first = cells[cells["metric"] == first_metric]["place"].nunique()
     alt = (
-        f"{lead['place']}{_alt_when(lead['status'], lead['year'])}{_metric_label(first_metric)[0]}"
+        f"{lead['place']}{_VOCAB.when(lead['status'], lead['year'])}{_metric_label(first_metric)[0]}"
         f"{lead['display']}，" + ("为各地之首。" if n_first > 1 else "只有这一地报了这项数字。")
         + "；".join(findings[1:]) + ("。" if len(findings) > 1 else "")
         + "计划、在建与已完成的数字分列，小区和社区的数字不计入所在区县，均未相加。"
@@ -647,9 +629,9 @@ def funding_chart(
     per_place = []
     for place in shown[1:]:
         row = ordered[ordered["place"] == place].iloc[0]
-        per_place.append(f"{place}{_alt_when(row['status'], row['year'])}{row['display']}（{funding_label(row['funding_source'])}）")
+        per_place.append(f"{place}{_VOCAB.when(row['status'], row['year'])}{row['display']}（{funding_label(row['funding_source'])}）")
     alt = (
-        f"所报资金中数额最大的是{top['place']}{_alt_when(top['status'], top['year'])}的"
+        f"所报资金中数额最大的是{top['place']}{_VOCAB.when(top['status'], top['year'])}的"
         f"{top['display']}（{funding_label(top['funding_source'])}）。"
         + (f"其他地方的最大一笔：{'；'.join(per_place)}。" if per_place else "")
         + "不同来源和状态的资金分列，未相加。"

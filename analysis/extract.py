@@ -140,6 +140,10 @@ class Vocab:
     def funding_cell(self, key: str) -> str:
         return self.funding_label(key) or self.report["funding_unknown"]
 
+    def when(self, status: str, year: str) -> str:
+        """Year and status for running text: 2018年起累计, 2023年计划; an unstated status unsaid."""
+        return self.year_label(year) + self.status_label(status)
+
     def year_label(self, year: str) -> str:
         """"2022" -> 2022年, "2018-" -> 2018年起, "2021-2025" -> 2021—2025年, "" -> ""."""
         if not year:

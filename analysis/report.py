@@ -14,6 +14,7 @@ import html
 import itertools
 import tomllib
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -307,7 +308,8 @@ def concordance_section(terms: list[str], articles: list[Article], lines: int = 
     return "\n".join(out)
 
 
-def first_per_article(lines):
+def first_per_article(lines: Iterable) -> Iterator:
+    """Each article's first line, in order."""
     seen = set()
     for line in lines:
         if line.article_id not in seen:
@@ -580,7 +582,7 @@ def home_highlights(scale: pd.DataFrame | None, facts: list[Fact], articles: lis
         source = str(r["sources"]).split(",")[0]
         anchor = anchors.get((source, r["place"], metric, r["year"], r["status"], r["funding_source"]), "")
         # 2600+个 重庆市 改造小区（2018年起累计）
-        when = vocab.year_label(r["year"]) + vocab.status_label(r["status"])
+        when = vocab.when(r["status"], r["year"])
         label = f"{vocab.metric(metric).label}（{'，'.join(q for q in (when, vocab.funding_label(r['funding_source'])) if q)}）"
         items.append(
             f'<li><a href="{html.escape(urls.get(source, ""))}#{anchor}"><strong>{html.escape(r["display"])}</strong>'

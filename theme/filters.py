@@ -285,6 +285,8 @@ def wrap_tables(content) -> str:
     The box is a region named after the heading above the table, so a screen reader's list of
     regions tells the tables apart."""
     text = str(content or "")
+    if "<table" not in text:  # most pages: an article's content is read for nothing else here
+        return text
     headings = [(m.start(), html.unescape(_TAG.sub("", m.group(2))).strip()) for m in _HEADING.finditer(text)]
 
     def wrap(match: re.Match) -> str:
