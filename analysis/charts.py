@@ -451,8 +451,7 @@ def distinctive_terms_chart(
 
 # What the charts draw and the words for the keys extract.py writes come from metrics.toml,
 # the one source of truth: the scale chart's metrics, in order; the funding metric; statuses
-# and funding sources in the order there (statuses: planned, cumulative, in_progress,
-# completed), with "not stated" last.
+# and funding sources in the order there, with "not stated" last.
 _VOCAB = load_vocab()
 SCALE_METRICS = tuple(_VOCAB.report["scale_chart"])
 FUNDING_METRIC = _VOCAB.funding_metric
@@ -460,15 +459,28 @@ STATUS_ORDER = {key: rank for rank, key in enumerate([*(c.key for c in _VOCAB.st
 FUNDING_ORDER = {key: rank for rank, key in enumerate([*(c.key for c in _VOCAB.funding_sources), ""])}
 status_label, funding_label, year_label = _VOCAB.status_cell, _VOCAB.funding_cell, _VOCAB.year_label
 
-# Fill, hatch and edge by status. Work done is solid, work to come is hatched and lighter, so
-# plan and outcome differ in pattern as well as colour - and every bar's label names its status.
+# Fill, hatch and edge by status. Work done is solid, work to come or under way is patterned
+# and lighter, so plan and outcome differ in pattern as well as colour - and every bar's label
+# names its status. "pattern" is how the chart's note names the look.
 STATUS_STYLE = {
-    "cumulative": {"color": BLUE, "hatch": None, "edgecolor": "white"},
-    "completed": {"color": SKY, "hatch": None, "edgecolor": "white"},
-    "in_progress": {"color": GREEN, "hatch": "..", "edgecolor": "#00573F"},
-    "planned": {"color": "#F6D28A", "hatch": "///", "edgecolor": "#9A6200"},
-    "": {"color": "#BBBBBB", "hatch": None, "edgecolor": "white"},
+    "cumulative": {"color": BLUE, "hatch": None, "edgecolor": "white", "pattern": "实心"},
+    "completed": {"color": SKY, "hatch": None, "edgecolor": "white", "pattern": "实心"},
+    "started": {"color": "#9ED9C4", "hatch": "xx", "edgecolor": "#00573F", "pattern": "交叉线"},
+    "in_progress": {"color": GREEN, "hatch": "..", "edgecolor": "#00573F", "pattern": "点"},
+    "committed": {"color": "#D8C4EC", "hatch": "\\\\", "edgecolor": "#5B3A87", "pattern": "反斜线"},
+    "planned": {"color": "#F6D28A", "hatch": "///", "edgecolor": "#9A6200", "pattern": "斜线"},
+    "": {"color": "#BBBBBB", "hatch": None, "edgecolor": "white", "pattern": "灰色"},
 }
+
+
+def pattern_note(statuses) -> str:
+    """What each bar pattern in a chart means, for the statuses it draws: "实心：累计、已完成；斜线：计划"."""
+    done = set(_VOCAB.done_statuses)  # the solid bars first, then the others in the vocabulary's order
+    present = sorted(set(statuses), key=lambda s: (s not in done, STATUS_ORDER.get(s, len(STATUS_ORDER))))
+    by_pattern: dict[str, list[str]] = {}
+    for status in present:
+        by_pattern.setdefault(STATUS_STYLE.get(status, STATUS_STYLE[""])["pattern"], []).append(status_label(status))
+    return "；".join(f"{pattern}：{'、'.join(labels)}" for pattern, labels in by_pattern.items()) + "。"
 
 
 def when_label(status: str, year: str) -> str:
@@ -591,7 +603,7 @@ def scale_chart(
     )
 
     title = "老旧小区改造规模（按地方）"
-    note = "实心：已完成或累计；斜线：计划。各数字分列，未相加。"
+    note = pattern_note(pd.concat([o for _, o in panels])["status"]) + "各数字分列，未相加。"
     if left_out:
         note += "\n" + left_out
     with chart_style():
@@ -639,7 +651,7 @@ def funding_chart(
     )
 
     title = "老旧小区改造资金（按地方和来源）"
-    note = "实心：已投入或累计；斜线：计划。各笔资金分列，未相加。"
+    note = pattern_note(ordered["status"]) + "各笔资金分列，未相加。"
     if omitted:
         note += "\n" + omitted_note(omitted)
     with chart_style():

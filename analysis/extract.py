@@ -54,7 +54,7 @@ class Fact:
     unit: str  # as printed after the number, e.g. "万平方米"
     printed: str  # the figure as the sentence prints it, e.g. "43181万元", "4.5万多名"
     qualifier: str  # exact | more_than | about | up_to
-    status: str  # completed | planned | in_progress | cumulative | ""
+    status: str  # a [[status]] key of metrics.toml (completed, planned, ...) or "" when unstated
     year: str  # "2022", "2018-", "2021-2025" or ""
     funding_source: str
     sentence: str
@@ -98,6 +98,7 @@ class Cues:
     ignore: tuple[str, ...] = ()
     frame: bool = False  # a status whose cue covers every figure after it in the sentence
     label: str = ""  # the Chinese name the report uses
+    done: bool = False  # a status of work done or money spent (see metrics.toml)
 
     def found_in(self, text: str) -> bool:
         return _has_any(_strip(text, self.ignore), self.cues)
@@ -129,6 +130,11 @@ class Vocab:
     def status_label(self, key: str) -> str:
         """The status's name, "" when the paper gives none (running text leaves it unsaid)."""
         return next((c.label for c in self.statuses if c.key == key), "")
+
+    @property
+    def done_statuses(self) -> tuple[str, ...]:
+        """Statuses of work done or money spent: what the home page may show as an outcome."""
+        return tuple(c.key for c in self.statuses if c.done)
 
     def funding_label(self, key: str) -> str:
         return next((c.label for c in self.funding_sources if c.key == key), "")
@@ -190,7 +196,8 @@ def parse_vocab(data: dict) -> Vocab:
 
 def _cues(rows: Sequence[dict]) -> tuple[Cues, ...]:
     return tuple(
-        Cues(r["key"], _tuple(r, "cues"), _tuple(r, "ignore"), bool(r.get("frame", False)), r.get("label", r["key"]))
+        Cues(r["key"], _tuple(r, "cues"), _tuple(r, "ignore"), bool(r.get("frame", False)), r.get("label", r["key"]),
+             bool(r.get("done", False)))
         for r in rows
     )
 

@@ -337,11 +337,18 @@ METHOD = """## 方法说明
 
 - **什么算一条数据。** 只收录关于老旧小区改造规模和资金的数字：改造小区、楼栋、户数、居民、面积、资金、加装电梯、停车位、配套设施、党支部等（各指标及其单位见[数据下载]({filename}/pages/data.md)中 facts.csv 的 metric 列）。同一版面上的其他数字——宣传资料份数、供水工程投资、会议届次、日期、电话号码、年龄、比例——不收录。宁缺毋滥：错误的数字比缺失的数字更糟。
 - **约数。** 原文的“余、多、超过”记作“多于”，在表中写作 2600+；“约、近、左右”写作“约”；“不超过”写作“不超过”。
-- **进度与年份。** “计划”“已完成”“在建”“累计”分列，从不相加；年份取原句所指的年份或时期（如“十四五”期间为 2021-2025）。
+- **进度与年份。** {statuses}分列，从不相加：“已启动”的小区不算作已改造，“授信签约”的资金不算作已投入；首页只列{done}的数字。年份取原句所指的年份或时期（如“十四五”期间为 2021-2025）。
 - **不重复计算。** 数字只记在原文所说的地方：小区的数字不加到所在区县，区县的合计只来自关于区县本身的数字；多篇文章给出同一格的数字时只取一个，并注明出处篇数。
 - **核对。** 每个数字都链接到它所在的原句；文章页中该句会被高亮。
 - **词语统计。** jieba 分词（另加老旧小区改造等领域的专有词语），按词典词性只保留实词，去除停用词，也不计由职务引出的人名（“区委书记胡拥军”中的“拥军”）。特征词用带信息先验的对数优势比（Monroe、Colaresi、Quinn 2008），把一地与其余语料比较，给出 z 值。
 """
+
+
+def method_text(vocab) -> str:
+    """The method section, naming the statuses as metrics.toml does."""
+    statuses = "".join(f"“{c.label}”" for c in vocab.statuses)
+    done = "和".join(f"“{c.label}”" for c in vocab.statuses if c.done)
+    return METHOD.replace("{statuses}", statuses).replace("{done}", done)
 
 
 def report_page(analysis, gazetteer: Gazetteer, charts: list[ChartFiles]) -> str:
@@ -364,7 +371,7 @@ def report_page(analysis, gazetteer: Gazetteer, charts: list[ChartFiles]) -> str
         concordance_section(leading_terms(analysis.terms_by_topic, analysis.topic_names.get(focus, "")), renovation),
         "## 全部改造数据\n",
         facts_by_place(analysis.facts),
-        METHOD,
+        method_text(load_vocab()),
         "数据文件见[数据下载]({filename}/pages/data.md)。\n",
     ]
     return "\n".join(parts)
@@ -554,13 +561,24 @@ def data_page(present: list[str]) -> str:
     return "\n".join(parts)
 
 
+def column_values(column: dict) -> str:
+    """A column's values as the dictionary gives them, or, for `values_from`, the keys and names of
+    that table of metrics.toml ("committed 授信签约, started 已启动, …"), so the two never differ."""
+    if "values_from" not in column:
+        return column.get("values", "")
+    vocab = load_vocab()
+    table = {"status": vocab.statuses, "funding_source": vocab.funding_sources}[column["values_from"]]
+    values = ", ".join(f"{c.key} {c.label}" for c in table)
+    return values + (f"；{column['values_note']}" if column.get("values_note") else "")
+
+
 def column_list(columns: list[dict]) -> str:
     """A data file's columns as a list of terms and meanings (HTML): a table of four columns of
     prose squeezed each to a few characters a line on a phone."""
     items = []
     for c in columns:
         notes = [html.escape(c["meaning"])]
-        notes += [f"{label}：{html.escape(c[key])}" for key, label in (("unit", "单位"), ("values", "取值")) if c.get(key)]
+        notes += [f"{label}：{html.escape(value)}" for value, label in ((c.get("unit", ""), "单位"), (column_values(c), "取值")) if value]
         items.append(f'<dt><code>{html.escape(c["name"])}</code></dt><dd>{"<br>".join(notes)}</dd>')
     return f'<dl class="data-columns">{"".join(items)}</dl>'
 
@@ -575,7 +593,7 @@ def home_highlights(scale: pd.DataFrame | None, facts: list[Fact], articles: lis
     anchors = fact_anchors(facts)
     items = []
     for metric in vocab.report["highlights"]:
-        done = scale[(scale["metric"] == metric) & scale["status"].isin(["completed", "cumulative"])]
+        done = scale[(scale["metric"] == metric) & scale["status"].isin(vocab.done_statuses)]
         if done.empty:
             continue
         r = done.sort_values(["value", "place"], ascending=[False, True], kind="mergesort").iloc[0]

@@ -476,3 +476,12 @@ def test_places_with_identical_counts_share_one_panel():
     assert "南通市、崇川区为“改造”（每万词437.1次）" in chart.alt
     # their z-scores differ (each against its own peers), so distinctive terms keep two panels
     assert len(distinctive_terms_chart(table).figure.axes) == 3
+
+
+def test_every_status_has_a_bar_style_and_the_note_names_the_patterns_drawn():
+    from analysis.charts import STATUS_STYLE, pattern_note
+    from analysis.extract import load_vocab
+
+    assert {c.key for c in load_vocab().statuses} | {""} == set(STATUS_STYLE)
+    assert pattern_note(["planned", "completed", "cumulative", "completed"]) == "实心：累计、已完成；斜线：计划。"
+    assert pattern_note(["started", ""]) == "交叉线：已启动；灰色：状态未注明。"

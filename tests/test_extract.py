@@ -349,6 +349,21 @@ def test_planned_wins_over_completed_and_cumulative_over_completed():
     assert brief(cumulative) == [("communities", 120, "exact", "cumulative")]
 
 
+def test_communities_started_are_not_communities_renovated():
+    facts = facts_of("自2018年以来，重庆累计启动改造老旧小区2600多个，惠及居民68万多户。", places=("重庆市",))
+    # the households' clause names no state of its own, so the running-total frame covers it
+    assert brief(facts) == [("communities", 2600, "more_than", "started"), ("households", 680000, "more_than", "cumulative")]
+    assert {f.year for f in facts} == {"2018-"}
+    assert brief(facts_of("今年计划启动改造老旧小区30个。")) == [("communities", 30, "exact", "planned")]
+
+
+def test_a_credit_line_is_money_promised_not_money_spent():
+    facts = facts_of("目前已授信37亿元支持市场主体参与老旧小区改造。", places=("重庆市",))
+    assert [(f.value, f.status, f.funding_source) for f in facts] == [(3700000000, "committed", "bank_credit")]
+    spent = facts_of("开展老旧小区改造工作以来，县住房城乡建委共争取到国家补助资金43181万元。")
+    assert [(f.status, f.funding_source) for f in spent] == [("cumulative", "central_subsidy")]
+
+
 def test_each_figure_takes_the_status_of_its_own_clause_first():
     facts = facts_of("巫山县2022年完成改造10个老旧小区，2023年计划改造57个老旧小区。")
     assert [(f.value, f.status, f.year) for f in facts] == [(10, "completed", "2022"), (57, "planned", "2023")]
@@ -447,7 +462,8 @@ def test_vocabulary_lists_every_metric_once_with_a_display_unit():
     keys = [m.key for m in vocab.metrics]
     assert len(keys) == len(set(keys))
     assert all(m.display_unit and m.forms for m in vocab.metrics)
-    assert {s.key for s in vocab.statuses} == {"planned", "cumulative", "in_progress", "completed"}
+    assert {s.key for s in vocab.statuses} == {"planned", "committed", "started", "cumulative", "in_progress", "completed"}
+    assert vocab.done_statuses == ("cumulative", "completed")
     assert {s.key for s in vocab.funding_sources} == {
         "central_subsidy", "local_government", "owners", "social_capital", "bank_credit"}
 

@@ -179,6 +179,34 @@ def test_data_page_lists_every_data_file_with_its_columns(site):
     assert "more_than" in page and "如何引用" in page
 
 
+def test_home_highlights_show_only_work_done_or_money_spent(site):
+    """A count of communities started (重庆 累计启动 2600多个) or a credit line granted (授信37亿元)
+    is no outcome: each highlight links to a fact whose status metrics.toml marks as done."""
+    from analysis.extract import load_vocab
+
+    vocab = load_vocab()
+    index = (site / "index.html").read_text(encoding="utf-8")
+    section = index[index.index("改造数字一览") :]
+    links = re.findall(r'<li><a href="([^"#]+)#([^"]+)"><strong>([^<]+)</strong>', section)
+    assert len(links) >= 3
+    facts = list(csv.DictReader((site / "data" / "facts.csv").open(encoding="utf-8")))
+    for url, anchor, figure in links:
+        linked = [f for f in facts if f["article_url"] == url.removeprefix("./") and f["anchor"] == anchor]
+        assert any(f["status"] in vocab.done_statuses for f in linked), figure  # one sentence can hold several
+    assert "2600+个" not in section and "37亿元" not in section
+
+
+def test_data_page_names_the_statuses_as_the_vocabulary_does(site):
+    from analysis.extract import load_vocab
+
+    page = (site / "data.html").read_text(encoding="utf-8")
+    status = page[page.index("<code>status</code>") :].split("</dd>", 1)[0]
+    for entry in load_vocab().statuses:
+        assert f"{entry.key} {entry.label}" in status
+    report = (site / "report.html").read_text(encoding="utf-8")
+    assert "“已启动”的小区不算作已改造" in report and "{statuses}" not in report
+
+
 def test_report_shows_leading_terms_in_context_linking_to_articles(site):
     report = (site / "report.html").read_text(encoding="utf-8")
     section = report[report.index("关键词语境") : report.index("全部改造数据")]
