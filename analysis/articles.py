@@ -69,6 +69,7 @@ def article_date(lead: str, dateline: str, issue: tuple[int | None, int | None, 
     A date no calendar has (an OCR slip like 6月31日, or 上月31日 in March) keeps its month only."""
     year, month, day = issue
     after = lead[len(dateline) :].lstrip() if dateline and lead.startswith(dateline) else lead
+    after = re.sub(r"^“[^“”]*”", "", after)  # a lead opening with a quotation: the date follows it
     head = dateline + after[:16]
     full = _FULL_DATE.search(head)
     if full and 1 <= int(full.group(2)) <= 12:
@@ -133,6 +134,8 @@ def make_articles(page: Page, drafts: list[ArticleDraft], gazetteer: Gazetteer, 
                 sections=draft.sections,
                 captions=draft.captions,
                 reattached=draft.reattached,
+                cut_at_start=draft.cut_at_start,
+                cut_at_end=draft.cut_at_end,
             )
         )
     return articles

@@ -44,11 +44,18 @@ def sentence_spans(paragraph: str, taken: set[str]) -> str:
     )
 
 
+# Where a story's text runs off the page (lost by the OCR, or printed on another page)
+CUT_AT_START = "……（前文不在本版）"
+CUT_AT_END = "（后文不在本版）……"
+
+
 def article_body_html(article: Article) -> str:
     taken: set[str] = set()
     parts: list[str] = []
     if article.continued_from:
         parts.append(f'<p class="continued">{escape(article.continued_from)}</p>')
+    if article.cut_at_start:
+        parts.append(f'<p class="cut" data-pagefind-ignore>{CUT_AT_START}</p>')
     if article.summary:
         items = "".join(f"<li>{sentence_spans(s, taken)}</li>" for s in article.summary)
         parts.append(f'<ul class="summary">{items}</ul>')
@@ -56,6 +63,8 @@ def article_body_html(article: Article) -> str:
         if section.heading:
             parts.append(f"<h2>{escape(section.heading)}</h2>")
         parts.extend(f"<p>{sentence_spans(p, taken)}</p>" for p in section.paragraphs)
+    if article.cut_at_end:
+        parts.append(f'<p class="cut" data-pagefind-ignore>{CUT_AT_END}</p>')
     for caption in article.captions:
         parts.append(f'<p class="caption">图片说明：{sentence_spans(caption, taken)}</p>')
     if article.reattached:

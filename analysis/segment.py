@@ -203,10 +203,34 @@ def starts_mid_sentence(text: str) -> bool:
     return cjk_count(first) == len(first) and first not in sentence_openers()
 
 
+def opens_inside_quote(text: str) -> bool:
+    """True when the first double quotation mark in the text is a closing one: it starts inside a quotation."""
+    m = re.search(r"[“”]", text)
+    return bool(m) and m.group(0) == "”"
+
+
+def is_bare_quote(text: str) -> bool:
+    """A paragraph that is nothing but a quotation, with no speaker: "“驻企专班人员在岗情况如何？”"."""
+    t = text.strip()
+    return t.startswith("“") and t.endswith("”") and t.count("“") == t.count("”") == 1
+
+
 def ends_open(text: str) -> bool:
     """True when a paragraph stops mid-sentence, so the next piece of text continues it."""
     text = text.rstrip()
     return bool(text) and not ends_sentence(text) and not text.endswith(("：", "——", "…"))
+
+
+def cut_off(paragraphs: list[str], kind: str, continued: bool) -> tuple[bool, bool]:
+    """Whether a finished story still starts and ends mid-sentence: the rest is not on this page
+    (lost by the OCR, or printed on another page), and the reader should be told. Adverts, lists
+    and photos stop where they like; a continued story is expected to start mid-sentence, and a
+    closing note ("（原载于《瞭望》新闻周刊）") is no cut."""
+    if not paragraphs or kind in ("advert", "list", "photo"):
+        return False, False
+    last = paragraphs[-1].rstrip()
+    return (not continued and starts_mid_sentence(paragraphs[0]),
+            ends_open(last) and not last.endswith(("）", ")")))
 
 
 def is_caption_shaped(text: str) -> bool:
@@ -423,6 +447,9 @@ class _Walker:
             return i + 1
         if draft.paragraphs and ends_open(draft.last_paragraph) and not line.dateline:
             draft.extend_last(text)
+            return i + 1
+        if draft.paragraphs and is_bare_quote(draft.last_paragraph) and opens_inside_quote(text) and not line.dateline:
+            draft.extend_last(text)  # one quotation cut in two by a line break
             return i + 1
         if starts_mid_sentence(text):
             self.start(Draft(is_fragment=True)).add_paragraph(text)
@@ -642,6 +669,8 @@ class ArticleDraft:
     sections: list[Section]
     captions: list[str]
     reattached: list[dict]
+    cut_at_start: bool = False  # starts mid-sentence, and the text before it is not on the page
+    cut_at_end: bool = False  # ends mid-sentence, and the text after it is not on the page
 
     @property
     def paragraphs(self) -> list[str]:
@@ -671,10 +700,12 @@ def item_kind(draft: Draft) -> str:
 
 
 def finish(draft: Draft) -> ArticleDraft:
+    kind = item_kind(draft)
+    cut_at_start, cut_at_end = cut_off(draft.summary + draft.paragraphs, kind, bool(draft.continuation))
     return ArticleDraft(
         title=draft.title or generated_title(draft),
         title_generated=not draft.title,
-        kind=item_kind(draft),
+        kind=kind,
         kicker=draft.kicker,
         subtitle=draft.subtitle,
         byline=" ".join(draft.credits),
@@ -684,6 +715,8 @@ def finish(draft: Draft) -> ArticleDraft:
         sections=[s for s in draft.sections if s.heading or s.paragraphs],
         captions=draft.captions,
         reattached=draft.reattached,
+        cut_at_start=cut_at_start,
+        cut_at_end=cut_at_end,
     )
 
 

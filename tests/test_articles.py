@@ -23,6 +23,8 @@ from analysis.articles import article_date, iso_date
         ("2024年2月29日，全市开工。", "", (2024, None, None), "2024-02-29"),
         ("2023年2月29日，全市开工。", "", (2023, None, None), "2023-02"),
         ("会议强调，要抓好落实。", "", (None, None, None), ""),
+        # a lead that opens with a quotation: the date comes after it
+        ("“科技智库汇聚的是科技创新领域的‘最强大脑’。”3月25日，秦定龙说。", "", (2022, None, None), "2022-03-25"),
     ],
 )
 def test_an_article_is_dated_as_precisely_as_a_real_date_allows(lead, dateline, issue, expected):

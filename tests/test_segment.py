@@ -120,6 +120,36 @@ def test_mid_sentence_starts(text, expected):
     assert starts_mid_sentence(text) is expected
 
 
+def test_a_question_cut_in_two_by_a_line_break_is_one_paragraph():
+    page = ("确保群众度过平安欢乐节日\n\n晚报讯 上月31日，区委书记率队督查安全生产。\n\n“驻企专班人员在岗情况如何？”\n\n"
+            "工人‘两点一线’要求执行得怎么样？”在码头，他详细询问。\n\n“请大家放心。”经理说。\n")
+    paragraphs = segment_page(page).items[0].paragraphs
+    assert paragraphs[1] == "“驻企专班人员在岗情况如何？”工人‘两点一线’要求执行得怎么样？”在码头，他详细询问。"
+    assert paragraphs[2] == "“请大家放心。”经理说。"  # a quotation that opens its own paragraph stays apart
+
+
+def test_a_story_whose_text_runs_off_the_page_says_so_at_that_end():
+    cut = segment_page("巫山：老旧小区改出新生活\n\n改造，再加上安装工程，计划还有一个月完工。”\n\n下一步，将继续推进。\n").items[0]
+    assert (cut.cut_at_start, cut.cut_at_end) == (True, False)
+    runs_on = segment_page("王俊强调 举全区之力推进工作\n\n本报讯 10月19日，我区召开大会。\n\n要坚持常态长效，因街而异、因事\n").items[0]
+    assert (runs_on.cut_at_start, runs_on.cut_at_end) == (False, True)
+    whole = segment_page("重庆改造老旧小区\n\n全市改造小区200个。\n\n（原载于《瞭望》新闻周刊）\n").items[0]
+    assert (whole.cut_at_start, whole.cut_at_end) == (False, False)
+    continued = segment_page("积极融入新通道建设\n\n（上接第一版）要准确把握部署要求，紧盯项目。\n").items[0]
+    assert continued.continued_from and (continued.cut_at_start, continued.cut_at_end) == (False, False)
+
+
+def test_on_the_real_pages_only_stories_missing_text_are_marked_cut():
+    marked = {(a.title[:8], a.cut_at_start, a.cut_at_end)
+              for name in sorted(FIXTURE) for a in segmented(name).items if a.cut_at_start or a.cut_at_end}
+    assert marked == {
+        ("巫山：老旧小区“", True, False),  # opens inside a quotation whose start is not on the page
+        ("积极融入西部陆海", False, True),  # three stories continue on another page
+        ("王俊在我区创建全", False, True),
+        ("王俊在全区加强和", False, True),
+    }
+
+
 def test_a_file_holding_a_single_article_is_a_page_with_one_item():
     page = "老旧小区改造惠及千户居民\n第3版：要闻\n今年以来，我市完成改造。居民很满意。\n\n下一步将继续推进。\n"
     result = segment_page(page)

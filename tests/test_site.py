@@ -196,6 +196,17 @@ def test_home_highlights_show_only_work_done_or_money_spent(site):
     assert "2600+个" not in section and "37亿元" not in section
 
 
+def test_a_story_missing_its_opening_tells_the_reader_so(site):
+    record = next(a for a in articles(site) if a["title"].startswith("巫山：老旧小区"))
+    assert record["cut_at_start"] and not record["cut_at_end"]
+    page = (site / record["url"]).read_text(encoding="utf-8")
+    note = page.index("……（前文不在本版）")
+    assert note < page.index("改造，再加上安装工程")  # before the half sentence it opens on
+    assert re.search(r'<p class="cut" data-pagefind-ignore>……（前文不在本版）</p>', page)  # no search hit
+    whole = [a for a in articles(site) if not a["cut_at_start"] and not a["cut_at_end"]]
+    assert all('<p class="cut"' not in (site / a["url"]).read_text(encoding="utf-8") for a in whole)
+
+
 def test_data_page_names_the_statuses_as_the_vocabulary_does(site):
     from analysis.extract import load_vocab
 
