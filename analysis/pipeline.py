@@ -30,7 +30,7 @@ from .places import filed_under, load_gazetteer
 from .segment import segment
 from .settings import DATA_DIR
 from .terms import (
-    article_text, document_frequencies, similar_documents, sort_terms, term_counts, tokenize, top_keywords, without_person_names,
+    article_text, corpus_counts, document_frequencies, similar_documents, sort_terms, term_counts, tokenize, top_keywords, without_person_names,
 )
 from .topics import assign_topics, load_topics
 
@@ -226,11 +226,12 @@ def combine(results: list[PageResult], problems: list[PageProblem], settings: di
     neighbours = similar_documents(with_topics, k=settings["RELATED_ARTICLES"])
     for article, similar in zip(analysis.articles, neighbours):
         article.related = [analysis.articles[j].id for j in similar]
-    analysis.terms_by_place = terms_by_place(analysis.articles, tokens, settings)
+    everything = corpus_counts(tokens)  # every article once: what a place or a topic is set against
+    analysis.terms_by_place = terms_by_place(analysis.articles, tokens, settings, everything)
     analysis.scale = scale_by_place(analysis.facts)
     topic_docs = [(analysis.topic_names[t], words) for a, words in zip(analysis.articles, tokens) for t in a.topics]
     if topic_docs:
-        table = term_counts(topic_docs, min_count=settings["MIN_TERM_COUNT"])
+        table = term_counts(topic_docs, min_count=settings["MIN_TERM_COUNT"], corpus=everything)
         analysis.terms_by_topic = table.rename(columns={"place": "topic"})
     return analysis
 
@@ -243,14 +244,18 @@ def _with_topics(words: Counter, topics: list[str]) -> Counter:
     return bag
 
 
-def terms_by_place(articles: list[Article], tokens: list[Counter], settings: dict) -> pd.DataFrame | None:
-    """Term tables at each level (district/county, city, province), each level against its own peers."""
+def terms_by_place(articles: list[Article], tokens: list[Counter], settings: dict,
+                   corpus: Counter | None = None) -> pd.DataFrame | None:
+    """Term tables at each level (district/county, city, province): each place's words against
+    the rest of the corpus (every article not filed under it), so 南通市 and 崇川区, filed with
+    the same articles, get the same distinctive words; tf-idf against the places of its level."""
     gazetteer = load_gazetteer()
     by_level: dict[str, list] = {}
     for article, words in zip(articles, tokens):
         for place in filed_under(article.places, gazetteer):
             by_level.setdefault(gazetteer.level(place), []).append((place, words))
-    tables = [term_counts(docs, min_count=settings["MIN_TERM_COUNT"]) for _, docs in sorted(by_level.items())]
+    corpus = corpus_counts(tokens) if corpus is None else corpus
+    tables = [term_counts(docs, min_count=settings["MIN_TERM_COUNT"], corpus=corpus) for _, docs in sorted(by_level.items())]
     if not tables:
         return None
     return sort_terms(pd.concat(tables, ignore_index=True))

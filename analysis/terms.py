@@ -237,27 +237,38 @@ def group_counts(docs: Iterable[tuple[str, str | Sequence[str]]]) -> dict[str, C
     return {group: Counter(chain.from_iterable(bags)) for group, bags in members.items()}
 
 
+def corpus_counts(bags: Iterable[Counter]) -> Counter:
+    """Every document's counts added up, each document once (one Counter over all the words, in C)."""
+    return Counter(chain.from_iterable(bag.elements() for bag in bags))
+
+
 def term_counts(
     docs: Iterable[tuple[str, str | Sequence[str]]],
     alpha0: float = 1000.0,
     min_count: int = 1,
+    corpus: Counter | None = None,
 ) -> pd.DataFrame:
     """Per-group term table from (group, text-or-tokens) pairs.
 
     count     occurrences of the term in the group
     per_10k   count per 10,000 content tokens of the group
     tfidf     (count / group tokens) * smooth idf, each group being one document
-    log_odds_z  "Fightin' Words" z of the group against all other groups pooled, with
+    log_odds_z  "Fightin' Words" z of the group against the rest of the corpus, with
               prior a_w = alpha0 * corpus share of w. alpha0 is the prior's weight in
               pseudo-tokens; larger values pull every group towards the corpus-wide rate.
               The default, 1000, is about five articles' worth of content tokens: enough
               to tame terms seen a handful of times, small beside a place's whole output.
+    corpus    every document's counts, each document once. Groups that share documents
+              (a place and its city, an article of two topics) need it: the rest of the
+              corpus is then what no group holds twice, and two groups of the same documents
+              get the same z. Without it the groups are taken to be disjoint and summed.
     Rows with count < min_count are left out after all statistics are computed.
     """
     groups = group_counts(docs)
-    corpus: Counter = Counter()
-    for counts in groups.values():
-        corpus.update(counts)
+    if corpus is None:
+        corpus = Counter()
+        for counts in groups.values():
+            corpus.update(counts)
     total = corpus.total()
     df = Counter(term for counts in groups.values() for term in counts)
     sizes = {group: counts.total() for group, counts in groups.items()}

@@ -207,6 +207,23 @@ def test_a_story_missing_its_opening_tells_the_reader_so(site):
     assert all('<p class="cut"' not in (site / a["url"]).read_text(encoding="utf-8") for a in whole)
 
 
+def test_places_filed_with_the_same_articles_have_the_same_distinctive_words(site):
+    """南通市, 崇川区 and 江苏省 hold the same five articles: one table of words, whichever is read."""
+    filed: dict[str, set] = {}
+    for a in articles(site):
+        for place in a["places"]:
+            filed.setdefault(place, set()).add(a["id"])
+    rows = list(csv.DictReader((site / "data" / "terms_by_place.csv").open(encoding="utf-8")))
+    z = {(r["place"], r["term"]): (r["count"], r["log_odds_z"]) for r in rows}
+    by_place: dict[str, dict] = {}
+    for (place, term), value in z.items():
+        by_place.setdefault(place, {})[term] = value
+    twins = [(p, q) for p in by_place for q in by_place if p < q and len(filed.get(p, ())) >= 3 and filed.get(p) == filed.get(q)]
+    assert twins  # the seed pages have such places
+    for p, q in twins:
+        assert by_place[p] == by_place[q], (p, q)
+
+
 def test_data_page_names_the_statuses_as_the_vocabulary_does(site):
     from analysis.extract import load_vocab
 

@@ -23,6 +23,7 @@ from analysis.terms import (
     parse_stopwords,
     pos_tag,
     similar_documents,
+    corpus_counts,
     term_counts,
     tokenize,
     top_keywords,
@@ -139,6 +140,21 @@ def test_prior_is_proportional_to_corpus_frequency():
     assert z["B", "小区"] == pytest.approx(1.8798192681, abs=1e-6)
     assert math.log(3.25) / math.sqrt(3 / 4) == pytest.approx(1.3609935588, abs=1e-9)
     assert math.log(2.8) / math.sqrt(3 / 10) == pytest.approx(1.8798192681, abs=1e-9)
+
+
+def test_groups_of_the_same_documents_are_set_against_the_same_rest_of_the_corpus():
+    """A county and its city filed with the same articles (崇川区 and 南通市) get the same z; the
+    rest of the corpus is every document neither holds, counted once however many groups hold it."""
+    nantong = [["安全生产", "改造", "改造"], ["社区", "改造"]]
+    chongqing = [["改造", "小区"], ["党建", "小区", "小区"]]
+    docs = [(g, d) for d in nantong for g in ("崇川区", "南通市")] + [("重庆市", d) for d in chongqing]
+    corpus = corpus_counts(Counter(d) for d in nantong + chongqing)
+    assert corpus == Counter(改造=4, 小区=3, 安全生产=1, 社区=1, 党建=1)
+    z = term_counts(docs, alpha0=3.0, corpus=corpus).set_index(["place", "term"])["log_odds_z"]
+    assert all(z["崇川区", t] == z["南通市", t] for t in ("安全生产", "改造", "社区"))
+    # against the rest of the corpus, 重庆市's own two documents: what the 南通 pair alone gives
+    alone = term_counts([("南通", d) for d in nantong] + [("重庆", d) for d in chongqing], alpha0=3.0)
+    assert z["南通市", "改造"] == pytest.approx(alone.set_index(["place", "term"])["log_odds_z"]["南通", "改造"])
 
 
 def test_per_10k_and_tfidf_by_hand(table):
