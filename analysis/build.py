@@ -31,7 +31,7 @@ from .articles import place_slug
 from .pipeline import Analysis, analyse
 from .places import filed_under, load_gazetteer
 from .report import ChartFiles, chart_block, data_page, home_highlights, topic_notes, place_article_pages, place_contents, place_names, place_page, places_index, report_page
-from .pages import article_markdown, articles_csv, articles_json, facts_csv, facts_json, table_csv, write_bytes, write_text
+from .pages import PAGE_TEXTS, article_markdown, articles_csv, articles_json, facts_csv, facts_json, table_csv, write_bytes, write_text
 from .settings import load_settings
 from .terms import unload_dictionaries
 from .search import SearchIndexing, search_bundles, search_shards
@@ -174,6 +174,15 @@ def write_data_files(analysis: Analysis, data_dir: Path) -> None:
         write_text(data_dir / "terms_by_place.csv", table_csv(analysis.terms_by_place))
     if analysis.terms_by_topic is not None:
         write_text(data_dir / "terms_by_topic.csv", table_csv(analysis.terms_by_topic))
+
+
+def write_page_texts(pages: list, folder: Path) -> None:
+    """Each page's text as read, in UTF-8, where an article's 版面文件 links: a reader can check
+    an article, its reattached fragments and its figures against the whole page. With a byte
+    order mark: hosts serve .txt as text/plain with no charset, and browsers then guess a
+    legacy encoding and show mojibake; the mark is the one signal they all take."""
+    for page in pages:
+        write_bytes(folder / page.name, "\ufeff".encode("utf-8") + page.text.encode("utf-8"))
 
 
 def build_stamp(pages: list, data_dir: Path) -> str:
@@ -498,6 +507,7 @@ def build(
         gc.freeze()  # the analysis lives until Pelican runs; the collector need not walk it over and over
         files = {**folder_files(PROJECT_ROOT / "content"), **article_files(analysis)}
         write_data_files(analysis, staging / "data")
+        write_page_texts(corpus.pages, staging / "data" / PAGE_TEXTS)
         progress.step("made the generated Markdown and wrote the data files", "markdown")
         chart_records, charts = chart_files(analysis, work / "cache" / "charts")
         files.update(charts)

@@ -13,6 +13,7 @@ import io
 import json
 import os
 from pathlib import Path
+from urllib.parse import quote
 
 from .aggregate import format_value
 from .extract import Fact, load_vocab
@@ -107,6 +108,14 @@ def facts_box_html(facts: list[Fact]) -> str:
     return f'<section class="facts-box" aria-label="本文中的改造数据"><h2>本文中的改造数据</h2><ul>{items}</ul></section>'
 
 
+PAGE_TEXTS = "pages"  # the folder of the data files that holds each page's text
+
+
+def page_text_url(page: str) -> str:
+    """Where a page's text is on the site: data/pages/000_697f09e09f9696df.txt."""
+    return f"data/{PAGE_TEXTS}/{quote(page)}"
+
+
 def article_markdown(article: Article, tags: list[str], facts: list[Fact] | None = None) -> str:
     meta = {
         "Title": article.title,
@@ -124,6 +133,7 @@ def article_markdown(article: Article, tags: list[str], facts: list[Fact] | None
         "Byline": article.byline,
         "Places": ", ".join(article.places),
         "Source_page": article.page,
+        "Source_page_url": page_text_url(article.page),
         "Keywords": ", ".join(article.keywords),
         "Related": ", ".join(article.related),
         "Facts_html": facts_box_html(facts or []),

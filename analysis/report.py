@@ -25,7 +25,7 @@ from .aggregate import format_value
 from .articles import place_slug
 from .extract import Fact, load_vocab
 from .model import Article
-from .pages import fact_context, fact_figure
+from .pages import PAGE_TEXTS, fact_context, fact_figure
 from .places import Gazetteer, main_place
 from .settings import DATA_DIR
 from .topics import load_topics
@@ -543,7 +543,8 @@ def data_dictionary() -> dict:
 def data_page(present: list[str]) -> str:
     """数据下载: every data file, what each column means, and how to cite."""
     dictionary = data_dictionary()
-    parts = [page_header("数据下载", "data"), "本站全部数据都由报纸版面的识别文字自动生成（每个版面一个文件，见各文章的“版面文件”），可自由下载核对。\n"]
+    parts = [page_header("数据下载", "data"), "本站全部数据都由报纸版面的识别文字自动生成（每个版面一个文件），可自由下载核对。"
+             f"每个版面的识别文字在 `data/{PAGE_TEXTS}/` 下，文件名即文章页上的“版面文件”，点它即可打开。\n"]
     for name in DATA_FILES:
         if name not in present:
             continue

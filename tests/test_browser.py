@@ -128,6 +128,21 @@ def test_pages_fit_the_screen_have_no_errors_and_render_chinese(browser, site_ur
     page.close()
 
 
+def test_the_page_file_link_opens_the_whole_page_in_readable_chinese(browser, site_url):
+    """Served as text/plain with no charset, as static hosts serve .txt, the page text still reads as Chinese."""
+    base, out = site_url
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    path = article_path(out, '<h1 data-pagefind-meta="title">巫山：老旧小区')
+    page.goto(f"{base}/{path}")
+    page.click("dt:text('版面文件') + dd a")
+    page.wait_for_load_state()
+    text = page.inner_text("body")
+    seed = (SEEDS / "000_697f09e09f9696df.txt").read_text(encoding="utf-8")
+    assert page.url.endswith("/data/pages/000_697f09e09f9696df.txt")
+    assert text.split() == seed.split()  # every line of the page, none garbled
+    page.close()
+
+
 def article_texts(out) -> dict[str, tuple[str, str]]:
     """Site-relative URL -> (title, every text of the article a reader sees), from the data."""
     texts = {}

@@ -224,6 +224,18 @@ def test_places_filed_with_the_same_articles_have_the_same_distinctive_words(sit
         assert by_place[p] == by_place[q], (p, q)
 
 
+def test_every_article_links_the_text_of_the_page_it_came_from(site):
+    for record in articles(site):
+        page = (site / record["url"]).read_text(encoding="utf-8")
+        href = re.search(r'<dt>版面文件</dt>\s*<dd><a href="([^"]+)"><code class="filename">([^<]+)</code>', page)
+        assert href and href.group(2) == record["page"], record["url"]
+        linked = (site / record["url"]).parent / unquote(href.group(1))
+        seed = (SEEDS / record["page"]).read_text(encoding="utf-8").replace("\r\n", "\n")
+        assert linked.read_bytes().startswith(b"\xef\xbb\xbf")  # so a browser reads it as UTF-8 from any host
+        assert linked.read_text(encoding="utf-8-sig") == seed, record["page"]  # the whole page, as read
+    assert sorted(p.name for p in (site / "data" / "pages").iterdir()) == sorted(p.name for p in SEEDS.glob("*.txt"))
+
+
 def test_data_page_names_the_statuses_as_the_vocabulary_does(site):
     from analysis.extract import load_vocab
 
