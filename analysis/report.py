@@ -501,10 +501,13 @@ def place_page(place: str, analysis, gazetteer: Gazetteer, chart_blocks: list[st
     ]
     if nearby:
         parts += ["### 辖区内更具体地方的数据\n", "这些数字不计入上表。\n", facts_by_place(nearby)]
-    parts += [f"## 词语\n", terms_tables(contents.terms.get(place))]
-    parts += chart_blocks
+    # The articles come before the words and the charts: they are what a reader came for, and
+    # the charts, drawn for the whole report, are long on a phone.
     count = -(-len(articles) // PLACE_ARTICLES_PER_PAGE)
     parts += [f"## 文章（{len(articles)} 篇）\n", article_list_html(articles[:PLACE_ARTICLES_PER_PAGE]), article_pages_nav(place, 1, count, len(articles))]
+    parts += [f"## 词语\n", terms_tables(contents.terms.get(place))]
+    if chart_blocks:
+        parts += [f"## 图表\n", f"报告中画到{md(place)}的图表，与其他地方并列。\n", *chart_blocks]
     return "\n".join(parts) + "\n"
 
 

@@ -159,6 +159,9 @@ def test_place_pages_carry_their_facts_terms_and_articles(site):
     assert "巫山：老旧小区“改”出幸福新生活" in page
     # A community's figures are shown apart, not added to the county's.
     assert "辖区内更具体地方的数据" in page and "望霞路35号小区" in page
+    # The articles come right after the figures, before the words and the report's charts.
+    headings = re.findall(r"<h2[^>]*>([^<]+)</h2>", page)
+    assert [h for h in headings if h.startswith(("文章", "词语", "图表"))] == ["文章（5 篇）", "词语", "图表"]
 
 
 def test_places_index_nests_districts_under_their_city_and_province(site):
