@@ -198,7 +198,7 @@ def join_names(names: Sequence[str], limit: int = 8) -> str:
 
 
 def omitted_note(omitted: Sequence[str], what: str = "地方") -> str:
-    return f"另有{len(omitted)}个{what}因篇幅未列出：{join_names(omitted)}。" if omitted else ""
+    return f"另有{len(omitted)}个{what}未画出：{join_names(omitted)}。" if omitted else ""
 
 
 _NO_LINE_START = "，。；：、！？）》」』”’%+"
@@ -289,9 +289,9 @@ def _finish_panel(ax, title: str) -> None:
     ax.spines["bottom"].set_visible(False)
 
 
-def _place_order(places: Iterable[str], weight: Mapping[str, float]) -> list[str]:
-    """Heaviest first; ties by name so the order never depends on input order."""
-    return sorted(set(places), key=lambda p: (-weight.get(p, 0), p))
+def _place_order(places: Iterable[str], weight: Mapping[str, tuple[float, ...]]) -> list[str]:
+    """Heaviest first (weights compared in order); ties by name so the order never depends on input order."""
+    return sorted(set(places), key=lambda p: (*(-w for w in weight.get(p, (0, 0))), p))
 
 
 def _cap(ordered: list[str], max_panels: int) -> tuple[list[str], list[str]]:
@@ -330,7 +330,8 @@ def _term_panels(
     max_places: int,
     article_counts: Mapping[str, int] | None,
 ) -> tuple[list[_Panel], list[str]]:
-    """Panels in order (most articles, or without counts most words, first) and the places left out.
+    """Panels in order (most articles, then most words, first) and the places left out: of
+    places with one article each, the one with a long article has words worth a panel.
 
     A city and its only reporting district - or a province and its only city - share their
     articles and so their counts; their panels would be identical, so they share one panel.
@@ -340,7 +341,9 @@ def _term_panels(
     top = _top_terms(terms, column, top_n)
     if top.empty:
         return [], []
-    weight = dict(article_counts) if article_counts else terms.groupby("place")["count"].sum().to_dict()
+    words = terms.groupby("place")["count"].sum().to_dict()
+    articles = article_counts or {}
+    weight = {place: (articles.get(place, 0), words.get(place, 0)) for place in words}
     groups: dict[tuple, list[str]] = {}
     for place in _place_order(top["place"].unique(), weight):
         rows = top[top["place"] == place]
@@ -589,7 +592,7 @@ def scale_chart(
         findings.append(f"{label}数字最大的是{top['place']}：{_VOCAB.when(top['status'], top['year'])}{top['display']}")
     omitted_all = list(dict.fromkeys(p for places in omitted_by_metric.values() for p in places))
     left_out = "；".join(f"{_metric_label(m)[0]}另有{len(o)}个地方（{join_names(o)}）" for m, o in omitted_by_metric.items())
-    left_out = f"因篇幅未画出：{left_out}。" if left_out else ""
+    left_out = f"未画出：{left_out}。" if left_out else ""
 
     first_metric, first = panels[0]
     lead = first.iloc[0]

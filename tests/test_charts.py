@@ -328,10 +328,13 @@ def test_places_are_capped_by_article_count_and_the_left_out_are_named():
     chart = term_frequency_chart(TERMS, max_places=2, article_counts=ARTICLES)
     assert chart.table["地方"].unique().tolist() == ["重庆市", "南通市"]
     assert chart.omitted == ["洛阳市"]
-    assert "另有1个地方因篇幅未列出：洛阳市" in chart.alt
+    assert "另有1个地方未画出：洛阳市" in chart.alt
     assert len(chart.figure.axes) == 2
     # without article counts the places with the most words come first
     assert term_frequency_chart(TERMS, max_places=1).table["地方"].unique().tolist() == ["重庆市"]
+    # of places with as many articles, the one with more words: not the first name in code point order
+    tied = term_frequency_chart(TERMS, max_places=1, article_counts={"重庆市": 1, "南通市": 1, "洛阳市": 1})
+    assert tied.table["地方"].unique().tolist() == ["重庆市"] and "南通市" < "重庆市"
 
 
 def test_ties_break_on_the_term_so_order_never_depends_on_input():
@@ -411,7 +414,7 @@ def test_scale_caps_places_per_panel_and_says_which_were_left_out():
     chart = scale_chart(many, max_places=5)
     assert chart.table["地方"].tolist() == ["甲区", "乙区", "丙区", "丁区", "戊区"]
     assert chart.omitted == ["己区", "庚区"]
-    assert "因篇幅未画出：改造小区另有2个地方（己区和庚区）" in chart.alt
+    assert "未画出：改造小区另有2个地方（己区和庚区）" in chart.alt
 
 
 def test_scale_and_funding_accept_facts_as_a_dataframe_or_the_aggregated_table():
