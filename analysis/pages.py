@@ -101,10 +101,7 @@ def facts_box_html(facts: list[Fact]) -> str:
     """The article's renovation figures, each linking to the sentence it came from (one line of HTML)."""
     if not facts:
         return ""
-    items = "".join(
-        f'<li><a href="#{f.anchor}">{escape(fact_label(f))}</a> <span class="unit">（原文作“{escape(f.printed)}”）</span></li>'
-        for f in facts
-    )
+    items = "".join(f'<li><a href="#{f.anchor}">{escape(fact_label(f))}</a>{printed_note(f)}</li>' for f in facts)
     return f'<section class="facts-box" aria-label="本文中的改造数据"><h2>本文中的改造数据</h2><ul>{items}</ul></section>'
 
 
@@ -114,6 +111,14 @@ PAGE_TEXTS = "pages"  # the folder of the data files that holds each page's text
 def page_text_url(page: str) -> str:
     """Where a page's text is on the site: data/pages/000_697f09e09f9696df.txt."""
     return f"data/{PAGE_TEXTS}/{quote(page)}"
+
+
+def printed_note(fact: Fact) -> str:
+    """（原文作“43181万元”）where the figure is printed otherwise than the box writes it (4.3181亿元);
+    nothing where the two read the same (57个)."""
+    if fact.printed == format_value(fact.value, fact.metric, fact.qualifier):
+        return ""
+    return f' <span class="unit">（原文作“{escape(fact.printed)}”）</span>'
 
 
 def article_markdown(article: Article, tags: list[str], facts: list[Fact] | None = None) -> str:

@@ -354,11 +354,13 @@ def method_text(vocab) -> str:
 def report_page(analysis, gazetteer: Gazetteer, charts: list[ChartFiles]) -> str:
     focus = load_topics().focus  # the focus topic: renovation, as topics.toml says
     renovation = [a for a in analysis.articles if focus in a.topics]
+    overview = (f"档案收录 {len(analysis.articles)} 篇文章，其中 {len(renovation)} 篇涉及老旧小区改造，"
+                f"从中抽取改造数据 {len(analysis.facts)} 条。每个数字都可点击查看原句。")
     parts = [
-        page_header("统计报告", "report"),
+        # A page's description is otherwise its opening words, which run on into the tables below.
+        page_header("统计报告", "report", Description=overview),
         "## 概览\n",
-        f"档案收录 {len(analysis.articles)} 篇文章，其中 {len(renovation)} 篇涉及老旧小区改造，"
-        f"从中抽取改造数据 {len(analysis.facts)} 条。每个数字都可点击查看原句。\n",
+        overview + "\n",
         "## 数据依据\n",
         coverage(analysis.articles, gazetteer, analysis.problems),
         "## 改造规模与资金\n",
@@ -534,7 +536,8 @@ def places_index(names: list[str], analysis, gazetteer: Gazetteer) -> str:
             out.extend(lines(name, depth + 1))
         return out
 
-    return page_header("地区", "places") + "按省、市、区县、街道和社区浏览文章与改造数据。\n\n" + "\n".join(lines("", 0)) + "\n"
+    intro = "按省、市、区县、街道和社区浏览文章与改造数据。"
+    return page_header("地区", "places", Description=intro) + intro + "\n\n" + "\n".join(lines("", 0)) + "\n"
 
 
 @lru_cache(maxsize=1)
@@ -546,7 +549,8 @@ def data_dictionary() -> dict:
 def data_page(present: list[str]) -> str:
     """数据下载: every data file, what each column means, and how to cite."""
     dictionary = data_dictionary()
-    parts = [page_header("数据下载", "data"), "本站全部数据都由报纸版面的识别文字自动生成（每个版面一个文件），可自由下载核对。"
+    intro = "本站全部数据都由报纸版面的识别文字自动生成（每个版面一个文件），可自由下载核对。"
+    parts = [page_header("数据下载", "data", Description=intro), intro +
              f"每个版面的识别文字在 `data/{PAGE_TEXTS}/` 下，文件名即文章页上的“版面文件”，点它即可打开。\n"]
     for name in DATA_FILES:
         if name not in present:

@@ -132,7 +132,13 @@ def test_each_fact_is_printed_in_the_sentence_its_article_page_anchors(site):
         page = (site / fact["article_url"]).read_text(encoding="utf-8")
         sentence = re.search(rf'<span class="sentence" id="{fact["anchor"]}">(.*?)</span>', page, re.S).group(1)
         assert fact["printed"] in re.sub(r"<[^>]+>", "", sentence) and fact["printed"] in fact["sentence"], fact
-        assert f'<a href="#{fact["anchor"]}">' in page and f"（原文作“{fact['printed']}”）" in page
+        # The box quotes the figure as printed where it writes it otherwise (43181万元 as 4.3181亿元).
+        box = page[page.index('class="facts-box"') :].split("</section>", 1)[0]
+        links = [(label.split()[1], note) for label, note in  # "改造小区 10个 · 巫山县 · …": the figure
+                 re.findall(rf'<a href="#{fact["anchor"]}">([^<]+)</a>(?: <span class="unit">（原文作“([^”]+)”）)?', box)]
+        assert (fact["printed"], "") in links or any(note == fact["printed"] != shown for shown, note in links), fact
+        assert all(shown != note for shown, note in links)  # never a note that repeats the figure
+    assert any("（原文作“43181万元”）" in (site / f["article_url"]).read_text(encoding="utf-8") for f in facts)
 
 
 def test_report_counts_articles_by_paper_and_province_most_first_and_the_unknown_last(site):
@@ -237,6 +243,14 @@ def test_every_article_links_the_text_of_the_page_it_came_from(site):
         assert linked.read_bytes().startswith(b"\xef\xbb\xbf")  # so a browser reads it as UTF-8 from any host
         assert linked.read_text(encoding="utf-8-sig") == seed, record["page"]  # the whole page, as read
     assert sorted(p.name for p in (site / "data" / "pages").iterdir()) == sorted(p.name for p in SEEDS.glob("*.txt"))
+
+
+@pytest.mark.parametrize("page", ["report.html", "data.html", "places.html"])
+def test_generated_pages_are_described_by_their_opening_sentence_not_their_tables(site, page):
+    text = (site / page).read_text(encoding="utf-8")
+    description = re.search(r'<meta name="description" content="([^"]*)"', text).group(1)
+    assert description.endswith("。") and description.count("。") <= 2
+    assert description in re.sub(r"<[^>]+>", "", text.split("</h1>", 1)[1])  # the page's own opening words
 
 
 def test_data_page_names_the_statuses_as_the_vocabulary_does(site):
