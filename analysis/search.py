@@ -47,7 +47,12 @@ PAGEFIND_OPTIONS = ("--force-language", PAGEFIND_LANGUAGE, "--silent")
 # `search_words`, every Chinese character a word of its own, and the search page cuts a query
 # the same way and looks it up as a phrase (theme/static/js/search.js, `searchWords`): the
 # pages found are exactly those holding the query.
-INDEX_FORM = "search-words-1"  # part of every bundle's digest: a new form re-indexes all
+INDEX_FORM = "search-words-2"  # part of every bundle's digest and staged page's name: a new form re-indexes all
+# Where the page has a space, or a block ends, the word after it carries this invisible mark:
+# Pagefind drops it from the word, as it drops punctuation (so a phrase still matches across
+# it), and keeps it in the text of excerpts, where the search page turns it back into a space.
+# Without it an excerpt ran a byline's names and the next paragraph together (记者李勇韩振周凯●全市).
+SPACE_MARK = "\u2063"  # INVISIBLE SEPARATOR
 _IDEOGRAPH = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 # One Chinese character, or a run of other letters and digits, with the punctuation on either
 # side: Pagefind drops punctuation from words, and a word of punctuation alone would still
@@ -223,15 +228,29 @@ _TAG = re.compile(rf"(<[a-zA-Z/!?]{_ATTRS}>)")
 
 def _spaced_text(fragment: str) -> str:
     parts = _TAG.split(fragment)  # text, tag, text, tag, ...: only text is cut
-    parts[::2] = [_spaced_words(text) if text.strip() else text for text in parts[::2]]
+    after_space = False  # whether the page had a space (or a line break between tags) before the next word
+    for i in range(0, len(parts), 2):
+        text = parts[i]
+        if text.strip():
+            parts[i] = _spaced_words(text, after_space or text[0].isspace())
+            after_space = text[-1].isspace()
+        else:
+            after_space = after_space or bool(text)
     return "".join(parts)
 
 
-def _spaced_words(text: str) -> str:
+def _spaced_words(text: str, after_space: bool = False) -> str:
     """HTML text cut into words: as the text it stands for (&lt; is one character, not a word
     and its punctuation), and written back as HTML. Spaces at both ends too: a word must not
-    run on into the text of the next element."""
-    return " " + html.escape(" ".join(SEARCH_WORD.findall(html.unescape(text))), quote=False) + " "
+    run on into the text of the next element. The first word after a space of the page's own
+    (or of the text before, `after_space`) carries SPACE_MARK."""
+    words = []
+    for n, run in enumerate(html.unescape(text).split()):
+        found = SEARCH_WORD.findall(run)
+        if found and (n or after_space):
+            found[0] = SPACE_MARK + found[0]
+        words += found
+    return " " + html.escape(" ".join(words), quote=False) + " "
 
 
 def page_search_digest(url: str, page: str) -> str:
@@ -359,7 +378,7 @@ def stage_pages(site: Path, urls: list[str], digests: Mapping[str, str] | None =
         if kept is None or digest is None:
             target.write_text(indexed_page((site / url).read_text(encoding="utf-8")), encoding="utf-8")
             continue
-        stored = kept / f"{digest}.html"
+        stored = kept / staged_name(digest)
         if not stored.is_file():
             text = indexed_page((site / url).read_text(encoding="utf-8"))
             tmp = kept / f".{digest}.{os.getpid()}.tmp"
@@ -369,11 +388,17 @@ def stage_pages(site: Path, urls: list[str], digests: Mapping[str, str] | None =
     return folder
 
 
+def staged_name(digest: str) -> str:
+    """A staged page's file name: its search digest, which follows what Pagefind reads of the
+    page, and the form `indexed_page` gives it, which the digest does not follow."""
+    return f"{digest}.{INDEX_FORM}.html"
+
+
 def keep_only(kept: Path | None, digests: Mapping[str, str]) -> None:
     """Forget staged pages that no page of this site has any longer."""
     if kept is None:
         return
-    wanted = {f"{digest}.html" for digest in digests.values()}
+    wanted = {staged_name(digest) for digest in digests.values()}
     for path in kept.iterdir():
         if path.name not in wanted:
             path.unlink(missing_ok=True)

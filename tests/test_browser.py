@@ -309,6 +309,18 @@ def test_search_finds_exactly_the_articles_holding_the_query(browser, site_url):
     page.close()
 
 
+def test_excerpts_keep_the_pages_spaces_and_breaks_and_drop_the_index_spacing(browser, site_url):
+    """The byline's names stay apart, and from the paragraph after them, as on the article page."""
+    base, out = site_url
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{base}/search.html?q={quote('党建+市场')}")
+    wait_for_search(page)
+    excerpt = page.inner_text(".search-result__excerpt")
+    assert "《瞭望》新闻周刊记者 李勇 韩振 周凯 ●全市680余个社区在基层党组织带领下" in excerpt
+    assert "\u2063" not in excerpt and "  " not in excerpt and not excerpt.startswith(" ")
+    page.close()
+
+
 def test_the_search_page_cuts_text_into_the_words_the_index_holds(browser, site_url):
     """search.js cuts a query as analysis/search.py cuts the pages, in the browser's own regular
     expressions: a difference would make phrases miss."""

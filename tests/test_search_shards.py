@@ -15,6 +15,7 @@ from hypothesis import assume, given, strategies as st
 import analysis.search as search_module
 from analysis.build import Progress, build
 from analysis.search import (
+    SPACE_MARK,
     SEARCH_MANIFEST,
     build_search_index,
     page_search_digest,
@@ -139,6 +140,9 @@ def test_pagefind_is_given_the_text_cut_into_search_words_and_the_values_as_they
     body = "今年全市加装电梯120部，&lt;b&gt;“党建+市场”&amp;"
     given = indexed_page(ARTICLE.format(**{**PARTS, "body": body}))
     sentence = re.search(r'<span class="sentence" id="s-1">(.*?)</span>', given).group(1)
+    # the paragraph's first word follows a line break of the page: it carries the space mark
+    assert sentence.split()[0] == SPACE_MARK + "今" and SPACE_MARK not in " ".join(sentence.split()[1:])
+    sentence = sentence.replace(SPACE_MARK, "")
     assert sentence.split() == [html.escape(w, quote=False) for w in search_words(html.unescape(body))]
     assert sentence.split()[:4] == ["今", "年", "全", "市"] and "建+" in sentence.split() and "&amp;" in sentence
     # Values keep their text; the title's text, marked ignored, follows it cut into words.
@@ -149,6 +153,17 @@ def test_pagefind_is_given_the_text_cut_into_search_words_and_the_values_as_they
     assert re.findall(r"<[^>]+>", given.replace("<span>", "").replace("</span>", "").replace("data-pagefind-ignore ", "")) == \
         [t for t in re.findall(r"<[^>]+>", ARTICLE.format(**{**PARTS, "body": body})) if t not in ("<span>", "</span>")]
     assert '<script>var built = "v0.1.0 · 1a2b3c";</script>' in given and "<!-- 排版说明 -->" in given
+
+
+def test_a_space_of_the_page_is_marked_on_the_word_after_it_so_excerpts_can_show_it():
+    from analysis.search import indexed_page
+
+    given = indexed_page("<p>《瞭望》新闻周刊记者 李勇 韩振</p>\n<p>●全市680余个社区</p><p>Old estates</p>")
+    words = re.sub(r"<[^>]+>", " ", given).split()
+    marked = [w for w in words if w.startswith(SPACE_MARK)]
+    assert marked == [SPACE_MARK + "李", SPACE_MARK + "韩", SPACE_MARK + "●全", SPACE_MARK + "estates"]
+    # between two elements with nothing between them in the page, no mark: "社区</p><p>Old"
+    assert "Old" in words
 
 
 def test_an_ignored_element_that_is_never_closed_hides_nothing():

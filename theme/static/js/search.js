@@ -43,6 +43,7 @@
   const SEARCH_WORD = new RegExp(
     `${PUNCT}*(?:[${IDEOGRAPH}]|(?:(?![${IDEOGRAPH}])${WORD})+)${PUNCT}*|${PUNCT}+`, "gu");
   // Characters of Chinese text: ideographs, and the full-width punctuation and quotes around them.
+  const SPACE_MARK = "\u2063"; // where the page had a space: the index keeps it in excerpts
   const CHINESE_CHAR = new RegExp(`[${IDEOGRAPH}\\u3000-\\u303F\\uFF00-\\uFFEF\\u2018-\\u201D\\u2014\\u2026]`, "u");
 
   /** The words of `text` as the index holds them: 重庆“党建+市场” -> 重, 庆“, 党, 建+, 市, 场”. */
@@ -211,8 +212,9 @@
   }
 
   /** Pagefind's excerpt is HTML: the page's text with < and > escaped, and <mark> around the
-   *  matched words. Only the text and the marks are carried over, and the spaces the index
-   *  put beside Chinese characters are taken out again. */
+   *  matched words. Only the text and the marks are carried over, the spaces the index put
+   *  beside Chinese characters are taken out again, and where the page itself had a space or
+   *  a block ended (SPACE_MARK, analysis/search.py) there is one space. */
   function excerptNodes(html) {
     const parsed = document.createElement("template"); // inert: nothing in it loads or runs
     parsed.innerHTML = html;
@@ -222,10 +224,13 @@
     }
     const kept = chars.filter(([char], i) => !/\s/u.test(char) || !(besideChinese(chars, i, -1) || besideChinese(chars, i, 1)));
     const nodes = [];
-    for (const [char, marked] of kept) {
+    for (const [found, marked] of kept) {
+      const space = found === SPACE_MARK || /\s/u.test(found);
       const last = nodes[nodes.length - 1];
-      if (last && last.marked === marked) last.text += char;
-      else nodes.push({ text: char, marked });
+      if (space && (!last || /\s$/u.test(last.text))) continue; // one space, none at the start
+      const char = space ? " " : found;
+      if (last && last.marked === (marked && !space)) last.text += char;
+      else nodes.push({ text: char, marked: marked && !space });
     }
     return nodes.map(({ text, marked }) => (marked ? element("mark", "", text) : document.createTextNode(text)));
   }
