@@ -393,12 +393,13 @@ def term_frequency_chart(
     if not panels:
         return None
     firsts = [(panel, panel.rows.iloc[0]) for panel in panels]
-    leaders = pd.Series([row["term"] for panel, row in firsts for _ in panel.places]).value_counts()
-    n_places = sum(len(panel.places) for panel in panels)
+    # Counted by panel, as the reader sees them: places of the same articles share one.
+    leaders = pd.Series([row["term"] for panel, row in firsts]).value_counts()
     common = sorted(leaders[leaders > 1].items(), key=lambda kv: (-kv[1], kv[0]))
-    if common and n_places > 1:
+    if common and len(panels) > 1:
         term, n = common[0]
-        finding = f"“{term}”是{n}个地方（共{n_places}个）报道中最常出现的词。"
+        share = f"全部{n}幅" if n == len(panels) else f"{len(panels)}幅小图里{n}幅"
+        finding = f"“{term}”是图中{share}小图的第一高频词。" if n == len(panels) else f"“{term}”是图中{share}的第一高频词。"
     else:
         finding = "各地最常出现的词各不相同。"
     per_place = "；".join(f"{panel.name}为“{row['term']}”（每万词{fmt_number(row['per_10k'])}次）" for panel, row in firsts)
@@ -557,6 +558,17 @@ def _scale_rows(cells: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def leaders_sentence(findings: Sequence[tuple[str, str, str]]) -> str:
+    """(place, metric, figure) of each metric's largest figure, said once per place:
+    "楼栋、户数数字最大的都是重庆市（2021—2025年计划约4.35万栋，2018年起累计68万+户）。"."""
+    by_place: dict[str, list[tuple[str, str]]] = {}
+    for place, label, figure in findings:
+        by_place.setdefault(place, []).append((label, figure))
+    said = [f"{'、'.join(l for l, _ in items)}数字最大的{'都' if len(items) > 1 else ''}是{place}（{'，'.join(f for _, f in items)}）"
+            for place, items in by_place.items()]
+    return "；".join(said) + "。" if said else ""
+
+
 ROW_TWO_LINES = 0.42  # inches per bar whose tick label has two lines
 
 
@@ -589,7 +601,7 @@ def scale_chart(
         panels.append((metric, ordered))
         top = ordered.iloc[0]
         label, _ = _metric_label(metric)
-        findings.append(f"{label}数字最大的是{top['place']}：{_VOCAB.when(top['status'], top['year'])}{top['display']}")
+        findings.append((top["place"], label, f"{_VOCAB.when(top['status'], top['year'])}{top['display']}"))
     omitted_all = list(dict.fromkeys(p for places in omitted_by_metric.values() for p in places))
     left_out = "；".join(f"{_metric_label(m)[0]}另有{len(o)}个地方（{join_names(o)}）" for m, o in omitted_by_metric.items())
     left_out = f"未画出：{left_out}。" if left_out else ""
@@ -599,8 +611,8 @@ def scale_chart(
     n_first = cells[cells["metric"] == first_metric]["place"].nunique()
     alt = (
         f"{lead['place']}{_VOCAB.when(lead['status'], lead['year'])}{_metric_label(first_metric)[0]}"
-        f"{lead['display']}，" + ("为各地之首。" if n_first > 1 else "只有这一地报了这项数字。")
-        + "；".join(findings[1:]) + ("。" if len(findings) > 1 else "")
+        f"{lead['display']}，" + ("是这一项图中最大的数字。" if n_first > 1 else "只有这一地报了这项数字。")
+        + leaders_sentence(findings[1:])
         + "计划、在建与已完成的数字分列，小区和社区的数字不计入所在区县，均未相加。"
         + left_out
     )

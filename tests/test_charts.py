@@ -302,7 +302,13 @@ def test_term_frequency_keeps_the_top_terms_per_place_in_order():
 
 def test_term_frequency_alt_states_the_shared_leading_term_and_numbers():
     chart = term_frequency_chart(TERMS, article_counts=ARTICLES)
-    assert chart.alt.startswith("“老旧小区”是3个地方")
+    assert chart.alt.startswith("“老旧小区”是图中全部3幅小图的第一高频词。")
+    two = term_frequency_chart(TERMS, article_counts=ARTICLES, top_n=1, max_places=2)
+    assert two.alt.startswith("“老旧小区”是图中全部2幅小图的第一高频词。")
+    rows = [(r.place, r.term, r.count, r.per_10k, r.log_odds_z) for r in TERMS.itertuples()]
+    other = term_table([*rows, ("北碚区", "文明", 50, 99.0, 3.0)])
+    assert term_frequency_chart(other, article_counts={**ARTICLES, "北碚区": 5}).alt.startswith(
+        "“老旧小区”是图中4幅小图里3幅的第一高频词。")
     assert "重庆市为“老旧小区”（每万词95.5次）" in chart.alt
     assert "条形图" not in chart.alt and "bar" not in chart.alt.lower()
 
@@ -368,8 +374,16 @@ def test_a_figure_drawn_outside_the_chart_style_still_uses_the_cjk_font(tmp_path
 
 def test_scale_alt_states_the_largest_place_and_figure():
     chart = scale_chart(FACTS)
-    assert chart.alt.startswith("重庆市2018年起累计改造小区2600+个，为各地之首。")
-    assert "户数数字最大的是重庆市：2018年起累计68万+户" in chart.alt
+    assert chart.alt.startswith("重庆市2018年起累计改造小区2600+个，是这一项图中最大的数字。")
+    assert "户数数字最大的是重庆市（2018年起累计68万+户）" in chart.alt
+
+
+def test_a_place_leading_several_metrics_is_named_once():
+    from analysis.charts import leaders_sentence
+
+    said = leaders_sentence([("重庆市", "楼栋", "约4.35万栋"), ("巫山县", "户数", "5532户"), ("重庆市", "改造面积", "约1亿平方米")])
+    assert said == "楼栋、改造面积数字最大的都是重庆市（约4.35万栋，约1亿平方米）；户数数字最大的是巫山县（5532户）。"
+    assert leaders_sentence([]) == ""
 
 
 def test_scale_keeps_every_cell_apart_and_adds_nothing():
