@@ -467,11 +467,18 @@ def _community(names: Sequence[str], gazetteer: GazetteerLike) -> str:
 
 
 def place_of(
-    sentence: str, earlier: Sequence[str], article: Article, gazetteer: GazetteerLike, vocab: Vocab
+    sentence: str, earlier: Sequence[str], article: Article, gazetteer: GazetteerLike, vocab: Vocab,
+    position: int | None = None,
 ) -> str:
     """A community named in the sentence; else, when the sentence points back (这是, 该小区), a
     community named earlier in the paragraph; else a place in the sentence; else one in the
-    paragraph's earlier sentences; else the article's place."""
+    paragraph's earlier sentences; else the article's place. "The sentence" is, for a figure
+    at `position`, its part of a whole and its parts (`subset_scope`)."""
+    if position is not None:
+        part, whole = subset_scope(sentence, position, vocab)
+        if part is not None and (here := _places_in(part, gazetteer, vocab)):
+            return max(here, key=part.rfind)  # the part's place nearest before the figure
+        sentence = whole
     here = _places_in(sentence, gazetteer, vocab)
     if community := _community(here, gazetteer):
         return community
@@ -484,6 +491,19 @@ def place_of(
         if names:
             return most_specific(names, gazetteer)
     return article_place(article, gazetteer, vocab)
+
+
+def subset_scope(sentence: str, position: int, vocab: Vocab) -> tuple[str | None, str]:
+    """(its part up to the figure, the whole) of the sentence for a figure at `position`, split
+    at the subset markers (其中). A figure after one is in that part ("其中巫山县57个，北碚区30个"),
+    and the whole is the text before the first marker; a figure before any marker is the
+    whole's (None for the part), and what the parts name is not its. Without a marker the
+    whole is the sentence."""
+    marks = sorted(m.start() for w in vocab.context.get("subset_markers", ()) for m in re.finditer(re.escape(w), sentence))
+    opened = [k for k in marks if k <= position]
+    if not opened:
+        return None, sentence[: marks[0]] if marks else sentence
+    return sentence[opened[-1] : position], sentence[: marks[0]]
 
 
 def article_place(article: Article, gazetteer: GazetteerLike, vocab: Vocab) -> str:
@@ -554,7 +574,7 @@ def _paragraph_facts(paragraph: str, r: _Reading) -> list[Fact]:
 
 def _fact(spot: Spot, matched: tuple, spots: Sequence[Spot], earlier: Sequence[str], r: _Reading) -> Fact:
     metric, unit = matched
-    place = place_of(spot.sentence, earlier, r.article, r.gazetteer, r.vocab)
+    place = place_of(spot.sentence, earlier, r.article, r.gazetteer, r.vocab, spot.quantity.start)
     return Fact(
         article_id=r.article.id,
         article_url=r.article.url,

@@ -364,6 +364,14 @@ def test_a_credit_line_is_money_promised_not_money_spent():
     assert [(f.status, f.funding_source) for f in spent] == [("cumulative", "central_subsidy")]
 
 
+def test_a_place_named_for_a_part_is_not_the_place_of_the_whole():
+    """其中 opens the parts of a whole: the whole's figure keeps its own place."""
+    county = facts_of("巫山县改造老旧小区10个，其中望霞路35号小区涉及6栋居民楼。", places=("重庆市",))
+    assert [(f.value, f.place) for f in county] == [(10, "巫山县"), (6, "望霞路35号小区")]
+    city = facts_of("重庆市改造老旧小区惠及68万户居民，其中巫山县惠及5532户，北碚区惠及3000户。", places=("重庆市",))
+    assert [(f.value, f.place) for f in city] == [(680000, "重庆市"), (5532, "巫山县"), (3000, "北碚区")]
+
+
 def test_each_figure_takes_the_status_of_its_own_clause_first():
     facts = facts_of("巫山县2022年完成改造10个老旧小区，2023年计划改造57个老旧小区。")
     assert [(f.value, f.status, f.year) for f in facts] == [(10, "completed", "2022"), (57, "planned", "2023")]
