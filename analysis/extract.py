@@ -297,7 +297,8 @@ def _form_matches(form: Form, spot: Spot) -> str | None:
 
 
 def match_metric(spot: Spot, vocab: Vocab) -> tuple[Metric, str] | None:
-    """The first metric with a matching form, and the unit as printed ("万平方米")."""
+    """The first metric with a matching form, and what is printed after the number: its unit
+    ("万平方米"), or for a count printed without one, the noun after it ("万老旧小区居民")."""
     q = spot.quantity
     for metric in vocab.metrics:
         for form in metric.forms:
@@ -573,7 +574,7 @@ def _paragraph_facts(paragraph: str, r: _Reading) -> list[Fact]:
 
 
 def _fact(spot: Spot, matched: tuple, spots: Sequence[Spot], earlier: Sequence[str], r: _Reading) -> Fact:
-    metric, unit = matched
+    metric, after = matched
     place = place_of(spot.sentence, earlier, r.article, r.gazetteer, r.vocab, spot.quantity.start)
     return Fact(
         article_id=r.article.id,
@@ -583,9 +584,10 @@ def _fact(spot: Spot, matched: tuple, spots: Sequence[Spot], earlier: Sequence[s
         province=province_of(place, r.gazetteer),
         metric=metric.key,
         value=spot.quantity.value,
-        unit=unit,
-        # A count printed without a unit ("25.4万老旧小区居民") takes the noun after it.
-        printed=spot.quantity.text + ("" if spot.quantity.unit else unit[len(spot.quantity.multiplier) :]),
+        # A count printed without a unit ("25.4万老旧小区居民") has only its multiplier for a unit;
+        # as printed, it takes the noun after it, which is what it counts.
+        unit=spot.quantity.multiplier + spot.quantity.unit,
+        printed=spot.quantity.text + ("" if spot.quantity.unit else after[len(spot.quantity.multiplier) :]),
         qualifier=spot.quantity.qualifier,
         status=status_of(spot, r.vocab),
         year=year_of(spot, spots, r.article.date, r.vocab),

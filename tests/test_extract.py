@@ -322,6 +322,7 @@ def test_a_sentence_listing_several_quantities_gives_one_fact_each():
 def test_a_figure_as_printed_is_found_in_its_sentence_with_its_noun_when_it_has_no_unit():
     facts = facts_of("老旧小区改造后，“15分钟生活圈”惠及25.4万老旧小区居民，直接惠及4.5万多名居民。")
     assert [(f.metric, f.value, f.printed) for f in facts] == [("residents", 254000, "25.4万老旧小区居民"), ("residents", 45000, "4.5万多名")]
+    assert [f.unit for f in facts] == ["万", "万名"]  # a noun is what is counted, not a unit
     assert all(f.printed in f.sentence for f in facts)
 
 
