@@ -30,7 +30,7 @@ import pandas as pd
 
 from . import lexicon
 from .model import Article
-from .segment import surnames, word_list
+from .segment import is_name_list, surnames, word_list
 from .settings import DATA_DIR
 
 # Tags kept as content words. Nouns of every kind, verbs and verbal nouns, fixed
@@ -198,9 +198,12 @@ def _as_tokens(text_or_tokens: str | Sequence[str]) -> Sequence[str]:
 
 
 def article_text(article: Article) -> str:
-    """The text counted for an article: headline lines then body paragraphs, one per line."""
+    """The text counted for an article: headline lines then body paragraphs, one per line. Of
+    a name list only its label counts ("常务委员：王某、刘安兵…": 常务委员): its names, cut
+    without jieba's HMM, come out as dictionary words that are no names (刘安 of 刘安兵)."""
     heads = [article.kicker, article.title, article.subtitle]
-    return "\n".join([h for h in heads if h] + article.paragraphs)
+    body = [(p.partition("：")[0] if "：" in p else "") if is_name_list(p) else p for p in article.paragraphs]
+    return "\n".join([h for h in heads if h] + [p for p in body if p])
 
 
 # ---------------------------------------------------------------- per-group statistics

@@ -28,6 +28,7 @@ from analysis.terms import (
     tokenize,
     top_keywords,
 )
+from analysis.segment import is_name_list
 from analysis.settings import load_settings
 from tests.corpus import SEEDS, seed_pages
 
@@ -282,6 +283,8 @@ def test_concordance_cuts_only_the_clauses_holding_the_term_and_finds_what_cutti
     tokenizer = lexicon.tokenizer()
     for page in seed_pages():
         for line in page.read_text(encoding="utf-8").splitlines():
+            if is_name_list(line):
+                continue  # its names are not counted (article_text)
             whole = [(w, s, e) for w, s, e in tokenizer.tokenize(line, HMM=False)]
             for term in {w for w, _, _ in whole if len(w) > 1 and is_content_word(w, pos_tag(w))}:
                 expected = [KwicLine(line[max(0, s - 20) : s], w, line[e : e + 20], "a") for w, s, e in whole if w == term]
@@ -366,3 +369,14 @@ def test_a_given_name_that_is_a_word_is_not_a_word_of_the_places_reporting():
     nantong = analysis.terms_by_place[analysis.terms_by_place["place"] == "南通市"]
     assert len(nantong) > 20 and "拥军" not in set(nantong["term"])
     assert {"改造", "安全生产"} <= set(nantong["term"])
+
+
+def test_a_name_list_counts_only_its_labels():
+    """Names cut without jieba's HMM come out as dictionary words that are no names (刘安 of 刘安兵)."""
+    from analysis.terms import article_text
+
+    article = Article(id="x", page="p.txt", title="民盟重庆市委员会名单", sections=[Section("", [
+        "主任委员：杜惠平", "常务委员：王某、刘安兵、吴兴刚、刘恩梅（女）", "（女）、刘建、刘加胜、刘安兵",
+        "会议强调：要抓好老旧小区改造。"])])
+    assert article_text(article).split("\n") == ["民盟重庆市委员会名单", "主任委员", "常务委员", "会议强调：要抓好老旧小区改造。"]
+    assert not {"刘安", "吴兴"} & set(tokenize(article_text(article)))
