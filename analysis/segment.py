@@ -318,7 +318,18 @@ def headline_parts(cluster: list[str], marked: list[bool]) -> dict:
 
     A Markdown-marked line is the title. Otherwise a couplet (or a "name：quote"
     second line) marks the first line as a kicker; else the second line is a subtitle.
+    A title line that opens with who said it ("王俊在…大会上强调 举全区之力…") has that
+    part for its kicker, when no line is one.
     """
+    parts = _headline_lines(cluster, marked)
+    if not parts.get("kicker"):
+        said, _, rest = parts["title"].partition(" ")
+        if rest.strip() and cjk_count(said) >= 4 and said.endswith(tuple(reporting_verbs())):
+            parts.update(kicker=said, title=rest.strip())
+    return parts
+
+
+def _headline_lines(cluster: list[str], marked: list[bool]) -> dict:
     if len(cluster) == 1:
         return {"title": cluster[0]}
     if marked.count(True) == 1:

@@ -120,6 +120,14 @@ def test_mid_sentence_starts(text, expected):
     assert starts_mid_sentence(text) is expected
 
 
+def test_a_title_line_opening_with_who_said_it_has_that_part_for_its_kicker():
+    page = "王俊在全区推进会上强调 加强基层治理 促进社会和谐\n\n本报讯（记者 霍磊）10月20日，全区召开推进会。\n"
+    item = segment_page(page).items[0]
+    assert (item.kicker, item.title) == ("王俊在全区推进会上强调", "加强基层治理 促进社会和谐")
+    plain = segment_page("人人讲安全 个个会应急\n\n本报讯（记者 郝燕来）6月14日，我县开展活动。\n").items[0]
+    assert (plain.kicker, plain.title) == ("", "人人讲安全 个个会应急")  # no one said it: one title
+
+
 def test_a_question_cut_in_two_by_a_line_break_is_one_paragraph():
     page = ("确保群众度过平安欢乐节日\n\n晚报讯 上月31日，区委书记率队督查安全生产。\n\n“驻企专班人员在岗情况如何？”\n\n"
             "工人‘两点一线’要求执行得怎么样？”在码头，他详细询问。\n\n“请大家放心。”经理说。\n")
@@ -146,7 +154,7 @@ def test_on_the_real_pages_only_stories_missing_text_are_marked_cut():
         ("巫山：老旧小区“", True, False),  # opens inside a quotation whose start is not on the page
         ("积极融入西部陆海", False, True),  # three stories continue on another page
         ("王俊在我区创建全", False, True),
-        ("王俊在全区加强和", False, True),
+        ("加强基层治理体系", False, True),
     }
 
 
