@@ -576,6 +576,14 @@ def _paragraph_facts(paragraph: str, r: _Reading) -> list[Fact]:
 def _fact(spot: Spot, matched: tuple, spots: Sequence[Spot], earlier: Sequence[str], r: _Reading) -> Fact:
     metric, after = matched
     place = place_of(spot.sentence, earlier, r.article, r.gazetteer, r.vocab, spot.quantity.start)
+    year, status = year_of(spot, spots, r.article.date, r.vocab), status_of(spot, r.vocab)
+    if (not year or not status) and earlier and spot.sentence.startswith(tuple(r.vocab.context["continuing_starts"])):
+        # A sentence with no subject goes on about the one before ("去年5月，望霞路35号小区开始
+        # 全面升级改造，…同时开工。涉及6栋居民楼…"): its time and state of work too.
+        source = earlier[-1]
+        marks = _year_marks(source, r.article.date[:4], r.vocab.years)
+        year = year or (marks[-1][1] if marks else "")
+        status = status or _best_cue(source, r.vocab.statuses)
     return Fact(
         article_id=r.article.id,
         article_url=r.article.url,
@@ -589,8 +597,8 @@ def _fact(spot: Spot, matched: tuple, spots: Sequence[Spot], earlier: Sequence[s
         unit=spot.quantity.multiplier + spot.quantity.unit,
         printed=spot.quantity.text + ("" if spot.quantity.unit else after[len(spot.quantity.multiplier) :]),
         qualifier=spot.quantity.qualifier,
-        status=status_of(spot, r.vocab),
-        year=year_of(spot, spots, r.article.date, r.vocab),
+        status=status,
+        year=year,
         funding_source=funding_source_of(spot, r.vocab) if metric.funding else "",
         sentence=spot.sentence,
         anchor=sentence_anchor(spot.sentence),

@@ -373,6 +373,15 @@ def test_a_place_named_for_a_part_is_not_the_place_of_the_whole():
     assert [(f.value, f.place) for f in city] == [(680000, "重庆市"), (5532, "巫山县"), (3000, "北碚区")]
 
 
+def test_a_sentence_without_a_subject_takes_the_time_and_state_of_the_one_before():
+    facts = facts_of("去年5月，望霞路35号小区开始全面升级改造，多项工程同时开工。涉及6栋居民楼，惠及213户居民。"
+                     "如今该小区共有56个停车位。", places=("巫山县",))
+    assert [(f.value, f.place, f.year, f.status) for f in facts] == [
+        (6, "望霞路35号小区", "2022", "started"), (213, "望霞路35号小区", "2022", "started"),
+        (56, "望霞路35号小区", "", ""),  # 如今…: a sentence of its own, about now
+    ]
+
+
 def test_each_figure_takes_the_status_of_its_own_clause_first():
     facts = facts_of("巫山县2022年完成改造10个老旧小区，2023年计划改造57个老旧小区。")
     assert [(f.value, f.status, f.year) for f in facts] == [(10, "completed", "2022"), (57, "planned", "2023")]
