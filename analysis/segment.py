@@ -122,6 +122,10 @@ def is_name_list(text: str) -> bool:
     return (len(parts) >= 3 and names >= 0.6 * len(parts)) or (bool(sep) and names == len(parts))
 
 
+def summary_labels() -> frozenset[str]:
+    return word_list("summary_labels.txt")
+
+
 def reporting_verbs() -> frozenset[str]:
     return word_list("reporting_verbs.txt")
 
@@ -435,6 +439,11 @@ class _Walker:
             and not starts_mid_sentence(follower.text)
             and not self.is_caption(j)
         ):
+            if cluster[0] in summary_labels() and not self.current.paragraphs and len(cluster) == 1:
+                # The box under the headline: its paragraph is the summary; the label is furniture.
+                self.furniture.append(cluster[0])
+                self.current.summary.append(follower.text)
+                return j + 1  # the follower is the line right after the label
             # A sub-heading; any further short lines are the start of a paragraph cut by a column break.
             self.current.add_heading(cluster[0])
             for text in cluster[1:]:

@@ -53,6 +53,9 @@ def test_section_headings_and_captions_are_kept(name):
             assert headings == expected["headings"], article.title
         if "captions" in expected:
             assert article.captions == expected["captions"], article.title
+        if "summary" in expected:  # the opening words of each key point
+            assert [p[: len(e)] for p, e in zip(article.summary, expected["summary"])] == expected["summary"], article.title
+            assert len(article.summary) == len(expected["summary"]), article.title
 
 
 def item_text(article) -> str:
