@@ -147,7 +147,7 @@ def charts_about(all_charts: list[ChartFiles]):
     return lambda place: [block for block, places in drawn if place in places]
 
 
-def report_files(analysis: Analysis, data_files: list[str], all_charts: list[ChartFiles]) -> ContentFiles:
+def report_files(analysis: Analysis, data_files: list[str], all_charts: list[ChartFiles], page_texts: list[str] = ()) -> ContentFiles:
     """统计报告, 地区 and one page per place (with its further article-list pages), 数据下载."""
     gazetteer = load_gazetteer()
     files: ContentFiles = {"pages/report.md": report_page(analysis, gazetteer, charts=all_charts)}
@@ -159,7 +159,7 @@ def report_files(analysis: Analysis, data_files: list[str], all_charts: list[Cha
         files[f"pages/places/{place_slug(place)}.md"] = place_page(place, analysis, gazetteer, chart_blocks=charts_showing(place), contents=contents)
         for name, more in place_article_pages(place, contents).items():
             files[f"pages/{name}.md"] = more
-    files["pages/data.md"] = data_page(data_files)
+    files["pages/data.md"] = data_page(data_files, page_texts)
     return files
 
 
@@ -512,7 +512,8 @@ def build(
         chart_records, charts = chart_files(analysis, work / "cache" / "charts")
         files.update(charts)
         progress.step(f"drew {len(chart_records)} charts", "charts")
-        files.update(report_files(analysis, sorted(p.name for p in (staging / "data").iterdir()), chart_records))
+        files.update(report_files(analysis, sorted(p.name for p in (staging / "data").iterdir()), chart_records,
+                                  sorted(p.name for p in (staging / "data" / PAGE_TEXTS).iterdir())))
         if base is not None:
             files.update(changes_files(base, staging / "data"))
         content = sync_content(files, work / "content")

@@ -398,8 +398,8 @@ def term_frequency_chart(
     common = sorted(leaders[leaders > 1].items(), key=lambda kv: (-kv[1], kv[0]))
     if common and len(panels) > 1:
         term, n = common[0]
-        share = f"全部{n}幅" if n == len(panels) else f"{len(panels)}幅小图里{n}幅"
-        finding = f"“{term}”是图中{share}小图的第一高频词。" if n == len(panels) else f"“{term}”是图中{share}的第一高频词。"
+        share = f"全部{n}幅小图" if n == len(panels) else f"{len(panels)}幅小图里{n}幅"
+        finding = f"“{term}”是图中{share}的第一高频词。"
     else:
         finding = "各地最常出现的词各不相同。"
     per_place = "；".join(f"{panel.name}为“{row['term']}”（每万词{fmt_number(row['per_10k'])}次）" for panel, row in firsts)
@@ -470,7 +470,7 @@ STATUS_STYLE = {
     "cumulative": {"color": BLUE, "hatch": None, "edgecolor": "white", "pattern": "实心"},
     "completed": {"color": SKY, "hatch": None, "edgecolor": "white", "pattern": "实心"},
     "started": {"color": "#9ED9C4", "hatch": "xx", "edgecolor": "#00573F", "pattern": "交叉线"},
-    "in_progress": {"color": GREEN, "hatch": "..", "edgecolor": "#00573F", "pattern": "点"},
+    "in_progress": {"color": GREEN, "hatch": "..", "edgecolor": "#00573F", "pattern": "圆点"},
     "committed": {"color": "#D8C4EC", "hatch": "\\\\", "edgecolor": "#5B3A87", "pattern": "反斜线"},
     "planned": {"color": "#F6D28A", "hatch": "///", "edgecolor": "#9A6200", "pattern": "斜线"},
     "": {"color": "#BBBBBB", "hatch": None, "edgecolor": "white", "pattern": "灰色"},
@@ -606,16 +606,7 @@ def scale_chart(
     left_out = "；".join(f"{_metric_label(m)[0]}另有{len(o)}个地方（{join_names(o)}）" for m, o in omitted_by_metric.items())
     left_out = f"未画出：{left_out}。" if left_out else ""
 
-    first_metric, first = panels[0]
-    lead = first.iloc[0]
-    n_first = cells[cells["metric"] == first_metric]["place"].nunique()
-    alt = (
-        f"{lead['place']}{_VOCAB.when(lead['status'], lead['year'])}{_metric_label(first_metric)[0]}"
-        f"{lead['display']}，" + ("是这一项图中最大的数字。" if n_first > 1 else "只有这一地报了这项数字。")
-        + leaders_sentence(findings[1:])
-        + "计划、在建与已完成的数字分列，小区和社区的数字不计入所在区县，均未相加。"
-        + left_out
-    )
+    alt = leaders_sentence(findings) + "各进度的数字分列，小区和社区的数字不计入所在区县，均未相加。" + left_out
 
     title = "老旧小区改造规模（按地方）"
     note = pattern_note(pd.concat([o for _, o in panels])["status"]) + "各数字分列，未相加。"

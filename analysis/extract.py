@@ -443,9 +443,11 @@ def funding_source_of(spot: Spot, vocab: Vocab) -> str:
 
 
 def _places_in(text: str, gazetteer: GazetteerLike, vocab: Vocab) -> list[str]:
-    """Places named in ``text``, leaving out those that only start an organisation's name."""
+    """Places named in ``text``, in the order of their mentions, leaving out those that only
+    start an organisation's name."""
     suffixes = tuple(vocab.context["organisation_suffixes"])
-    return [m.name for m in gazetteer.find_mentions(text) if not text[m.end :].startswith(suffixes)]
+    mentions = sorted(gazetteer.find_mentions(text), key=lambda m: m.start)
+    return [m.name for m in mentions if not text[m.end :].startswith(suffixes)]
 
 
 def _depth(name: str, gazetteer: GazetteerLike) -> int:
@@ -478,7 +480,7 @@ def place_of(
     if position is not None:
         part, whole = subset_scope(sentence, position, vocab)
         if part is not None and (here := _places_in(part, gazetteer, vocab)):
-            return max(here, key=part.rfind)  # the part's place nearest before the figure
+            return here[-1]  # the part's place nearest before the figure, however it is written
         sentence = whole
     here = _places_in(sentence, gazetteer, vocab)
     if community := _community(here, gazetteer):
@@ -500,7 +502,8 @@ def subset_scope(sentence: str, position: int, vocab: Vocab) -> tuple[str | None
     and the whole is the text before the first marker; a figure before any marker is the
     whole's (None for the part), and what the parts name is not its. Without a marker the
     whole is the sentence."""
-    marks = sorted(m.start() for w in vocab.context.get("subset_markers", ()) for m in re.finditer(re.escape(w), sentence))
+    ignored = _strip(sentence, tuple(vocab.context["subset_ignore"]))  # 其中之一, 乐在其中: no parts follow
+    marks = sorted(m.start() for w in vocab.context["subset_markers"] for m in re.finditer(re.escape(w), ignored))
     opened = [k for k in marks if k <= position]
     if not opened:
         return None, sentence[: marks[0]] if marks else sentence
@@ -578,12 +581,8 @@ def _fact(spot: Spot, matched: tuple, spots: Sequence[Spot], earlier: Sequence[s
     place = place_of(spot.sentence, earlier, r.article, r.gazetteer, r.vocab, spot.quantity.start)
     year, status = year_of(spot, spots, r.article.date, r.vocab), status_of(spot, r.vocab)
     if (not year or not status) and earlier and spot.sentence.startswith(tuple(r.vocab.context["continuing_starts"])):
-        # A sentence with no subject goes on about the one before ("去年5月，望霞路35号小区开始
-        # 全面升级改造，…同时开工。涉及6栋居民楼…"): its time and state of work too.
-        source = earlier[-1]
-        marks = _year_marks(source, r.article.date[:4], r.vocab.years)
-        year = year or (marks[-1][1] if marks else "")
-        status = status or _best_cue(source, r.vocab.statuses)
+        carried_year, carried_status = where_it_left_off(earlier[-1], r.article.date, r.vocab)
+        year, status = year or carried_year, status or carried_status
     return Fact(
         article_id=r.article.id,
         article_url=r.article.url,
@@ -603,6 +602,17 @@ def _fact(spot: Spot, matched: tuple, spots: Sequence[Spot], earlier: Sequence[s
         sentence=spot.sentence,
         anchor=sentence_anchor(spot.sentence),
     )
+
+
+def where_it_left_off(sentence: str, article_date: str, vocab: Vocab) -> tuple[str, str]:
+    """(year, status) a sentence ends on, for the next one when it has no subject of its own
+    ("去年5月，望霞路35号小区开始全面升级改造，…同时开工。涉及6栋居民楼…": 2022, started): the
+    last year or period it names, and the state of work of its last clause that has one
+    ("…去年5月开工改造，今年3月全部完工。": 2023, completed)."""
+    marks = _year_marks(sentence, article_date[:4], vocab.years)
+    clauses = [c for c in re.split(r"[，；]", sentence) if c]
+    status = next((s for s in (_best_cue(c, vocab.statuses) for c in reversed(clauses)) if s), "")
+    return (marks[-1][1] if marks else ""), status
 
 
 def dedupe(facts: Sequence[Fact]) -> list[Fact]:

@@ -46,7 +46,7 @@ class Article:
     url: str = ""
     slug: str = ""
     places: list[str] = field(default_factory=list)  # most specific first
-    summary: list[str] = field(default_factory=list)  # "●" key points printed under the headline
+    summary: list[str] = field(default_factory=list)  # key points under the headline: "●" lines, a 核心阅读 box
     sections: list[Section] = field(default_factory=list)
     captions: list[str] = field(default_factory=list)
     reattached: list[dict] = field(default_factory=list)  # fragments moved here from elsewhere on the page

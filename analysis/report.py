@@ -14,7 +14,7 @@ import html
 import itertools
 import tomllib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,7 +25,7 @@ from .aggregate import format_value
 from .articles import place_slug
 from .extract import Fact, load_vocab
 from .model import Article
-from .pages import PAGE_TEXTS, fact_context, fact_figure
+from .pages import fact_context, fact_figure, page_text_url
 from .places import Gazetteer, main_place
 from .settings import DATA_DIR
 from .topics import load_topics
@@ -337,7 +337,7 @@ METHOD = """## 方法说明
 
 - **什么算一条数据。** 只收录关于老旧小区改造规模和资金的数字：改造小区、楼栋、户数、居民、面积、资金、加装电梯、停车位、配套设施、党支部等（各指标及其单位见[数据下载]({filename}/pages/data.md)中 facts.csv 的 metric 列）。同一版面上的其他数字——宣传资料份数、供水工程投资、会议届次、日期、电话号码、年龄、比例——不收录。宁缺毋滥：错误的数字比缺失的数字更糟。
 - **约数。** 原文的“余、多、超过”记作“多于”，在表中写作 2600+；“约、近、左右”写作“约”；“不超过”写作“不超过”。
-- **进度与年份。** {statuses}分列，从不相加：“已启动”的小区不算作已改造，“授信签约”的资金不算作已投入；首页只列{done}的数字。年份取原句所指的年份或时期（如“十四五”期间为 2021-2025）。
+- **进度与年份。** {statuses}分列，从不相加；只有{done}的数字算作已改造或已投入，首页只列这些数字。年份取原句所指的年份或时期（如“十四五”期间为 2021-2025）。
 - **不重复计算。** 数字只记在原文所说的地方：小区的数字不加到所在区县，区县的合计只来自关于区县本身的数字；多篇文章给出同一格的数字时只取一个，并注明出处篇数。
 - **核对。** 每个数字都链接到它所在的原句；文章页中该句会被高亮。
 - **词语统计。** jieba 分词（另加老旧小区改造等领域的专有词语），按词典词性只保留实词，去除停用词，也不计由职务引出的人名（“区委书记胡拥军”中的“拥军”）。特征词用带信息先验的对数优势比（Monroe、Colaresi、Quinn 2008），把一地与其余语料比较，给出 z 值。
@@ -509,7 +509,7 @@ def place_page(place: str, analysis, gazetteer: Gazetteer, chart_blocks: list[st
     parts += [f"## 文章（{len(articles)} 篇）\n", article_list_html(articles[:PLACE_ARTICLES_PER_PAGE]), article_pages_nav(place, 1, count, len(articles))]
     parts += [f"## 词语\n", terms_tables(contents.terms.get(place))]
     if chart_blocks:
-        parts += [f"## 图表\n", f"报告中画到{md(place)}的图表，与其他地方并列。\n", *chart_blocks]
+        parts += [f"## 图表\n", f"统计报告中含{md(place)}的图表（与其他地方画在一起）。\n", *chart_blocks]
     return "\n".join(parts) + "\n"
 
 
@@ -546,12 +546,11 @@ def data_dictionary() -> dict:
         return tomllib.load(fh)
 
 
-def data_page(present: list[str]) -> str:
-    """数据下载: every data file, what each column means, and how to cite."""
+def data_page(present: list[str], page_texts: Sequence[str] = ()) -> str:
+    """数据下载: every data file, what each column means, the pages' texts, and how to cite."""
     dictionary = data_dictionary()
     intro = "本站全部数据都由报纸版面的识别文字自动生成（每个版面一个文件），可自由下载核对。"
-    parts = [page_header("数据下载", "data", Description=intro), intro +
-             f"每个版面的识别文字在 `data/{PAGE_TEXTS}/` 下，文件名即文章页上的“版面文件”，点它即可打开。\n"]
+    parts = [page_header("数据下载", "data", Description=intro), intro + "每篇文章页上的“版面文件”链接到它所在版面的识别文字。\n"]
     for name in DATA_FILES:
         if name not in present:
             continue
@@ -562,6 +561,11 @@ def data_page(present: list[str]) -> str:
         columns = entry.get("column", [])
         if columns:
             parts.append(column_list(columns) + "\n")
+    if page_texts:
+        # Hosts list no folder: each file is linked, in a list a reader opens only when wanted.
+        links = "".join(f'<li><a href="{html.escape(page_text_url(name))}">{html.escape(name)}</a></li>' for name in page_texts)
+        parts.append(f"## 版面文字\n\n<details><summary>全部 {len(page_texts)} 个版面的识别文字（UTF-8 文本）</summary>"
+                     f'<ul class="page-texts">{links}</ul></details>\n')
     parts.append(
         "## 如何引用\n\n引用某个数字时，请同时注明报纸名称、日期和原句，例如：“据《巫山报》2023年报道，"
         "2022年巫山县完成10个老旧小区改造（地方报纸档案，数据文件 facts.csv）。”每条数据的 `article_url` 和 `anchor` 两列给出原句所在的网页位置。\n"
@@ -571,7 +575,7 @@ def data_page(present: list[str]) -> str:
 
 def column_values(column: dict) -> str:
     """A column's values as the dictionary gives them, or, for `values_from`, the keys and names of
-    that table of metrics.toml ("committed 授信签约, started 已启动, …"), so the two never differ."""
+    that table of metrics.toml ("committed 签约或授信, started 已启动, …"), so the two never differ."""
     if "values_from" not in column:
         return column.get("values", "")
     vocab = load_vocab()

@@ -48,7 +48,8 @@ PAGEFIND_OPTIONS = ("--force-language", PAGEFIND_LANGUAGE, "--silent")
 # the same way and looks it up as a phrase (theme/static/js/search.js, `searchWords`): the
 # pages found are exactly those holding the query.
 INDEX_FORM = "search-words-2"  # part of every bundle's digest and staged page's name: a new form re-indexes all
-# Where the page has a space, or a block ends, the word after it carries this invisible mark:
+# Where the page has a space (the line breaks between its blocks included), the word after it
+# carries this invisible mark:
 # Pagefind drops it from the word, as it drops punctuation (so a phrase still matches across
 # it), and keeps it in the text of excerpts, where the search page turns it back into a space.
 # Without it an excerpt ran a byline's names and the next paragraph together (记者李勇韩振周凯●全市).

@@ -322,15 +322,22 @@ def headline_parts(cluster: list[str], marked: list[bool]) -> dict:
 
     A Markdown-marked line is the title. Otherwise a couplet (or a "name：quote"
     second line) marks the first line as a kicker; else the second line is a subtitle.
-    A title line that opens with who said it ("王俊在…大会上强调 举全区之力…") has that
-    part for its kicker, when no line is one.
+    A title line that opens with who said it where ("王俊在…大会上强调 举全区之力…") has
+    that part for its kicker, when no line is one.
     """
     parts = _headline_lines(cluster, marked)
     if not parts.get("kicker"):
         said, _, rest = parts["title"].partition(" ")
-        if rest.strip() and cjk_count(said) >= 4 and said.endswith(tuple(reporting_verbs())):
+        if rest.strip() and said_at(said):
             parts.update(kicker=said, title=rest.strip())
     return parts
+
+
+def said_at(text: str) -> bool:
+    """"王俊在全区推进会上强调": someone at an occasion, then a reporting verb - a kicker, where
+    a phrase that merely ends in such a word ("播种希望", "居民这样说") is not."""
+    occasion = re.search(r"..在.{2,}[上中时]", text)
+    return bool(occasion) and text[occasion.end() :] in reporting_verbs()
 
 
 def _headline_lines(cluster: list[str], marked: list[bool]) -> dict:
@@ -443,7 +450,11 @@ class _Walker:
                 # The box under the headline: its paragraph is the summary; the label is furniture.
                 self.furniture.append(cluster[0])
                 self.current.summary.append(follower.text)
-                return j + 1  # the follower is the line right after the label
+                k = j + 1  # the follower is the line right after the label
+                while ends_open(self.current.summary[-1]) and k < len(self.lines) and self.lines[k].role == "paragraph":
+                    self.current.summary[-1] += self.lines[k].text  # a summary cut by a column break
+                    k += 1
+                return k
             # A sub-heading; any further short lines are the start of a paragraph cut by a column break.
             self.current.add_heading(cluster[0])
             for text in cluster[1:]:

@@ -363,6 +363,8 @@ def test_a_credit_line_is_money_promised_not_money_spent():
     assert [(f.value, f.status, f.funding_source) for f in facts] == [(3700000000, "committed", "bank_credit")]
     spent = facts_of("开展老旧小区改造工作以来，县住房城乡建委共争取到国家补助资金43181万元。")
     assert [(f.status, f.funding_source) for f in spent] == [("cumulative", "central_subsidy")]
+    seed_money = facts_of("县财政已拨付老旧小区改造启动资金500万元。")  # paid: 启动资金 is no work begun
+    assert [(f.value, f.status) for f in seed_money] == [(5000000, "completed")]
 
 
 def test_a_place_named_for_a_part_is_not_the_place_of_the_whole():
@@ -371,6 +373,16 @@ def test_a_place_named_for_a_part_is_not_the_place_of_the_whole():
     assert [(f.value, f.place) for f in county] == [(10, "巫山县"), (6, "望霞路35号小区")]
     city = facts_of("重庆市改造老旧小区惠及68万户居民，其中巫山县惠及5532户，北碚区惠及3000户。", places=("重庆市",))
     assert [(f.value, f.place) for f in city] == [(680000, "重庆市"), (5532, "巫山县"), (3000, "北碚区")]
+    # a part's place written short (巫山 for 巫山县) is still the nearest before its figure
+    short = facts_of("重庆市改造老旧小区惠及68万户居民，其中北碚区惠及3000户，巫山惠及5532户。", places=("重庆市",))
+    assert [(f.value, f.place) for f in short] == [(680000, "重庆市"), (3000, "北碚区"), (5532, "巫山县")]
+    # 其中之一 and 乐在其中 open no parts
+    from analysis.extract import subset_scope
+
+    for sentence in ("居民乐在其中，全县改造老旧小区10个。", "巫山县是其中之一，全县改造老旧小区10个。"):
+        assert subset_scope(sentence, sentence.index("10"), load_vocab()) == (None, sentence)
+    parts = "全县改造10个，其中城区8个。"
+    assert subset_scope(parts, parts.index("8"), load_vocab()) == ("其中城区", "全县改造10个，")
 
 
 def test_a_sentence_without_a_subject_takes_the_time_and_state_of_the_one_before():
@@ -380,6 +392,11 @@ def test_a_sentence_without_a_subject_takes_the_time_and_state_of_the_one_before
         (6, "望霞路35号小区", "2022", "started"), (213, "望霞路35号小区", "2022", "started"),
         (56, "望霞路35号小区", "", ""),  # 如今…: a sentence of its own, about now
     ]
+    # where the sentence before left off: its last year and the state of its last clause with one
+    finished = facts_of("望霞路35号小区去年5月开工改造，今年3月全部完工。涉及6栋居民楼。", places=("巫山县",))
+    assert [(f.year, f.status) for f in finished] == [("2023", "completed")]
+    done_last = facts_of("明年计划改造20个老旧小区，去年已完成改造10个老旧小区。涉及6栋居民楼。", places=("巫山县",))
+    assert [(f.value, f.year, f.status) for f in done_last][-1] == (6, "2022", "completed")
 
 
 def test_each_figure_takes_the_status_of_its_own_clause_first():

@@ -127,8 +127,19 @@ def test_a_title_line_opening_with_who_said_it_has_that_part_for_its_kicker():
     page = "王俊在全区推进会上强调 加强基层治理 促进社会和谐\n\n本报讯（记者 霍磊）10月20日，全区召开推进会。\n"
     item = segment_page(page).items[0]
     assert (item.kicker, item.title) == ("王俊在全区推进会上强调", "加强基层治理 促进社会和谐")
-    plain = segment_page("人人讲安全 个个会应急\n\n本报讯（记者 郝燕来）6月14日，我县开展活动。\n").items[0]
-    assert (plain.kicker, plain.title) == ("", "人人讲安全 个个会应急")  # no one said it: one title
+    for headline in ("人人讲安全 个个会应急", "播种希望 收获未来", "居民这样说 改造改到心坎上"):
+        plain = segment_page(f"{headline}\n\n本报讯（记者 郝燕来）6月14日，我县开展活动。\n").items[0]
+        assert (plain.kicker, plain.title) == ("", headline)  # no one said it anywhere: one title
+
+
+def test_the_paragraph_under_a_summary_box_label_is_the_summary_even_when_cut():
+    page = ("倾听居民想法 难题找到解法\n\n本报记者 毕京津\n\n核心阅读\n\n西工区承担了全市中心城区54%的老旧小区改造工作，点多、面广、\n\n"
+            "任务重，取得了良好效果。\n\n主题教育开展以来，西工区集中连片改造。\n")
+    result = segment_page(page)
+    item = result.items[0]
+    assert item.summary == ["西工区承担了全市中心城区54%的老旧小区改造工作，点多、面广、任务重，取得了良好效果。"]
+    assert [s.heading for s in item.sections if s.heading] == [] and "核心阅读" in result.furniture
+    assert item.sections[0].paragraphs == ["主题教育开展以来，西工区集中连片改造。"]
 
 
 def test_a_question_cut_in_two_by_a_line_break_is_one_paragraph():

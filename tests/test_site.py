@@ -243,6 +243,11 @@ def test_every_article_links_the_text_of_the_page_it_came_from(site):
         assert linked.read_bytes().startswith(b"\xef\xbb\xbf")  # so a browser reads it as UTF-8 from any host
         assert linked.read_text(encoding="utf-8-sig") == seed, record["page"]  # the whole page, as read
     assert sorted(p.name for p in (site / "data" / "pages").iterdir()) == sorted(p.name for p in SEEDS.glob("*.txt"))
+    # and the data page links every one of them, hosts listing no folders
+    data = (site / "data.html").read_text(encoding="utf-8")
+    linked = re.findall(r'<a href="(data/pages/[^"]+)">', data)
+    assert sorted(unquote(h).rsplit("/", 1)[1] for h in linked) == sorted(p.name for p in SEEDS.glob("*.txt"))
+    assert all((site / unquote(h)).is_file() for h in linked)
 
 
 @pytest.mark.parametrize("page", ["report.html", "data.html", "places.html"])
@@ -261,7 +266,7 @@ def test_data_page_names_the_statuses_as_the_vocabulary_does(site):
     for entry in load_vocab().statuses:
         assert f"{entry.key} {entry.label}" in status
     report = (site / "report.html").read_text(encoding="utf-8")
-    assert "“已启动”的小区不算作已改造" in report and "{statuses}" not in report
+    assert "只有“累计”和“已完成”的数字算作已改造或已投入" in report and "{statuses}" not in report
 
 
 def test_report_shows_leading_terms_in_context_linking_to_articles(site):
