@@ -478,6 +478,26 @@ class BuildOutcome:
         return line + (": " + ", ".join(p.page for p in self.skipped) if self.skipped else "")
 
 
+class BuildRefused(ValueError):
+    """A build that would lose what is already there: the message says what and why."""
+
+
+def check_folders(seeds: Path, output: Path, work: Path, conf: Path) -> None:
+    """Refuse folders that would make the build delete its own input: the new site replaces
+    OUTPUT whole, so OUTPUT must hold none of the pages, the work folder, the settings or the
+    project, and must not lie among the pages (which are read with their subfolders)."""
+    if not seeds.is_dir():
+        raise BuildRefused(f"{seeds}: no such folder of pages")
+    out = output.resolve()
+    kept = {"the pages (--seeds)": seeds, "the work folder (--work)": work, "the settings": conf, "the project": PROJECT_ROOT}
+    for what, path in kept.items():
+        inside = path.resolve()
+        if inside == out or out in inside.parents:
+            raise BuildRefused(f"{output}: the output folder would hold {what} ({path}), which replacing it would delete; choose another --output")
+    if seeds.resolve() in out.parents:
+        raise BuildRefused(f"{output}: the output folder lies among the pages ({seeds}), whose subfolders are read as pages; choose another --output")
+
+
 def build(
     seeds: Path,
     output: Path,
@@ -490,6 +510,7 @@ def build(
     progress: Progress | None = None,
 ) -> BuildOutcome:
     progress = progress or Progress()
+    check_folders(seeds, output, work, conf)
     settings = load_settings(settings)
     corpus = read_corpus(seeds, settings)
     inputs = inputs_fingerprint(corpus, settings, pelican_settings(conf, seeds, output, pelican_overrides), base)
@@ -500,6 +521,10 @@ def build(
         return BuildOutcome.of(unchanged, output, analysis_file(work, inputs))
     analysis = analyse(corpus, settings, cache_dir=work / "cache" / "pages")
     progress.step(f"analysed {analysis.pages} pages: {len(analysis.articles)} articles", "analysis")
+    if not analysis.articles and (output / "index.html").is_file():
+        # An emptied or unreadable folder of pages must not wipe the archive built from it.
+        reasons = "".join(f"\n  {p}" for p in analysis.problems)
+        raise BuildRefused(f"{seeds}: no page gave an article, so the site in {output} is kept as it is{reasons}")
 
     staging = fresh_dir(staging_dir(output))
     indexing = None

@@ -8,11 +8,13 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-from .build import PROJECT_ROOT, Progress, build
+from .build import PROJECT_ROOT, BuildRefused, Progress, build
 from .diff import changes_json, changes_text, compare
 from .pages import write_text
 
 EXIT_SKIPPED = 3  # the site was built, but --strict and some pages were skipped
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
+EXIT_REFUSED = 2  # nothing was built: the folders given would lose what is there (the message says why)
 
 
 def add_build_options(p, *, once: bool = True) -> None:
@@ -112,7 +114,14 @@ def run_diff(args) -> int:
 
 def run_build(args) -> int:
     progress = Progress(quiet=args.quiet)
-    outcome = build(args.seeds, args.output, args.work, args.settings, progress=progress, base=args.base)
+    try:
+        outcome = build(args.seeds, args.output, args.work, args.settings, progress=progress, base=args.base)
+    except BuildRefused as refused:
+        print(f"error: {refused}", file=sys.stderr)
+        return EXIT_REFUSED
+    except KeyboardInterrupt:  # the build has cleaned up after itself by now
+        print(f"\ninterrupted; {args.output} is as the last build left it", file=sys.stderr)
+        return EXIT_INTERRUPTED
     for problem in outcome.problems:
         print(str(problem), file=sys.stderr)
     print(outcome.summary(), file=sys.stderr)

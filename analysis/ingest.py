@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import datetime
 import hashlib
+import os
 import re
 import tomllib
 from collections.abc import Callable
@@ -81,6 +82,9 @@ def decode_page(data: bytes) -> tuple[str, str, str]:
 # The fields of a sources.toml entry (see seeds/sources.toml); each is optional.
 SOURCE_FIELDS = ("publication", "date", "year", "place")
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+YEARS = range(1800, 2201)  # the years an issue of a newspaper in the archive can have
+MAX_PUBLICATION_CHARS = 40
+_LETTER = re.compile(r"[^\W_]")
 
 
 def load_sources(seeds: Path, filename: str, is_place: Callable[[str], bool]) -> tuple[dict[str, dict], list[PageProblem]]:
@@ -88,13 +92,15 @@ def load_sources(seeds: Path, filename: str, is_place: Callable[[str], bool]) ->
     each field that cannot be used. A bad field is dropped, not fatal: the page builds from
     what its text says, as a page without an entry does."""
     path = seeds / filename
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return {}, []
     try:
         with path.open("rb") as fh:
             entries = tomllib.load(fh)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         return {}, [PageProblem(filename, f"not valid TOML ({exc}); every page builds without it", skipped=False)]
+    except OSError as exc:  # a folder, a dangling link, no permission
+        return {}, [PageProblem(filename, f"cannot be read ({exc.strerror or exc}); every page builds without it", skipped=False)]
     sources, problems = {}, []
     for page, entry in entries.items():
         if not isinstance(entry, dict):
@@ -129,34 +135,63 @@ def _source_field_problem(field_name: str, value, is_place: Callable[[str], bool
             datetime.date(year, month or 1, day or 1)
         except ValueError:
             return "no such date"
-    elif field_name == "year" and not (isinstance(value, int) and 1800 <= value <= 2200):
+        if year not in YEARS:
+            return f"not a year of a newspaper ({YEARS.start}–{YEARS.stop - 1})"
+    elif field_name == "year" and not (isinstance(value, int) and value in YEARS):
         return "not a year like 2023"
     elif field_name == "place" and not (isinstance(value, str) and is_place(value)):
         return "not a place in analysis/data/gazetteer.csv"
     elif field_name == "publication" and not (isinstance(value, str) and value.strip()):
         return "not a newspaper's name"
+    elif field_name == "publication" and (len(value) > MAX_PUBLICATION_CHARS or not _LETTER.search(value)):
+        # the name makes the source page's file name: it needs a letter, and a length a file can have
+        return f"not a newspaper's name (letters needed, at most {MAX_PUBLICATION_CHARS} characters)"
     return ""
 
 
 def page_files(seeds: Path, suffix: str, sources_file: str) -> tuple[list[Path], list[PageProblem]]:
-    """All page files under `seeds` (subfolders included), in a stable order, and notes on the rest."""
-    files, problems = [], []
-    for path in sorted(p for p in seeds.rglob("*") if p.is_file()):
-        rel = path.relative_to(seeds).as_posix()
-        if any(part.startswith(".") for part in path.relative_to(seeds).parts):
+    """All page files under `seeds` (subfolders included), in a stable order, and notes on the
+    rest: nothing in the folder is passed over without a word, hidden files apart."""
+    found, problems = [], []
+
+    def unreadable(error: OSError) -> None:
+        problems.append(PageProblem(shown_name(Path(error.filename), seeds), f"folder cannot be read ({error.strerror}); its pages are left out"))
+
+    for folder, dirs, names in os.walk(seeds, onerror=unreadable):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found += [Path(folder) / n for n in names if not n.startswith(".")]
+    files = []
+    for path in sorted(found):
+        rel = shown_name(path, seeds)
+        if rel == sources_file:
             continue
-        if path.suffix == suffix:
-            files.append(path)
-        elif rel != sources_file:
+        if not path.exists():
+            problems.append(PageProblem(rel, "a link to a file that does not exist; ignored"))
+        elif not path.is_file():
+            problems.append(PageProblem(rel, "not a regular file; ignored"))
+        elif path.suffix != suffix:
             problems.append(PageProblem(rel, f"not a {suffix} page; ignored"))
+        elif rel != path.relative_to(seeds).as_posix():
+            problems.append(PageProblem(rel, "file name is not UTF-8 text; rename the file"))
+        else:
+            files.append(path)
     return files, problems
 
 
+def shown_name(path: Path, seeds: Path) -> str:
+    """The page's name in messages and on the site; bytes of a name that are not UTF-8 shown as �."""
+    rel = path.relative_to(seeds).as_posix()
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def read_page(path: Path, name: str, source: dict, max_bytes: int) -> tuple[Page | None, list[PageProblem]]:
-    size = path.stat().st_size
-    if size > max_bytes:
-        return None, [PageProblem(name, f"too large for a newspaper page ({size:,} bytes; limit {max_bytes:,})")]
-    data = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return None, [PageProblem(name, f"too large for a newspaper page ({size:,} bytes; limit {max_bytes:,})")]
+        data = path.read_bytes()
+    except OSError as exc:  # no permission, removed meanwhile
+        return None, [PageProblem(name, f"cannot be read ({exc.strerror or exc})")]
     if not data:
         return None, [PageProblem(name, "empty page")]
     if not data.strip():

@@ -103,3 +103,49 @@ def test_a_quiet_build_prints_only_its_summary_even_with_worker_processes(tmp_pa
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     assert result.stderr.splitlines() == [f"built {6 * len(pages)} articles from {len(pages)} pages; skipped 0 file(s)"]
+
+
+@pytest.mark.parametrize("layout", ["output-is-seeds", "output-holds-seeds", "output-among-pages", "output-holds-work"])
+def test_a_build_that_would_delete_its_own_input_is_refused_and_touches_nothing(tmp_path, capsys, layout):
+    seeds = tmp_path / "project" / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    (tmp_path / "project" / "notes.txt").write_text("keep me", encoding="utf-8")
+    output, work = {
+        "output-is-seeds": (seeds, tmp_path / "work"),
+        "output-holds-seeds": (tmp_path / "project", tmp_path / "work"),
+        "output-among-pages": (seeds / "site", tmp_path / "work"),
+        "output-holds-work": (tmp_path / "out", tmp_path / "out" / "work"),
+    }[layout]
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    status = main(["build", "--seeds", str(seeds), "--output", str(output), "--work", str(work), "--quiet"])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {output}: the output folder ") and "choose another --output" in err
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before  # nothing written, nothing gone
+
+
+def test_a_missing_or_emptied_folder_of_pages_keeps_the_site_that_is_there(tmp_path, capsys):
+    status = main(["build", "--seeds", str(tmp_path / "nowhere"), "--output", str(tmp_path / "out"), "--work", str(tmp_path / "work"), "--quiet"])
+    assert status == 2 and f"error: {tmp_path / 'nowhere'}: no such folder of pages" in capsys.readouterr().err
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    assert main(["build", "--seeds", str(seeds), "--output", str(tmp_path / "out"), "--work", str(tmp_path / "work"), "--quiet"]) == 0
+    site = sorted(p.relative_to(tmp_path / "out") for p in (tmp_path / "out").rglob("*"))
+    for page in seeds.glob("*.txt"):
+        page.write_bytes(b"")  # every page emptied
+    status = main(["build", "--seeds", str(seeds), "--output", str(tmp_path / "out"), "--work", str(tmp_path / "work"), "--quiet"])
+    err = capsys.readouterr().err
+    assert status == 2 and "no page gave an article, so the site in" in err and "000_697f09e09f9696df.txt: skipped: empty page" in err
+    assert sorted(p.relative_to(tmp_path / "out") for p in (tmp_path / "out").rglob("*")) == site
+
+
+def test_ctrl_c_ends_a_build_with_a_line_not_a_traceback(tmp_path, capsys, monkeypatch):
+    import analysis.cli as cli
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "build", interrupted)
+    status = main(["build", "--seeds", str(SEEDS), "--output", str(tmp_path / "out"), "--work", str(tmp_path / "work")])
+    err = capsys.readouterr().err
+    assert status == 130 and err.strip() == f"interrupted; {tmp_path / 'out'} is as the last build left it"

@@ -173,3 +173,44 @@ def test_bad_metadata_of_the_real_pages_is_reported_and_the_pages_build_from_the
     page_002 = {a["title"]: a["date"] for a in articles if a["page"].startswith("002_")}
     assert "2022-02" in page_002.values() and all(not d.startswith("2022-02-3") for d in page_002.values())
     assert all((tmp_path / "out" / a["url"]).is_file() for a in articles)
+
+
+def test_files_that_are_no_pages_or_cannot_be_read_are_named_not_passed_over(tmp_path, monkeypatch):
+    import os
+    from pathlib import Path
+
+    seeds = tmp_path / "seeds"
+    write(seeds, "good.txt", GOOD)
+    (seeds / "gone.txt").symlink_to(seeds / "missing.txt")
+    os.mkfifo(seeds / "fifo.txt")
+    write(seeds, "locked.txt", GOOD.replace("10个", "80个"))
+    (seeds / os.fsdecode(b"bad\xffname.txt")).write_text(GOOD.replace("10个", "90个"), encoding="utf-8")
+    real_read = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda p: (_ for _ in ()).throw(PermissionError(13, "Permission denied"))
+                        if p.name == "locked.txt" else real_read(p))
+    corpus, problems = problems_by_page(seeds)
+    assert [p.name for p in corpus.pages] == ["good.txt"]
+    assert problems["gone.txt"].problem == "a link to a file that does not exist; ignored"
+    assert problems["fifo.txt"].problem == "not a regular file; ignored"
+    assert problems["locked.txt"].problem == "cannot be read (Permission denied)"
+    assert problems["bad\ufffdname.txt"].problem == "file name is not UTF-8 text; rename the file"
+    assert all(p.skipped for p in problems.values())
+
+
+def test_a_sources_file_that_cannot_be_read_or_names_no_paper_is_a_warning(tmp_path):
+    seeds = tmp_path / "seeds"
+    write(seeds, "good.txt", GOOD)
+    (seeds / "sources.toml").mkdir()
+    corpus, problems = problems_by_page(seeds)
+    assert [p.name for p in corpus.pages] == ["good.txt"] and "cannot be read" in problems["sources.toml"].problem
+    (seeds / "sources.toml").rmdir()
+    write(seeds, "sources.toml", '["good.txt"]\npublication = "《》"\ndate = "0001"\n\n["other.txt"]\npublication = "' + "重庆日报" * 20 + '"\n')
+    corpus, _ = problems_by_page(seeds)
+    notes = [p.problem for p in corpus.problems if p.page == "sources.toml"]
+    assert any(n.startswith("[good.txt] publication = '《》': not a newspaper's name") for n in notes)
+    assert any(n.startswith("[good.txt] date = '0001': not a year of a newspaper") for n in notes)
+    assert corpus.pages[0].source == {}
+    from analysis.ingest import checked_source
+
+    kept, notes = checked_source({"publication": "重庆日报" * 20, "year": 2023}, lambda name: True)
+    assert kept == {"year": 2023} and "at most 40 characters" in notes[0]
