@@ -35,7 +35,7 @@ from .pages import PAGE_TEXTS, article_markdown, articles_csv, articles_json, fa
 from .settings import load_settings
 from .terms import unload_dictionaries
 from .search import SearchIndexing, search_bundles, search_shards
-from .site import RenderedPages, fresh_dir, pelican_settings, run_pelican, staging_dir, swap_in, write_sitemap
+from .site import RenderedPages, fresh_dir, pelican_settings, remove_tree, run_pelican, staging_dir, swap_in, write_sitemap
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -594,7 +594,10 @@ def build(
         gc.unfreeze()
         if indexing is not None:
             indexing.cancel()  # before its folder goes
-        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            remove_tree(staging)
+        except OSError:
+            pass  # what went wrong first is what the user needs to see
         raise
     progress.step(f"site ready in {output}", "swap")
     return outcome

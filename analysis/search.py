@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .site import fresh_dir
+from .site import fresh_dir, make_folders_writable
 
 
 class SearchIndexError(RuntimeError):
@@ -325,6 +325,7 @@ def seed_bundle(earlier: Path, bundle: Path) -> None:
     for folder in HASHED_BUNDLE_FOLDERS[:2]:  # filter files are few, and rewritten anyway
         if (earlier / folder).is_dir():
             shutil.copytree(earlier / folder, bundle / folder, copy_function=link_or_copy)
+            make_folders_writable(bundle / folder)  # Pagefind adds files here (it hung on read-only ones)
 
 
 def unreferenced_files(bundle: Path) -> list[Path] | None:
@@ -405,11 +406,17 @@ def keep_only(kept: Path | None, digests: Mapping[str, str]) -> None:
             path.unlink(missing_ok=True)
 
 
+# Pagefind processes under way, for a build that is stopped (Ctrl-C reaches the build's main
+# thread, not the thread that waits on Pagefind) to end them rather than leave them running.
+RUNNING: set[subprocess.Popen] = set()
+
+
 def run_pagefind(binary: Path, pages: Path, bundle: Path, meanwhile: Callable[[], None] | None = None) -> None:
     """Index the folder `pages` into `bundle`, in one Pagefind run; `meanwhile` is called once
     Pagefind has started, to use the time this thread would spend waiting."""
     command = [str(binary), "--site", str(pages), "--output-path", str(bundle), *PAGEFIND_OPTIONS]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        RUNNING.add(process)
         try:
             if meanwhile is not None:
                 meanwhile()
@@ -417,6 +424,8 @@ def run_pagefind(binary: Path, pages: Path, bundle: Path, meanwhile: Callable[[]
         except BaseException:
             process.kill()
             raise
+        finally:
+            RUNNING.discard(process)
     if process.returncode != 0:
         raise SearchIndexError(f"pagefind exited with {process.returncode}: {stderr.strip() or stdout.strip()}")
 
@@ -491,6 +500,7 @@ def build_search_index(site: Path, shards: list[list[str]], previous: Path | Non
         for bundle, urls, digest in parts:
             if digest in earlier:
                 shutil.copytree(earlier[digest], site / bundle, copy_function=link_or_copy)
+                make_folders_writable(site / bundle)  # so that the next build can seed from it and remove it
                 run.reused.append(bundle)
                 continue
             pages = staged.pop(bundle, None) or stage_pages(site, urls, run.page_digests, kept)
@@ -594,7 +604,9 @@ class SearchIndexing:
         return self.result
 
     def cancel(self) -> None:
-        """The build failed: stop before Pagefind starts, or wait for the run under way to end."""
+        """The build failed: stop before Pagefind starts, or end the run under way."""
         self.cancelled = True
+        for process in list(RUNNING):
+            process.kill()
         if self.thread is not None:
             self.thread.join()

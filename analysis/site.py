@@ -30,9 +30,33 @@ def staging_dir(output: Path) -> Path:
 
 def fresh_dir(path: Path) -> Path:
     if path.exists():
-        shutil.rmtree(path)
+        remove_tree(path)
     path.mkdir(parents=True)
     return path
+
+
+def remove_tree(path: Path) -> None:
+    """shutil.rmtree, also where a folder was left without write permission (a site copied
+    read-only, a build stopped half-way in one): a file goes from a folder only if the folder
+    is writable, so each folder in the way is made so, and the removal tried again."""
+    def writable_and_again(remove, target, _):
+        for folder in (os.path.dirname(target), target):
+            try:
+                os.chmod(folder, os.stat(folder).st_mode | 0o700)
+            except OSError:
+                pass
+        remove(target)
+
+    shutil.rmtree(path, onerror=writable_and_again)
+
+
+def make_folders_writable(root: Path) -> None:
+    """Copied folders keep their modes (copytree copies them): a site made read-only would give
+    read-only folders that a build, or Pagefind writing into them, cannot add a file to."""
+    for folder, _, _ in os.walk(root):
+        mode = os.stat(folder).st_mode
+        if mode & 0o700 != 0o700:
+            os.chmod(folder, mode | 0o700)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -52,14 +76,14 @@ def swap_in(staging: Path, output: Path) -> None:
         os.rename(staging, output)
         return
     if _exchange(staging, output):
-        shutil.rmtree(staging)
+        remove_tree(staging)
         return
     old = output.parent / f".{output.name}.previous"
     if old.exists():
-        shutil.rmtree(old)
+        remove_tree(old)
     os.rename(output, old)
     os.rename(staging, output)
-    shutil.rmtree(old)
+    remove_tree(old)
 
 
 @contextmanager

@@ -8,6 +8,7 @@ import json
 import math
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, strategies as st
@@ -502,3 +503,39 @@ def test_a_page_whose_search_entry_holds_the_build_stamp_is_not_recorded_and_a_k
     # The known digest stands for the page: its shard is the one the last site indexed, and is kept.
     kept = build_search_index(site, [[], shards[1]], previous=sharded, known={known: digest}, stamp="源版本 0123abc")
     assert kept.reused == [search_bundle(1)] and kept.page_digests[known] == digest
+
+
+def test_a_site_left_read_only_is_replaced_by_one_whose_folders_can_be_written(tmp_path):
+    """Copied folders keep their modes: seeded from a read-only bundle, Pagefind could not add
+    its files (it hung), and the next build could not remove the folders it copied."""
+    import os
+    import stat
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    out, work = tmp_path / "out", tmp_path / "work"
+    run(seeds, out, work)
+    for folder, _, _ in os.walk(out):
+        os.chmod(folder, 0o555)
+    page = sorted(seeds.glob("*.txt"))[1]
+    page.write_text(page.read_text(encoding="utf-8").replace("30余万群众", "40余万群众"), encoding="utf-8")
+    run(seeds, out, work)
+    folders = [Path(f) for f, _, _ in os.walk(out)]
+    assert any(f.name == "fragment" for f in folders)  # the bundles seeded and copied from the last site
+    assert all(stat.S_IMODE(f.stat().st_mode) & 0o700 == 0o700 for f in folders if f.is_relative_to(out / "pagefind"))
+    assert not list(tmp_path.glob(".out.*"))
+
+
+def test_a_cancelled_index_ends_the_pagefind_run_under_way(tmp_path):
+    import subprocess
+
+    from analysis.search import RUNNING, SearchIndexing
+
+    running = subprocess.Popen(["sleep", "60"])  # stands for a Pagefind run the build waits on
+    RUNNING.add(running)
+    try:
+        SearchIndexing(tmp_path, [], None, beside_pelican=0).cancel()
+        assert running.wait(timeout=5) != 0  # killed, not left to run on
+    finally:
+        RUNNING.discard(running)
+        running.kill()
