@@ -212,7 +212,8 @@ def read_page(path: Path, name: str, source: dict, max_bytes: int) -> tuple[Page
 
 
 def read_corpus(seeds: Path, settings: dict) -> Corpus:
-    """Every readable page of the folder; duplicates (same text) are kept once, under the first name."""
+    """Every readable page of the folder; duplicates (same text) are kept once: under the name
+    sources.toml describes, else the first."""
     corpus = Corpus()
     gazetteer = load_gazetteer()
     sources, source_problems = load_sources(seeds, settings["SOURCES_FILE"], lambda name: gazetteer.resolve(name) is not None)
@@ -223,16 +224,23 @@ def read_corpus(seeds: Path, settings: dict) -> Corpus:
         PageProblem(settings["SOURCES_FILE"], f"[{name}] names no page of this folder; ignored", skipped=False)
         for name in sorted(sources.keys() - names)
     ]
-    seen: dict[str, str] = {}
+    read = []
     for path in files:
         name = path.relative_to(seeds).as_posix()
         page, problems = read_page(path, name, sources.get(name, {}), settings["MAX_PAGE_BYTES"])
         corpus.problems.extend(problems)
-        if page is None:
-            continue
-        if page.sha256 in seen:
-            corpus.problems.append(PageProblem(name, f"duplicate of {seen[page.sha256]}"))
-            continue
-        seen[page.sha256] = name
-        corpus.pages.append(page)
+        if page is not None:
+            read.append(page)
+    # Of pages with the same text, the one sources.toml describes is kept (a copy added under
+    # another name must not take its metadata, or its articles' addresses, away), else the first.
+    keeper: dict[str, Page] = {}
+    for page in read:
+        if page.sha256 not in keeper or (page.source and not keeper[page.sha256].source):
+            keeper[page.sha256] = page
+    for page in read:
+        kept = keeper[page.sha256]
+        if kept is page:
+            corpus.pages.append(page)
+        else:
+            corpus.problems.append(PageProblem(page.name, f"duplicate of {kept.name}"))
     return corpus

@@ -214,3 +214,15 @@ def test_a_sources_file_that_cannot_be_read_or_names_no_paper_is_a_warning(tmp_p
 
     kept, notes = checked_source({"publication": "重庆日报" * 20, "year": 2023}, lambda name: True)
     assert kept == {"year": 2023} and "at most 40 characters" in notes[0]
+
+
+def test_of_two_copies_of_a_page_the_one_sources_toml_describes_is_kept(tmp_path):
+    """A copy added under a name that sorts first must not take the page's paper, date and
+    place away, nor change its articles' addresses."""
+    seeds = tmp_path / "seeds"
+    write(seeds, "001_page.txt", GOOD)
+    write(seeds, "000_copy.txt", GOOD)
+    write(seeds, "sources.toml", '["001_page.txt"]\npublication = "巫山报"\nyear = 2023\n')
+    corpus, problems = problems_by_page(seeds)
+    assert [(p.name, p.source.get("publication")) for p in corpus.pages] == [("001_page.txt", "巫山报")]
+    assert problems["000_copy.txt"].problem == "duplicate of 001_page.txt"
