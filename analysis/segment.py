@@ -172,16 +172,24 @@ def classify_line(raw: str) -> Line | None:
     return Line(text, "paragraph", marked)
 
 
+REPEAT_MIN_CHARS = 6  # a shorter line that opens an earlier one is not taken for its repeat
+
+
 def mark_repeats(lines: list[Line]) -> None:
-    """A heading or byline that repeats an earlier one (a jump head, a kicker printed twice) is furniture."""
-    seen: list[str] = []
+    """A heading or byline that repeats an earlier one, or the opening of one (a jump head, a
+    kicker printed twice), is furniture. The earlier lines' openings are kept in a set: a
+    page of thousands of short lines was quadratic in them (8,000 lines took ten seconds)."""
+    seen: set[str] = set()
+    openings: set[str] = set()  # every opening of a seen line, REPEAT_MIN_CHARS long or longer
     for line in lines:
         if line.role not in ("heading", "byline"):
             continue
-        if any(s == line.text or (len(line.text) >= 6 and s.startswith(line.text)) for s in seen):
+        text = line.text
+        if text in seen or (len(text) >= REPEAT_MIN_CHARS and text in openings):
             line.role = "furniture"
         else:
-            seen.append(line.text)
+            seen.add(text)
+            openings.update(text[:k] for k in range(REPEAT_MIN_CHARS, len(text) + 1))
 
 
 def classify_lines(text: str) -> list[Line]:

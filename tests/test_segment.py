@@ -197,3 +197,22 @@ def test_bigrams_count_each_pair_of_adjacent_chinese_characters_in_order_of_firs
     pairs = [text[i : i + 2] for i in range(len(text) - 1)]
     expected = Counter(p for p in pairs if re.fullmatch(rf"[{CJK}]{{2}}", p))
     assert list(bigrams(text).items()) == list(expected.items())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["heading", "byline", "paragraph"]), st.text("王俊在区会上强调举全力", min_size=1, max_size=9)), max_size=30))
+def test_repeated_headings_are_found_as_the_plain_definition_finds_them(rows):
+    """A heading or byline equal to an earlier one, or of six or more characters opening one."""
+    from analysis.segment import Line, mark_repeats
+
+    lines = [Line(text, role, False) for role, text in rows]
+    mark_repeats(lines)
+    seen, expected = [], []
+    for role, text in rows:
+        if role in ("heading", "byline") and any(s == text or (len(text) >= 6 and s.startswith(text)) for s in seen):
+            expected.append("furniture")
+            continue
+        if role in ("heading", "byline"):
+            seen.append(text)
+        expected.append(role)
+    assert [line.role for line in lines] == expected
