@@ -80,6 +80,10 @@ def decode_page(data: bytes) -> tuple[str, str, str]:
 
 
 # The fields of a sources.toml entry (see seeds/sources.toml); each is optional.
+# Characters no newspaper prints: C0 controls but tab and newline (ESC, BEL, NUL past the first
+# bytes the binary check reads), DEL, and the direction overrides that would turn the text of
+# every page listing the article (U+202A-U+202E, U+2066-U+2069).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 SOURCE_FIELDS = ("publication", "date", "year", "place")
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 YEARS = range(1800, 2201)  # the years an issue of a newspaper in the archive can have
@@ -201,10 +205,13 @@ def read_page(path: Path, name: str, source: dict, max_bytes: int) -> tuple[Page
     except DecodeError as exc:
         return None, [PageProblem(name, str(exc))]
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    text, controls = _CONTROL.subn("", text)
     if not text.strip():
         return None, [PageProblem(name, "empty page (whitespace only)")]
     digest = hashlib.sha256(text.strip().encode("utf-8")).hexdigest()
     notes = [PageProblem(name, note, skipped=False)] if note else []
+    if controls:
+        notes.append(PageProblem(name, f"held {controls} control or text-direction character(s); removed", skipped=False))
     tags = _HTML_TAG.findall(text)
     if tags:
         notes.append(PageProblem(name, f"holds {len(tags)} HTML tag(s) such as {tags[0][:40]}; shown as plain text", skipped=False))

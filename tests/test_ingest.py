@@ -226,3 +226,14 @@ def test_of_two_copies_of_a_page_the_one_sources_toml_describes_is_kept(tmp_path
     corpus, problems = problems_by_page(seeds)
     assert [(p.name, p.source.get("publication")) for p in corpus.pages] == [("001_page.txt", "巫山报")]
     assert problems["000_copy.txt"].problem == "duplicate of 001_page.txt"
+
+
+def test_control_and_direction_characters_anywhere_in_a_page_are_removed_and_named(tmp_path):
+    seeds = tmp_path / "seeds"
+    padding = "据悉，今年以来各项工作稳步推进。" * 200  # past the bytes the binary check reads
+    write(seeds, "odd.txt", GOOD + padding + "\n\n晚报讯\x1b[31m 1日，\x07全区\x00推进\u202e改造。\n")
+    corpus, problems = problems_by_page(seeds)
+    text = corpus.pages[0].text
+    assert not any(c in text for c in "\x1b\x07\x00\u202e") and "晚报讯[31m 1日，全区推进改造。" in text
+    assert problems["odd.txt"].problem == "held 4 control or text-direction character(s); removed"
+    assert not problems["odd.txt"].skipped
