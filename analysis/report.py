@@ -415,7 +415,7 @@ def article_list_html(articles: list[Article]) -> str:
     """One HTML block: Markdown would parse each of a long list's lines for inline syntax."""
     items = "".join(
         f'<li><a href="{{filename}}/articles/{a.id}.md">{html.escape(a.title)}</a>'
-        f"（{html.escape(a.publication)}，{html.escape(a.date or '日期不详')}）</li>"
+        f"（{'，'.join(html.escape(part) for part in (a.publication, a.date or '日期不详') if part)}）</li>"
         for a in articles
     )
     return f"<ul>{items}</ul>\n"

@@ -518,3 +518,13 @@ def test_a_chart_table_gives_places_with_the_same_lines_once():
             ["江苏省", "改造", "33"], ["洛阳市", "改造", "33"], ["洛阳市", "居民", "20"]]
     assert same_blocks_once(rows) == [["重庆市", "改造", "69"], ["重庆市", "建设", "57"], ["南通市、崇川区、江苏省", "改造", "33"],
                                       ["洛阳市", "改造", "33"], ["洛阳市", "居民", "20"]]
+
+
+def test_a_place_list_entry_names_what_is_known_of_its_article():
+    from analysis.model import Article
+    from analysis.report import article_list_html
+
+    known = Article(id="a", page="p.txt", title="标题", publication="巫山报", date="2023-06-14")
+    unknown = Article(id="b", page="q.txt", title="无名", publication="", date="")
+    html_ = article_list_html([known, unknown])
+    assert "标题</a>（巫山报，2023-06-14）" in html_ and "无名</a>（日期不详）" in html_
