@@ -79,11 +79,12 @@ def decode_page(data: bytes) -> tuple[str, str, str]:
     return text, "gb18030", "decoded from GB18030"
 
 
-# The fields of a sources.toml entry (see seeds/sources.toml); each is optional.
 # Characters no newspaper prints: C0 controls but tab and newline (ESC, BEL, NUL past the first
 # bytes the binary check reads), DEL, and the direction overrides that would turn the text of
 # every page listing the article (U+202A-U+202E, U+2066-U+2069).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+# The fields of a sources.toml entry (see seeds/sources.toml); each is optional.
 SOURCE_FIELDS = ("publication", "date", "year", "place")
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 YEARS = range(1800, 2201)  # the years an issue of a newspaper in the archive can have
