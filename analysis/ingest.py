@@ -164,6 +164,8 @@ def page_files(seeds: Path, suffix: str, sources_file: str) -> tuple[list[Path],
 
     for folder, dirs, names in os.walk(seeds, onerror=unreadable):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for linked in [d for d in dirs if (Path(folder) / d).is_symlink()]:  # not followed: a link may loop
+            problems.append(PageProblem(shown_name(Path(folder) / linked, seeds), "a link to a folder; its pages are left out"))
         found += [Path(folder) / n for n in names if not n.startswith(".")]
     files = []
     for path in sorted(found):

@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import shutil
+import sys
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -47,7 +48,10 @@ def remove_tree(path: Path) -> None:
                 pass
         remove(target)
 
-    shutil.rmtree(path, onerror=writable_and_again)
+    if sys.version_info >= (3, 12):  # onerror is deprecated there, for onexc
+        shutil.rmtree(path, onexc=writable_and_again)
+    else:
+        shutil.rmtree(path, onerror=writable_and_again)
 
 
 def make_folders_writable(root: Path) -> None:

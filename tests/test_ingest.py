@@ -183,6 +183,8 @@ def test_files_that_are_no_pages_or_cannot_be_read_are_named_not_passed_over(tmp
     write(seeds, "good.txt", GOOD)
     (seeds / "gone.txt").symlink_to(seeds / "missing.txt")
     os.mkfifo(seeds / "fifo.txt")
+    write(tmp_path / "elsewhere", "far.txt", GOOD.replace("10个", "70个"))
+    (seeds / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
     write(seeds, "locked.txt", GOOD.replace("10个", "80个"))
     (seeds / os.fsdecode(b"bad\xffname.txt")).write_text(GOOD.replace("10个", "90个"), encoding="utf-8")
     real_read = Path.read_bytes
@@ -192,6 +194,7 @@ def test_files_that_are_no_pages_or_cannot_be_read_are_named_not_passed_over(tmp
     assert [p.name for p in corpus.pages] == ["good.txt"]
     assert problems["gone.txt"].problem == "a link to a file that does not exist; ignored"
     assert problems["fifo.txt"].problem == "not a regular file; ignored"
+    assert problems["linked"].problem == "a link to a folder; its pages are left out"
     assert problems["locked.txt"].problem == "cannot be read (Permission denied)"
     assert problems["bad\ufffdname.txt"].problem == "file name is not UTF-8 text; rename the file"
     assert all(p.skipped for p in problems.values())
