@@ -723,8 +723,13 @@ def generated_title(draft: Draft) -> str:
     else:
         text = draft.paragraphs[0] if draft.paragraphs else (draft.captions[0] if draft.captions else "")
         text = _DATE_LED.sub("", text)
-        clause = re.split(r"[，。；！？]", text, maxsplit=1)[0].strip("“”")
-        title = clause if len(clause) <= 40 else clause[:30] + "…"
+        opening = re.split(r"[，。；！？]", text, maxsplit=1)[0]
+        if opening.startswith("“") and "”" not in opening:
+            # the first words of a quotation: shown as such, not as if the paper had printed them as a headline
+            title = f"“{opening[1:31]}……”"
+        else:
+            clause = opening.strip("“”")
+            title = clause if len(clause) <= 40 else clause[:30] + "…"
     return f"{draft.continuation}{title}" if draft.continuation else title
 
 
