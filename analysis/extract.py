@@ -580,9 +580,15 @@ def _fact(spot: Spot, matched: tuple, spots: Sequence[Spot], earlier: Sequence[s
     metric, after = matched
     place = place_of(spot.sentence, earlier, r.article, r.gazetteer, r.vocab, spot.quantity.start)
     year, status = year_of(spot, spots, r.article.date, r.vocab), status_of(spot, r.vocab)
-    if (not year or not status) and earlier and spot.sentence.startswith(tuple(r.vocab.context["continuing_starts"])):
+    continuing = tuple(r.vocab.context["continuing_starts"])
+    if (not year or not status) and earlier and spot.sentence.startswith(continuing):
         carried_year, carried_status = where_it_left_off(earlier[-1], r.article.date, r.vocab)
         year, status = year or carried_year, status or carried_status
+    if spot.clause_start and spot.clause.startswith(continuing) and not any(g.found_in(spot.clause) for g in r.vocab.statuses):
+        # "…累计启动改造老旧小区2600多个，惠及居民68万多户": the households of those communities,
+        # in the state of work of the clause before, not under the sentence's running-total frame
+        carried_year, carried_status = where_it_left_off(spot.sentence[: spot.clause_start], r.article.date, r.vocab)
+        year, status = year or carried_year, carried_status or status
     return Fact(
         article_id=r.article.id,
         article_url=r.article.url,

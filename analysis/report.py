@@ -122,8 +122,18 @@ def fact_item(fact: Fact, show_place: bool = True) -> str:
     """One figure as a list item: what, how much, when, status — and a link to its sentence."""
     what = [f"**{md(fact_figure(fact))}**", *(md(c) for c in fact_context(fact))]
     where = f"（{place_link(fact.place)}）" if show_place else ""
-    quote = fact.sentence if len(fact.sentence) <= 40 else fact.sentence[:40] + "…"
-    return f"- {' · '.join(what)}{where}：{article_link(fact.article_id, f'“{quote}”', fact.anchor)}"
+    return f"- {' · '.join(what)}{where}：{article_link(fact.article_id, f'“{quoted_around(fact)}”', fact.anchor)}"
+
+
+def quoted_around(fact: Fact, before: int = 16, after: int = 14) -> str:
+    """The sentence around the figure as printed ("…国家补助资金43181万元，业主自筹…"): a quote
+    cut from the sentence's start could stop short of the very number it vouches for."""
+    sentence = fact.sentence
+    at = sentence.find(fact.printed) if fact.printed else -1
+    if len(sentence) <= before + after + len(fact.printed) or at < 0:
+        return sentence if len(sentence) <= 40 else sentence[:40] + "…"
+    start, end = max(0, at - before), min(len(sentence), at + len(fact.printed) + after)
+    return ("…" if start else "") + sentence[start:end] + ("…" if end < len(sentence) else "")
 
 
 def fact_anchors(facts: list[Fact]) -> dict[tuple, str]:

@@ -352,8 +352,8 @@ def test_planned_wins_over_completed_and_cumulative_over_completed():
 
 def test_communities_started_are_not_communities_renovated():
     facts = facts_of("自2018年以来，重庆累计启动改造老旧小区2600多个，惠及居民68万多户。", places=("重庆市",))
-    # the households' clause names no state of its own, so the running-total frame covers it
-    assert brief(facts) == [("communities", 2600, "more_than", "started"), ("households", 680000, "more_than", "cumulative")]
+    # 惠及…, a clause with no state of its own: the households of the communities started
+    assert brief(facts) == [("communities", 2600, "more_than", "started"), ("households", 680000, "more_than", "started")]
     assert {f.year for f in facts} == {"2018-"}
     assert brief(facts_of("今年计划启动改造老旧小区30个。")) == [("communities", 30, "exact", "planned")]
 

@@ -209,8 +209,8 @@ def test_a_story_missing_its_opening_tells_the_reader_so(site):
     record = next(a for a in articles(site) if a["title"].startswith("巫山：老旧小区"))
     assert record["cut_at_start"] and not record["cut_at_end"]
     page = (site / record["url"]).read_text(encoding="utf-8")
-    note = page.index("……（前文不在本版）")
-    assert note < page.index("改造，再加上安装工程")  # before the half sentence it opens on
+    body = page[page.index('<p class="cut"') :]
+    assert body.index("……（前文不在本版）") < body.index("改造，再加上安装工程")  # before the half sentence it opens on
     assert re.search(r'<p class="cut" data-pagefind-ignore>……（前文不在本版）</p>', page)  # no search hit
     whole = [a for a in articles(site) if not a["cut_at_start"] and not a["cut_at_end"]]
     assert all('<p class="cut"' not in (site / a["url"]).read_text(encoding="utf-8") for a in whole)
@@ -528,3 +528,20 @@ def test_a_place_list_entry_names_what_is_known_of_its_article():
     unknown = Article(id="b", page="q.txt", title="无名", publication="", date="")
     html_ = article_list_html([known, unknown])
     assert "标题</a>（巫山报，2023-06-14）" in html_ and "无名</a>（日期不详）" in html_
+
+
+def test_each_listed_figure_is_quoted_with_the_words_around_it(site):
+    """A quote cut from the sentence's start stopped short of the number it vouches for."""
+    report = (site / "report.html").read_text(encoding="utf-8")
+    section = report[report.index("全部改造数据") : report.index("方法说明")]
+    items = re.findall(r"<li><strong>([^<]+)</strong>.*?<a href=\"[^\"]+\">“(.*?)”</a></li>", section, re.S)
+    facts = list(csv.DictReader((site / "data" / "facts.csv").open(encoding="utf-8")))
+    assert len(items) == len(facts) > 20
+    for (figure, quote), fact in zip(items, facts):
+        assert fact["printed"] in quote, (figure, quote)
+        assert quote.strip("…") in fact["sentence"]
+
+
+def test_listings_leave_out_the_note_of_a_story_missing_its_opening(site):
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "改造，再加上安装工程" in index and "前文不在本版" not in index
