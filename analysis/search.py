@@ -47,7 +47,7 @@ PAGEFIND_OPTIONS = ("--force-language", PAGEFIND_LANGUAGE, "--silent")
 # `search_words`, every Chinese character a word of its own, and the search page cuts a query
 # the same way and looks it up as a phrase (theme/static/js/search.js, `searchWords`): the
 # pages found are exactly those holding the query.
-INDEX_FORM = "search-words-2"  # part of every bundle's digest and staged page's name: a new form re-indexes all
+INDEX_FORM = "search-words-3"  # part of every bundle's digest and staged page's name: a new form re-indexes all
 # Where the page has a space (the line breaks between its blocks included), the word after it
 # carries this invisible mark:
 # Pagefind drops it from the word, as it drops punctuation (so a phrase still matches across
@@ -216,7 +216,8 @@ def indexed_page(page: str) -> str:
         out.append(_spaced_text(doc[at:low]))
         if tag and "data-pagefind-ignore" not in _attributes(doc[low : doc.index(">", low)]):
             text = _TAG.sub("", doc[low:high])
-            out.append(f"<{tag} data-pagefind-ignore{doc[low + 1 + len(tag) : high]}<span>{_spaced_text(text)}</span>")
+            # the value's words follow it as a block of their own (a kicker ran into the title)
+            out.append(f"<{tag} data-pagefind-ignore{doc[low + 1 + len(tag) : high]}<span>{_spaced_text(text, True)}</span>")
         else:
             out.append(doc[low:high])
         at = high
@@ -227,9 +228,10 @@ def indexed_page(page: str) -> str:
 _TAG = re.compile(rf"(<[a-zA-Z/!?]{_ATTRS}>)")
 
 
-def _spaced_text(fragment: str) -> str:
+def _spaced_text(fragment: str, after_space: bool = False) -> str:
+    """`fragment`'s text cut into words (`_spaced_words`); `after_space`: it follows a space."""
     parts = _TAG.split(fragment)  # text, tag, text, tag, ...: only text is cut
-    after_space = False  # whether the page had a space (or a line break between tags) before the next word
+    # after_space: whether the page had a space (or a line break between tags) before the next word
     for i in range(0, len(parts), 2):
         text = parts[i]
         if text.strip():

@@ -318,6 +318,9 @@ def test_excerpts_keep_the_pages_spaces_and_breaks_and_drop_the_index_spacing(br
     excerpt = page.inner_text(".search-result__excerpt")
     assert "《瞭望》新闻周刊记者 李勇 韩振 周凯 ●全市680余个社区在基层党组织带领下" in excerpt
     assert "\u2063" not in excerpt and "  " not in excerpt and not excerpt.startswith(" ")
+    page.goto(f"{base}/search.html?q={quote('有力促进社会和谐稳定')}")
+    wait_for_search(page)
+    assert "推进会上强调 加强基层治理体系" in page.inner_text(".search-result__excerpt")  # the kicker apart from the title
     page.close()
 
 
