@@ -70,7 +70,8 @@ def article_body_html(article: Article) -> str:
         parts.append(f'<p class="caption">图片说明：{sentence_spans(caption, taken)}</p>')
     if article.reattached:
         notes = "".join(
-            f"<li>从“{escape(r['starts'])}…”起的 {r['paragraphs']} 段</li>" for r in article.reattached
+            # the opening words in quotation marks of our own: a quotation's own opening mark goes
+            f"<li>从“{escape(r['starts'].lstrip('“'))}…”起的 {r['paragraphs']} 段</li>" for r in article.reattached
         )
         parts.append(
             '<aside class="reattached"><p>版面识别时本文有段落被排在别处，以下部分已按语句衔接和内容相似度接回：</p>'

@@ -545,3 +545,12 @@ def test_each_listed_figure_is_quoted_with_the_words_around_it(site):
 def test_listings_leave_out_the_note_of_a_story_missing_its_opening(site):
     index = (site / "index.html").read_text(encoding="utf-8")
     assert "改造，再加上安装工程" in index and "前文不在本版" not in index
+
+
+def test_the_note_on_reattached_paragraphs_quotes_their_opening_once(site):
+    for record in articles(site):
+        page = (site / record["url"]).read_text(encoding="utf-8")
+        assert "从““" not in page, record["url"]
+        for fragment in record["reattached"]:
+            assert f"从“{fragment['starts'].lstrip('“')[:8]}" in page
+    assert any(f["starts"].startswith("“") for a in articles(site) for f in a["reattached"])  # the case is there
