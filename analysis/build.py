@@ -31,7 +31,7 @@ from .articles import place_slug
 from .pipeline import Analysis, analyse
 from .places import filed_under, load_gazetteer
 from .report import ChartFiles, chart_block, data_page, home_highlights, topic_notes, place_article_pages, place_contents, place_names, place_page, places_index, report_page
-from .pages import PAGE_TEXTS, article_markdown, articles_csv, articles_json, facts_csv, facts_json, table_csv, write_bytes, write_text
+from .pages import PAGE_TEXTS, article_markdown, articles_csv, articles_json, facts_csv, facts_json, table_csv, write_bytes, write_csv, write_text
 from .settings import load_settings
 from .terms import unload_dictionaries
 from .search import SearchIndexing, search_bundles, search_shards
@@ -165,15 +165,15 @@ def report_files(analysis: Analysis, data_files: list[str], all_charts: list[Cha
 
 def write_data_files(analysis: Analysis, data_dir: Path) -> None:
     write_text(data_dir / "articles.json", articles_json(analysis.articles))
-    write_text(data_dir / "articles.csv", articles_csv(analysis.articles))
-    write_text(data_dir / "facts.csv", facts_csv(analysis.facts))
+    write_csv(data_dir / "articles.csv", articles_csv(analysis.articles))
+    write_csv(data_dir / "facts.csv", facts_csv(analysis.facts))
     write_text(data_dir / "facts.json", facts_json(analysis.facts))
     if analysis.scale is not None:
-        write_text(data_dir / "scale_by_place.csv", table_csv(analysis.scale))
+        write_csv(data_dir / "scale_by_place.csv", table_csv(analysis.scale))
     if analysis.terms_by_place is not None:
-        write_text(data_dir / "terms_by_place.csv", table_csv(analysis.terms_by_place))
+        write_csv(data_dir / "terms_by_place.csv", table_csv(analysis.terms_by_place))
     if analysis.terms_by_topic is not None:
-        write_text(data_dir / "terms_by_topic.csv", table_csv(analysis.terms_by_topic))
+        write_csv(data_dir / "terms_by_topic.csv", table_csv(analysis.terms_by_topic))
 
 
 def write_page_texts(pages: list, folder: Path) -> None:

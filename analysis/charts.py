@@ -180,7 +180,7 @@ def write_chart(chart: Chart, folder: str | Path) -> dict[str, str]:
             format="svg",
             metadata={"Date": None, "Title": chart.title, "Description": chart.alt},
         )
-    (folder / names["csv"]).write_text(chart.table.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
+    (folder / names["csv"]).write_text(chart.table.to_csv(index=False, lineterminator="\n"), encoding="utf-8-sig")  # Excel reads it as UTF-8
     return names
 
 

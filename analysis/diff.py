@@ -41,7 +41,7 @@ class DatasetChanges:
 def read_rows(path: Path) -> list[dict]:
     if not path.exists():
         return []
-    with path.open(encoding="utf-8", newline="") as fh:
+    with path.open(encoding="utf-8-sig", newline="") as fh:  # with or without the mark for Excel
         return list(csv.DictReader(fh))
 
 

@@ -256,6 +256,12 @@ def write_text(path: Path, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
 
 
+def write_csv(path: Path, text: str) -> None:
+    """A CSV file for readers to download: UTF-8 with a byte order mark, without which Excel
+    takes Chinese text for the system's legacy encoding and shows mojibake."""
+    write_bytes(path, text.encode("utf-8-sig"))
+
+
 def write_bytes(path: Path, data: bytes) -> None:
     """Written aside and renamed into place, so no reader, and no later build after a killed
     one, ever sees half a file."""

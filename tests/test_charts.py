@@ -269,13 +269,13 @@ def test_row_order_of_the_input_does_not_change_the_output(tmp_path):
 
 
 @pytest.mark.parametrize("name", CHART_NAMES)
-def test_files_are_named_after_an_ascii_slug_and_csv_is_plain_utf8(written, name):
+def test_files_are_named_after_an_ascii_slug_and_csv_is_utf8_marked_for_excel(written, name):
     chart, folder, files = written[name]
     assert chart.slug.isascii() and chart.slug.replace("-", "").isalnum()
     assert files == {"svg": f"{chart.slug}.svg", "csv": f"{chart.slug}.csv"}
     raw = (folder / files["csv"]).read_bytes()
-    assert not raw.startswith(b"\xef\xbb\xbf")
-    header = raw.decode("utf-8").splitlines()[0].split(",")
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\xef\xbb\xbf") == 1  # without it Excel shows mojibake
+    header = raw.decode("utf-8-sig").splitlines()[0].split(",")
     assert header == list(chart.table.columns) and all(has_cjk(h) for h in header)
 
 

@@ -63,7 +63,7 @@ def test_diff_command_reports_what_a_removed_page_takes_away(tmp_path, capsys):
     assert main(["diff", str(tmp_path / "base"), str(tmp_path / "new")]) == 0
     out = capsys.readouterr().out
     removed_page = sorted(SEEDS.glob("*.txt"))[4].name
-    taken = [r["title"] for r in csv.DictReader(open(tmp_path / "new" / "data" / "articles.csv", encoding="utf-8")) if r["page"] == removed_page]
+    taken = [r["title"] for r in csv.DictReader(open(tmp_path / "new" / "data" / "articles.csv", encoding="utf-8-sig")) if r["page"] == removed_page]
     assert len(taken) >= 5
     assert out.splitlines()[0].startswith(f"articles.csv: +{len(taken)} -0 ~0")
     assert all(title in out for title in taken)

@@ -114,7 +114,7 @@ def test_topic_pages_link_all_their_articles_and_each_links_back(site):
 
 def test_report_links_every_figure_to_its_sentence(site):
     report = (site / "report.html").read_text(encoding="utf-8")
-    with (site / "data" / "facts.csv").open(encoding="utf-8") as fh:
+    with (site / "data" / "facts.csv").open(encoding="utf-8-sig") as fh:
         facts = list(csv.DictReader(fh))
     for fact in facts:
         assert f'{fact["article_url"]}#{fact["anchor"]}' in report, fact["sentence"]
@@ -125,7 +125,7 @@ def test_report_links_every_figure_to_its_sentence(site):
 def test_each_fact_is_printed_in_the_sentence_its_article_page_anchors(site):
     """A fact's figure as printed is in its sentence, and that sentence is on its article's page
     under its anchor, where the facts box quotes the figure and links to it."""
-    with (site / "data" / "facts.csv").open(encoding="utf-8") as fh:
+    with (site / "data" / "facts.csv").open(encoding="utf-8-sig") as fh:
         facts = list(csv.DictReader(fh))
     assert len(facts) > 20
     for fact in facts:
@@ -181,7 +181,7 @@ def test_data_page_lists_every_data_file_with_its_columns(site):
     for name in ["articles.csv", "facts.csv", "scale_by_place.csv", "terms_by_place.csv"]:
         assert f'href="data/{name}"' in page and (site / "data" / name).is_file()
     for name in ["articles.csv", "facts.csv", "scale_by_place.csv", "terms_by_place.csv", "terms_by_topic.csv"]:
-        header = next(csv.reader((site / "data" / name).open(encoding="utf-8")))
+        header = next(csv.reader((site / "data" / name).open(encoding="utf-8-sig")))
         section = page[page.index(f'href="data/{name}"') :].split("<h2", 1)[0]
         described = re.findall(r"<dt><code>([^<]+)</code></dt>\s*<dd>([^<]+)", section)
         assert [column for column, _ in described] == header, name  # every column, in the file's order
@@ -198,7 +198,7 @@ def test_home_highlights_show_only_work_done_or_money_spent(site):
     section = index[index.index("改造数字一览") :]
     links = re.findall(r'<li><a href="([^"#]+)#([^"]+)"><strong>([^<]+)</strong>', section)
     assert len(links) >= 3
-    facts = list(csv.DictReader((site / "data" / "facts.csv").open(encoding="utf-8")))
+    facts = list(csv.DictReader((site / "data" / "facts.csv").open(encoding="utf-8-sig")))
     for url, anchor, figure in links:
         linked = [f for f in facts if f["article_url"] == url.removeprefix("./") and f["anchor"] == anchor]
         assert any(f["status"] in vocab.done_statuses for f in linked), figure  # one sentence can hold several
@@ -222,7 +222,7 @@ def test_places_filed_with_the_same_articles_have_the_same_distinctive_words(sit
     for a in articles(site):
         for place in a["places"]:
             filed.setdefault(place, set()).add(a["id"])
-    rows = list(csv.DictReader((site / "data" / "terms_by_place.csv").open(encoding="utf-8")))
+    rows = list(csv.DictReader((site / "data" / "terms_by_place.csv").open(encoding="utf-8-sig")))
     z = {(r["place"], r["term"]): (r["count"], r["log_odds_z"]) for r in rows}
     by_place: dict[str, dict] = {}
     for (place, term), value in z.items():
@@ -353,7 +353,7 @@ def test_a_long_fact_list_becomes_counts_by_place_that_add_up(small_pages_site):
     report = (small_pages_site / "report.html").read_text(encoding="utf-8")
     section = report[report.index("全部改造数据") : report.index("方法说明")]
     counts = [int(n) for n in re.findall(r"</a>：(\d+) 条", section)]
-    with (small_pages_site / "data" / "facts.csv").open(encoding="utf-8") as fh:
+    with (small_pages_site / "data" / "facts.csv").open(encoding="utf-8-sig") as fh:
         assert sum(counts) == len(list(csv.DictReader(fh))) > 3
     assert "places/" in section and "facts.csv" in section
 
@@ -371,7 +371,7 @@ def test_a_long_scale_table_keeps_provinces_and_cities_and_counts_the_rest_by_pl
         place = (site / page).read_text(encoding="utf-8")
         own = place[place.index("的改造数据") : place.index("</table>")]
         assert own.count("<tr>") - 1 == int(rows), page  # its page's table, header row aside
-    with (site / "data" / "scale_by_place.csv").open(encoding="utf-8") as fh:
+    with (site / "data" / "scale_by_place.csv").open(encoding="utf-8-sig") as fh:
         assert len(in_table) + sum(map(int, counted.values())) == len(list(csv.DictReader(fh)))
     assert "scale_by_place.csv" in section
 
@@ -388,7 +388,7 @@ def test_each_chart_on_the_report_offers_its_data(site):
 def test_a_place_page_shows_exactly_the_charts_that_draw_it_with_the_tables_readers_need(site):
     charts = {}
     for path in sorted((site / "charts").glob("*.csv")):
-        rows = list(csv.DictReader(path.open(encoding="utf-8")))
+        rows = list(csv.DictReader(path.open(encoding="utf-8-sig")))
         charts[path.stem] = {r["地方"] for r in rows}
     assert len(charts) == 4
     for page in sorted((site / "places").glob("*.html")):
@@ -415,7 +415,7 @@ def test_json_data_files_hold_one_record_a_line(site):
         lines = text.splitlines()
         assert lines[0] == "[" and lines[-1] == "]" and len(lines) == len(records) + 2
         assert [json.loads(line.rstrip(",")) for line in lines[1:-1]] == records
-    with (site / "data" / "articles.csv").open(encoding="utf-8") as fh:
+    with (site / "data" / "articles.csv").open(encoding="utf-8-sig") as fh:
         assert [a["id"] for a in articles(site)] == [row["id"] for row in csv.DictReader(fh)]
 
 
@@ -535,7 +535,7 @@ def test_each_listed_figure_is_quoted_with_the_words_around_it(site):
     report = (site / "report.html").read_text(encoding="utf-8")
     section = report[report.index("全部改造数据") : report.index("方法说明")]
     items = re.findall(r"<li><strong>([^<]+)</strong>.*?<a href=\"[^\"]+\">“(.*?)”</a></li>", section, re.S)
-    facts = list(csv.DictReader((site / "data" / "facts.csv").open(encoding="utf-8")))
+    facts = list(csv.DictReader((site / "data" / "facts.csv").open(encoding="utf-8-sig")))
     assert len(items) == len(facts) > 20
     for (figure, quote), fact in zip(items, facts):
         assert fact["printed"] in quote, (figure, quote)
@@ -554,3 +554,11 @@ def test_the_note_on_reattached_paragraphs_quotes_their_opening_once(site):
         for fragment in record["reattached"]:
             assert f"从“{fragment['starts'].lstrip('“')[:8]}" in page
     assert any(f["starts"].startswith("“") for a in articles(site) for f in a["reattached"])  # the case is there
+
+
+def test_data_files_for_spreadsheets_carry_the_mark_excel_reads_utf8_by(site):
+    for path in [*(site / "data").glob("*.csv"), *(site / "charts").glob("*.csv")]:
+        raw = path.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\xef\xbb\xbf") == 1, path.name
+    assert not (site / "data" / "articles.json").read_bytes().startswith(b"\xef\xbb\xbf")  # JSON has none
+    assert "utf-8-sig" in (site / "data.html").read_text(encoding="utf-8")

@@ -256,7 +256,7 @@ def page_ids(doc) -> set:
 def test_every_fact_links_to_its_sentence_on_the_article_page(site, pages):
     import csv
 
-    with (site / "data" / "facts.csv").open(encoding="utf-8") as fh:
+    with (site / "data" / "facts.csv").open(encoding="utf-8-sig") as fh:
         facts = list(csv.DictReader(fh))
     assert facts
     for fact in facts:
