@@ -31,7 +31,7 @@ from .articles import place_slug
 from .pipeline import Analysis, analyse
 from .places import filed_under, load_gazetteer
 from .report import ChartFiles, chart_block, data_page, home_highlights, topic_notes, place_article_pages, place_contents, place_names, place_page, places_index, report_page
-from .pages import PAGE_TEXTS, article_markdown, articles_csv, articles_json, facts_csv, facts_json, table_csv, write_bytes, write_csv, write_text
+from .pages import PAGE_TEXTS, article_markdown, articles_csv, articles_json, facts_csv, facts_json, table_csv, write_bytes, write_marked_text, write_text
 from .settings import load_settings
 from .terms import unload_dictionaries
 from .search import SearchIndexing, search_bundles, search_shards
@@ -165,24 +165,22 @@ def report_files(analysis: Analysis, data_files: list[str], all_charts: list[Cha
 
 def write_data_files(analysis: Analysis, data_dir: Path) -> None:
     write_text(data_dir / "articles.json", articles_json(analysis.articles))
-    write_csv(data_dir / "articles.csv", articles_csv(analysis.articles))
-    write_csv(data_dir / "facts.csv", facts_csv(analysis.facts))
+    write_marked_text(data_dir / "articles.csv", articles_csv(analysis.articles))
+    write_marked_text(data_dir / "facts.csv", facts_csv(analysis.facts))
     write_text(data_dir / "facts.json", facts_json(analysis.facts))
     if analysis.scale is not None:
-        write_csv(data_dir / "scale_by_place.csv", table_csv(analysis.scale))
+        write_marked_text(data_dir / "scale_by_place.csv", table_csv(analysis.scale))
     if analysis.terms_by_place is not None:
-        write_csv(data_dir / "terms_by_place.csv", table_csv(analysis.terms_by_place))
+        write_marked_text(data_dir / "terms_by_place.csv", table_csv(analysis.terms_by_place))
     if analysis.terms_by_topic is not None:
-        write_csv(data_dir / "terms_by_topic.csv", table_csv(analysis.terms_by_topic))
+        write_marked_text(data_dir / "terms_by_topic.csv", table_csv(analysis.terms_by_topic))
 
 
 def write_page_texts(pages: list, folder: Path) -> None:
-    """Each page's text as read, in UTF-8, where an article's 版面文件 links: a reader can check
-    an article, its reattached fragments and its figures against the whole page. With a byte
-    order mark: hosts serve .txt as text/plain with no charset, and browsers then guess a
-    legacy encoding and show mojibake; the mark is the one signal they all take."""
+    """Each page's text as read, where an article's 版面文件 links: a reader can check an
+    article, its reattached fragments and its figures against the whole page."""
     for page in pages:
-        write_bytes(folder / page.name, "\ufeff".encode("utf-8") + page.text.encode("utf-8"))
+        write_marked_text(folder / page.name, page.text)
 
 
 def build_stamp(pages: list, data_dir: Path) -> str:
@@ -538,7 +536,7 @@ def build(
         files.update(charts)
         progress.step(f"drew {len(chart_records)} charts", "charts")
         files.update(report_files(analysis, sorted(p.name for p in (staging / "data").iterdir()), chart_records,
-                                  sorted(p.name for p in (staging / "data" / PAGE_TEXTS).iterdir())))
+                                  sorted(p.name for p in corpus.pages)))
         if base is not None:
             files.update(changes_files(base, staging / "data"))
         content = sync_content(files, work / "content")

@@ -446,8 +446,7 @@ def _places_in(text: str, gazetteer: GazetteerLike, vocab: Vocab) -> list[str]:
     """Places named in ``text``, in the order of their mentions, leaving out those that only
     start an organisation's name."""
     suffixes = tuple(vocab.context["organisation_suffixes"])
-    mentions = sorted(gazetteer.find_mentions(text), key=lambda m: m.start)
-    return [m.name for m in mentions if not text[m.end :].startswith(suffixes)]
+    return [m.name for m in gazetteer.find_mentions(text) if not text[m.end :].startswith(suffixes)]
 
 
 def _depth(name: str, gazetteer: GazetteerLike) -> int:
@@ -579,16 +578,7 @@ def _paragraph_facts(paragraph: str, r: _Reading) -> list[Fact]:
 def _fact(spot: Spot, matched: tuple, spots: Sequence[Spot], earlier: Sequence[str], r: _Reading) -> Fact:
     metric, after = matched
     place = place_of(spot.sentence, earlier, r.article, r.gazetteer, r.vocab, spot.quantity.start)
-    year, status = year_of(spot, spots, r.article.date, r.vocab), status_of(spot, r.vocab)
-    continuing = tuple(r.vocab.context["continuing_starts"])
-    if (not year or not status) and earlier and spot.sentence.startswith(continuing):
-        carried_year, carried_status = where_it_left_off(earlier[-1], r.article.date, r.vocab)
-        year, status = year or carried_year, status or carried_status
-    if spot.clause_start and spot.clause.startswith(continuing) and not any(g.found_in(spot.clause) for g in r.vocab.statuses):
-        # "…累计启动改造老旧小区2600多个，惠及居民68万多户": the households of those communities,
-        # in the state of work of the clause before, not under the sentence's running-total frame
-        carried_year, carried_status = where_it_left_off(spot.sentence[: spot.clause_start], r.article.date, r.vocab)
-        year, status = year or carried_year, carried_status or status
+    year, status = year_and_status(spot, spots, earlier, r.article.date, r.vocab)
     return Fact(
         article_id=r.article.id,
         article_url=r.article.url,
@@ -608,6 +598,22 @@ def _fact(spot: Spot, matched: tuple, spots: Sequence[Spot], earlier: Sequence[s
         sentence=spot.sentence,
         anchor=sentence_anchor(spot.sentence),
     )
+
+
+def year_and_status(spot: Spot, spots: Sequence[Spot], earlier: Sequence[str], article_date: str, vocab: Vocab) -> tuple[str, str]:
+    """The figure's year and state of work: its own (`year_of`, `status_of`); where its sentence,
+    or its clause, has no subject and says neither, where the text before left off."""
+    year, status = year_of(spot, spots, article_date, vocab), status_of(spot, vocab)
+    continuing = tuple(vocab.context["continuing_starts"])
+    if (not year or not status) and earlier and spot.sentence.startswith(continuing):
+        carried_year, carried_status = where_it_left_off(earlier[-1], article_date, vocab)
+        year, status = year or carried_year, status or carried_status
+    if spot.clause_start and spot.clause.startswith(continuing) and not any(g.found_in(spot.clause) for g in vocab.statuses):
+        # "…累计启动改造老旧小区2600多个，惠及居民68万多户": the households of those communities,
+        # in the state of work of the clause before, not under the sentence's running-total frame
+        carried_year, carried_status = where_it_left_off(spot.sentence[: spot.clause_start], article_date, vocab)
+        year, status = year or carried_year, carried_status or status
+    return year, status
 
 
 def where_it_left_off(sentence: str, article_date: str, vocab: Vocab) -> tuple[str, str]:

@@ -256,9 +256,10 @@ def write_text(path: Path, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
 
 
-def write_csv(path: Path, text: str) -> None:
-    """A CSV file for readers to download: UTF-8 with a byte order mark, without which Excel
-    takes Chinese text for the system's legacy encoding and shows mojibake."""
+def write_marked_text(path: Path, text: str) -> None:
+    """A file readers download or open as it is (CSV, a page's text): UTF-8 with a byte order
+    mark, without which Excel, and browsers given .txt with no charset, take Chinese text for
+    the system's legacy encoding and show mojibake."""
     write_bytes(path, text.encode("utf-8-sig"))
 
 

@@ -244,8 +244,7 @@ def _with_topics(words: Counter, topics: list[str]) -> Counter:
     return bag
 
 
-def terms_by_place(articles: list[Article], tokens: list[Counter], settings: dict,
-                   corpus: Counter | None = None) -> pd.DataFrame | None:
+def terms_by_place(articles: list[Article], tokens: list[Counter], settings: dict, corpus: Counter) -> pd.DataFrame | None:
     """Term tables at each level (district/county, city, province): each place's words against
     the rest of the corpus (every article not filed under it), so 南通市 and 崇川区, filed with
     the same articles, get the same distinctive words; tf-idf against the places of its level."""
@@ -254,7 +253,6 @@ def terms_by_place(articles: list[Article], tokens: list[Counter], settings: dic
     for article, words in zip(articles, tokens):
         for place in filed_under(article.places, gazetteer):
             by_level.setdefault(gazetteer.level(place), []).append((place, words))
-    corpus = corpus_counts(tokens) if corpus is None else corpus
     tables = [term_counts(docs, min_count=settings["MIN_TERM_COUNT"], corpus=corpus) for _, docs in sorted(by_level.items())]
     if not tables:
         return None

@@ -357,7 +357,7 @@ METHOD = """## 方法说明
 def method_text(vocab) -> str:
     """The method section, naming the statuses as metrics.toml does."""
     statuses = "".join(f"“{c.label}”" for c in vocab.statuses)
-    done = "和".join(f"“{c.label}”" for c in vocab.statuses if c.done)
+    done = "和".join(f"“{vocab.status_label(key)}”" for key in vocab.done_statuses)
     return METHOD.replace("{statuses}", statuses).replace("{done}", done)
 
 

@@ -326,8 +326,7 @@ def seed_bundle(earlier: Path, bundle: Path) -> None:
     holds it to that, since a file written through a link would change the last site too."""
     for folder in HASHED_BUNDLE_FOLDERS[:2]:  # filter files are few, and rewritten anyway
         if (earlier / folder).is_dir():
-            shutil.copytree(earlier / folder, bundle / folder, copy_function=link_or_copy)
-            make_folders_writable(bundle / folder)  # Pagefind adds files here (it hung on read-only ones)
+            link_tree(earlier / folder, bundle / folder)  # Pagefind adds files here
 
 
 def unreferenced_files(bundle: Path) -> list[Path] | None:
@@ -353,6 +352,14 @@ def site_relative(url: str) -> bool:
     """True for a path that stays inside the site (no absolute paths, no '..')."""
     path = PurePosixPath(url)
     return bool(url) and not path.is_absolute() and ".." not in path.parts
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """A folder of the last site brought over file by file (`link_or_copy`), its folders made
+    writable: copytree copies their modes, and from a site left read-only Pagefind could not
+    add its files to them (it hung), nor the next build remove them."""
+    shutil.copytree(source, target, copy_function=link_or_copy)
+    make_folders_writable(target)
 
 
 def link_or_copy(source: Path | str, target: Path | str) -> None:
@@ -501,8 +508,7 @@ def build_search_index(site: Path, shards: list[list[str]], previous: Path | Non
     try:
         for bundle, urls, digest in parts:
             if digest in earlier:
-                shutil.copytree(earlier[digest], site / bundle, copy_function=link_or_copy)
-                make_folders_writable(site / bundle)  # so that the next build can seed from it and remove it
+                link_tree(earlier[digest], site / bundle)
                 run.reused.append(bundle)
                 continue
             pages = staged.pop(bundle, None) or stage_pages(site, urls, run.page_digests, kept)
