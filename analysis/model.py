@@ -41,6 +41,7 @@ class Article:
     dateline: str = ""  # "本报讯（记者 郝燕来）", repeated from the first paragraph
     continued_from: str = ""  # "（上接第一版）": the item continues a story from another page
     title_generated: bool = False  # printed without a headline; the title is made from its text
+    title_words: list[str] = field(default_factory=list)  # the title as a line may break it (terms.headline_words)
     publication: str = ""
     date: str = ""  # ISO date, possibly partial ("2023-06") or empty when unknown
     url: str = ""

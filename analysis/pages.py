@@ -122,9 +122,19 @@ def printed_note(fact: Fact) -> str:
     return f' <span class="unit">（原文作“{escape(fact.printed)}”）</span>'
 
 
+HTML_METADATA = frozenset({"Facts_html", "Title_html"})  # made as HTML here, escaped piece by piece
+
+
+def headline_html(words: list[str]) -> str:
+    """The title as HTML a line breaks only between `words` (the theme's `wordwise` class
+    keeps each whole); nothing for a title of one piece, which needs no more than the title."""
+    return " ".join("<wbr>".join(escape(w) for w in words).split()) if len(words) > 1 else ""
+
+
 def article_markdown(article: Article, tags: list[str], facts: list[Fact] | None = None) -> str:
     meta = {
         "Title": article.title,
+        "Title_html": headline_html(article.title_words),
         "Date": pelican_date(article.date),
         "Slug": article.slug,
         "Save_as": article.url,
@@ -146,7 +156,7 @@ def article_markdown(article: Article, tags: list[str], facts: list[Fact] | None
         "Date_text": article.date or "日期不详",
         "Summary": "",
     }
-    header = "\n".join(f"{k}: {v if k == 'Facts_html' else metadata_value(v)}" for k, v in meta.items() if v)
+    header = "\n".join(f"{k}: {v if k in HTML_METADATA else metadata_value(v)}" for k, v in meta.items() if v)
     return f"{header}\n\n{article_body_html(article)}\n"
 
 

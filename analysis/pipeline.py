@@ -30,11 +30,11 @@ from .places import filed_under, load_gazetteer
 from .segment import segment
 from .settings import DATA_DIR
 from .terms import (
-    article_text, corpus_counts, document_frequencies, similar_documents, sort_terms, term_counts, tokenize, top_keywords, without_person_names,
+    article_text, corpus_counts, document_frequencies, headline_words, similar_documents, sort_terms, term_counts, tokenize, top_keywords, without_person_names,
 )
 from .topics import assign_topics, load_topics
 
-CACHE_FORMAT = 4  # bump when PageResult changes shape
+CACHE_FORMAT = 5  # bump when PageResult changes shape
 
 # Settings that decide how the work is scheduled, not what it finds: they stay out of the cache key.
 SCHEDULING_SETTINGS = frozenset({"WORKERS", "PARALLEL_MIN_PAGES", "SEARCH_SHARD_PAGES", "SEARCH_BESIDE_PELICAN_PAGES"})
@@ -75,6 +75,7 @@ def analyse_page(page: Page, settings: dict) -> PageResult:
     rules = load_topics()
     for article in articles:
         article.topics = assign_topics(article, rules)
+        article.title_words = headline_words(article.title)
     tokens = [Counter(tokenize(without_person_names(article_text(a)))) for a in articles]
     facts = [fact for article in articles for fact in extract_facts(article, load_gazetteer())]
     return PageResult(page.name, articles, tokens, segmented.furniture, facts)

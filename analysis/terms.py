@@ -32,6 +32,7 @@ from . import lexicon
 from .model import Article
 from .segment import is_name_list, surnames, word_list
 from .settings import DATA_DIR
+from .text import CJK
 
 # Tags kept as content words. Nouns of every kind, verbs and verbal nouns, fixed
 # phrases (l: 一体化, 对外开放), abbreviations (j: 党建, 政协, 人大) and noun-like
@@ -190,6 +191,43 @@ def cut_run(run: str, freq: Mapping[str, int], log_total: float) -> list[str]:
     if letters:
         words.append(letters)
     return words
+
+
+# Where a headline's line may break: before a word or an opening mark, after a word, a
+# closing mark or a space; never inside a word, after an opening mark or a number, before a closing
+# mark or a one-character word (王|俊, 推进|会), nor inside a short quotation (“幸福里”).
+_OPENING = frozenset("“‘《〈（(【「『〔［")
+_CLOSING = frozenset("”’》〉）)】」』〕］，。、！？；：,.!?;:")
+_CJK_CHAR = re.compile(f"[{CJK}]")
+_SHORT_QUOTE = re.compile("[“‘「『《][^“‘「『《”’」』》]{1,8}[”’」』》]")
+
+
+def headline_words(text: str) -> list[str]:
+    """`text` in the stretches a line of a headline may break between; they join back into
+    `text`. The words are `cut_run`'s, then kept together where a break would read badly
+    (the rules above): 努力把老旧小区变成群众“幸福里” -> 努力把|老旧小区|变成|群众|“幸福里”."""
+    if not text:
+        return []
+    runs = list(_CUT_RUN.finditer(text))
+    entries = lexicon.entries_for([m.group() for m in runs])
+    starts = set()  # where each word, mark or space begins
+    for match in runs:
+        at = match.start()
+        for word in cut_run(match.group(), entries.freq, entries.log_total):
+            starts.add(at)
+            at += len(word)
+    starts.update(i for i, char in enumerate(text) if not _CUT_RUN.match(char))
+    ends = sorted(starts | {len(text)})
+    one_character = {start for start, end in zip(ends, ends[1:]) if end - start == 1 and _CJK_CHAR.match(text[start])}
+    quoted = {i for m in _SHORT_QUOTE.finditer(text) for i in range(m.start() + 1, m.end())}
+    breaks = [i for i in sorted(starts) if 0 < i and i not in one_character and i not in quoted
+              and _breaks_between(text[i - 1], text[i])]
+    return [text[a:b] for a, b in zip([0, *breaks], [*breaks, len(text)])]
+
+
+def _breaks_between(before: str, after: str) -> bool:
+    return (bool(_CJK_CHAR.match(before)) or before in _CLOSING or before.isspace()) and (
+        bool(_CJK_CHAR.match(after)) or after in _OPENING or after.isalnum())
 
 
 def _as_tokens(text_or_tokens: str | Sequence[str]) -> Sequence[str]:

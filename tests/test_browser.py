@@ -73,17 +73,19 @@ def platform_fonts(page, selector):
     return fonts
 
 
-def article_path(out, title_fragment):
+def article_path(out, title_start):
+    """The article page whose headline begins with `title_start`."""
     for path in sorted((out / "articles").glob("*.html")):
-        if title_fragment in path.read_text(encoding="utf-8"):
+        heading = re.search(r"<h1\b[^>]*>(.*?)</h1>", path.read_text(encoding="utf-8"), re.S)
+        if heading and re.sub(r"<[^>]+>", "", heading.group(1)).startswith(title_start):
             return path.relative_to(out).as_posix()
-    raise AssertionError(title_fragment)
+    raise AssertionError(title_start)
 
 
 def reader_pages(out):
     return {
         "home": "index.html",
-        "article": article_path(out, "<h1 data-pagefind-meta=\"title\">倾听居民想法"),
+        "article": article_path(out, "倾听居民想法"),
         "topic": "topics/lao-jiu-xiao-qu-gai-zao.html",
         "archive": "archives.html",
         "year": "archives/2022.html",
@@ -128,11 +130,53 @@ def test_pages_fit_the_screen_have_no_errors_and_render_chinese(browser, site_ur
     page.close()
 
 
+# Offsets in an element's text where a rendered line begins, and where each of its pieces
+# (the text between <wbr>s) begins: one Range per character, a new line where its top moves down.
+LINES_AND_PIECES = """element => {
+    const starts = [], pieces = [];
+    let offset = 0, lastTop = null;
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        pieces.push(offset);
+        for (let i = 0; i < node.length; i++, offset++) {
+            const range = document.createRange();
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            const top = range.getClientRects()[0]?.top;
+            if (top === undefined) continue;
+            if (lastTop !== null && top > lastTop + 2) starts.push(offset);
+            lastTop = top;
+        }
+    }
+    return {starts, pieces};
+}"""
+
+
+def test_on_a_phone_a_headline_wraps_only_between_its_words(browser, site_url):
+    """变成 must not end one line and begin the next. Chinese wraps between any two characters
+    by default, so the control (the same headlines without the theme's class) does split words."""
+    base, out = site_url
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    wrapped = split_without = 0
+    for path in sorted(p.relative_to(out).as_posix() for p in (out / "articles").glob("*.html")):
+        page.goto(f"{base}/{path}")
+        if page.locator("h1.wordwise").count() == 0:
+            continue
+        found = page.eval_on_selector("h1", LINES_AND_PIECES)
+        assert set(found["starts"]) <= set(found["pieces"]), (path, page.inner_text("h1"), found)
+        wrapped += bool(found["starts"])
+        page.eval_on_selector("h1", "h => h.classList.remove('wordwise')")
+        control = page.eval_on_selector("h1", LINES_AND_PIECES)
+        split_without += not set(control["starts"]) <= set(control["pieces"])
+    assert wrapped >= 5 and split_without >= 1, (wrapped, split_without)
+    page.close()
+
+
 def test_the_page_file_link_opens_the_whole_page_in_readable_chinese(browser, site_url):
     """Served as text/plain with no charset, as static hosts serve .txt, the page text still reads as Chinese."""
     base, out = site_url
     page = browser.new_page(viewport={"width": 390, "height": 844})
-    path = article_path(out, '<h1 data-pagefind-meta="title">巫山：老旧小区')
+    path = article_path(out, "巫山：老旧小区")
     page.goto(f"{base}/{path}")
     page.click("dt:text('版面文件') + dd a")
     page.wait_for_load_state()

@@ -18,6 +18,7 @@ from analysis.terms import (
     article_text,
     concordance,
     document_frequencies,
+    headline_words,
     is_content_word,
     log_odds_z,
     parse_stopwords,
@@ -31,6 +32,40 @@ from analysis.terms import (
 from analysis.segment import is_name_list
 from analysis.settings import load_settings
 from tests.corpus import SEEDS, seed_pages
+
+# ---------------------------------------------------------------- headline_words
+
+
+@pytest.mark.parametrize("title, pieces", [
+    ("努力把老旧小区变成群众“幸福里”", ["努力把", "老旧小区", "变成", "群众", "“幸福里”"]),
+    ("城乡供水一体化惠及30余万群众", ["城乡", "供水一体化", "惠及", "30余万", "群众"]),
+    ("重庆“党建+市场”模式", ["重庆", "“党建+市场”", "模式"]),
+    ("（上接1版）“一共有542件水……”", ["（上接", "1版）", "“一共有", "542件水……”"]),
+], ids=["quote-kept-whole", "number-with-its-unit", "quote-with-a-plus", "marks-kept-with-their-words"])
+def test_a_headline_breaks_only_between_words(title, pieces):
+    assert headline_words(title) == pieces
+
+
+def test_headline_words_join_back_into_every_seed_title_and_never_cut_a_dictionary_word():
+    lines = [line.strip() for page in seed_pages() for line in page.read_text(encoding="utf-8").splitlines()]
+    titles = [line for line in lines if 4 <= len(line) <= 30]
+    assert len(titles) > 50
+    for title in titles:
+        pieces = headline_words(title)
+        assert "".join(pieces) == title
+        # each break is a break of jieba's own cut (without HMM): no piece boundary inside a word
+        cut_ends, at = set(), 0
+        for word in lexicon.tokenizer().cut(title, HMM=False):
+            at += len(word)
+            cut_ends.add(at)
+        breaks = {sum(map(len, pieces[:i])) for i in range(1, len(pieces))}
+        assert breaks <= cut_ends, (title, pieces)
+        assert not any(p[0] in "”，。、）" or p[-1] in "“（" for p in pieces[1:]), pieces
+
+
+def test_an_empty_headline_has_no_pieces():
+    assert headline_words("") == []
+
 
 # ---------------------------------------------------------------- tokenize
 

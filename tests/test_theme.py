@@ -17,6 +17,7 @@ import html5lib
 import pytest
 
 from analysis.build import Progress, build
+from analysis.terms import headline_words
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -278,6 +279,27 @@ def test_article_shows_kicker_above_the_title_and_byline(article_pages):
     assert tags.index("p") < tags.index("h1") and children[tags.index("h1") - 1] is kicker
     assert text_of(header.find("p[@class='byline']")) == SEED_ARTICLE["byline"]
     assert header.find(".//a[@data-pagefind-filter='来源']").get("href") == "../sources/ren-min-ri-bao.html"
+
+
+def test_headlines_break_only_between_their_words_on_the_article_and_in_listings(site, article_meta):
+    """The h1 and every listing's entry mark their line breaks with <wbr> between the words
+    of the title (terms.headline_words) and carry the class that keeps the rest whole; the
+    page's <title> stays plain text."""
+    listing = (site / "index.html").read_text(encoding="utf-8")
+    marked = 0
+    for path, meta in article_meta.items():
+        page = (site / path).read_text(encoding="utf-8")
+        expected = "<wbr>".join(html.escape(w) for w in headline_words(meta["title"]))
+        h1 = re.search(r'<h1 data-pagefind-meta="title"( class="wordwise")?>(.*?)</h1>', page, re.S)
+        assert h1 is not None and h1.group(2) == expected, (path, h1 and h1.group(2))
+        assert bool(h1.group(1)) == ("<wbr>" in expected), path
+        title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+        assert "<wbr>" not in title and title.startswith(html.escape(meta["title"]))
+        entry = re.search(rf'class="entry__title( wordwise)?"><a href="[^"]*/{re.escape(path)}">(.*?)</a>', listing)
+        if entry is not None:
+            assert entry.group(2) == expected and bool(entry.group(1)) == ("<wbr>" in expected), path
+            marked += 1
+    assert marked >= 5  # the home page's latest articles were among them
 
 
 @pytest.mark.parametrize("title, data, shown", [
