@@ -48,10 +48,28 @@ def looks_binary(data: bytes) -> bool:
     return controls > len(sample) // 20
 
 
+def utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) of a page saved as UTF-16 without its byte order mark (Windows'
+    "Unicode" with the mark stripped), else None. Its ASCII characters put NUL bytes in it, which
+    would call it binary. Either byte order decodes Chinese to some characters; the right one
+    has the page's line breaks, no control characters, and is mostly Chinese."""
+    if len(data) % 2 or b"\x00" not in data[:4096]:
+        return None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\n" in text and not _CONTROL.search(text) and cjk_count(text) >= len("".join(text.split())) // 2:
+            return text, encoding
+    return None
+
+
 def decode_page(data: bytes) -> tuple[str, str, str]:
     """Return (text, encoding, note). Raises DecodeError for bytes that are not text.
 
-    UTF-8 is expected; a BOM selects UTF-8 or UTF-16; otherwise GB18030 (the usual
+    UTF-8 is expected; a BOM selects UTF-8 or UTF-16, as does the look of UTF-16 without
+    one (`utf16_without_bom`); otherwise GB18030 (the usual
     legacy encoding of Chinese text) is tried before giving up. A UTF-8 page cut off
     inside a multi-byte character keeps everything before the cut.
     """
@@ -61,6 +79,9 @@ def decode_page(data: bytes) -> tuple[str, str, str]:
                 return data.decode(encoding), encoding, ""
             except UnicodeDecodeError as exc:
                 raise DecodeError(f"invalid {encoding} after its byte-order mark ({exc.reason})") from None
+    utf16 = utf16_without_bom(data)
+    if utf16 is not None:
+        return *utf16, f"decoded from {utf16[1].upper()} without a byte order mark"
     if looks_binary(data):
         raise DecodeError("binary file, not text")
     try:

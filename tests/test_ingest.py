@@ -30,6 +30,7 @@ def bad_seeds(tmp_path):
     write(seeds, "binary.txt", bytes(range(256)) * 4)
     write(seeds, "legacy.txt", GOOD.replace("10个", "20个").encode("gb18030"))
     write(seeds, "utf16.txt", GOOD.replace("10个", "30个").encode("utf-16"))
+    write(seeds, "utf16-no-bom.txt", GOOD.replace("10个", "35个").encode("utf-16-be"))
     write(seeds, "truncated.txt", GOOD.replace("10个", "40个").encode("utf-8") + "改".encode("utf-8")[:2])
     write(seeds, "noheadline.txt", "今年以来，我县完成改造老旧小区一百个，惠及居民上万户，群众满意度不断提升，各项工作稳步推进。\n")
     write(seeds, "good2.txt", GOOD)
@@ -52,7 +53,7 @@ def test_each_bad_file_gets_a_reason_naming_it(bad_seeds):
     assert "binary" in problems["binary.txt"].problem
     assert problems["good2.txt"].problem == "duplicate of good.txt"
     assert "not a .txt page" in problems["notes.md"].problem
-    assert all(p.skipped for name, p in problems.items() if name not in ("legacy.txt", "truncated.txt", "html.txt"))
+    assert all(p.skipped for name, p in problems.items() if name not in ("legacy.txt", "utf16-no-bom.txt", "truncated.txt", "html.txt"))
 
 
 def test_legacy_encodings_and_truncated_pages_are_decoded_not_skipped(bad_seeds):
@@ -60,6 +61,8 @@ def test_legacy_encodings_and_truncated_pages_are_decoded_not_skipped(bad_seeds)
     by_name = {p.name: p for p in corpus.pages}
     assert by_name["legacy.txt"].encoding == "gb18030" and "20个" in by_name["legacy.txt"].text
     assert by_name["utf16.txt"].encoding == "utf-16" and "30个" in by_name["utf16.txt"].text
+    assert by_name["utf16-no-bom.txt"].text == GOOD.replace("10个", "35个")
+    assert not problems["utf16-no-bom.txt"].skipped and "UTF-16-BE without a byte order mark" in problems["utf16-no-bom.txt"].problem
     assert "40个" in by_name["truncated.txt"].text
     assert not problems["legacy.txt"].skipped and "GB18030" in problems["legacy.txt"].problem
     assert not problems["truncated.txt"].skipped and "truncated" in problems["truncated.txt"].problem
@@ -82,6 +85,20 @@ def test_oversized_page_is_refused_before_it_is_read(tmp_path):
     assert [p.name for p in corpus.pages] == ["good.txt"]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_a_seed_page_saved_as_utf16_without_a_byte_order_mark_reads_as_itself(encoding):
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        assert decode_page(text.encode(encoding)) == (text, encoding, f"decoded from {encoding.upper()} without a byte order mark")
+
+
+@pytest.mark.parametrize("data", [bytes(range(256)) * 4, b"\x00\x01" * 500, "page\n".encode("utf-16-le") * 50],
+                         ids=["every-byte", "nul-and-control", "utf16-but-no-chinese"])
+def test_bytes_with_nul_that_do_not_read_as_chinese_utf16_are_binary(data):
+    with pytest.raises(DecodeError, match="binary"):
+        decode_page(data)
+
+
 def test_invalid_bytes_that_are_not_gb18030_either_are_refused():
     with pytest.raises(DecodeError):
         decode_page(b"\x81\x30\xff\xfe abc \x80\x80\x80 " * 20)
@@ -94,10 +111,10 @@ def test_build_reports_each_problem_and_a_summary_and_strict_fails(bad_seeds, tm
     err = capsys.readouterr().err.strip().splitlines()
     assert any(line.startswith("noheadline.txt: skipped: no recognisable headline") for line in err)
     assert any(line.startswith("binary.txt: skipped: binary") for line in err)
-    assert err[-1].startswith("built 7 articles from 7 pages; skipped 6 file(s):")
+    assert err[-1].startswith("built 8 articles from 8 pages; skipped 6 file(s):")
     articles = json.loads((out / "data" / "articles.json").read_text(encoding="utf-8"))
     assert sorted(a["page"] for a in articles) == sorted(
-        ["good.txt", "legacy.txt", "utf16.txt", "truncated.txt", "中文 名字.txt", "sub/inner.txt", "html.txt"]
+        ["good.txt", "legacy.txt", "utf16.txt", "utf16-no-bom.txt", "truncated.txt", "中文 名字.txt", "sub/inner.txt", "html.txt"]
     )
     assert main(args + ["--strict"]) == EXIT_SKIPPED
 
