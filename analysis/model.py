@@ -48,6 +48,7 @@ class Article:
     slug: str = ""
     places: list[str] = field(default_factory=list)  # most specific first
     summary: list[str] = field(default_factory=list)  # key points under the headline: "●" lines, a 核心阅读 box
+    summary_label: str = ""  # the label the paper prints over its summary box (核心阅读), if any
     sections: list[Section] = field(default_factory=list)
     captions: list[str] = field(default_factory=list)
     reattached: list[dict] = field(default_factory=list)  # fragments moved here from elsewhere on the page

@@ -59,7 +59,11 @@ def article_body_html(article: Article) -> str:
         parts.append(f'<p class="cut" data-pagefind-ignore>{CUT_AT_START}</p>')
     if article.summary:
         items = "".join(f"<li>{sentence_spans(s, taken)}</li>" for s in article.summary)
-        parts.append(f'<ul class="summary">{items}</ul>')
+        summary = f'<ul class="summary">{items}</ul>'
+        if article.summary_label:  # the paper's own box, under its own label
+            label = escape(article.summary_label)
+            summary = f'<aside class="summary-box" aria-label="{label}"><p class="summary-box__label" data-pagefind-ignore>{label}</p>{summary}</aside>'
+        parts.append(summary)
     for section in article.sections:
         if section.heading:
             parts.append(f"<h2>{escape(section.heading)}</h2>")
@@ -209,8 +213,12 @@ def json_records(records: list[dict]) -> str:
     return "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n]\n"
 
 
+# How the site breaks a headline: presentation, not part of the article's record.
+NOT_IN_RECORDS = ("title_words",)
+
+
 def articles_json(articles: list[Article]) -> str:
-    return json_records([a.to_dict() for a in articles])
+    return json_records([{k: v for k, v in a.to_dict().items() if k not in NOT_IN_RECORDS} for a in articles])
 
 
 FACT_COLUMNS = [

@@ -34,7 +34,7 @@ from .terms import (
 )
 from .topics import assign_topics, load_topics
 
-CACHE_FORMAT = 5  # bump when PageResult changes shape
+CACHE_FORMAT = 6  # bump when PageResult changes shape
 
 # Settings that decide how the work is scheduled, not what it finds: they stay out of the cache key.
 SCHEDULING_SETTINGS = frozenset({"WORKERS", "PARALLEL_MIN_PAGES", "SEARCH_SHARD_PAGES", "SEARCH_BESIDE_PELICAN_PAGES"})

@@ -270,6 +270,7 @@ class Draft:
     dateline: str = ""
     continuation: str = ""  # the "（上接第一版）" marker
     summary: list[str] = field(default_factory=list)
+    summary_label: str = ""  # the label printed over a summary box (核心阅读)
     sections: list[Section] = field(default_factory=lambda: [Section("", [])])
     captions: list[str] = field(default_factory=list)
     kind_hint: str = ""  # photo | list | advert | commentary, from how the item began
@@ -455,8 +456,8 @@ class _Walker:
             and not self.is_caption(j)
         ):
             if cluster[0] in summary_labels() and not self.current.paragraphs and len(cluster) == 1:
-                # The box under the headline: its paragraph is the summary; the label is furniture.
-                self.furniture.append(cluster[0])
+                # The box under the headline: its paragraph is the summary, under the box's label.
+                self.current.summary_label = cluster[0]
                 self.current.summary.append(follower.text)
                 k = j + 1  # the follower is the line right after the label
                 while ends_open(self.current.summary[-1]) and k < len(self.lines) and self.lines[k].role == "paragraph":
@@ -645,6 +646,7 @@ def merge_into(article: Draft, fragment: Draft) -> None:
     article.captions.extend(fragment.captions)
     article.credits.extend(fragment.credits)
     article.summary.extend(fragment.summary)
+    article.summary_label = article.summary_label or fragment.summary_label
 
 
 def reattach_fragments(drafts: list[Draft]) -> list[Draft]:
@@ -705,6 +707,7 @@ class ArticleDraft:
     dateline: str
     continued_from: str
     summary: list[str]
+    summary_label: str
     sections: list[Section]
     captions: list[str]
     reattached: list[dict]
@@ -756,6 +759,7 @@ def finish(draft: Draft) -> ArticleDraft:
         dateline=draft.dateline,
         continued_from=draft.continuation,
         summary=draft.summary,
+        summary_label=draft.summary_label,
         sections=[s for s in draft.sections if s.heading or s.paragraphs],
         captions=draft.captions,
         reattached=draft.reattached,

@@ -59,7 +59,7 @@ def test_section_headings_and_captions_are_kept(name):
 
 
 def item_text(article) -> str:
-    parts = [article.kicker, article.subtitle, article.byline, article.continued_from, *article.summary, *article.captions]
+    parts = [article.kicker, article.subtitle, article.byline, article.continued_from, article.summary_label, *article.summary, *article.captions]
     if not article.title_generated:
         parts.append(article.title)
     for section in article.sections:
@@ -138,7 +138,8 @@ def test_the_paragraph_under_a_summary_box_label_is_the_summary_even_when_cut():
     result = segment_page(page)
     item = result.items[0]
     assert item.summary == ["西工区承担了全市中心城区54%的老旧小区改造工作，点多、面广、任务重，取得了良好效果。"]
-    assert [s.heading for s in item.sections if s.heading] == [] and "核心阅读" in result.furniture
+    assert item.summary_label == "核心阅读" and "核心阅读" not in result.furniture  # the box's label, kept with it
+    assert [s.heading for s in item.sections if s.heading] == []
     assert item.sections[0].paragraphs == ["主题教育开展以来，西工区集中连片改造。"]
 
 

@@ -281,6 +281,21 @@ def test_article_shows_kicker_above_the_title_and_byline(article_pages):
     assert header.find(".//a[@data-pagefind-filter='来源']").get("href") == "../sources/ren-min-ri-bao.html"
 
 
+def test_a_summary_box_shows_the_label_the_paper_printed_over_it_and_the_data_keep_it(site, article_pages):
+    path, doc = page_by_title(article_pages, SEED_ARTICLE["title"])
+    box = doc.find(".//article//aside[@class='summary-box']")
+    label = box.find("p[@class='summary-box__label']")
+    assert text_of(label) == "核心阅读" and box.get("aria-label") == "核心阅读"
+    assert label.get("data-pagefind-ignore") is not None  # not a word of every such story in search
+    assert text_of(box.find("ul[@class='summary']/li")).startswith("河南省洛阳市西工区承担了全市中心城区54%")
+    # "●" key points are the story's own lines, with no label of the paper's: no box around them
+    points = [d for d in article_pages.values() if d.find(".//ul[@class='summary']") is not None and d.find(".//aside[@class='summary-box']") is None]
+    assert points
+    records = {r["url"]: r for r in json.loads((site / "data" / "articles.json").read_text(encoding="utf-8"))}
+    assert records[path]["summary_label"] == "核心阅读"
+    assert all("title_words" not in r for r in records.values())  # how the site breaks a headline is not data
+
+
 def test_headlines_break_only_between_their_words_on_the_article_and_in_listings(site, article_meta):
     """The h1 and every listing's entry mark their line breaks with <wbr> between the words
     of the title (terms.headline_words) and carry the class that keeps the rest whole; the
