@@ -99,11 +99,11 @@ def chart_inputs_key(analysis: Analysis, counts: Counter) -> str:
     return digest.hexdigest()
 
 
-def draw_charts(analysis: Analysis, counts: Counter, folder: Path) -> list[ChartFiles]:
+def draw_charts(facts_or_scale, terms, counts: Counter, folder: Path) -> list[ChartFiles]:
+    """The report's charts into `folder`, from the scale table (or the facts, when there is
+    none) and the term table by place."""
     from . import charts  # matplotlib is imported only when something must be drawn
 
-    facts_or_scale = analysis.scale if analysis.scale is not None else analysis.facts
-    terms = analysis.terms_by_place
     drawn = [
         charts.scale_chart(facts_or_scale),
         charts.funding_chart(facts_or_scale),
@@ -121,8 +121,69 @@ def draw_charts(analysis: Analysis, counts: Counter, folder: Path) -> list[Chart
     return written
 
 
-def chart_files(analysis: Analysis, cache: Path) -> tuple[list[ChartFiles], ContentFiles]:
-    """The report's charts as SVG and CSV, from the cache when their inputs are unchanged."""
+class ChartDrawer:
+    """Draws the report's charts in a process of its own, forked as the build begins:
+    importing matplotlib and drawing take seconds (half of a five-page build), which this
+    spends on the other core while the build reads and analyses the pages and writes the
+    Markdown. Forked before the pages are read and while the build runs no other thread, the
+    child copies little and no lock another thread holds. It ends once the charts are drawn,
+    or are not needed, before Pelican and Pagefind run."""
+
+    def __init__(self):
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.conn, child_end = context.Pipe()
+        self.process = context.Process(target=_draw_on_request, args=(child_end,), name="charts", daemon=True)
+        self.process.start()
+        child_end.close()
+
+    def draw(self, facts_or_scale, terms, counts: Counter, folder: Path) -> list[ChartFiles]:
+        try:
+            self.conn.send((facts_or_scale, terms, counts, folder))
+            drawn, value = self.conn.recv()
+        except (EOFError, OSError):
+            raise RuntimeError(f"the process drawing the charts ended with status {self.process.exitcode} before it drew them") from None
+        finally:
+            self.process.join(timeout=10)  # it ends on its own once it has replied
+            self.close()
+        if not drawn:
+            raise value
+        return value
+
+    def close(self) -> None:
+        """End the process, drawing or not: it holds nothing but what it was drawing, into a
+        folder of its own that the next drawing replaces."""
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+def _draw_on_request(conn) -> None:
+    """The chart process: import what drawing needs at once, then draw the one request."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to report; the build ends this process
+    from . import charts  # noqa: F401  (the slow part, done while the build analyses)
+
+    try:
+        request = conn.recv()
+    except EOFError:  # the build ended first
+        return
+    try:
+        reply = (True, draw_charts(*request))
+    except Exception as error:
+        reply = (False, error)
+    try:
+        conn.send(reply)
+    except Exception as error:  # an error that does not pickle
+        conn.send((False, RuntimeError(f"drawing the charts failed: {error!r}; {reply[1]!r}")))
+
+
+def chart_files(analysis: Analysis, cache: Path, drawer: ChartDrawer | None = None) -> tuple[list[ChartFiles], ContentFiles]:
+    """The report's charts as SVG and CSV, from the cache when their inputs are unchanged;
+    drawn by `drawer` if given, else in this process."""
     gazetteer = load_gazetteer()
     counts: Counter = Counter()
     for article in analysis.articles:
@@ -130,7 +191,8 @@ def chart_files(analysis: Analysis, cache: Path) -> tuple[list[ChartFiles], Cont
     stored = cache / chart_inputs_key(analysis, counts)
     if not (stored / "charts.pickle").exists():
         tmp = fresh_dir(cache / f".drawing-{os.getpid()}")
-        written = draw_charts(analysis, counts, tmp)
+        inputs = (analysis.scale if analysis.scale is not None else analysis.facts, analysis.terms_by_place, counts, tmp)
+        written = drawer.draw(*inputs) if drawer is not None else draw_charts(*inputs)
         (tmp / "charts.pickle").write_bytes(pickle.dumps(written))
         for old in cache.iterdir():  # only the latest charts are kept
             if old != tmp:
@@ -509,20 +571,26 @@ def build(
 ) -> BuildOutcome:
     progress = progress or Progress()
     check_folders(seeds, output, work, conf)
-    settings = load_settings(settings)
-    corpus = read_corpus(seeds, settings)
-    inputs = inputs_fingerprint(corpus, settings, pelican_settings(conf, seeds, output, pelican_overrides), base)
-    progress.step(f"read {len(corpus.pages)} pages from {seeds}", "ingest")
-    unchanged = unchanged_analysis(work, output, inputs)
-    if unchanged is not None:
-        progress.step(f"nothing changed since the last build; {output} kept as it is", "swap")
-        return BuildOutcome.of(unchanged, output, analysis_file(work, inputs))
-    analysis = analyse(corpus, settings, cache_dir=work / "cache" / "pages")
-    progress.step(f"analysed {analysis.pages} pages: {len(analysis.articles)} articles", "analysis")
-    if not analysis.articles and (output / "index.html").is_file():
-        # An emptied or unreadable folder of pages must not wipe the archive built from it.
-        reasons = "".join(f"\n  {p}" for p in analysis.problems)
-        raise BuildRefused(f"{seeds}: no page gave an article, so the site in {output} is kept as it is{reasons}")
+    drawer = ChartDrawer()  # ends once the charts are drawn or found drawn, or the build stops short
+    try:
+        settings = load_settings(settings)
+        corpus = read_corpus(seeds, settings)
+        inputs = inputs_fingerprint(corpus, settings, pelican_settings(conf, seeds, output, pelican_overrides), base)
+        progress.step(f"read {len(corpus.pages)} pages from {seeds}", "ingest")
+        unchanged = unchanged_analysis(work, output, inputs)
+        if unchanged is not None:
+            drawer.close()
+            progress.step(f"nothing changed since the last build; {output} kept as it is", "swap")
+            return BuildOutcome.of(unchanged, output, analysis_file(work, inputs))
+        analysis = analyse(corpus, settings, cache_dir=work / "cache" / "pages")
+        progress.step(f"analysed {analysis.pages} pages: {len(analysis.articles)} articles", "analysis")
+        if not analysis.articles and (output / "index.html").is_file():
+            # An emptied or unreadable folder of pages must not wipe the archive built from it.
+            reasons = "".join(f"\n  {p}" for p in analysis.problems)
+            raise BuildRefused(f"{seeds}: no page gave an article, so the site in {output} is kept as it is{reasons}")
+    except BaseException:
+        drawer.close()
+        raise
 
     staging = fresh_dir(staging_dir(output))
     indexing = None
@@ -532,7 +600,8 @@ def build(
         write_data_files(analysis, staging / "data")
         write_page_texts(corpus.pages, staging / "data" / PAGE_TEXTS)
         progress.step("made the generated Markdown and wrote the data files", "markdown")
-        chart_records, charts = chart_files(analysis, work / "cache" / "charts")
+        chart_records, charts = chart_files(analysis, work / "cache" / "charts", drawer)
+        drawer.close()
         files.update(charts)
         progress.step(f"drew {len(chart_records)} charts", "charts")
         files.update(report_files(analysis, sorted(p.name for p in (staging / "data").iterdir()), chart_records,
@@ -590,6 +659,7 @@ def build(
         remember_build(work, output, fingerprint, inputs)
     except BaseException:
         gc.unfreeze()
+        drawer.close()
         if indexing is not None:
             indexing.cancel()  # before its folder goes
         try:

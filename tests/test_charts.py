@@ -504,3 +504,63 @@ def test_every_status_has_a_bar_style_and_the_note_names_the_patterns_drawn():
     assert {c.key for c in load_vocab().statuses} | {""} == set(STATUS_STYLE)
     assert pattern_note(["planned", "completed", "cumulative", "completed"]) == "实心：累计、已完成；斜线：计划。"
     assert pattern_note(["started", ""]) == "交叉线：已启动；灰色：状态未注明。"
+
+
+# ---------------------------------------------------------------- drawn beside the build
+
+
+def folder_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_charts_drawn_in_their_own_process_are_the_charts_drawn_here(tmp_path):
+    from collections import Counter
+    from analysis.build import ChartDrawer, draw_charts
+
+    counts = Counter(ARTICLES)
+    (tmp_path / "here").mkdir()
+    (tmp_path / "there").mkdir()
+    here = draw_charts(FACTS, TERMS, counts, tmp_path / "here")
+    drawer = ChartDrawer()
+    there = drawer.draw(FACTS, TERMS, counts, tmp_path / "there")
+    assert not drawer.process.is_alive() and drawer.process.exitcode == 0  # it ends with its one drawing
+    assert [(c.slug, c.title, c.alt, c.svg, c.csv, c.places) for c in there] == [(c.slug, c.title, c.alt, c.svg, c.csv, c.places) for c in here]
+    assert len(there) == 4 and all(a.table.equals(b.table) for a, b in zip(there, here))
+    assert folder_bytes(tmp_path / "there") == folder_bytes(tmp_path / "here")
+
+
+def test_a_chart_that_fails_to_draw_fails_the_build_with_its_own_error(tmp_path, monkeypatch):
+    import analysis.build as build_module
+
+    def broken(*args):
+        raise ValueError("no room for the legend")
+
+    monkeypatch.setattr(build_module, "draw_charts", broken)  # before the fork: the child draws with it
+    drawer = build_module.ChartDrawer()
+    with pytest.raises(ValueError, match="no room for the legend"):
+        drawer.draw(FACTS, TERMS, {}, tmp_path)
+    assert not drawer.process.is_alive()
+
+
+def test_a_drawing_process_that_dies_is_reported_not_waited_for(tmp_path):
+    import os
+    import signal
+
+    from analysis.build import ChartDrawer
+
+    drawer = ChartDrawer()
+    os.kill(drawer.process.pid, signal.SIGKILL)
+    with pytest.raises(RuntimeError, match="ended with status -9 before it drew them"):
+        drawer.draw(FACTS, TERMS, {}, tmp_path)
+
+
+def test_a_build_leaves_no_drawing_process_behind_whether_it_drew_or_found_the_charts_drawn(tmp_path):
+    import multiprocessing
+
+    from analysis.build import Progress, build
+    from tests.corpus import ROOT, SEEDS
+
+    for _ in range(2):  # the second finds nothing changed: its drawer is let go unused
+        build(SEEDS, tmp_path / "out", tmp_path / "work", ROOT / "pelicanconf.py", progress=Progress(quiet=True))
+        assert multiprocessing.active_children() == []
+    assert len(list((tmp_path / "out" / "charts").glob("*.svg"))) == 4
