@@ -125,9 +125,9 @@ class ChartDrawer:
     """Draws the report's charts in a process of its own, forked as the build begins:
     importing matplotlib and drawing take seconds (half of a five-page build), which this
     spends on the other core while the build reads and analyses the pages and writes the
-    Markdown. Forked before the pages are read and while the build runs no other thread, the
-    child copies little and no lock another thread holds. It ends once the charts are drawn,
-    or are not needed, before Pelican and Pagefind run."""
+    Markdown (`ChartFolder`). Forked before the pages are read and while the build runs no
+    other thread, the child copies little and no lock another thread holds. It ends once the
+    charts are drawn, or are not needed, before Pelican and Pagefind run."""
 
     def __init__(self):
         import multiprocessing
@@ -138,9 +138,19 @@ class ChartDrawer:
         self.process.start()
         child_end.close()
 
-    def draw(self, facts_or_scale, terms, counts: Counter, folder: Path) -> list[ChartFiles]:
+    def start(self, facts_or_scale, terms, counts: Counter, folder: Path) -> None:
+        """Begin drawing (`draw_charts`' arguments); `result` waits for the charts."""
         try:
             self.conn.send((facts_or_scale, terms, counts, folder))
+        except OSError:
+            pass  # the process is gone: `result` says so
+
+    def draw(self, facts_or_scale, terms, counts: Counter, folder: Path) -> list[ChartFiles]:
+        self.start(facts_or_scale, terms, counts, folder)
+        return self.result()
+
+    def result(self) -> list[ChartFiles]:
+        try:
             drawn, value = self.conn.recv()
         except (EOFError, OSError):
             raise RuntimeError(f"the process drawing the charts ended with status {self.process.exitcode} before it drew them") from None
@@ -181,24 +191,35 @@ def _draw_on_request(conn) -> None:
         conn.send((False, RuntimeError(f"drawing the charts failed: {error!r}; {reply[1]!r}")))
 
 
-def chart_files(analysis: Analysis, cache: Path, drawer: ChartDrawer | None = None) -> tuple[list[ChartFiles], ContentFiles]:
-    """The report's charts as SVG and CSV, from the cache when their inputs are unchanged;
-    drawn by `drawer` if given, else in this process."""
-    gazetteer = load_gazetteer()
-    counts: Counter = Counter()
-    for article in analysis.articles:
-        counts.update(filed_under(article.places, gazetteer))
-    stored = cache / chart_inputs_key(analysis, counts)
-    if not (stored / "charts.pickle").exists():
-        tmp = fresh_dir(cache / f".drawing-{os.getpid()}")
-        inputs = (analysis.scale if analysis.scale is not None else analysis.facts, analysis.terms_by_place, counts, tmp)
-        written = drawer.draw(*inputs) if drawer is not None else draw_charts(*inputs)
-        (tmp / "charts.pickle").write_bytes(pickle.dumps(written))
-        for old in cache.iterdir():  # only the latest charts are kept
-            if old != tmp:
-                shutil.rmtree(old, ignore_errors=True)
-        os.replace(tmp, stored)
-    return pickle.loads((stored / "charts.pickle").read_bytes()), folder_files(stored, "charts/", (".pickle",))
+class ChartFolder:
+    """The report's charts as SVG and CSV in the chart cache, drawn only when what they show
+    changed (`chart_inputs_key`): by `drawer` if given, which starts at once and is waited for
+    in `files`, else in this process."""
+
+    def __init__(self, analysis: Analysis, cache: Path, drawer: ChartDrawer | None = None):
+        gazetteer = load_gazetteer()
+        counts: Counter = Counter()
+        for article in analysis.articles:
+            counts.update(filed_under(article.places, gazetteer))
+        self.cache, self.stored, self.drawer = cache, cache / chart_inputs_key(analysis, counts), drawer
+        self.tmp = None
+        if not (self.stored / "charts.pickle").exists():
+            self.tmp = fresh_dir(cache / f".drawing-{os.getpid()}")
+            self.inputs = (analysis.scale if analysis.scale is not None else analysis.facts, analysis.terms_by_place, counts, self.tmp)
+            if drawer is not None:
+                drawer.start(*self.inputs)
+
+    def files(self) -> tuple[list[ChartFiles], ContentFiles]:
+        """The charts' records, and their files as content under charts/."""
+        if self.tmp is not None:
+            written = self.drawer.result() if self.drawer is not None else draw_charts(*self.inputs)
+            (self.tmp / "charts.pickle").write_bytes(pickle.dumps(written))
+            for old in self.cache.iterdir():  # only the latest charts are kept
+                if old != self.tmp:
+                    shutil.rmtree(old, ignore_errors=True)
+            os.replace(self.tmp, self.stored)
+            self.tmp = None
+        return pickle.loads((self.stored / "charts.pickle").read_bytes()), folder_files(self.stored, "charts/", (".pickle",))
 
 
 def charts_about(all_charts: list[ChartFiles]):
@@ -596,11 +617,12 @@ def build(
     indexing = None
     try:
         gc.freeze()  # the analysis lives until Pelican runs; the collector need not walk it over and over
+        charts_drawn = ChartFolder(analysis, work / "cache" / "charts", drawer)  # drawn while the Markdown is made
         files = {**folder_files(PROJECT_ROOT / "content"), **article_files(analysis)}
         write_data_files(analysis, staging / "data")
         write_page_texts(corpus.pages, staging / "data" / PAGE_TEXTS)
         progress.step("made the generated Markdown and wrote the data files", "markdown")
-        chart_records, charts = chart_files(analysis, work / "cache" / "charts", drawer)
+        chart_records, charts = charts_drawn.files()
         drawer.close()
         files.update(charts)
         progress.step(f"drew {len(chart_records)} charts", "charts")
