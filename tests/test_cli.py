@@ -77,8 +77,17 @@ def test_a_build_from_the_command_line_ends_with_its_status_and_all_its_output(t
     assert any("blank.txt" in line for line in lines)
     assert lines[-1].startswith("built ") and "skipped 1 file(s)" in lines[-1]
     assert (tmp_path / "out" / "index.html").is_file()
+    assert len(list((tmp_path / "out" / "charts").glob("*.svg"))) == 4  # drawn by the process the command started
     diff = subprocess.run([sys.executable, "-m", "analysis", "diff", str(tmp_path / "out"), str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
     assert diff.returncode == 0 and diff.stdout.strip()  # standard output, block-buffered into a pipe, arrives whole
+
+
+def test_the_command_line_starts_without_the_builds_heavy_modules():
+    """The build command starts the charts' process before importing the build; that is worth
+    doing only while the command line itself imports none of what the build imports."""
+    probe = "import sys, analysis.cli; print(' '.join(m for m in ('pandas', 'matplotlib', 'pelican', 'jieba', 'pypinyin') if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout.strip() == "", result.stdout + result.stderr
 
 
 def test_relative_folders_are_taken_from_where_the_command_runs(tmp_path):
@@ -139,13 +148,17 @@ def test_a_missing_or_emptied_folder_of_pages_keeps_the_site_that_is_there(tmp_p
     assert sorted(p.relative_to(tmp_path / "out") for p in (tmp_path / "out").rglob("*")) == site
 
 
-def test_ctrl_c_ends_a_build_with_a_line_not_a_traceback(tmp_path, capsys, monkeypatch):
-    import analysis.cli as cli
+def test_ctrl_c_ends_a_build_with_a_line_not_a_traceback_and_no_process_left(tmp_path, capsys, monkeypatch):
+    import multiprocessing
+
+    import analysis.build
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "build", interrupted)
+    monkeypatch.setattr(analysis.build, "analyse", interrupted)  # Ctrl-C while the pages are analysed
     status = main(["build", "--seeds", str(SEEDS), "--output", str(tmp_path / "out"), "--work", str(tmp_path / "work")])
     err = capsys.readouterr().err
-    assert status == 130 and err.strip() == f"interrupted; {tmp_path / 'out'} is as the last build left it"
+    assert status == 130 and err.strip().splitlines()[-1] == f"interrupted; {tmp_path / 'out'} is as the last build left it"
+    assert "Traceback" not in err
+    assert multiprocessing.active_children() == []  # the charts' process the command started is gone
