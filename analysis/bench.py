@@ -181,14 +181,10 @@ def child(spec_json: str) -> None:
     """Run one build in this (fresh) process and write its timings and peak memory as JSON."""
     spec = json.loads(spec_json)
     if spec["kind"] == "build":
-        from .drawing import ChartDrawer
-
-        drawer = ChartDrawer()  # started before the build is imported, as `python -m analysis build` does
         from .build import Progress, build
 
         progress = Progress(quiet=True)
-        outcome = build(Path(spec["seeds"]), Path(spec["output"]), Path(spec["work"]), PROJECT_ROOT / "pelicanconf.py",
-                        progress=progress, drawer=drawer)
+        outcome = build(Path(spec["seeds"]), Path(spec["output"]), Path(spec["work"]), PROJECT_ROOT / "pelicanconf.py", progress=progress)
         result = {"timings": progress.timings, "articles": outcome.articles, "pages": outcome.pages}
     else:
         result = {"timings": plain_pelican(Path(spec["content"]), Path(spec["output"]))}

@@ -25,7 +25,6 @@ from pathlib import Path
 import markdown
 
 from .diff import changes_json, changes_markdown, compare
-from .drawing import ChartDrawer, draw_charts
 from .ingest import read_corpus
 from .model import Article, PageProblem
 from .articles import place_slug
@@ -33,11 +32,12 @@ from .pipeline import Analysis, analyse
 from .places import filed_under, load_gazetteer
 from .report import ChartFiles, chart_block, data_page, home_highlights, topic_notes, place_article_pages, place_contents, place_names, place_page, places_index, report_page
 from .pages import PAGE_TEXTS, article_markdown, articles_csv, articles_json, facts_csv, facts_json, table_csv, write_bytes, write_marked_text, write_text
-from .settings import PROJECT_ROOT, load_settings
+from .settings import load_settings
 from .terms import unload_dictionaries
 from .search import SearchIndexing, search_bundles, search_shards
 from .site import RenderedPages, fresh_dir, pelican_settings, remove_tree, run_pelican, staging_dir, swap_in, write_sitemap
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class Progress:
@@ -98,6 +98,106 @@ def chart_inputs_key(analysis: Analysis, counts: Counter) -> str:
         digest.update(b"\0" + (table_csv(table).encode("utf-8") if table is not None else b""))
     digest.update(repr(sorted(counts.items())).encode("utf-8"))
     return digest.hexdigest()
+
+
+def draw_charts(facts_or_scale, terms, counts: Counter, folder: Path) -> list[ChartFiles]:
+    """The report's charts into `folder`, from the scale table (or the facts, when there is
+    none) and the term table by place."""
+    from . import charts  # matplotlib is imported only when something must be drawn
+
+    drawn = [
+        charts.scale_chart(facts_or_scale),
+        charts.funding_chart(facts_or_scale),
+        charts.term_frequency_chart(terms, article_counts=counts) if terms is not None else None,
+        charts.distinctive_terms_chart(terms, article_counts=counts) if terms is not None else None,
+    ]
+    written = []
+    for chart in (c for c in drawn if c is not None):
+        files = charts.write_chart(chart, folder)
+        written.append(ChartFiles(
+            chart.slug, chart.title, chart.alt, chart.table, files["svg"], files["csv"],
+            places=frozenset(chart.table[charts.PLACE_COLUMN]),
+            shown=tuple(c for c in chart.table.columns if c not in charts.CSV_ONLY_COLUMNS),
+        ))
+    return written
+
+
+class ChartDrawer:
+    """Draws the report's charts in a process of its own, forked as the build begins:
+    importing matplotlib and drawing take seconds, which this spends on the other core while
+    the build reads and analyses the pages and writes the Markdown (`ChartFolder`). Forked
+    before the pages are read and while the build runs no thread of its own, the child copies
+    little. It ends once the charts are drawn, or are not needed, before Pelican and Pagefind run."""
+
+    def __init__(self):
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.conn, child_end = context.Pipe()
+        self.process = context.Process(target=_draw_on_request, args=(child_end,), name="charts", daemon=True)
+        self.process.start()
+        child_end.close()
+
+    def start(self, facts_or_scale, terms, counts: Counter, folder: Path) -> None:
+        """Begin drawing (`draw_charts`' arguments); `result` waits for the charts."""
+        try:
+            self.conn.send((facts_or_scale, terms, counts, folder))
+        except OSError:
+            pass  # the process is gone: `result` says so
+
+    def draw(self, facts_or_scale, terms, counts: Counter, folder: Path) -> list[ChartFiles]:
+        self.start(facts_or_scale, terms, counts, folder)
+        return self.result()
+
+    def result(self) -> list[ChartFiles]:
+        try:
+            drawn, value = self.conn.recv()
+        except (EOFError, OSError):
+            self.process.join(timeout=10)  # its status is known once it has ended
+            raise RuntimeError(f"the process drawing the charts ended with status {self.process.exitcode} before it drew them") from None
+        finally:
+            self.process.join(timeout=10)  # it ends on its own once it has replied
+            self.close()
+        if not drawn:
+            raise value
+        return value
+
+    def close(self) -> None:
+        """End the process, drawing or not: it holds nothing but what it was drawing, into a
+        folder of its own that the next drawing replaces."""
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+def _draw_on_request(conn) -> None:
+    """The chart process: import what drawing needs at once, then draw the one request."""
+    import multiprocessing
+    import signal
+    import traceback
+    from multiprocessing.connection import wait
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to report; the build ends this process
+    from . import charts  # noqa: F401  (the slow part, done while the build analyses)
+
+    # Waits for the request or the build's end: worker processes forked later hold the
+    # build's end of the pipe too, so a build that was killed might never close it.
+    if conn not in wait([conn, multiprocessing.parent_process().sentinel]):
+        return
+    try:
+        request = conn.recv()
+    except EOFError:  # the build ended first
+        return
+    try:
+        reply = (True, draw_charts(*request))
+    except Exception as error:
+        reply = (False, error)
+    try:
+        conn.send(reply)
+    except Exception:  # an error (or a chart) that does not pickle: its traceback, as text
+        detail = traceback.format_exc() if reply[0] else "".join(traceback.format_exception(reply[1]))
+        conn.send((False, RuntimeError("drawing the charts failed:\n" + detail)))
 
 
 class ChartFolder:
@@ -498,33 +598,32 @@ def build(
     settings: dict | None = None,
     base: Path | None = None,
     progress: Progress | None = None,
-    drawer: ChartDrawer | None = None,
 ) -> BuildOutcome:
-    """Build the site from `seeds` into `output`. `drawer` is a `ChartDrawer` started earlier
-    (the command line starts one before it imports this module); the build starts its own
-    otherwise, and ends it either way."""
     progress = progress or Progress()
-    drawer = drawer or ChartDrawer()  # ends once the charts are drawn or found drawn, or the build stops short
+    check_folders(seeds, output, work, conf)
+    drawer = ChartDrawer()  # ends once the charts are drawn or found drawn, and in any case with the build
     try:
-        check_folders(seeds, output, work, conf)
-        settings = load_settings(settings)
-        corpus = read_corpus(seeds, settings)
-        inputs = inputs_fingerprint(corpus, settings, pelican_settings(conf, seeds, output, pelican_overrides), base)
-        progress.step(f"read {len(corpus.pages)} pages from {seeds}", "ingest")
-        unchanged = unchanged_analysis(work, output, inputs)
-        if unchanged is not None:
-            drawer.close()
-            progress.step(f"nothing changed since the last build; {output} kept as it is", "swap")
-            return BuildOutcome.of(unchanged, output, analysis_file(work, inputs))
-        analysis = analyse(corpus, settings, cache_dir=work / "cache" / "pages")
-        progress.step(f"analysed {analysis.pages} pages: {len(analysis.articles)} articles", "analysis")
-        if not analysis.articles and (output / "index.html").is_file():
-            # An emptied or unreadable folder of pages must not wipe the archive built from it.
-            reasons = "".join(f"\n  {p}" for p in analysis.problems)
-            raise BuildRefused(f"{seeds}: no page gave an article, so the site in {output} is kept as it is{reasons}")
-    except BaseException:
+        return _build(seeds, output, work, conf, drawer, progress, pelican_overrides, settings, base)
+    finally:
         drawer.close()
-        raise
+
+
+def _build(seeds: Path, output: Path, work: Path, conf: Path, drawer: ChartDrawer, progress: Progress,
+           pelican_overrides: dict | None, settings: dict | None, base: Path | None) -> BuildOutcome:
+    settings = load_settings(settings)
+    corpus = read_corpus(seeds, settings)
+    inputs = inputs_fingerprint(corpus, settings, pelican_settings(conf, seeds, output, pelican_overrides), base)
+    progress.step(f"read {len(corpus.pages)} pages from {seeds}", "ingest")
+    unchanged = unchanged_analysis(work, output, inputs)
+    if unchanged is not None:
+        progress.step(f"nothing changed since the last build; {output} kept as it is", "swap")
+        return BuildOutcome.of(unchanged, output, analysis_file(work, inputs))
+    analysis = analyse(corpus, settings, cache_dir=work / "cache" / "pages")
+    progress.step(f"analysed {analysis.pages} pages: {len(analysis.articles)} articles", "analysis")
+    if not analysis.articles and (output / "index.html").is_file():
+        # An emptied or unreadable folder of pages must not wipe the archive built from it.
+        reasons = "".join(f"\n  {p}" for p in analysis.problems)
+        raise BuildRefused(f"{seeds}: no page gave an article, so the site in {output} is kept as it is{reasons}")
 
     staging = fresh_dir(staging_dir(output))
     indexing = None
@@ -536,7 +635,7 @@ def build(
         write_page_texts(corpus.pages, staging / "data" / PAGE_TEXTS)
         progress.step("made the generated Markdown and wrote the data files", "markdown")
         chart_records, charts = charts_drawn.files()
-        drawer.close()
+        drawer.close()  # gone before Pelican and Pagefind, which take the memory
         files.update(charts)
         progress.step(f"drew {len(chart_records)} charts", "charts")
         files.update(report_files(analysis, sorted(p.name for p in (staging / "data").iterdir()), chart_records,
@@ -594,7 +693,6 @@ def build(
         remember_build(work, output, fingerprint, inputs)
     except BaseException:
         gc.unfreeze()
-        drawer.close()
         if indexing is not None:
             indexing.cancel()  # before its folder goes
         try:

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-# Only light modules here: `build` starts the charts' process before the build's own
-# modules (pandas, Pelican, jieba's tables ...) are imported (see `main`).
-from .settings import PROJECT_ROOT
+from .build import PROJECT_ROOT, BuildRefused, Progress, build
+from .diff import changes_json, changes_text, compare
+from .pages import write_text
 
 EXIT_SKIPPED = 3  # the site was built, but --strict and some pages were skipped
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
@@ -102,9 +102,6 @@ def add_bench_parser(commands) -> None:
 
 
 def run_diff(args) -> int:
-    from .diff import changes_json, changes_text, compare
-    from .pages import write_text
-
     for folder in (args.base, args.new):
         if not (folder / "data").is_dir():
             print(f"{folder}: no data/ folder; build it first with make html", file=sys.stderr)
@@ -116,13 +113,9 @@ def run_diff(args) -> int:
 
 
 def run_build(args) -> int:
-    from .build import BuildRefused, Progress, build
-
     progress = Progress(quiet=args.quiet)
     try:
-        # The charts' process `main` started for the build command; the build ends it.
-        outcome = build(args.seeds, args.output, args.work, args.settings, progress=progress, base=args.base,
-                        drawer=getattr(args, "drawer", None))
+        outcome = build(args.seeds, args.output, args.work, args.settings, progress=progress, base=args.base)
     except BuildRefused as refused:
         print(f"error: {refused}", file=sys.stderr)
         return EXIT_REFUSED
@@ -151,11 +144,6 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if args.run is run_build:
-        # The charts' process first: it imports matplotlib while this one imports the build.
-        from .drawing import ChartDrawer
-
-        args.drawer = ChartDrawer()
     return args.run(args)
 
 

@@ -62,7 +62,8 @@ def article_body_html(article: Article) -> str:
         summary = f'<ul class="summary">{items}</ul>'
         if article.summary_label:  # the paper's own box, under its own label
             label = escape(article.summary_label)
-            summary = f'<aside class="summary-box" aria-label="{label}"><p class="summary-box__label" data-pagefind-ignore>{label}</p>{summary}</aside>'
+            summary = (f'<aside class="summary-box" aria-labelledby="summary-label"><p class="summary-box__label" id="summary-label" '
+                       f'data-pagefind-ignore>{label}</p>{summary}</aside>')
         parts.append(summary)
     for section in article.sections:
         if section.heading:

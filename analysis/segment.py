@@ -645,8 +645,9 @@ def merge_into(article: Draft, fragment: Draft) -> None:
             first = False
     article.captions.extend(fragment.captions)
     article.credits.extend(fragment.credits)
+    if not article.summary:  # a fragment's labelled box; the article's own points keep no label
+        article.summary_label = fragment.summary_label
     article.summary.extend(fragment.summary)
-    article.summary_label = article.summary_label or fragment.summary_label
 
 
 def reattach_fragments(drafts: list[Draft]) -> list[Draft]:

@@ -32,7 +32,7 @@ from . import lexicon
 from .model import Article
 from .segment import is_name_list, surnames, word_list
 from .settings import DATA_DIR
-from .text import CJK
+from .text import CJK, CLOSERS, OPENERS, SENTENCE_END
 
 # Tags kept as content words. Nouns of every kind, verbs and verbal nouns, fixed
 # phrases (l: 一体化, 对外开放), abbreviations (j: 党建, 政协, 人大) and noun-like
@@ -196,8 +196,8 @@ def cut_run(run: str, freq: Mapping[str, int], log_total: float) -> list[str]:
 # Where a headline's line may break: before a word or an opening mark, after a word, a
 # closing mark or a space; never inside a word, after an opening mark or a number, before a closing
 # mark or a one-character word (王|俊, 推进|会), nor inside a short quotation (“幸福里”).
-_OPENING = frozenset("“‘《〈（(【「『〔［")
-_CLOSING = frozenset("”’》〉）)】」』〕］，。、！？；：,.!?;:")
+_OPENING = frozenset(OPENERS)
+_CLOSING = frozenset(CLOSERS + SENTENCE_END + "，、：,.:")
 _CJK_CHAR = re.compile(f"[{CJK}]")
 _SHORT_QUOTE = re.compile("[“‘「『《][^“‘「『《”’」』》]{1,8}[”’」』》]")
 

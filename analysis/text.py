@@ -13,7 +13,8 @@ _CJKISH = f"[{CJK}{CJK_PUNCT}]"
 
 # Sentence-final marks; a closing quote or bracket right after one still belongs to the sentence.
 SENTENCE_END = "。！？!?；;…"
-CLOSERS = "”’」』）)》】"
+CLOSERS = "”’」』）)》】〉〕］"
+OPENERS = "“‘「『（(《【〈〔［"  # their counterparts, which belong with what follows them
 
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 _PUNCT_NEAR_CJK = re.compile(rf"(?<={_CJKISH})([,;:?!])|([,;:?!])(?={_CJKISH})")

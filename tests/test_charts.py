@@ -515,7 +515,7 @@ def folder_bytes(folder: Path) -> dict[str, bytes]:
 
 def test_charts_drawn_in_their_own_process_are_the_charts_drawn_here(tmp_path):
     from collections import Counter
-    from analysis.drawing import ChartDrawer, draw_charts
+    from analysis.build import ChartDrawer, draw_charts
 
     counts = Counter(ARTICLES)
     (tmp_path / "here").mkdir()
@@ -529,14 +529,14 @@ def test_charts_drawn_in_their_own_process_are_the_charts_drawn_here(tmp_path):
     assert folder_bytes(tmp_path / "there") == folder_bytes(tmp_path / "here")
 
 
-def test_a_chart_that_fails_to_draw_fails_the_build_with_its_own_error(tmp_path, monkeypatch):
-    import analysis.drawing as drawing
+def test_a_chart_that_fails_to_draw_raises_its_own_error_in_the_build_process(tmp_path, monkeypatch):
+    import analysis.build as build_module
 
     def broken(*args):
         raise ValueError("no room for the legend")
 
-    monkeypatch.setattr(drawing, "draw_charts", broken)  # before the fork: the child draws with it
-    drawer = drawing.ChartDrawer()
+    monkeypatch.setattr(build_module, "draw_charts", broken)  # before the fork: the child draws with it
+    drawer = build_module.ChartDrawer()
     with pytest.raises(ValueError, match="no room for the legend"):
         drawer.draw(FACTS, TERMS, {}, tmp_path)
     assert not drawer.process.is_alive()
@@ -546,7 +546,7 @@ def test_a_drawing_process_that_dies_is_reported_not_waited_for(tmp_path):
     import os
     import signal
 
-    from analysis.drawing import ChartDrawer
+    from analysis.build import ChartDrawer
 
     drawer = ChartDrawer()
     os.kill(drawer.process.pid, signal.SIGKILL)

@@ -77,17 +77,9 @@ def test_a_build_from_the_command_line_ends_with_its_status_and_all_its_output(t
     assert any("blank.txt" in line for line in lines)
     assert lines[-1].startswith("built ") and "skipped 1 file(s)" in lines[-1]
     assert (tmp_path / "out" / "index.html").is_file()
-    assert len(list((tmp_path / "out" / "charts").glob("*.svg"))) == 4  # drawn by the process the command started
+    assert len(list((tmp_path / "out" / "charts").glob("*.svg"))) == 4  # drawn by the build's own process for them
     diff = subprocess.run([sys.executable, "-m", "analysis", "diff", str(tmp_path / "out"), str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
     assert diff.returncode == 0 and diff.stdout.strip()  # standard output, block-buffered into a pipe, arrives whole
-
-
-def test_the_command_line_starts_without_the_builds_heavy_modules():
-    """The build command starts the charts' process before importing the build; that is worth
-    doing only while the command line itself imports none of what the build imports."""
-    probe = "import sys, analysis.cli; print(' '.join(m for m in ('pandas', 'matplotlib', 'pelican', 'jieba', 'pypinyin') if m in sys.modules))"
-    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0 and result.stdout.strip() == "", result.stdout + result.stderr
 
 
 def test_relative_folders_are_taken_from_where_the_command_runs(tmp_path):
@@ -161,4 +153,4 @@ def test_ctrl_c_ends_a_build_with_a_line_not_a_traceback_and_no_process_left(tmp
     err = capsys.readouterr().err
     assert status == 130 and err.strip().splitlines()[-1] == f"interrupted; {tmp_path / 'out'} is as the last build left it"
     assert "Traceback" not in err
-    assert multiprocessing.active_children() == []  # the charts' process the command started is gone
+    assert multiprocessing.active_children() == []  # the charts' process the build started is gone

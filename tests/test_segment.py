@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.segment import bigrams, segment_page, starts_mid_sentence
+from analysis.segment import Draft, bigrams, merge_into, segment_page, starts_mid_sentence
 from analysis.text import CJK, normalise_paragraph
 
 from tests.corpus import SEEDS, load_fixture, seed_pages
@@ -141,6 +141,15 @@ def test_the_paragraph_under_a_summary_box_label_is_the_summary_even_when_cut():
     assert item.summary_label == "核心阅读" and "核心阅读" not in result.furniture  # the box's label, kept with it
     assert [s.heading for s in item.sections if s.heading] == []
     assert item.sections[0].paragraphs == ["主题教育开展以来，西工区集中连片改造。"]
+
+
+def test_a_reattached_fragment_s_box_label_never_heads_the_article_s_own_points():
+    points, boxed = Draft(title="甲", summary=["●要点一"]), Draft(summary=["核心阅读的一段"], summary_label="核心阅读")
+    merge_into(points, boxed)
+    assert points.summary == ["●要点一", "核心阅读的一段"] and points.summary_label == ""
+    bare = Draft(title="乙")
+    merge_into(bare, Draft(summary=["核心阅读的一段"], summary_label="核心阅读"))
+    assert bare.summary_label == "核心阅读"
 
 
 def test_a_question_cut_in_two_by_a_line_break_is_one_paragraph():

@@ -285,7 +285,7 @@ def test_a_summary_box_shows_the_label_the_paper_printed_over_it_and_the_data_ke
     path, doc = page_by_title(article_pages, SEED_ARTICLE["title"])
     box = doc.find(".//article//aside[@class='summary-box']")
     label = box.find("p[@class='summary-box__label']")
-    assert text_of(label) == "核心阅读" and box.get("aria-label") == "核心阅读"
+    assert text_of(label) == "核心阅读" and box.get("aria-labelledby") == label.get("id")  # named by what it shows
     assert label.get("data-pagefind-ignore") is not None  # not a word of every such story in search
     assert text_of(box.find("ul[@class='summary']/li")).startswith("河南省洛阳市西工区承担了全市中心城区54%")
     # "●" key points are the story's own lines, with no label of the paper's: no box around them
