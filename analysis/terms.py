@@ -226,8 +226,7 @@ def headline_words(text: str) -> list[str]:
 
 
 def _breaks_between(before: str, after: str) -> bool:
-    return (bool(_CJK_CHAR.match(before)) or before in _CLOSING or before.isspace()) and (
-        bool(_CJK_CHAR.match(after)) or after in _OPENING or after.isalnum())
+    return (bool(_CJK_CHAR.match(before)) or before in _CLOSING or before.isspace()) and (after.isalnum() or after in _OPENING)
 
 
 def _as_tokens(text_or_tokens: str | Sequence[str]) -> Sequence[str]:

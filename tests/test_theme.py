@@ -293,6 +293,9 @@ def test_a_summary_box_shows_the_label_the_paper_printed_over_it_and_the_data_ke
     assert points
     records = {r["url"]: r for r in json.loads((site / "data" / "articles.json").read_text(encoding="utf-8"))}
     assert records[path]["summary_label"] == "核心阅读"
+    # the label heads the box, not the story: listings and the page's description start with the story
+    description = doc.find(".//meta[@name='description']").get("content")
+    assert description.startswith("河南省洛阳市西工区") and "核心阅读" not in (site / "index.html").read_text(encoding="utf-8")
     assert all("title_words" not in r for r in records.values())  # how the site breaks a headline is not data
 
 

@@ -245,7 +245,7 @@ def byline(value) -> str:
 
 _BLOCK_END = re.compile(r"</(?:p|li|div|blockquote|section|aside|figcaption)>|<br\s*/?>", re.I)
 _DROP_FROM_EXCERPT = re.compile(
-    r'<(p|aside) class="(continued|cut|reattached|caption)"[^>]*>.*?</\1>|<h[1-6][^>]*>.*?</h[1-6]>', re.S
+    r'<(p|aside) class="(continued|cut|reattached|caption|summary-box__label)"[^>]*>.*?</\1>|<h[1-6][^>]*>.*?</h[1-6]>', re.S
 )
 
 
