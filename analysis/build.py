@@ -14,8 +14,10 @@ import logging
 import os
 import pickle
 import shutil
+import signal
 import sys
 import time
+import traceback
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -100,26 +102,107 @@ def chart_inputs_key(analysis: Analysis, counts: Counter) -> str:
     return digest.hexdigest()
 
 
-def draw_charts(facts_or_scale, terms, counts: Counter, folder: Path) -> list[ChartFiles]:
+def draw_charts(facts_or_scale, terms, counts: Counter, folder: Path, *, beside: bool = False) -> list[ChartFiles]:
     """The report's charts into `folder`, from the scale table (or the facts, when there is
-    none) and the term table by place."""
+    none) and the term table by place. With `beside`, a forked copy of this process draws
+    some of them (`share_out`): each chart takes a core for up to a second."""
     from . import charts  # matplotlib is imported only when something must be drawn
 
-    drawn = [
-        charts.scale_chart(facts_or_scale),
-        charts.funding_chart(facts_or_scale),
-        charts.term_frequency_chart(terms, article_counts=counts) if terms is not None else None,
-        charts.distinctive_terms_chart(terms, article_counts=counts) if terms is not None else None,
-    ]
-    written = []
-    for chart in (c for c in drawn if c is not None):
+    def drawn(make: Callable[[], "charts.Chart | None"]) -> ChartFiles | None:
+        chart = make()
+        if chart is None:
+            return None
         files = charts.write_chart(chart, folder)
-        written.append(ChartFiles(
+        return ChartFiles(
             chart.slug, chart.title, chart.alt, chart.table, files["svg"], files["csv"],
             places=frozenset(chart.table[charts.PLACE_COLUMN]),
             shown=tuple(c for c in chart.table.columns if c not in charts.CSV_ONLY_COLUMNS),
-        ))
-    return written
+        )
+
+    makers = [  # in the report's order
+        lambda: charts.scale_chart(facts_or_scale),
+        lambda: charts.funding_chart(facts_or_scale),
+        lambda: charts.term_frequency_chart(terms, article_counts=counts) if terms is not None else None,
+        lambda: charts.distinctive_terms_chart(terms, article_counts=counts) if terms is not None else None,
+    ]
+    tasks = [lambda make=make: drawn(make) for make in makers]
+    # The term charts, the largest figures, are started first so that neither process is left
+    # with a large one at the end.
+    results = share_out(tasks, order=range(len(tasks) - 1, -1, -1)) if beside else [task() for task in tasks]
+    return [chart for chart in results if chart is not None]
+
+
+def share_out(tasks: list[Callable[[], object]], order) -> list:
+    """Run `tasks` in this process and in one forked copy of it, each taking the next in
+    `order` as soon as it is free; their results in the tasks' order. For a process that runs
+    no threads (only the forking one is copied) and whose results pickle; the first error,
+    from either process, is raised here."""
+    todo_read, todo_write = os.pipe()
+    os.write(todo_write, bytes(order))  # one byte a task (so at most 256): a pipe hands each byte to one reader
+    os.close(todo_write)
+    done_read, done_write = os.pipe()
+    forker = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # the copy: its results go back through the pipe, then it ends at once
+        status = 1
+        try:
+            os.close(done_read)
+            _die_with_parent(forker)
+            try:
+                reply = (True, _take_tasks(tasks, todo_read))
+            except BaseException as error:
+                reply = (False, error)
+            with os.fdopen(done_write, "wb") as out:
+                out.write(_pickled_reply(reply))
+            status = 0
+        finally:
+            os._exit(status)  # nothing of the forking process's own clean-up runs twice
+    os.close(done_write)
+    try:
+        results = _take_tasks(tasks, todo_read)
+        with os.fdopen(done_read, "rb") as replies:
+            reply = replies.read()
+        done_read = None
+    finally:
+        os.close(todo_read)
+        if done_read is not None:  # an error here: the copy is not waited for
+            os.close(done_read)
+            os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+    if not reply:
+        raise RuntimeError(f"the forked process ended with status {os.waitstatus_to_exitcode(status)} before it replied")
+    ok, value = pickle.loads(reply)
+    if not ok:
+        raise value
+    results.update(value)
+    return [results[i] for i in range(len(tasks))]
+
+
+def _take_tasks(tasks: list, todo: int) -> dict:
+    results = {}
+    while taken := os.read(todo, 1):
+        results[taken[0]] = tasks[taken[0]]()
+    return results
+
+
+def _pickled_reply(reply: tuple) -> bytes:
+    """(ok, value) pickled; an error (or a value) that does not pickle goes as its traceback."""
+    try:
+        return pickle.dumps(reply)
+    except Exception:
+        detail = traceback.format_exc() if reply[0] else "".join(traceback.format_exception(reply[1]))
+        return pickle.dumps((False, RuntimeError("drawing the charts failed:\n" + detail)))
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux ends this process when the one that forked it (`parent`) ends, however that ends."""
+    PR_SET_PDEATHSIG = 1
+    try:
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it ended before the request took effect
+        os._exit(1)
 
 
 class ChartDrawer:
@@ -174,8 +257,6 @@ class ChartDrawer:
 def _draw_on_request(conn) -> None:
     """The chart process: import what drawing needs at once, then draw the one request."""
     import multiprocessing
-    import signal
-    import traceback
     from multiprocessing.connection import wait
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to report; the build ends this process
@@ -190,14 +271,10 @@ def _draw_on_request(conn) -> None:
     except EOFError:  # the build ended first
         return
     try:
-        reply = (True, draw_charts(*request))
+        reply = (True, draw_charts(*request, beside=True))
     except Exception as error:
         reply = (False, error)
-    try:
-        conn.send(reply)
-    except Exception:  # an error (or a chart) that does not pickle: its traceback, as text
-        detail = traceback.format_exc() if reply[0] else "".join(traceback.format_exception(reply[1]))
-        conn.send((False, RuntimeError("drawing the charts failed:\n" + detail)))
+    conn.send_bytes(_pickled_reply(reply))
 
 
 class ChartFolder:

@@ -532,7 +532,7 @@ def test_charts_drawn_in_their_own_process_are_the_charts_drawn_here(tmp_path):
 def test_a_chart_that_fails_to_draw_raises_its_own_error_in_the_build_process(tmp_path, monkeypatch):
     import analysis.build as build_module
 
-    def broken(*args):
+    def broken(*args, **kwargs):
         raise ValueError("no room for the legend")
 
     monkeypatch.setattr(build_module, "draw_charts", broken)  # before the fork: the child draws with it
@@ -564,3 +564,129 @@ def test_a_build_leaves_no_drawing_process_behind_whether_it_drew_or_found_the_c
         build(SEEDS, tmp_path / "out", tmp_path / "work", ROOT / "pelicanconf.py", progress=Progress(quiet=True))
         assert multiprocessing.active_children() == []
     assert len(list((tmp_path / "out" / "charts").glob("*.svg"))) == 4
+
+
+# ---------------------------------------------------------------- two processes drawing
+
+
+def no_child_left() -> bool:
+    import os
+
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_tasks_shared_out_are_run_by_both_processes_and_return_in_their_order():
+    import os
+    import time
+
+    from analysis.build import share_out
+
+    def task(i):
+        time.sleep(0.1)  # long enough that the copy is forked before this process takes them all
+        return i, os.getpid()
+
+    results = share_out([lambda i=i: task(i) for i in range(6)], order=range(5, -1, -1))
+    assert [i for i, _ in results] == list(range(6))
+    assert len({pid for _, pid in results}) == 2 and os.getpid() in {pid for _, pid in results}
+    assert no_child_left()
+
+
+def test_an_error_in_the_forked_copy_is_raised_here_as_itself():
+    import os
+    import time
+
+    from analysis.build import share_out
+
+    here = os.getpid()
+
+    def task():
+        if os.getpid() != here:
+            raise KeyError("人口")
+        time.sleep(0.2)  # the copy takes a task meanwhile
+
+    with pytest.raises(KeyError, match="人口"):
+        share_out([task] * 4, order=range(4))
+    assert no_child_left()
+
+
+def test_an_error_that_does_not_pickle_comes_back_as_its_traceback():
+    import os
+    import time
+
+    from analysis.build import share_out
+
+    here = os.getpid()
+
+    class Unpicklable(Exception):
+        def __reduce__(self):
+            raise TypeError("cannot pickle this error")
+
+    def task():
+        if os.getpid() != here:
+            raise Unpicklable("legend has no room")
+        time.sleep(0.2)
+
+    with pytest.raises(RuntimeError, match="(?s)Unpicklable: legend has no room"):
+        share_out([task] * 4, order=range(4))
+
+
+def test_a_forked_copy_that_dies_is_reported_with_its_status_and_an_error_here_ends_it(tmp_path):
+    import os
+    import time
+
+    from analysis.build import share_out
+
+    here = os.getpid()
+
+    def dies():
+        if os.getpid() != here:
+            os._exit(5)
+        time.sleep(0.2)
+
+    with pytest.raises(RuntimeError, match="ended with status 5 before it replied"):
+        share_out([dies] * 4, order=range(4))
+
+    finished = tmp_path / "finished"
+
+    def fails_here():
+        if os.getpid() == here:
+            raise ValueError("here")
+        time.sleep(3)  # the copy would draw on after the error
+        finished.touch()
+
+    with pytest.raises(ValueError, match="here"):
+        share_out([fails_here] * 4, order=range(4))
+    assert no_child_left()
+    time.sleep(3.5)
+    assert not finished.exists()  # ended, not waited for
+
+
+def test_the_forked_copy_ends_when_the_process_that_forked_it_is_killed(tmp_path):
+    import multiprocessing
+    import os
+    import signal
+    import time
+
+    from analysis.build import share_out
+
+    def task(i):
+        (tmp_path / f"started-{i}").write_text(str(os.getpid()))
+        time.sleep(2)
+        (tmp_path / f"finished-{i}").touch()
+
+    def shares():
+        share_out([lambda i=i: task(i) for i in range(2)], order=range(2))
+
+    process = multiprocessing.get_context("fork").Process(target=shares)
+    process.start()
+    deadline = time.monotonic() + 30
+    while len(list(tmp_path.glob("started-*"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.kill(process.pid, signal.SIGKILL)
+    process.join()
+    time.sleep(2.5)
+    assert len(list(tmp_path.glob("started-*"))) == 2 and not list(tmp_path.glob("finished-*"))
