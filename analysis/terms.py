@@ -195,7 +195,8 @@ def cut_run(run: str, freq: Mapping[str, int], log_total: float) -> list[str]:
 
 # Where a headline's line may break: before a word or an opening mark, after a word, a
 # closing mark or a space; never inside a word, after an opening mark or a number, before a closing
-# mark or a one-character word (王|俊, 推进|会), nor inside a short quotation (“幸福里”).
+# mark, between a one-character word and the word it goes with (王|俊, 推进|会, 新|生活), nor inside
+# a short quotation (“幸福里”).
 _OPENING = frozenset(OPENERS)
 _CLOSING = frozenset(CLOSERS + SENTENCE_END + "，、：,.:")
 _CJK_CHAR = re.compile(f"[{CJK}]")
@@ -218,9 +219,15 @@ def headline_words(text: str) -> list[str]:
             at += len(word)
     starts.update(i for i, char in enumerate(text) if not _CUT_RUN.match(char))
     ends = sorted(starts | {len(text)})
-    one_character = {start for start, end in zip(ends, ends[1:]) if end - start == 1 and _CJK_CHAR.match(text[start])}
+    # A one-character word goes with the word after it when the two begin a dictionary word
+    # (幸福|新生活: 新生活 is the start of 新生活运动), else with the word before (努力把|老旧小区).
+    kept_apart = set()  # the breaks not made: before or after each one-character word
+    for start, end, after in zip(ends, ends[1:], [*ends[2:], None]):
+        if end - start == 1 and _CJK_CHAR.match(text[start]):
+            forward = after is not None and _CJK_CHAR.match(text[end]) and text[start:after] in entries.freq
+            kept_apart.add(end if forward else start)
     quoted = {i for m in _SHORT_QUOTE.finditer(text) for i in range(m.start() + 1, m.end())}
-    breaks = [i for i in sorted(starts) if 0 < i and i not in one_character and i not in quoted
+    breaks = [i for i in sorted(starts) if 0 < i and i not in kept_apart and i not in quoted
               and _breaks_between(text[i - 1], text[i])]
     return [text[a:b] for a, b in zip([0, *breaks], [*breaks, len(text)])]
 

@@ -41,7 +41,9 @@ from tests.corpus import SEEDS, seed_pages
     ("城乡供水一体化惠及30余万群众", ["城乡", "供水一体化", "惠及", "30余万", "群众"]),
     ("重庆“党建+市场”模式", ["重庆", "“党建+市场”", "模式"]),
     ("（上接1版）“一共有542件水……”", ["（上接", "1版）", "“一共有", "542件水……”"]),
-], ids=["quote-kept-whole", "number-with-its-unit", "quote-with-a-plus", "marks-kept-with-their-words"])
+    ("巫山：老旧小区“改”出幸福新生活", ["巫山：", "老旧小区", "“改”出", "幸福", "新生活"]),
+], ids=["quote-kept-whole", "number-with-its-unit", "quote-with-a-plus", "marks-kept-with-their-words",
+        "one-character-word-with-the-word-it-begins"])
 def test_a_headline_breaks_only_between_words(title, pieces):
     assert headline_words(title) == pieces
 
