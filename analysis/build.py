@@ -37,7 +37,7 @@ from .pages import PAGE_TEXTS, article_markdown, articles_csv, articles_json, fa
 from .settings import load_settings
 from .terms import unload_dictionaries
 from .search import SearchIndexing, search_bundles, search_shards
-from .site import RenderedPages, fresh_dir, pelican_settings, remove_tree, run_pelican, staging_dir, swap_in, write_sitemap
+from .site import RenderedPages, fresh_dir, pelican_settings, remove_tree, run_pelican, shared_source_pages, staging_dir, swap_in, write_sitemap
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -689,13 +689,17 @@ def _build(seeds: Path, output: Path, work: Path, conf: Path, drawer: ChartDrawe
            pelican_overrides: dict | None, settings: dict | None, base: Path | None) -> BuildOutcome:
     settings = load_settings(settings)
     corpus = read_corpus(seeds, settings)
-    inputs = inputs_fingerprint(corpus, settings, pelican_settings(conf, seeds, output, pelican_overrides), base)
+    pelican_read = pelican_settings(conf, seeds, output, pelican_overrides)
+    inputs = inputs_fingerprint(corpus, settings, pelican_read, base)
     progress.step(f"read {len(corpus.pages)} pages from {seeds}", "ingest")
     unchanged = unchanged_analysis(work, output, inputs)
     if unchanged is not None:
         progress.step(f"nothing changed since the last build; {output} kept as it is", "swap")
         return BuildOutcome.of(unchanged, output, analysis_file(work, inputs))
     analysis = analyse(corpus, settings, cache_dir=work / "cache" / "pages")
+    for address, names in shared_source_pages({a.publication for a in analysis.articles if a.publication}, pelican_read).items():
+        analysis.problems.append(PageProblem(settings["SOURCES_FILE"], f"the publications {'、'.join(names)} share one source page, {address}, "
+                                             "under one of their names: the page's address is made from the name's letters", skipped=False))
     progress.step(f"analysed {analysis.pages} pages: {len(analysis.articles)} articles", "analysis")
     if not analysis.articles and (output / "index.html").is_file():
         # An emptied or unreadable folder of pages must not wipe the archive built from it.

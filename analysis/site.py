@@ -115,6 +115,19 @@ def pelican_settings(conf: Path, content: Path, output: Path, overrides: dict | 
     return read_settings(str(conf), override=override)
 
 
+def shared_source_pages(publications, settings: dict) -> dict[str, list[str]]:
+    """Newspaper names that would share one source page, by its address. Pelican makes a
+    category's file name from the letters of its name, so 人民日报 and 人民日報 are both
+    ren-min-ri-bao and their articles are listed together, under one of the two names."""
+    from pelican.urlwrappers import Category
+
+    by_address: dict[str, set[str]] = defaultdict(set)
+    for name in publications:
+        category = Category(name, settings)
+        by_address[settings["CATEGORY_SAVE_AS"].format(slug=category.slug)].add(name)
+    return {address: sorted(names) for address, names in sorted(by_address.items()) if len(names) > 1}
+
+
 def run_pelican(settings: dict, reuse: "RenderedPages | None" = None, after_articles: Callable[[], None] | None = None) -> None:
     """One Pelican run. With `reuse`, article pages whose inputs are unchanged since the last
     build are copied from it instead of rendered again (`RenderedPages`); `after_articles` is

@@ -192,6 +192,23 @@ def test_an_unchanged_rebuild_skips_the_analysis_but_still_reports_every_problem
     assert [str(p) for p in again.analysis.problems] == [str(p) for p in first.analysis.problems]
 
 
+def test_two_names_of_a_paper_that_would_share_one_source_page_are_named_in_a_warning(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    sources = seeds / "sources.toml"
+    sources.write_text(sources.read_text(encoding="utf-8").replace('publication = "北碚报"', 'publication = "人民日報"'), encoding="utf-8")
+    outcome = run(seeds, tmp_path / "out", tmp_path / "work")
+    assert [str(p) for p in outcome.problems] == [
+        "sources.toml: warning: the publications 人民日報、人民日报 share one source page, sources/ren-min-ri-bao.html, "
+        "under one of their names: the page's address is made from the name's letters"]
+    assert not outcome.skipped
+    listed = (tmp_path / "out" / "sources" / "ren-min-ri-bao.html").read_text(encoding="utf-8")  # 11 articles: one page
+    records = json.loads((tmp_path / "out" / "data" / "articles.json").read_text(encoding="utf-8"))
+    both = [a for a in records if a["publication"] in ("人民日报", "人民日報")]
+    assert {a["publication"] for a in both} == {"人民日报", "人民日報"}  # each article keeps its own paper's name
+    assert all(a["url"] in listed for a in both)  # and the one page lists them all
+
+
 @pytest.mark.parametrize("change", ["settings", "theme", "template", "content"])
 def test_a_change_to_settings_theme_or_hand_written_content_rebuilds_the_site(tmp_path, monkeypatch, change):
     seeds = tmp_path / "seeds"
