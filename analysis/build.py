@@ -40,6 +40,7 @@ from .search import SearchIndexing, search_bundles, search_shards
 from .site import RenderedPages, fresh_dir, pelican_settings, remove_tree, run_pelican, shared_source_pages, staging_dir, swap_in, write_sitemap
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CODE = Path(__file__).resolve().parent  # the analysis package: its code and data files
 
 
 class Progress:
@@ -95,7 +96,7 @@ def folder_files(folder: Path, under: str = "", skip_suffixes: tuple[str, ...] =
 def chart_inputs_key(analysis: Analysis, counts: Counter) -> str:
     """Charts are redrawn only when what they show, or the code, changes. All the package's code
     counts, not only charts.py: the cache holds pickled records whose shape other modules define."""
-    digest = hashlib.sha256(folder_digest(Path(__file__).parent))
+    digest = hashlib.sha256(folder_digest(CODE))
     for table in (analysis.scale, analysis.terms_by_place):
         digest.update(b"\0" + (table_csv(table).encode("utf-8") if table is not None else b""))
     digest.update(repr(sorted(counts.items())).encode("utf-8"))
@@ -369,14 +370,15 @@ def project_version() -> str:
 
 
 def site_fingerprint(content: ContentFiles, data: Path, pelican: dict) -> str:
-    """Everything the site is made from: generated content, data files, theme and settings.
+    """Everything the site is made from: generated content, data files, theme, settings, and the
+    code that runs Pelican and Pagefind on them (site.py's hooks into Pelican, search.py).
 
     When it matches the last build's, Pelican and Pagefind would write the same site again."""
     settings = {k: v for k, v in pelican.items() if k not in ("PATH", "OUTPUT_PATH")}
     digest = hashlib.sha256(stable_repr(settings).encode("utf-8"))
     for rel, text in sorted(content.items()):
         digest.update(rel.encode() + b"\0" + (text.encode("utf-8") if isinstance(text, str) else text))
-    for folder in (data, Path(pelican["THEME"])):
+    for folder in (data, Path(pelican["THEME"]), CODE):
         digest.update(b"\0folder\0" + folder_digest(folder))
     return digest.hexdigest()
 
@@ -389,7 +391,7 @@ def inputs_fingerprint(corpus, settings: dict, pelican: dict, base: Path | None)
     content, theme, the base build of a preview, and the versions of the packages doing the work.
 
     When it matches the last build's, the build would only write the same site again."""
-    digest = hashlib.sha256(folder_digest(Path(__file__).parent))  # all analysis code and data files
+    digest = hashlib.sha256(folder_digest(CODE))  # all analysis code and data files
     for page in sorted(corpus.pages, key=lambda p: p.name):
         digest.update(f"{page.name}\0{page.sha256}\0{sorted(page.source.items())!r}\n".encode("utf-8"))
     digest.update("\n".join(map(str, corpus.problems)).encode("utf-8"))
@@ -498,11 +500,12 @@ def rendered_pages(work: Path, output: Path, pelican: dict, stamp: str) -> Rende
     """What the last build into `output` rendered, for this build to copy from (`RenderedPages`).
 
     The base of every page's key: settings (but those the build derives from the pages, which
-    an article page does not show, and the stamp, which is replaced), the theme, and the
-    versions of the packages that render."""
+    an article page does not show, and the stamp, which is replaced), the theme, the code that
+    hooks into Pelican's rendering (site.py), and the versions of the packages that render."""
     kept = {k: v for k, v in pelican.items() if k not in BUILD_DERIVED_SETTINGS}
     base = hashlib.sha256(stable_repr(kept).encode("utf-8"))
     base.update(folder_digest(Path(pelican["THEME"])))
+    base.update(folder_digest(CODE))
     base.update(" ".join(package_version(name) for name in SITE_PACKAGES).encode("utf-8"))
     previous, record = (output, last_rendered(work, output)) if output.is_dir() else (None, {})
     return RenderedPages(previous, record, base.hexdigest(), stamp, Path(pelican["PATH"]))

@@ -240,6 +240,25 @@ def test_a_change_to_settings_theme_or_hand_written_content_rebuilds_the_site(tm
         assert all("换了模板" in page.read_text(encoding="utf-8") for page in (out / "articles").glob("*.html"))
 
 
+def test_a_change_to_the_code_that_runs_pelican_renders_the_site_again(tmp_path, monkeypatch):
+    """site.py hooks into Pelican's rendering: a change there changes pages whose content did not."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    out, work = tmp_path / "out", tmp_path / "work"
+    code = tmp_path / "analysis"
+    shutil.copytree(build_module.CODE, code, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(build_module, "CODE", code)  # the code the build's fingerprints read
+    run(seeds, out, work)
+    progress = Progress(quiet=True)
+    build(seeds, out, work, CONF, progress=progress)
+    assert "pelican" not in progress.timings  # nothing changed
+    site_code = code / "site.py"
+    site_code.write_text(site_code.read_text(encoding="utf-8") + "\n# a change to how pages are rendered\n", encoding="utf-8")
+    log = io.StringIO()
+    build(seeds, out, work, CONF, progress=Progress(stream=log))
+    assert "Pelican built the site" in log.getvalue() and copied_article_pages(log.getvalue()) == 0
+
+
 def change_one_page(seeds):
     page = sorted(seeds.glob("*.txt"))[1]
     text = page.read_text(encoding="utf-8")
