@@ -389,7 +389,7 @@ def test_the_chart_cache_key_changes_with_any_module_of_the_package(tmp_path, mo
     key = build_module.chart_inputs_key(analysis, build_module.Counter())
     package = tmp_path / "analysis"
     shutil.copytree(ROOT / "analysis", package, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(build_module, "__file__", str(package / "build.py"))
+    monkeypatch.setattr(build_module, "CODE", package)
     assert build_module.chart_inputs_key(analysis, build_module.Counter()) == key
     (package / "report.py").write_text((package / "report.py").read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     assert build_module.chart_inputs_key(analysis, build_module.Counter()) != key
