@@ -42,7 +42,17 @@ def place_slug(name: str) -> str:
     gazetteer = load_gazetteer()
     if name in gazetteer and gazetteer.place(name).slug:
         return gazetteer.place(name).slug
-    return "-".join(w for w in (_SLUG_JUNK.sub("", w.lower()) for w in lazy_pinyin(name)) if w)
+    return name_slug(name)
+
+
+_SLUG_WORD = re.compile(r"[a-z0-9]+")
+
+
+def name_slug(name: str) -> str:
+    """重庆日报 -> "chong-qing-ri-bao": a name's pinyin, each character read as in its word (重庆
+    is chong-qing; read one character at a time, 重 is zhong), letters and digits kept as words
+    ("China Daily" -> "china-daily"); empty for a name with none of these."""
+    return "-".join(w for piece in lazy_pinyin(name) for w in _SLUG_WORD.findall(piece.lower()))
 
 
 def place_url(name: str) -> str:

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote, unquote
 
+from .articles import name_slug
+
 _RENAME_EXCHANGE = 2  # renameat2 flag: swap two paths atomically (Linux)
 _AT_FDCWD = -100
 
@@ -116,16 +118,34 @@ def pelican_settings(conf: Path, content: Path, output: Path, overrides: dict | 
 
 
 def shared_source_pages(publications, settings: dict) -> dict[str, list[str]]:
-    """Newspaper names that would share one source page, by its address. Pelican makes a
-    category's file name from the letters of its name, so 人民日报 and 人民日報 are both
-    ren-min-ri-bao and their articles are listed together, under one of the two names."""
+    """Newspaper names that would share one source page, by its address: the address is made
+    from the name's pinyin (`page_slug`), so 人民日报 and 人民日報 are both ren-min-ri-bao, and
+    Pelican lists their articles together, under one of the two names."""
     from pelican.urlwrappers import Category
 
     by_address: dict[str, set[str]] = defaultdict(set)
     for name in publications:
-        category = Category(name, settings)
-        by_address[settings["CATEGORY_SAVE_AS"].format(slug=category.slug)].add(name)
+        by_address[settings["CATEGORY_SAVE_AS"].format(slug=page_slug(Category(name, settings)))].add(name)
     return {address: sorted(names) for address, names in sorted(by_address.items()) if len(names) > 1}
+
+
+def page_slug(wrapper) -> str:
+    """The slug of a source's or a topic's page (a Pelican category or tag): the pinyin of its
+    name (`articles.name_slug`), or Pelican's own slug for a name that has no pinyin."""
+    return name_slug(wrapper.name) or wrapper.slug
+
+
+def slugs_in_pinyin(generator) -> None:
+    """Source and topic pages take their names' pinyin as slugs (重庆日报: chong-qing-ri-bao,
+    北碚报: bei-bei-bao), as place pages do; Pelican's own slugs read each character alone
+    (zhong-qing-ri-bao, bei-pei-bao). Runs before Pelican groups the articles by source and
+    topic, which it does by slug."""
+    for kind in ("articles", "translations", "drafts", "drafts_translations", "hidden_articles", "hidden_translations"):
+        for article in getattr(generator, kind, ()):
+            if getattr(article, "category", None) is not None:
+                article.category.slug = page_slug(article.category)
+            for tag in getattr(article, "tags", None) or ():
+                tag.slug = page_slug(tag)
 
 
 def run_pelican(settings: dict, reuse: "RenderedPages | None" = None, after_articles: Callable[[], None] | None = None) -> None:
@@ -142,6 +162,7 @@ def run_pelican(settings: dict, reuse: "RenderedPages | None" = None, after_arti
     custom = reuse is not None or after_articles is not None
     if custom:
         signals.get_writer.connect(writer, weak=False)
+    signals.article_generator_pretaxonomy.connect(slugs_in_pinyin)
     signals.article_generator_finalized.connect(index_article_lists)
     signals.readers_init.connect(read_html_bodies_as_they_are)
     with quiet_pelican_logs():
@@ -150,6 +171,7 @@ def run_pelican(settings: dict, reuse: "RenderedPages | None" = None, after_arti
         finally:
             if custom:
                 signals.get_writer.disconnect(writer)
+            signals.article_generator_pretaxonomy.disconnect(slugs_in_pinyin)
             signals.article_generator_finalized.disconnect(index_article_lists)
             signals.readers_init.disconnect(read_html_bodies_as_they_are)
             forget_rendered_content()

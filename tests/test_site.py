@@ -290,6 +290,36 @@ def test_topic_pages_carry_the_topics_words(site):
     assert "与其他地方相比的特征词" in (site / "places" / "chong-qing-shi.html").read_text(encoding="utf-8")
 
 
+def test_source_and_topic_pages_are_named_in_the_pinyin_their_names_are_read_in(site):
+    from analysis.articles import name_slug
+    from analysis.topics import load_topics
+
+    records = articles(site)
+    papers = {r["publication"] for r in records}
+    assert sorted(p.stem for p in (site / "sources").glob("*.html")) == sorted(name_slug(p) for p in papers)
+    # 重庆 is chong-qing and 北碚 bei-bei, as the place pages have them; not zhong-qing, bei-pei
+    for paper, slug in {"重庆日报": "chong-qing-ri-bao", "北碚报": "bei-bei-bao"}.items():
+        page = (site / "sources" / f"{slug}.html").read_text(encoding="utf-8")
+        assert paper in re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1)
+        listed = [r for r in records if r["publication"] == paper]
+        assert listed and all(r["url"] in page for r in listed)
+    assert (site / "places" / "chong-qing-shi.html").is_file()
+    names = load_topics().names()  # the records hold each topic's key
+    topics = {names[t] for r in records for t in r["topics"]}
+    assert sorted(p.stem for p in (site / "topics").glob("*.html")) == sorted(name_slug(t) for t in topics)
+
+
+def test_a_name_without_pinyin_keeps_pelicans_own_slug():
+    from pelican.settings import DEFAULT_CONFIG
+    from pelican.urlwrappers import Category
+
+    from analysis.articles import name_slug
+    from analysis.site import page_slug
+
+    assert name_slug("China Daily 2") == "china-daily-2" and name_slug("人民日報") == "ren-min-ri-bao"
+    assert name_slug("Правда") == "" and page_slug(Category("Правда", DEFAULT_CONFIG)) == "pravda"
+
+
 @pytest.fixture(scope="module")
 def small_pages_site(tmp_path_factory):
     """The seed pages built with tiny page-size limits, so every summarising path is taken."""
