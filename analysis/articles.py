@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
+import unicodedata
 from collections import Counter
 from functools import lru_cache
 
@@ -51,7 +52,8 @@ _SLUG_WORD = re.compile(r"[a-z0-9]+")
 def name_slug(name: str) -> str:
     """重庆日报 -> "chong-qing-ri-bao": a name's pinyin, each character read as in its word (重庆
     is chong-qing; read one character at a time, 重 is zhong), letters and digits kept as words
-    ("China Daily" -> "china-daily"); empty for a name with none of these."""
+    ("China Daily" -> "china-daily", full-width ones too); empty for a name with none of these."""
+    name = unicodedata.normalize("NFKC", name)
     return "-".join(w for piece in lazy_pinyin(name) for w in _SLUG_WORD.findall(piece.lower()))
 
 

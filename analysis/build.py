@@ -103,10 +103,12 @@ def chart_inputs_key(analysis: Analysis, counts: Counter) -> str:
     return digest.hexdigest()
 
 
-def draw_charts(facts_or_scale, terms, counts: Counter, folder: Path, *, beside: bool = False) -> list[ChartFiles]:
+def draw_charts(facts_or_scale, terms, counts: Counter, folder: Path, *, beside: bool = False,
+                close_in_copy: tuple[int, ...] = ()) -> list[ChartFiles]:
     """The report's charts into `folder`, from the scale table (or the facts, when there is
     none) and the term table by place. With `beside`, a forked copy of this process draws
-    some of them (`share_out`): each chart takes a core for up to a second."""
+    some of them (`share_out`, which the copy's `close_in_copy` go to): each chart takes a
+    core for up to a second."""
     from . import charts  # matplotlib is imported only when something must be drawn
 
     def drawn(make: Callable[[], "charts.Chart | None"]) -> ChartFiles | None:
@@ -129,25 +131,37 @@ def draw_charts(facts_or_scale, terms, counts: Counter, folder: Path, *, beside:
     tasks = [lambda make=make: drawn(make) for make in makers]
     # The term charts, the largest figures, are started first so that neither process is left
     # with a large one at the end.
-    results = share_out(tasks, order=range(len(tasks) - 1, -1, -1)) if beside else [task() for task in tasks]
+    results = share_out(tasks, range(len(tasks) - 1, -1, -1), close_in_copy) if beside else [task() for task in tasks]
     return [chart for chart in results if chart is not None]
 
 
-def share_out(tasks: list[Callable[[], object]], order) -> list:
+def share_out(tasks: list[Callable[[], object]], order, close_in_copy: tuple[int, ...] = ()) -> list:
     """Run `tasks` in this process and in one forked copy of it, each taking the next in
     `order` as soon as it is free; their results in the tasks' order. For a process that runs
-    no threads (only the forking one is copied) and whose results pickle; the first error,
-    from either process, is raised here."""
+    no threads (only the forking one is copied) and whose results pickle. An error in this
+    process is raised as it is, the copy ended; else one in the copy is raised here, with the
+    copy's traceback as a note. The copy closes the file descriptors `close_in_copy` (ends of
+    pipes that must see their end when this process ends)."""
+    order = list(order)
+    if len(order) < 2:
+        return [task() for task in tasks]
     todo_read, todo_write = os.pipe()
     os.write(todo_write, bytes(order))  # one byte a task (so at most 256): a pipe hands each byte to one reader
     os.close(todo_write)
     done_read, done_write = os.pipe()
     forker = os.getpid()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no room for another process: this one does it all
+        for fd in (todo_read, done_read, done_write):
+            os.close(fd)
+        return [task() for task in tasks]
     if pid == 0:  # the copy: its results go back through the pipe, then it ends at once
         status = 1
         try:
             os.close(done_read)
+            for fd in close_in_copy:
+                os.close(fd)
             _die_with_parent(forker)
             try:
                 reply = (True, _take_tasks(tasks, todo_read))
@@ -159,18 +173,17 @@ def share_out(tasks: list[Callable[[], object]], order) -> list:
         finally:
             os._exit(status)  # nothing of the forking process's own clean-up runs twice
     os.close(done_write)
-    try:
-        results = _take_tasks(tasks, todo_read)
-        with os.fdopen(done_read, "rb") as replies:
+    with os.fdopen(done_read, "rb") as replies:
+        try:
+            results = _take_tasks(tasks, todo_read)
             reply = replies.read()
-        done_read = None
-    finally:
-        os.close(todo_read)
-        if done_read is not None:  # an error here: the copy is not waited for
-            os.close(done_read)
-            os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
-    if not reply:
+        except BaseException:
+            os.kill(pid, signal.SIGKILL)  # what it is doing is not wanted any more
+            raise
+        finally:
+            os.close(todo_read)
+            _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0 or not reply:
         raise RuntimeError(f"the forked process ended with status {os.waitstatus_to_exitcode(status)} before it replied")
     ok, value = pickle.loads(reply)
     if not ok:
@@ -186,12 +199,21 @@ def _take_tasks(tasks: list, todo: int) -> dict:
     return results
 
 
+_COPY_NOTE = "raised in the forked process:\n"
+
+
 def _pickled_reply(reply: tuple) -> bytes:
-    """(ok, value) pickled; an error (or a value) that does not pickle goes as its traceback."""
+    """(ok, value) pickled, an error with its traceback as a note; an error (or a value) that
+    does not pickle, or does not unpickle, goes as its traceback."""
+    ok, value = reply
+    if not ok and not any(note.startswith(_COPY_NOTE) for note in getattr(value, "__notes__", ())):
+        value.add_note(_COPY_NOTE + "".join(traceback.format_exception(value)).rstrip())
     try:
-        return pickle.dumps(reply)
+        data = pickle.dumps(reply)
+        pickle.loads(data)  # an error whose arguments do not match its __init__ fails here, not in the reader
+        return data
     except Exception:
-        detail = traceback.format_exc() if reply[0] else "".join(traceback.format_exception(reply[1]))
+        detail = traceback.format_exc() if ok else "".join(traceback.format_exception(value))
         return pickle.dumps((False, RuntimeError("drawing the charts failed:\n" + detail)))
 
 
@@ -272,7 +294,7 @@ def _draw_on_request(conn) -> None:
     except EOFError:  # the build ended first
         return
     try:
-        reply = (True, draw_charts(*request, beside=True))
+        reply = (True, draw_charts(*request, beside=True, close_in_copy=(conn.fileno(),)))
     except Exception as error:
         reply = (False, error)
     conn.send_bytes(_pickled_reply(reply))
@@ -444,7 +466,8 @@ class PelicanCache:
     leaves a truncated file that stops the next run. So a run takes the cache out of its
     place and returns it only when Pelican finished and saved without complaint; otherwise
     the next build starts without one. Cached objects carry the settings they were read
-    with, so the cache is kept per settings."""
+    with, and what site.py's reader made of the files, so the cache is kept per settings and
+    code."""
 
     # Pelican gzips its cache at the highest level by default: at 10,000 articles that took
     # 1.3 s of every build, for a file that stays in the work folder.
@@ -452,7 +475,7 @@ class PelicanCache:
 
     def __init__(self, work: Path, settings: dict):
         kept = {k: v for k, v in {**settings, **self.SETTINGS}.items() if k not in BUILD_DERIVED_SETTINGS}
-        key = hashlib.sha256((stable_repr(kept) + package_version("pelican")).encode("utf-8")).hexdigest()[:16]
+        key = hashlib.sha256((stable_repr(kept) + package_version("pelican")).encode("utf-8") + folder_digest(CODE)).hexdigest()[:16]
         self.folder = work / "cache" / "pelican"
         self.kept = self.folder / key
         self.running = self.folder / "running"

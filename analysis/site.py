@@ -125,14 +125,17 @@ def shared_source_pages(publications, settings: dict) -> dict[str, list[str]]:
 
     by_address: dict[str, set[str]] = defaultdict(set)
     for name in publications:
-        by_address[settings["CATEGORY_SAVE_AS"].format(slug=page_slug(Category(name, settings)))].add(name)
+        category = Category(html.escape(name), settings)  # as the article's metadata names it
+        category.slug = page_slug(category)
+        by_address[category.save_as].add(name)
     return {address: sorted(names) for address, names in sorted(by_address.items()) if len(names) > 1}
 
 
 def page_slug(wrapper) -> str:
-    """The slug of a source's or a topic's page (a Pelican category or tag): the pinyin of its
-    name (`articles.name_slug`), or Pelican's own slug for a name that has no pinyin."""
-    return name_slug(wrapper.name) or wrapper.slug
+    """The slug of a source's or a topic's page (a Pelican category or tag, named as the
+    metadata has it, HTML-escaped): the pinyin of its name (`articles.name_slug`), or Pelican's
+    own slug for a name that has no pinyin."""
+    return name_slug(html.unescape(wrapper.name)) or wrapper.slug
 
 
 def slugs_in_pinyin(generator) -> None:
@@ -248,8 +251,9 @@ def index_article_lists(generator) -> None:
 # Pelican turns a link written {filename}other.md (or |filename|) into the URL of that other
 # content, which comes from the target's own source file (its slug or save-as) and the
 # settings; {static} and {attach} links name a file to copy. So a source's digest takes in
-# the files its links point to. {category}, {tag}, {author} and {index} links are made from
-# their names and the settings alone.
+# the files its links point to. {author} and {index} links are made from their names and the
+# settings alone; {category} and {tag} links would be too, with Pelican's own slugs rather than
+# `slugs_in_pinyin`'s, so no generated or hand-written content uses them (a test checks).
 _LINK_TARGET = re.compile(r"[{|](filename|static|attach)[}|]([^\s\"'()<>#?]*)")
 
 

@@ -569,99 +569,157 @@ def test_a_build_leaves_no_drawing_process_behind_whether_it_drew_or_found_the_c
 # ---------------------------------------------------------------- two processes drawing
 
 
-def no_child_left() -> bool:
+@pytest.fixture
+def copies(monkeypatch):
+    """The pids of the processes `share_out` forks, to check each was waited for."""
+    import os
+
+    forked, fork = [], os.fork
+
+    def recording_fork():
+        pid = fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", recording_fork)
+    return forked
+
+
+def reaped(pid: int) -> bool:
     import os
 
     try:
-        os.waitpid(-1, os.WNOHANG)
+        os.waitpid(pid, os.WNOHANG)
     except ChildProcessError:
         return True
     return False
 
 
-def test_tasks_shared_out_are_run_by_both_processes_and_return_in_their_order():
-    import os
+def wait_for(path: Path, seconds: float = 60) -> None:
+    """Until `path` exists: the other process has taken a task (a rendezvous, not a timing)."""
     import time
 
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path.name} never appeared"
+        time.sleep(0.01)
+
+
+def test_tasks_shared_out_are_run_by_both_processes_and_return_in_their_order(tmp_path, copies):
+    import os
+
     from analysis.build import share_out
+
+    here, started = os.getpid(), tmp_path / "copy-started"
 
     def task(i):
-        time.sleep(0.1)  # long enough that the copy is forked before this process takes them all
+        if os.getpid() == here:
+            wait_for(started)  # so the copy takes a task before this process has taken them all
+        else:
+            started.touch()
         return i, os.getpid()
 
-    results = share_out([lambda i=i: task(i) for i in range(6)], order=range(5, -1, -1))
+    results = share_out([lambda i=i: task(i) for i in range(6)], range(5, -1, -1))
     assert [i for i, _ in results] == list(range(6))
-    assert len({pid for _, pid in results}) == 2 and os.getpid() in {pid for _, pid in results}
-    assert no_child_left()
+    assert {pid for _, pid in results} == {here, *copies} and len(copies) == 1
+    assert reaped(copies[0])
 
 
-def test_an_error_in_the_forked_copy_is_raised_here_as_itself():
+def test_one_task_is_run_here_without_a_copy(copies):
+    from analysis.build import share_out
+
+    assert share_out([lambda: "一"], [0]) == ["一"] and share_out([], []) == [] and copies == []
+
+
+def test_an_error_in_the_forked_copy_is_raised_here_as_itself_with_its_traceback(tmp_path, copies):
     import os
-    import time
 
     from analysis.build import share_out
 
-    here = os.getpid()
+    here, started = os.getpid(), tmp_path / "copy-started"
 
-    def task():
+    def lookup():
         if os.getpid() != here:
+            started.touch()
             raise KeyError("人口")
-        time.sleep(0.2)  # the copy takes a task meanwhile
+        wait_for(started)
 
-    with pytest.raises(KeyError, match="人口"):
-        share_out([task] * 4, order=range(4))
-    assert no_child_left()
+    with pytest.raises(KeyError, match="人口") as raised:
+        share_out([lookup] * 4, range(4))
+    assert any("raised in the forked process" in note and "in lookup" in note for note in raised.value.__notes__)
+    assert reaped(copies[0])
 
 
-def test_an_error_that_does_not_pickle_comes_back_as_its_traceback():
+class Unpicklable(Exception):  # at module level, so that only its __reduce__ stops pickle
+    def __reduce__(self):
+        raise TypeError("cannot pickle this error")
+
+
+class Unrebuildable(Exception):
+    def __init__(self, what, where):  # unpickling calls it with the message alone
+        super().__init__(f"{what} at {where}")
+
+
+def test_an_error_that_does_not_pickle_or_unpickle_comes_back_as_its_traceback(tmp_path):
     import os
-    import time
+    import pickle
 
     from analysis.build import share_out
 
-    here = os.getpid()
+    with pytest.raises(TypeError):
+        pickle.loads(pickle.dumps(Unrebuildable("legend has no room", "the top")))
+    for error in (Unpicklable("legend has no room"), Unrebuildable("legend has no room", "the top")):
+        here, started = os.getpid(), tmp_path / f"started-{type(error).__name__}"
 
-    class Unpicklable(Exception):
-        def __reduce__(self):
-            raise TypeError("cannot pickle this error")
+        def fails(error=error, started=started):
+            if os.getpid() != here:
+                started.touch()
+                raise error
+            wait_for(started)
 
-    def task():
-        if os.getpid() != here:
-            raise Unpicklable("legend has no room")
-        time.sleep(0.2)
-
-    with pytest.raises(RuntimeError, match="(?s)Unpicklable: legend has no room"):
-        share_out([task] * 4, order=range(4))
+        with pytest.raises(RuntimeError, match=f"(?s){type(error).__name__}: legend has no room"):
+            share_out([fails] * 4, range(4))
 
 
-def test_a_forked_copy_that_dies_is_reported_with_its_status_and_an_error_here_ends_it(tmp_path):
+def test_a_forked_copy_that_dies_is_reported_with_its_status(tmp_path, copies):
     import os
-    import time
 
     from analysis.build import share_out
 
-    here = os.getpid()
+    here, started = os.getpid(), tmp_path / "copy-started"
 
     def dies():
         if os.getpid() != here:
+            started.touch()
             os._exit(5)
-        time.sleep(0.2)
+        wait_for(started)
 
     with pytest.raises(RuntimeError, match="ended with status 5 before it replied"):
-        share_out([dies] * 4, order=range(4))
+        share_out([dies] * 4, range(4))
+    assert reaped(copies[0])
 
-    finished = tmp_path / "finished"
+
+def test_an_error_here_ends_the_copy_at_once(tmp_path, copies):
+    import os
+    import time
+
+    from analysis.build import share_out
+
+    here, started, finished = os.getpid(), tmp_path / "copy-started", tmp_path / "copy-finished"
 
     def fails_here():
         if os.getpid() == here:
+            wait_for(started)  # the copy is at work
             raise ValueError("here")
-        time.sleep(3)  # the copy would draw on after the error
+        started.touch()
+        time.sleep(2)  # it would go on after the error
         finished.touch()
 
     with pytest.raises(ValueError, match="here"):
-        share_out([fails_here] * 4, order=range(4))
-    assert no_child_left()
-    time.sleep(3.5)
+        share_out([fails_here] * 4, range(4))
+    assert reaped(copies[0])
+    time.sleep(2.5)
     assert not finished.exists()  # ended, not waited for
 
 
@@ -674,19 +732,19 @@ def test_the_forked_copy_ends_when_the_process_that_forked_it_is_killed(tmp_path
     from analysis.build import share_out
 
     def task(i):
-        (tmp_path / f"started-{i}").write_text(str(os.getpid()))
+        (tmp_path / f"started-{i}").touch()
+        wait_for(tmp_path / f"started-{1 - i}")
         time.sleep(2)
         (tmp_path / f"finished-{i}").touch()
 
     def shares():
-        share_out([lambda i=i: task(i) for i in range(2)], order=range(2))
+        share_out([lambda i=i: task(i) for i in range(2)], range(2))
 
     process = multiprocessing.get_context("fork").Process(target=shares)
     process.start()
-    deadline = time.monotonic() + 30
-    while len(list(tmp_path.glob("started-*"))) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    for i in range(2):
+        wait_for(tmp_path / f"started-{i}")
     os.kill(process.pid, signal.SIGKILL)
     process.join()
     time.sleep(2.5)
-    assert len(list(tmp_path.glob("started-*"))) == 2 and not list(tmp_path.glob("finished-*"))
+    assert not list(tmp_path.glob("finished-*"))

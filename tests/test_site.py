@@ -290,13 +290,19 @@ def test_topic_pages_carry_the_topics_words(site):
     assert "与其他地方相比的特征词" in (site / "places" / "chong-qing-shi.html").read_text(encoding="utf-8")
 
 
+def page_stems(folder) -> set[str]:
+    """The slugs of a folder's listing pages, leaving out their further pages (name2.html ...)."""
+    stems = {p.stem for p in folder.glob("*.html")}
+    return {stem for stem in stems if not (re.fullmatch(r".*\D\d+", stem) and re.sub(r"\d+$", "", stem) in stems)}
+
+
 def test_source_and_topic_pages_are_named_in_the_pinyin_their_names_are_read_in(site):
     from analysis.articles import name_slug
     from analysis.topics import load_topics
 
     records = articles(site)
     papers = {r["publication"] for r in records}
-    assert sorted(p.stem for p in (site / "sources").glob("*.html")) == sorted(name_slug(p) for p in papers)
+    assert page_stems(site / "sources") == {name_slug(p) for p in papers}
     # 重庆 is chong-qing and 北碚 bei-bei, as the place pages have them; not zhong-qing, bei-pei
     for paper, slug in {"重庆日报": "chong-qing-ri-bao", "北碚报": "bei-bei-bao"}.items():
         page = (site / "sources" / f"{slug}.html").read_text(encoding="utf-8")
@@ -306,18 +312,33 @@ def test_source_and_topic_pages_are_named_in_the_pinyin_their_names_are_read_in(
     assert (site / "places" / "chong-qing-shi.html").is_file()
     names = load_topics().names()  # the records hold each topic's key
     topics = {names[t] for r in records for t in r["topics"]}
-    assert sorted(p.stem for p in (site / "topics").glob("*.html")) == sorted(name_slug(t) for t in topics)
+    assert page_stems(site / "topics") == {name_slug(t) for t in topics}
+    assert len({name_slug(n) for n in names.values()}) == len(names)  # no two topics share a page
 
 
-def test_a_name_without_pinyin_keeps_pelicans_own_slug():
+def test_no_content_links_a_source_or_topic_by_name(site):
+    """Pelican makes {category} and {tag} links with its own slugs, not the pinyin ones the
+    pages have."""
+    content = site.parent / "work" / "content"
+    files = [p for p in content.rglob("*") if p.suffix in (".md", ".html")]
+    assert len(files) > 50
+    for path in files:
+        assert not re.search(r"[{|](category|tag)[}|]", path.read_text(encoding="utf-8")), path
+
+
+def test_a_name_is_slugged_as_read_escaped_full_width_or_without_pinyin():
     from pelican.settings import DEFAULT_CONFIG
     from pelican.urlwrappers import Category
 
     from analysis.articles import name_slug
-    from analysis.site import page_slug
+    from analysis.site import page_slug, shared_source_pages
 
     assert name_slug("China Daily 2") == "china-daily-2" and name_slug("人民日報") == "ren-min-ri-bao"
+    assert name_slug("ＣＣＴＶ报") == "cctv-bao"
+    assert page_slug(Category("A&amp;B日报", DEFAULT_CONFIG)) == "a-b-ri-bao"  # metadata arrives escaped
     assert name_slug("Правда") == "" and page_slug(Category("Правда", DEFAULT_CONFIG)) == "pravda"
+    settings = {**DEFAULT_CONFIG, "CATEGORY_SAVE_AS": "sources/{slug}.html"}
+    assert shared_source_pages(["A&B日报", "A-B日报", "人民日报"], settings) == {"sources/a-b-ri-bao.html": ["A&B日报", "A-B日报"]}
 
 
 @pytest.fixture(scope="module")

@@ -42,8 +42,11 @@ from tests.corpus import SEEDS, seed_pages
     ("重庆“党建+市场”模式", ["重庆", "“党建+市场”", "模式"]),
     ("（上接1版）“一共有542件水……”", ["（上接", "1版）", "“一共有", "542件水……”"]),
     ("巫山：老旧小区“改”出幸福新生活", ["巫山：", "老旧小区", "“改”出", "幸福", "新生活"]),
+    ("区委常委会召开会", ["区委", "常委会", "召开会"]),
+    ("王俊在我区创建全国文明城市推进大会上强调", ["王俊", "在我区", "创建", "全国文明城市", "推进", "大会上", "强调"]),
 ], ids=["quote-kept-whole", "number-with-its-unit", "quote-with-a-plus", "marks-kept-with-their-words",
-        "one-character-word-with-the-word-it-begins"])
+        "one-character-word-with-the-word-it-begins", "last-one-character-word-with-the-word-before",
+        "one-character-words-in-a-row"])
 def test_a_headline_breaks_only_between_words(title, pieces):
     assert headline_words(title) == pieces
 

@@ -252,11 +252,14 @@ def test_a_change_to_the_code_that_runs_pelican_renders_the_site_again(tmp_path,
     progress = Progress(quiet=True)
     build(seeds, out, work, CONF, progress=progress)
     assert "pelican" not in progress.timings  # nothing changed
+    pelican_cache = {p.name for p in (work / "cache" / "pelican").iterdir()}
     site_code = code / "site.py"
     site_code.write_text(site_code.read_text(encoding="utf-8") + "\n# a change to how pages are rendered\n", encoding="utf-8")
     log = io.StringIO()
     build(seeds, out, work, CONF, progress=Progress(stream=log))
     assert "Pelican built the site" in log.getvalue() and copied_article_pages(log.getvalue()) == 0
+    # nor does Pelican take what site.py's reader made of the files from its cache
+    assert {p.name for p in (work / "cache" / "pelican").iterdir()}.isdisjoint(pelican_cache)
 
 
 def change_one_page(seeds):
