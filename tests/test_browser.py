@@ -172,6 +172,29 @@ def test_on_a_phone_a_headline_wraps_only_between_its_words(browser, site_url):
     page.close()
 
 
+# Each element's text and how many lines its boxes (a dot put before it by CSS included) take.
+LINES_TAKEN = """elements => elements.map(e => [e.textContent.trim(), new Set(Array.from(e.getClientRects(), r => Math.round(r.top))).size])"""
+NAMES = ".entry__meta span, .article__meta dd a"
+
+
+def test_on_a_phone_the_names_in_an_entry_line_are_never_split(browser, site_url):
+    """文化 must not end one line and begin the next in a listing's line of source, date, places
+    and topics, nor the dot before a name end a line. The control (the same pages without the
+    rules) shows that both happen."""
+    base, out = site_url
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    checked = split_without = 0
+    for path in ["index.html", *sorted(p.relative_to(out).as_posix() for p in (out / "sources").glob("*.html"))]:
+        page.goto(f"{base}/{path}")
+        lines = page.eval_on_selector_all(NAMES, LINES_TAKEN)
+        assert all(count == 1 for _, count in lines), (path, [name for name in lines if name[1] > 1])
+        checked += len(lines)
+        page.add_style_tag(content=f"{NAMES} {{ word-break: normal; overflow-wrap: normal; }} .entry__meta span + span::before {{ content: '·'; }}")
+        split_without += sum(count > 1 for _, count in page.eval_on_selector_all(NAMES, LINES_TAKEN))
+    assert checked > 100 and split_without >= 2, (checked, split_without)
+    page.close()
+
+
 def test_the_page_file_link_opens_the_whole_page_in_readable_chinese(browser, site_url):
     """Served as text/plain with no charset, as static hosts serve .txt, the page text still reads as Chinese."""
     base, out = site_url
