@@ -173,6 +173,7 @@ def scale_rows(scale: pd.DataFrame, facts: list[Fact], show_place: bool = True) 
         cell = (r.place, r.metric, r.year, r.status, r.funding_source)
         # The figure itself links to the sentence it came from; further sources follow it.
         value = article_link(sources[0], r.display, anchors.get((sources[0], *cell), "")) if sources else md(r.display)
+        value = f'<span class="amount">{value}</span>'  # 4.3181亿元 is one word: no line break inside it
         shown = sources[1:SOURCES_LINKED]
         more = "".join(f" {article_link(s, f'[{i + 2}]', anchors.get((s, *cell), ''))}" for i, s in enumerate(shown))
         if len(sources) > SOURCES_LINKED:

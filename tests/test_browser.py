@@ -195,6 +195,24 @@ def test_on_a_phone_the_names_in_an_entry_line_are_never_split(browser, site_url
     page.close()
 
 
+def test_on_a_phone_a_figure_in_a_table_keeps_its_unit_and_the_table_fits(browser, site_url):
+    """4.3181亿元 must not leave 元 on a line of its own; the control (without the rule) does."""
+    base, out = site_url
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    checked = split_without = 0
+    for path in sorted(p.relative_to(out).as_posix() for p in (out / "places").glob("*.html")):
+        page.goto(f"{base}/{path}")
+        lines = page.eval_on_selector_all(".amount", LINES_TAKEN)
+        assert all(count == 1 for _, count in lines), (path, [figure for figure in lines if figure[1] > 1])
+        checked += len(lines)
+        page.add_style_tag(content=".amount { white-space: normal; }")
+        split_without += sum(count > 1 for _, count in page.eval_on_selector_all(".amount", LINES_TAKEN))
+    assert checked > 20 and split_without >= 1, (checked, split_without)
+    page.goto(f"{base}/places/wu-shan-xian.html")  # four columns, the widest figures
+    assert page.eval_on_selector("table", "t => t.getBoundingClientRect().right") <= 390
+    page.close()
+
+
 def test_the_page_file_link_opens_the_whole_page_in_readable_chinese(browser, site_url):
     """Served as text/plain with no charset, as static hosts serve .txt, the page text still reads as Chinese."""
     base, out = site_url
