@@ -98,16 +98,28 @@ def fact_context(fact: Fact) -> list[str]:
     return [p for p in parts if p]
 
 
-def fact_label(fact: Fact) -> str:
+def fact_label_html(fact: Fact) -> str:
     """"改造小区 10个 · 巫山县 · 2022年 · 已完成": one line a reader can check against the sentence."""
-    return " · ".join([fact_figure(fact), fact.place, *fact_context(fact)])
+    return labelled_figure_html(escape(fact_figure(fact)), [escape(part) for part in [fact.place, *fact_context(fact)]])
+
+
+def amount_html(figure_html: str) -> str:
+    """A figure with its unit, which the theme keeps on one line (its `amount` class)."""
+    return f'<span class="amount">{figure_html}</span>'
+
+
+def labelled_figure_html(figure_html: str, parts_html: list[str]) -> str:
+    """A figure and what qualifies it ("资金 4.3181亿元 · 巫山县 · 累计"), its lines breaking only
+    before a dot: the theme keeps the figure (`amount`) and each dot with its part (`term`)
+    whole. The pieces come escaped for where they go (HTML, Markdown)."""
+    return amount_html(figure_html) + "".join(f' <span class="term">· {part}</span>' for part in parts_html)
 
 
 def facts_box_html(facts: list[Fact]) -> str:
     """The article's renovation figures, each linking to the sentence it came from (one line of HTML)."""
     if not facts:
         return ""
-    items = "".join(f'<li><a href="#{f.anchor}">{escape(fact_label(f))}</a>{printed_note(f)}</li>' for f in facts)
+    items = "".join(f'<li><a href="#{f.anchor}">{fact_label_html(f)}</a>{printed_note(f)}</li>' for f in facts)
     return f'<section class="facts-box" aria-label="本文中的改造数据"><h2>本文中的改造数据</h2><ul>{items}</ul></section>'
 
 

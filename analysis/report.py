@@ -25,7 +25,7 @@ from .aggregate import format_value
 from .articles import place_slug
 from .extract import Fact, load_vocab
 from .model import Article
-from .pages import fact_context, fact_figure, page_text_url
+from .pages import amount_html, fact_context, fact_figure, labelled_figure_html, page_text_url
 from .places import Gazetteer, main_place
 from .settings import DATA_DIR
 from .topics import load_topics
@@ -120,9 +120,9 @@ def same_blocks_once(rows: list[list[str]]) -> list[list[str]]:
 
 def fact_item(fact: Fact, show_place: bool = True) -> str:
     """One figure as a list item: what, how much, when, status — and a link to its sentence."""
-    what = [f"**{md(fact_figure(fact))}**", *(md(c) for c in fact_context(fact))]
+    what = labelled_figure_html(f"**{md(fact_figure(fact))}**", [md(c) for c in fact_context(fact)])
     where = f"（{place_link(fact.place)}）" if show_place else ""
-    return f"- {' · '.join(what)}{where}：{article_link(fact.article_id, f'“{quoted_around(fact)}”', fact.anchor)}"
+    return f"- {what}{where}：{article_link(fact.article_id, f'“{quoted_around(fact)}”', fact.anchor)}"
 
 
 def quoted_around(fact: Fact, before: int = 16, after: int = 14) -> str:
@@ -173,7 +173,7 @@ def scale_rows(scale: pd.DataFrame, facts: list[Fact], show_place: bool = True) 
         cell = (r.place, r.metric, r.year, r.status, r.funding_source)
         # The figure itself links to the sentence it came from; further sources follow it.
         value = article_link(sources[0], r.display, anchors.get((sources[0], *cell), "")) if sources else md(r.display)
-        value = f'<span class="amount">{value}</span>'  # 4.3181亿元 is one word: no line break inside it
+        value = amount_html(value)  # 4.3181亿元 is one word: no line break inside it
         shown = sources[1:SOURCES_LINKED]
         more = "".join(f" {article_link(s, f'[{i + 2}]', anchors.get((s, *cell), ''))}" for i, s in enumerate(shown))
         if len(sources) > SOURCES_LINKED:

@@ -134,8 +134,8 @@ def test_each_fact_is_printed_in_the_sentence_its_article_page_anchors(site):
         assert fact["printed"] in re.sub(r"<[^>]+>", "", sentence) and fact["printed"] in fact["sentence"], fact
         # The box quotes the figure as printed where it writes it otherwise (43181万元 as 4.3181亿元).
         box = page[page.index('class="facts-box"') :].split("</section>", 1)[0]
-        links = [(label.split()[1], note) for label, note in  # "改造小区 10个 · 巫山县 · …": the figure
-                 re.findall(rf'<a href="#{fact["anchor"]}">([^<]+)</a>(?: <span class="unit">（原文作“([^”]+)”）)?', box)]
+        links = [(re.sub(r"<[^>]+>", "", label).split()[1], note) for label, note in  # "改造小区 10个 · 巫山县 · …": the figure
+                 re.findall(rf'<a href="#{fact["anchor"]}">(.+?)</a>(?: <span class="unit">（原文作“([^”]+)”）)?', box)]
         assert (fact["printed"], "") in links or any(note == fact["printed"] != shown for shown, note in links), fact
         assert all(shown != note for shown, note in links)  # never a note that repeats the figure
     assert any("（原文作“43181万元”）" in (site / f["article_url"]).read_text(encoding="utf-8") for f in facts)
@@ -585,7 +585,7 @@ def test_each_listed_figure_is_quoted_with_the_words_around_it(site):
     """A quote cut from the sentence's start stopped short of the number it vouches for."""
     report = (site / "report.html").read_text(encoding="utf-8")
     section = report[report.index("全部改造数据") : report.index("方法说明")]
-    items = re.findall(r"<li><strong>([^<]+)</strong>.*?<a href=\"[^\"]+\">“(.*?)”</a></li>", section, re.S)
+    items = re.findall(r"<li><span class=\"amount\"><strong>([^<]+)</strong></span>.*?<a href=\"[^\"]+\">“(.*?)”</a></li>", section, re.S)
     facts = list(csv.DictReader((site / "data" / "facts.csv").open(encoding="utf-8-sig")))
     assert len(items) == len(facts) > 20
     for (figure, quote), fact in zip(items, facts):
