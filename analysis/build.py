@@ -725,7 +725,7 @@ def _build(seeds: Path, output: Path, work: Path, conf: Path, drawer: ChartDrawe
     analysis = analyse(corpus, settings, cache_dir=work / "cache" / "pages")
     for address, names in shared_source_pages({a.publication for a in analysis.articles if a.publication}, pelican_read).items():
         analysis.problems.append(PageProblem(settings["SOURCES_FILE"], f"the publications {'、'.join(names)} share one source page, {address}, "
-                                             "under one of their names: the page's address is made from the name's letters", skipped=False))
+                                             "under one of their names: the page's address is made from the name's pinyin", skipped=False))
     progress.step(f"analysed {analysis.pages} pages: {len(analysis.articles)} articles", "analysis")
     if not analysis.articles and (output / "index.html").is_file():
         # An emptied or unreadable folder of pages must not wipe the archive built from it.

@@ -220,7 +220,7 @@ def headline_words(text: str) -> list[str]:
     starts.update(i for i, char in enumerate(text) if not _CUT_RUN.match(char))
     ends = sorted(starts | {len(text)})
     # A one-character word goes with the word after it when the two begin a dictionary word
-    # (幸福|新生活: 新生活 is the start of 新生活运动), else with the word before (努力把|老旧小区).
+    # (幸福|新生活: jieba's dictionary has 新生活运), else with the word before (努力把|老旧小区).
     kept_apart = set()  # the breaks not made: before or after each one-character word
     for start, end, after in zip(ends, ends[1:], [*ends[2:], None]):
         if end - start == 1 and _CJK_CHAR.match(text[start]):

@@ -200,7 +200,7 @@ def test_two_names_of_a_paper_that_would_share_one_source_page_are_named_in_a_wa
     outcome = run(seeds, tmp_path / "out", tmp_path / "work")
     assert [str(p) for p in outcome.problems] == [
         "sources.toml: warning: the publications 人民日報、人民日报 share one source page, sources/ren-min-ri-bao.html, "
-        "under one of their names: the page's address is made from the name's letters"]
+        "under one of their names: the page's address is made from the name's pinyin"]
     assert not outcome.skipped
     listed = (tmp_path / "out" / "sources" / "ren-min-ri-bao.html").read_text(encoding="utf-8")  # 11 articles: one page
     records = json.loads((tmp_path / "out" / "data" / "articles.json").read_text(encoding="utf-8"))
