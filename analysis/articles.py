@@ -49,6 +49,7 @@ def place_slug(name: str) -> str:
 _SLUG_WORD = re.compile(r"[a-z0-9]+")
 
 
+@lru_cache(maxsize=4096)  # Pelican asks for each article's source and topics: the same few names
 def name_slug(name: str) -> str:
     """重庆日报 -> "chong-qing-ri-bao": a name's pinyin, each character read as in its word (重庆
     is chong-qing; read one character at a time, 重 is zhong), letters and digits kept as words

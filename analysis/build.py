@@ -111,8 +111,7 @@ def draw_charts(facts_or_scale, terms, counts: Counter, folder: Path, *, beside:
     core for up to a second."""
     from . import charts  # matplotlib is imported only when something must be drawn
 
-    def drawn(make: Callable[[], "charts.Chart | None"]) -> ChartFiles | None:
-        chart = make()
+    def drawn(chart: "charts.Chart | None") -> ChartFiles | None:
         if chart is None:
             return None
         files = charts.write_chart(chart, folder)
@@ -122,13 +121,12 @@ def draw_charts(facts_or_scale, terms, counts: Counter, folder: Path, *, beside:
             shown=tuple(c for c in chart.table.columns if c not in charts.CSV_ONLY_COLUMNS),
         )
 
-    makers = [  # in the report's order
-        lambda: charts.scale_chart(facts_or_scale),
-        lambda: charts.funding_chart(facts_or_scale),
-        lambda: charts.term_frequency_chart(terms, article_counts=counts) if terms is not None else None,
-        lambda: charts.distinctive_terms_chart(terms, article_counts=counts) if terms is not None else None,
+    tasks = [  # in the report's order
+        lambda: drawn(charts.scale_chart(facts_or_scale)),
+        lambda: drawn(charts.funding_chart(facts_or_scale)),
+        lambda: drawn(charts.term_frequency_chart(terms, article_counts=counts) if terms is not None else None),
+        lambda: drawn(charts.distinctive_terms_chart(terms, article_counts=counts) if terms is not None else None),
     ]
-    tasks = [lambda make=make: drawn(make) for make in makers]
     # The term charts, the largest figures, are started first so that neither process is left
     # with a large one at the end.
     results = share_out(tasks, range(len(tasks) - 1, -1, -1), close_in_copy) if beside else [task() for task in tasks]
