@@ -227,6 +227,19 @@ def test_on_a_phone_a_figure_keeps_its_unit_and_a_place_pages_table_fits(browser
     page.close()
 
 
+def test_on_a_phone_a_name_in_code_is_never_split_at_its_hyphen(browser, site_url):
+    """utf-8-sig, the encoding the data page tells a reader to choose, stays on one line at a
+    common phone width (390 px); the control (without the rule) splits it after utf-."""
+    base, _ = site_url
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    page.goto(f"{base}/data.html")
+    codes = page.eval_on_selector_all(":not(pre) > code", LINES_TAKEN)
+    assert ["utf-8-sig", 1] in codes and all(count == 1 for _, count in codes), [c for c in codes if c[1] > 1]
+    page.add_style_tag(content=":not(pre) > code { white-space: normal; }")
+    assert ["utf-8-sig", 2] in page.eval_on_selector_all(":not(pre) > code", LINES_TAKEN)
+    page.close()
+
+
 def test_the_page_file_link_opens_the_whole_page_in_readable_chinese(browser, site_url):
     """Served as text/plain with no charset, as static hosts serve .txt, the page text still reads as Chinese."""
     base, out = site_url
