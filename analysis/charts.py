@@ -112,8 +112,6 @@ STYLE = {
     "axes.titlepad": 4,
     "axes.labelsize": BASE_SIZE,
     "axes.labelweight": "normal",
-    "figure.titlesize": BASE_SIZE + 3,
-    "figure.titleweight": "normal",
     "xtick.labelsize": BASE_SIZE,
     "ytick.labelsize": BASE_SIZE,
     "legend.fontsize": BASE_SIZE - 1,
@@ -155,7 +153,9 @@ def resolved_font() -> Path:
 @dataclass
 class Chart:
     slug: str  # ASCII file stem
-    title: str  # Chinese, also drawn at the top of the figure
+    # Chinese. The page heads the chart with it and the SVG's metadata holds it; it is not
+    # drawn, or a reader would see it twice, as the page's heading and again in the image.
+    title: str
     alt: str  # the main finding, in Chinese, computed from the data
     table: pd.DataFrame  # the data shown beside the chart; Chinese column headers
     figure: Figure = field(repr=False)
@@ -234,22 +234,19 @@ PLACE_COLUMN = "地方"  # every chart's table names the place of each row in th
 CSV_ONLY_COLUMNS = ("数值", "单位")
 PANEL_HEAD = 0.5  # inches per panel for its title and padding
 BAR_ROW = 0.26  # inches per bar
-TITLE_CHARS = 22  # characters per title line at figure.titlesize on WIDTH inches
 NOTE_CHARS = 29  # characters per footnote line
 PANEL_TITLE_CHARS = 24  # characters per panel-title line
 
 
-def _new_figure(title: str, rows: Sequence[int], note: str = "") -> tuple[Figure, list]:
+def _new_figure(rows: Sequence[int], note: str = "") -> tuple[Figure, list]:
     """A one-column figure with one panel per entry of `rows` (its number of bars)."""
-    title_lines = wrap(title, TITLE_CHARS)
     note = "\n".join(wrap(line, NOTE_CHARS) for line in note.split("\n")) if note else ""
-    head = 0.35 * (title_lines.count("\n") + 1) + 0.15
+    head = 0.1
     foot = 0.3 * (note.count("\n") + 1) if note else 0.1
     height = head + foot + sum(PANEL_HEAD + BAR_ROW * max(n, 1) for n in rows)
     fig = Figure(figsize=(WIDTH, round(height, 2)), layout="constrained")
     FigureCanvasAgg(fig)
     fig.get_layout_engine().set(h_pad=0.06, w_pad=0.06, hspace=0.04)
-    fig.suptitle(title_lines, x=0.02, ha="left")
     if note:
         fig.supxlabel(note, x=0.02, ha="left", fontsize=BASE_SIZE - 1, color=MUTED)
     axes = fig.subplots(len(rows), 1, squeeze=False, gridspec_kw={"height_ratios": [max(n, 1) + 1.2 for n in rows]})
@@ -364,8 +361,8 @@ def _term_table(panels: Sequence[_Panel], column: str, header: str, digits: int)
     return pd.DataFrame(rows, columns=[PLACE_COLUMN, "词语", "出现次数", header]).astype({"出现次数": "int64"})
 
 
-def _draw_term_panels(title: str, panels: Sequence[_Panel], column: str, note: str, color: str) -> tuple[Figure, list]:
-    fig, axes = _new_figure(title, [len(panel.rows) for panel in panels], note)
+def _draw_term_panels(panels: Sequence[_Panel], column: str, note: str, color: str) -> tuple[Figure, list]:
+    fig, axes = _new_figure([len(panel.rows) for panel in panels], note)
     xmax = max(float(panel.rows[column].max()) for panel in panels)  # one scale for every panel
     for ax, panel in zip(axes, panels):
         values = panel.rows[column].tolist()
@@ -407,7 +404,7 @@ def term_frequency_chart(
 
     title = f"各地报道高频词（每万词出现次数，前{top_n}个）"
     with chart_style():
-        fig, _ = _draw_term_panels(title, panels, "per_10k", omitted_note(omitted), BLUE)
+        fig, _ = _draw_term_panels(panels, "per_10k", omitted_note(omitted), BLUE)
     table = _term_table(panels, "per_10k", "每万词次数", 1)
     return Chart(slug=slug, title=title, alt=alt, table=table, figure=fig, omitted=omitted)
 
@@ -444,7 +441,7 @@ def distinctive_terms_chart(
     title = f"各地特色词（对数几率z值，前{top_n}个）"
     note = "虚线：z=1.96，约95%置信水平" + ("\n" + omitted_note(omitted) if omitted else "")
     with chart_style():
-        fig, axes = _draw_term_panels(title, panels, "log_odds_z", note, GREEN)
+        fig, axes = _draw_term_panels(panels, "log_odds_z", note, GREEN)
         for ax in axes:
             ax.axvline(Z_95, color=INK, linestyle=(0, (4, 3)), linewidth=1, zorder=3)
     table = _term_table(panels, "log_odds_z", "z值", 2)
@@ -613,7 +610,7 @@ def scale_chart(
     if left_out:
         note += "\n" + left_out
     with chart_style():
-        fig, axes = _new_figure(title, [len(o) * ROW_TWO_LINES / BAR_ROW for _, o in panels], note)
+        fig, axes = _new_figure([len(o) * ROW_TWO_LINES / BAR_ROW for _, o in panels], note)
         for ax, (metric, ordered) in zip(axes, panels):
             label, unit = _metric_label(metric)
             ticks = [f"{p}\n{when_label(s, y)}" for p, s, y in zip(ordered["place"], ordered["status"], ordered["year"])]
@@ -662,7 +659,7 @@ def funding_chart(
         note += "\n" + omitted_note(omitted)
     with chart_style():
         groups = [ordered[ordered["place"] == p] for p in shown]
-        fig, axes = _new_figure(title, [len(g) * ROW_TWO_LINES / BAR_ROW for g in groups], note)
+        fig, axes = _new_figure([len(g) * ROW_TWO_LINES / BAR_ROW for g in groups], note)
         xmax = float(ordered["value"].max())  # one scale for every place
         for ax, place, group in zip(axes, shown, groups):
             province = group["province"].iloc[0]
