@@ -625,12 +625,21 @@ def test_the_not_found_page_works_for_a_missing_address_deep_in_a_site_under_a_s
         server.shutdown()
 
 
-def test_a_query_of_two_terms_counts_each_filter_value_over_its_own_results(browser, sharded_site_url):
+@pytest.mark.parametrize(("query", "more_than_a_page"), [("老旧小区 电梯", False), ("年 月", True)])
+def test_a_query_of_two_terms_counts_each_filter_value_over_its_own_results(browser, sharded_site_url, query, more_than_a_page):
+    """Counted from each bundle's list of page filters: the pages fetched are only those shown
+    (年 月 finds more than a page of results)."""
     base, _ = sharded_site_url
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    results = search_results(page, base, "老旧小区 电梯")  # every result listed
-    assert len(results) >= 2
-    for facet in ("地区", "话题", "来源"):
+    fragments: list[str] = []
+    page.on("request", lambda request: fragments.append(request.url) if request.url.endswith(".pf_fragment") else None)
+    page.goto(f"{base}/search.html?q={quote(query)}")
+    wait_for_search(page)
+    assert len(fragments) == page.locator(".search-result").count()
+    assert (shown_count(page) > len(fragments)) == more_than_a_page
+    show_all_results(page)
+    assert page.locator(".search-result").count() == shown_count(page) >= 2
+    for facet in ("地区", "话题", "来源", "年份"):
         listed = Counter(value for facets in result_facets(page) for value in facets.get(facet, "").split("、") if value)
         assert facet_counts(page, facet) == dict(listed), facet
     page.close()

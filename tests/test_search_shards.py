@@ -16,8 +16,9 @@ from hypothesis import assume, given, strategies as st
 import analysis.search as search_module
 from analysis.build import Progress, build
 from analysis.search import (
-    SPACE_MARK,
+    PAGE_FILTERS,
     SEARCH_MANIFEST,
+    SPACE_MARK,
     build_search_index,
     page_search_digest,
     search_bundle,
@@ -227,6 +228,20 @@ def test_each_shard_has_a_bundle_and_together_they_index_every_article_once(shar
         assert (sharded / entry["bundle"] / "pagefind.js").is_file()
 
 
+def test_each_bundle_lists_every_pages_filter_values_under_the_id_of_its_results(sharded):
+    """The search page counts a query of several terms from this list, so it must give each page
+    the values Pagefind holds for it (and Pagefind's counts for one term come from)."""
+    for bundle in search_bundles(search_shards(article_urls(sharded), SHARD_PAGES, article_pages(sharded))):
+        listed = json.loads((sharded / bundle / PAGE_FILTERS).read_text(encoding="utf-8"))
+        fragments = sorted((sharded / bundle / "fragment").glob("*.pf_fragment"))
+        assert sorted(listed["pages"]) == [f.name.removesuffix(".pf_fragment") for f in fragments]
+        for fragment in fragments:
+            held = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))["filters"]
+            pairs = [tuple(listed["values"][i]) for i in listed["pages"][fragment.name.removesuffix(".pf_fragment")]]
+            assert sorted(pairs) == sorted((facet, value) for facet, values in held.items() for value in values)
+            assert "来源" in {facet for facet, _ in pairs}, fragment.name
+
+
 def test_the_search_page_lists_every_bundle(sharded):
     page = (sharded / "search.html").read_text(encoding="utf-8")
     bundles = search_bundles(search_shards(article_urls(sharded), SHARD_PAGES, article_pages(sharded)))
@@ -351,6 +366,7 @@ def test_a_changed_shard_indexed_from_its_last_bundle_holds_what_a_run_from_noth
     shutil.copytree(site, fresh)
     build_search_index(fresh, shards)
     assert hashed_files(site / search_bundle(0)) == hashed_files(fresh / search_bundle(0))
+    assert (site / search_bundle(0) / PAGE_FILTERS).read_bytes() == (fresh / search_bundle(0) / PAGE_FILTERS).read_bytes()
     assert unreferenced_files(site / search_bundle(0)) == []
     assert hashed_files(sharded / search_bundle(0)) == last  # the last site's bundle is untouched,
     assert {p: p.stat().st_mtime_ns for p in (sharded / search_bundle(0)).rglob("*") if p.is_file()} == written  # not even rewritten

@@ -66,7 +66,8 @@
    *  filter value among them (Pagefind's own when there is one phrase; else counted here). */
   async function answer(bundle, query, filters) {
     const wanted = phrases(query);
-    const [loose, ...exact] = await Promise.all([
+    const [filtersOfPage, loose, ...exact] = await Promise.all([
+      wanted.length > 1 ? pageFilters(bundle) : null,
       bundle.pagefind.search(wanted.join(" "), { filters }),
       ...wanted.map((phrase) => bundle.pagefind.search(`"${phrase}"`, { filters })),
     ]);
@@ -77,26 +78,41 @@
       results = results.filter((result) => ids.has(result.id));
     }
     results = results.map((result) => ({ result, score: score.get(result.id) || 0 }));
-    const counts = exact.length === 1 ? exact[0].filters : await countFilters(results);
+    const counts = filtersOfPage ? countFilters(results, filtersOfPage) : exact[0].filters;
     return { results, counts };
   }
 
   /** Filter values counted over results, for a query of several phrases, whose pages no one
    *  Pagefind search returns. */
-  async function countFilters(results) {
+  function countFilters(results, filtersOfPage) {
     const counts = {};
-    for (const page of await Promise.all(results.map(({ result }) => result.data()))) {
-      for (const [facet, values] of Object.entries(page.filters || {})) {
+    for (const { result } of results) {
+      for (const [facet, value] of filtersOfPage.get(result.id) || []) {
         counts[facet] = counts[facet] || {};
-        for (const value of values) counts[facet][value] = (counts[facet][value] || 0) + 1;
+        counts[facet][value] = (counts[facet][value] || 0) + 1;
       }
     }
     return counts;
   }
 
+  /** Each page's [facet, value] pairs by result id, from the file the build writes beside
+   *  each bundle (analysis/search.py, `page_filters`): one request a bundle, made once. */
+  function pageFilters(bundle) {
+    bundle.filtersOfPage = bundle.filtersOfPage || (async () => {
+      const response = await fetch(new URL(bundle.folder.replace(/\/?$/, "/page-filters.json"), siteRoot));
+      if (!response.ok) throw new Error(`${response.url}: ${response.status}`);
+      const { values, pages } = await response.json();
+      return new Map(Object.entries(pages).map(([id, indices]) => [id, indices.map((i) => values[i])]));
+    })().catch((error) => {
+      bundle.filtersOfPage = null; // the next search asks again
+      throw error;
+    });
+    return bundle.filtersOfPage;
+  }
+
   // --- searching ---------------------------------------------------------------------------
 
-  let bundles = []; // {pagefind} per loaded bundle
+  let bundles = []; // {pagefind, folder} per loaded bundle
   const selected = new Map(FACETS.map((facet) => [facet, new Set()])); // checked filter values
   let shownResults = []; // merged results of the current search, best first
   let shownCount = 0;
@@ -111,7 +127,7 @@
     await pagefind.options({ baseUrl: siteRoot.pathname, excerptLength: EXCERPT_WORDS });
     // Loading the filter index once makes every search report counts for every facet.
     await pagefind.filters();
-    return { pagefind };
+    return { pagefind, folder };
   }
 
   function chosenFilters() {
