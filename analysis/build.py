@@ -119,6 +119,7 @@ def draw_charts(facts_or_scale, terms, counts: Counter, folder: Path, *, beside:
             chart.slug, chart.title, chart.alt, chart.table, files["svg"], files["csv"],
             places=frozenset(chart.table[charts.PLACE_COLUMN]),
             shown=tuple(c for c in chart.table.columns if c not in charts.CSV_ONLY_COLUMNS),
+            figures=tuple(c for c in chart.table.columns if c == charts.FIGURE_COLUMN),
         )
 
     tasks = [  # in the report's order
@@ -333,7 +334,7 @@ def charts_about(all_charts: list[ChartFiles]):
     """place -> the Markdown blocks of the report's charts that draw it (a row of the chart's
     table is that place's; a word of another place's naming it does not count). Each block is
     made once: most charts show on many place pages."""
-    drawn = [(chart_block(c), c.places) for c in all_charts]
+    drawn = [(chart_block(c, with_table=False), c.places) for c in all_charts]
     return lambda place: [block for block, places in drawn if place in places]
 
 

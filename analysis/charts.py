@@ -229,6 +229,7 @@ def fmt_number(x: float, digits: int = 1) -> str:
 # ---------------------------------------------------------------- figure helpers
 
 PLACE_COLUMN = "地方"  # every chart's table names the place of each row in this column
+FIGURE_COLUMN = "数字"  # a scale or funding table's figure with its unit, as printed (4.3181亿元)
 # The raw number and its base unit are for computing with the CSV; on a page the 数字 column
 # already shows both as a reader reads them (4.3181亿元).
 CSV_ONLY_COLUMNS = ("数值", "单位")
@@ -543,7 +544,7 @@ def _scale_rows(cells: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         PLACE_COLUMN: cells["place"].tolist(),
         "指标": [_metric_label(m)[0] for m in cells["metric"]],
-        "数字": cells["display"].tolist(),
+        FIGURE_COLUMN: cells["display"].tolist(),
         "进度": [status_label(s) for s in cells["status"]],
         "年份": [year_label(y) for y in cells["year"]],
         "资金来源": [funding_label(s) if m == FUNDING_METRIC else "" for m, s in zip(cells["metric"], cells["funding_source"])],

@@ -28,6 +28,7 @@ from .model import Article
 from .pages import amount_html, fact_context, fact_figure, labelled_figure_html, page_text_url
 from .places import Gazetteer, main_place
 from .settings import DATA_DIR
+from .text import cut_outside_figures
 from .topics import load_topics
 
 TOP_TERMS = 15
@@ -83,15 +84,20 @@ class ChartFiles:
     csv: str
     places: frozenset[str] = frozenset()  # the places it draws
     shown: tuple[str, ...] = ()  # the table's columns a page shows; all when empty
+    figures: tuple[str, ...] = ()  # its columns of figures with their units, each kept on one line
 
 
-def chart_block(chart: ChartFiles) -> str:
-    """A figure whose caption states its finding, its data table below it, and a CSV link.
+def chart_block(chart: ChartFiles, with_table: bool = True) -> str:
+    """A figure whose caption states its finding, a CSV link, and its data table below it.
     The page's table leaves out columns only the CSV needs and columns with nothing in them,
-    so it fits a phone; the image's alt text names the chart, as the caption states the finding."""
+    so it fits a phone; the image's alt text names the chart, as the caption states the finding.
+    A place page shows the chart without the table: its own sections hold the place's rows,
+    and every other place's rows made the page of a large place long on a phone."""
     shown = chart.table[list(chart.shown or chart.table.columns)].astype(str)
     shown = shown[[c for c in shown.columns if (shown[c] != "").any()]]
-    rows = [[md(v) for v in row] for row in same_blocks_once(shown.values.tolist())]
+    figures = [column in chart.figures for column in shown.columns]
+    rows = [[amount_html(md(v)) if figure and v else md(v) for v, figure in zip(row, figures)]
+            for row in same_blocks_once(shown.values.tolist())]
     return "\n".join([
         f"### {md(chart.title)}",
         "",
@@ -100,8 +106,7 @@ def chart_block(chart: ChartFiles) -> str:
         "",
         f"[下载数据（CSV）]({{static}}/charts/{chart.csv})",
         "",
-        table([md(c) for c in shown.columns], rows),
-        "",
+        *([table([md(c) for c in shown.columns], rows), ""] if with_table else []),
     ])
 
 
@@ -131,8 +136,9 @@ def quoted_around(fact: Fact, before: int = 16, after: int = 14) -> str:
     sentence = fact.sentence
     at = sentence.find(fact.printed) if fact.printed else -1
     if len(sentence) <= before + after + len(fact.printed) or at < 0:
-        return sentence if len(sentence) <= 40 else sentence[:40] + "…"
+        return sentence if len(sentence) <= 40 else sentence[: cut_outside_figures(sentence, 0, 40)[1]] + "…"
     start, end = max(0, at - before), min(len(sentence), at + len(fact.printed) + after)
+    start, end = cut_outside_figures(sentence, start, end)
     return ("…" if start else "") + sentence[start:end] + ("…" if end < len(sentence) else "")
 
 
@@ -520,7 +526,7 @@ def place_page(place: str, analysis, gazetteer: Gazetteer, chart_blocks: list[st
     parts += [f"## 文章（{len(articles)} 篇）\n", article_list_html(articles[:PLACE_ARTICLES_PER_PAGE]), article_pages_nav(place, 1, count, len(articles))]
     parts += [f"## 词语\n", terms_tables(contents.terms.get(place))]
     if chart_blocks:
-        parts += [f"## 图表\n", f"统计报告中含{md(place)}的图表（与其他地方画在一起）。\n", *chart_blocks]
+        parts += [f"## 图表\n", f"统计报告中含{md(place)}的图表（与其他地方画在一起），各地的数字见[统计报告]({{filename}}/pages/report.md)中图表下的表格。\n", *chart_blocks]
     return "\n".join(parts) + "\n"
 
 

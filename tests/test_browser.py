@@ -202,6 +202,15 @@ def test_on_a_phone_the_names_in_an_entry_line_are_never_split(browser, site_url
     page.close()
 
 
+# The cells of every table's 数字 column (a figure with its unit) not marked as one.
+UNMARKED_FIGURES = """() => [...document.querySelectorAll("table")].flatMap(table => {
+    const column = [...table.querySelectorAll("thead th")].findIndex(th => th.textContent.trim() === "数字");
+    if (column < 0) return [];
+    return [...table.querySelectorAll("tbody tr")].map(tr => tr.children[column])
+        .filter(td => td && td.textContent.trim() && !td.querySelector(".amount")).map(td => td.textContent);
+})"""
+
+
 def test_on_a_phone_a_figure_keeps_its_unit_and_a_place_pages_table_fits(browser, site_url):
     """4.3181亿元 must not leave 元 on a line of its own, in a table, a list of figures or an
     article's box of figures, nor 中央补助 be split after it; the control (without the rule)
@@ -214,6 +223,7 @@ def test_on_a_phone_a_figure_keeps_its_unit_and_a_place_pages_table_fits(browser
                 if 'class="facts-box"' in (out / path).read_text(encoding="utf-8")]
     for path in ["report.html", *places, *articles]:
         page.goto(f"{base}/{path}")
+        assert page.evaluate(UNMARKED_FIGURES) == [], path
         lines = page.eval_on_selector_all(".amount, .term", LINES_TAKEN)
         assert all(count == 1 for _, count in lines), (path, [figure for figure in lines if figure[1] > 1])
         checked += len(lines)

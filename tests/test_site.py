@@ -447,6 +447,10 @@ def test_a_place_page_shows_exactly_the_charts_that_draw_it_with_the_tables_read
         place = re.search(r"<h1[^>]*>([^<]+)</h1>", text).group(1).strip()
         shown = set(re.findall(r'<img src="\.\./charts/([^"]+)\.svg"', text))
         assert shown == {slug for slug, places in charts.items() if place in places}, page.name
+        # Without the tables of every place's rows: the page's own sections hold its rows.
+        drawn = text.split(">图表</h2>")[-1] if shown else ""
+        assert "<table" not in drawn and ('href="../report.html"' in drawn) == bool(shown), page.name
+        assert all(f'href="../charts/{slug}.csv"' in drawn for slug in shown), page.name
     # 任港街道 has no chart of its own, though a word naming it is among 崇川区's.
     assert "charts/" not in (site / "places" / "ren-gang-jie-dao.html").read_text(encoding="utf-8")
     report = (site / "report.html").read_text(encoding="utf-8")
@@ -581,8 +585,14 @@ def test_a_place_list_entry_names_what_is_known_of_its_article():
     assert "标题</a>（巫山报，2023-06-14）" in html_ and "无名</a>（日期不详）" in html_
 
 
+def cuts_a_figure(text: str, at: int) -> bool:
+    """A cut at `at` would part a figure's digits, or a figure from its unit (20|00年, 2000|年)."""
+    return bool(re.search(r"\d[.,，]?$", text[:at]) and re.match(r"[.,，]?\w", text[at:]))
+
+
 def test_each_listed_figure_is_quoted_with_the_words_around_it(site):
-    """A quote cut from the sentence's start stopped short of the number it vouches for."""
+    """A quote cut from the sentence's start stopped short of the number it vouches for; one
+    cut inside another figure changed it (…0年以前 for 2000年以前)."""
     report = (site / "report.html").read_text(encoding="utf-8")
     section = report[report.index("全部改造数据") : report.index("方法说明")]
     items = re.findall(r"<li><span class=\"amount\"><strong>([^<]+)</strong></span>.*?<a href=\"[^\"]+\">“(.*?)”</a></li>", section, re.S)
@@ -591,6 +601,10 @@ def test_each_listed_figure_is_quoted_with_the_words_around_it(site):
     for (figure, quote), fact in zip(items, facts):
         assert fact["printed"] in quote, (figure, quote)
         assert quote.strip("…") in fact["sentence"]
+        start = fact["sentence"].index(quote.strip("…"))
+        end = start + len(quote.strip("…"))
+        assert not (quote.startswith("…") and cuts_a_figure(fact["sentence"], start)), quote
+        assert not (quote.endswith("…") and cuts_a_figure(fact["sentence"], end)), quote
 
 
 def test_listings_leave_out_the_note_of_a_story_missing_its_opening(site):

@@ -610,6 +610,9 @@ def test_excerpt_and_tables():
     body = '<p class="continued">（上接第一版）</p><h2>小标题</h2><p><span class="sentence">甲&amp;乙说。</span></p>'
     assert filters["excerpt"](body, 80) == "甲&amp;乙说。"
     assert filters["excerpt"]("<p>" + "字" * 100 + "</p>", 10) == "字" * 10 + "…"
+    # Never cut inside a figure, nor a figure from its unit: 下达7… would misread 7亿元.
+    assert filters["excerpt"]("<p>截至9月底专项调度下达7亿元资金</p>", 12) == "截至9月底专项调度下达…"
+    assert filters["excerpt"]("<p>改造2000户，惠及居民</p>", 4) == "改造…"
     # Key points, paragraphs and lines do not run into one another.
     assert filters["excerpt"]("<ul><li>●问题得到解决</li><li>●“十四五”期间</li></ul><p>正文</p>") == "●问题得到解决 ●“十四五”期间 正文"
     wrapped = filters["wrap_tables"]("<p>x</p><table><tr><td>1</td></tr></table>")
