@@ -193,8 +193,9 @@ def scale_table(scale: pd.DataFrame | None, facts: list[Fact], show_place: bool 
     if scale is None or scale.empty:
         return "没有抽取到改造规模与资金数据。\n"
     # The figure right after its metric: on a phone the first columns are what shows unscrolled.
-    header = ["指标", "数值（链接到原句）", "年份/时期", "进度"]
-    return table(["地方", *header] if show_place else header, scale_rows(scale, facts, show_place)) + "\n"
+    header = ["指标", "数值", "年份", "进度"]
+    rows = scale_rows(scale, facts, show_place)
+    return "点击数值可查看它所在的原句。\n\n" + table(["地方", *header] if show_place else header, rows) + "\n"
 
 
 def report_scale(scale: pd.DataFrame | None, facts: list[Fact], gazetteer: Gazetteer) -> str:
@@ -233,6 +234,9 @@ def coverage(articles: list[Article], gazetteer: Gazetteer, problems: list) -> s
         table(["年份", "文章数"], [[md(k), str(v)] for k, v in sorted(by_year.items())]),  # digits sort before 不详
         "",
         table(["省级行政区", "文章数"], count_rows(by_province, unknown="不详")),
+        "",
+        # places.html counts every place an article names: 四川省 may be there and not here.
+        f"每篇文章按其主要地方计入一个省级行政区；{PLACES_INDEX_LINK}页按文章提到的每个地方计数，一篇文章可计入几个地方。",
         "",
     ]
     if undated:
@@ -593,12 +597,16 @@ def data_page(present: list[str], page_texts: Sequence[str] = ()) -> str:
 
 def column_values(column: dict) -> str:
     """A column's values as the dictionary gives them, or, for `values_from`, the keys and names of
-    that table of metrics.toml ("committed 签约或授信, started 已启动, …"), so the two never differ."""
+    that table of metrics.toml ("committed 签约或授信, started 已启动, …"; a metric with its unit,
+    "buildings 楼栋（栋）"), so the two never differ."""
     if "values_from" not in column:
         return column.get("values", "")
     vocab = load_vocab()
-    table = {"status": vocab.statuses, "funding_source": vocab.funding_sources}[column["values_from"]]
-    values = ", ".join(f"{c.key} {c.label}" for c in table)
+    if column["values_from"] == "metric":
+        values = ", ".join(f"{m.key} {m.label}（{m.display_unit}）" for m in vocab.metrics)
+    else:
+        table = {"status": vocab.statuses, "funding_source": vocab.funding_sources}[column["values_from"]]
+        values = ", ".join(f"{c.key} {c.label}" for c in table)
     return values + (f"；{column['values_note']}" if column.get("values_note") else "")
 
 

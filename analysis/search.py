@@ -47,12 +47,12 @@ PAGEFIND_OPTIONS = ("--force-language", PAGEFIND_LANGUAGE, "--silent")
 # `search_words`, every Chinese character a word of its own, and the search page cuts a query
 # the same way and looks it up as a phrase (theme/static/js/search.js, `searchWords`): the
 # pages found are exactly those holding the query.
-INDEX_FORM = "search-words-3"  # part of every bundle's digest and staged page's name: a new form re-indexes all
+INDEX_FORM = "search-words-4"  # part of every bundle's digest and staged page's name: a new form re-indexes all
 # Beside Pagefind's files, each bundle holds every page's filter values by the id Pagefind gives
 # the page's search results (`write_page_filters`). A new form of that file rebuilds every bundle.
 PAGE_FILTERS = "page-filters.json"
 PAGE_FILTERS_FORM = "page-filters-1"
-# Where the page has a space (the line breaks between its blocks included), the word after it
+# Where the page has a space, or a block begins or ends (`_BLOCK_TAG`), the word after it
 # carries this invisible mark:
 # Pagefind drops it from the word, as it drops punctuation (so a phrase still matches across
 # it), and keeps it in the text of excerpts, where the search page turns it back into a space.
@@ -230,15 +230,20 @@ def indexed_page(page: str) -> str:
 
 
 _TAG = re.compile(rf"(<[a-zA-Z/!?]{_ATTRS}>)")
+# Where one of these begins or ends, a reader sees a break, as at a space: 本报记者 毕京津</p>
+# <ul><li>河南省… must not read 毕京津河南省 in an excerpt.
+_BLOCK_TAG = re.compile(r"</?(?:p|div|li|ul|ol|dl|dt|dd|h[1-6]|section|aside|article|header|footer|nav|"
+                        r"blockquote|table|thead|tbody|tr|td|th|figure|figcaption|br|hr)\b", re.I)
 
 
 def _spaced_text(fragment: str, after_space: bool = False) -> str:
     """`fragment`'s text cut into words (`_spaced_words`); `after_space`: it follows a space."""
     parts = _TAG.split(fragment)  # text, tag, text, tag, ...: only text is cut
-    # after_space: whether the page had a space (or a line break between tags) before the next word
-    for i in range(0, len(parts), 2):
-        text = parts[i]
-        if text.strip():
+    # after_space: whether the page had a space (or a block's edge) before the next word
+    for i, text in enumerate(parts):
+        if i % 2:
+            after_space = after_space or bool(_BLOCK_TAG.match(text))
+        elif text.strip():
             parts[i] = _spaced_words(text, after_space or text[0].isspace())
             after_space = text[-1].isspace()
         else:

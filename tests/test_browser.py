@@ -237,6 +237,30 @@ def test_on_a_phone_a_figure_keeps_its_unit_and_a_place_pages_table_fits(browser
     page.close()
 
 
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_tables_headers_and_place_names_are_never_split_inside_a_word(browser, site_url, width):
+    """改造小|区 and 望霞路35号小|区 broke even on a desktop; a name of several places breaks
+    only after its 、. The control (without the rule) splits one."""
+    base, out = site_url
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    cells = "th, td:first-child > a"
+    # Each stretch between the places of a merged name ("南通市、崇川区、江苏省"), on its own line.
+    stretches = """cells => cells.flatMap(cell => {
+        const lines = new Set(Array.from(cell.getClientRects(), r => Math.round(r.top))).size;
+        return [[cell.textContent.trim(), lines, cell.textContent.split("、").length]];
+    })"""
+    checked = split_without = 0
+    for path in ["report.html", *sorted(p.relative_to(out).as_posix() for p in (out / "places").glob("*.html"))[:6]]:
+        page.goto(f"{base}/{path}")
+        found = page.eval_on_selector_all(cells, stretches)
+        assert all(lines <= parts for _, lines, parts in found), (path, [f for f in found if f[1] > f[2]])
+        checked += len(found)
+        page.add_style_tag(content=f"{cells} {{ word-break: normal; }}")
+        split_without += sum(lines > parts for _, lines, parts in page.eval_on_selector_all(cells, stretches))
+    assert checked > 50 and split_without >= 1, (checked, split_without)
+    page.close()
+
+
 def test_on_a_phone_a_name_in_code_is_never_split_at_its_hyphen(browser, site_url):
     """utf-8-sig, the encoding the data page tells a reader to choose, stays on one line at a
     common phone width (390 px); the control (without the rule) splits it after utf-."""
@@ -443,6 +467,26 @@ def test_excerpts_keep_the_pages_spaces_and_breaks_and_drop_the_index_spacing(br
     page.goto(f"{base}/search.html?q={quote('有力促进社会和谐稳定')}")
     wait_for_search(page)
     assert "推进会上强调 加强基层治理体系" in page.inner_text(".search-result__excerpt")  # the kicker apart from the title
+    # A block's edge is a break too: the byline, then a box whose label is not indexed.
+    page.goto(f"{base}/search.html?q={quote('西工区承担了全市')}")
+    wait_for_search(page)
+    assert "本报记者 毕京津 河南省洛阳市西工区承担了" in page.inner_text(".search-result__excerpt")
+    page.close()
+
+
+def test_an_excerpt_cut_from_its_page_says_so_where_it_is_cut(browser, site_url):
+    """An excerpt from the middle of a page begins and ends with "…", as a listing's does; one
+    that begins where the page does, with its headline, does not begin with it."""
+    base, _ = site_url
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{base}/search.html?q={quote('停车位')}")
+    wait_for_search(page)
+    middle = page.locator(".search-result__excerpt").all_inner_texts()
+    assert len(middle) >= 2 and all(t.startswith("…") and t.endswith("…") for t in middle), middle
+    page.goto(f"{base}/search.html?q={quote('党建+市场')}")
+    wait_for_search(page)
+    start = page.inner_text(".search-result__excerpt")
+    assert start.startswith("重庆“党建+市场”改造老旧小区") and start.endswith("…"), start
     page.close()
 
 

@@ -161,12 +161,14 @@ def test_pagefind_is_given_the_text_cut_into_search_words_and_the_values_as_they
 def test_a_space_of_the_page_is_marked_on_the_word_after_it_so_excerpts_can_show_it():
     from analysis.search import indexed_page
 
-    given = indexed_page("<p>《瞭望》新闻周刊记者 李勇 韩振</p>\n<p>●全市680余个社区</p><p>Old estates</p>")
+    given = indexed_page("<p>《瞭望》新闻周刊记者 李勇 韩振</p>\n<p>●全市680余个社区</p><p>Old estates<span>甲</span><b>乙</b></p>"
+                         '<p class="byline">本报记者 毕京津</p><p data-pagefind-ignore>核心阅读</p><ul><li>河南省</li></ul>')
     words = re.sub(r"<[^>]+>", " ", given).split()
     marked = [w for w in words if w.startswith(SPACE_MARK)]
-    assert marked == [SPACE_MARK + "李", SPACE_MARK + "韩", SPACE_MARK + "●全", SPACE_MARK + "estates"]
-    # between two elements with nothing between them in the page, no mark: "社区</p><p>Old"
-    assert "Old" in words
+    assert marked == [SPACE_MARK + w for w in ["《瞭", "李", "韩", "●全", "Old", "estates", "本", "毕", "核", "河"]]
+    # Where a block ends the reader sees a break, as at a space: "社区</p><p>Old", and 毕京津
+    # then 河南省, with the ignored label between them. Inline elements run on: 甲乙.
+    assert "甲" in words and "乙" in words
 
 
 def test_an_ignored_element_that_is_never_closed_hides_nothing():

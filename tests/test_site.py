@@ -155,6 +155,9 @@ def test_report_counts_articles_by_paper_and_province_most_first_and_the_unknown
     known = [count for name, count in provinces[:-1]]
     assert provinces[0] == ("重庆市", 19) and known == sorted(known, reverse=True)
     assert provinces[-1] == ("不详", 1)  # the advert names no place
+    # One province an article: the places index, which counts every place named, says more.
+    assert sum(count for _, count in provinces) == len(articles(site))
+    assert "每篇文章按其主要地方计入一个省级行政区" in section and 'href="./places.html"' in section
     assert [name for name, _ in tables["年份"]] == ["2021", "2022", "2023"]
 
 
@@ -267,6 +270,20 @@ def test_data_page_names_the_statuses_as_the_vocabulary_does(site):
         assert f"{entry.key} {entry.label}" in status
     report = (site / "report.html").read_text(encoding="utf-8")
     assert "只有“累计”和“已完成”的数字算作已改造或已投入" in report and "{statuses}" not in report
+
+
+def test_data_page_lists_every_metric_with_its_unit_as_the_vocabulary_does(site):
+    """Every metric a facts.csv row can hold, each with the unit its value is in; the page names
+    no file of the project's source, which a reader of the site cannot open."""
+    from analysis.extract import load_vocab
+
+    page = (site / "data.html").read_text(encoding="utf-8")
+    metric = page[page.index("<code>metric</code>") :].split("</dd>", 1)[0]
+    listed = re.findall(r"([a-z_0-9]+) ([^,（]+)（([^）]+)）", metric)
+    assert listed == [(m.key, m.label, m.display_unit) for m in load_vocab().metrics]
+    facts = list(csv.DictReader((site / "data" / "facts.csv").open(encoding="utf-8-sig")))
+    assert {f["metric"] for f in facts} <= {key for key, _, _ in listed}
+    assert "analysis/" not in page and ".toml" not in page
 
 
 def test_report_shows_leading_terms_in_context_linking_to_articles(site):

@@ -251,6 +251,21 @@
     return nodes.map(({ text, marked }) => (marked ? element("mark", "", text) : document.createTextNode(text)));
   }
 
+  /** Whether Pagefind's excerpt, a run of the page's words, leaves out words before it and
+   *  after it: a cut the reader is told of with "…", as listings do. */
+  function excerptCuts(page) {
+    const words = (text) => text.split(/\s+/u).filter(Boolean);
+    const parsed = document.createElement("template");
+    parsed.innerHTML = page.excerpt || "";
+    const shown = words(parsed.content.textContent).join(" ");
+    const all = words(page.content || "");
+    const count = words(shown).length;
+    return {
+      cutBefore: all.slice(0, count).join(" ") !== shown,
+      cutAfter: all.slice(all.length - count).join(" ") !== shown,
+    };
+  }
+
   /** Whether the nearest character that is not a space, before (-1) or after (1) position i,
    *  is one of Chinese text: the index spaced those apart from their neighbours; a space
    *  between two Latin words stays. */
@@ -269,7 +284,8 @@
     heading.append(link);
     item.append(heading);
     const excerpt = element("p", "entry__excerpt search-result__excerpt");
-    excerpt.append(...excerptNodes(page.excerpt || ""));
+    const { cutBefore, cutAfter } = excerptCuts(page);
+    excerpt.append(...(cutBefore ? ["…"] : []), ...excerptNodes(page.excerpt || ""), ...(cutAfter ? ["…"] : []));
     item.append(excerpt);
     const facets = RESULT_FACETS.filter((facet) => page.filters && page.filters[facet] && page.filters[facet].length);
     if (facets.length) {
