@@ -96,7 +96,8 @@ def chart_block(chart: ChartFiles, with_table: bool = True) -> str:
     shown = chart.table[list(chart.shown or chart.table.columns)].astype(str)
     shown = shown[[c for c in shown.columns if (shown[c] != "").any()]]
     figures = [column in chart.figures for column in shown.columns]
-    rows = [[amount_html(md(v)) if figure and v else md(v) for v, figure in zip(row, figures)]
+    # An empty cell shows "—", as the report's own tables do: 西工区's figures give no year.
+    rows = [[amount_html(md(v)) if figure and v else md(v) or "—" for v, figure in zip(row, figures)]
             for row in same_blocks_once(shown.values.tolist())]
     return "\n".join([
         f"### {md(chart.title)}",

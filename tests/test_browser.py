@@ -261,6 +261,29 @@ def test_a_tables_headers_and_place_names_are_never_split_inside_a_word(browser,
     page.close()
 
 
+# For each "·" in the element: whether it is on the line of the character before its space.
+DOT_LINES = """element => {
+    const node = element.firstChild.nodeType === Node.TEXT_NODE ? element.firstChild : element.querySelector("a").firstChild;
+    const top = i => { const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1); return Math.round(r.getBoundingClientRect().top); };
+    return [...node.textContent.matchAll(/·/g)].map(m => top(m.index) === top(m.index - 2));
+}"""
+
+
+def test_on_a_phone_the_site_names_dot_ends_a_line_never_begins_one(browser, site_url):
+    """老旧小区改造 · 地方报纸档案 wraps on a phone; a separator does not begin a line in Chinese
+    typesetting. The control (a plain space before the dot) begins the second line with it."""
+    base, _ = site_url
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    page.goto(f"{base}/index.html")
+    wraps = "e => { const r = document.createRange(); r.selectNodeContents(e); return new Set(Array.from(r.getClientRects(), x => Math.round(x.top))).size; }"
+    assert page.eval_on_selector("h1", wraps) == 2  # it does wrap
+    assert page.eval_on_selector("h1", DOT_LINES) == [True]
+    assert page.eval_on_selector(".site-name", DOT_LINES) == [True]
+    page.eval_on_selector("h1", "h1 => { h1.textContent = h1.textContent.replace('\u00a0·', ' ·'); }")
+    assert page.eval_on_selector("h1", DOT_LINES) == [False]
+    page.close()
+
+
 def test_on_a_phone_a_name_in_code_is_never_split_at_its_hyphen(browser, site_url):
     """utf-8-sig, the encoding the data page tells a reader to choose, stays on one line at a
     common phone width (390 px); the control (without the rule) splits it after utf-."""
@@ -471,6 +494,20 @@ def test_excerpts_keep_the_pages_spaces_and_breaks_and_drop_the_index_spacing(br
     page.goto(f"{base}/search.html?q={quote('西工区承担了全市')}")
     wait_for_search(page)
     assert "本报记者 毕京津 河南省洛阳市西工区承担了" in page.inner_text(".search-result__excerpt")
+    page.close()
+
+
+def test_an_excerpt_marks_every_term_of_the_query_it_holds(browser, site_url):
+    """Pagefind marks only the phrase it looked up, the first term; the others are marked too."""
+    base, _ = site_url
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{base}/search.html?q={quote('改造 居民')}")
+    wait_for_search(page)
+    excerpts = page.eval_on_selector_all(".search-result__excerpt", """es => es.map(e => [e.textContent,
+        [...e.querySelectorAll("mark")].map(m => m.textContent.replace(/[^\\p{L}\\p{N}]/gu, ""))])""")
+    assert excerpts and all(set(marks) <= {"改造", "居民"} for _, marks in excerpts), excerpts
+    assert all(("居民" in marks) == ("居民" in text) for text, marks in excerpts), excerpts
+    assert any("居民" in marks for _, marks in excerpts)
     page.close()
 
 

@@ -477,7 +477,8 @@ def test_a_place_page_shows_exactly_the_charts_that_draw_it_with_the_tables_read
         header = re.findall(r"<th>([^<]*)</th>", table.split("</thead>")[0])
         assert header[0] == "地方" and "数值" not in header and "单位" not in header
         cells = [re.findall(r"<td>(.*?)</td>", row) for row in table.split("<tr>")[2:]]
-        assert all(any(row[i] for row in cells) for i in range(len(header)))  # no empty column
+        assert all(any(row[i] != "—" for row in cells) for i in range(len(header)))  # no empty column
+        assert all(all(row) for row in cells)  # an empty cell says so, as the report's tables do
 
 
 def test_json_data_files_hold_one_record_a_line(site):

@@ -239,6 +239,13 @@ _TAG = re.compile(r"<[^>]+>")
 _CREDIT_MARK = re.compile(r"(?:^|(?<=\s))[□■◆]\s*")
 
 
+def dot_ends_line(value) -> str:
+    """A name in parts ("老旧小区改造 · 地方报纸档案") with a no-break space before each dot: a
+    line that breaks there ends with the dot. In Chinese typesetting a separator does not
+    begin a line."""
+    return str(value or "").replace(" · ", "\u00a0· ")
+
+
 def byline(value) -> str:
     """A byline as the page shows it: without the print marks before its credits."""
     return _CREDIT_MARK.sub("", str(value or ""))
@@ -323,6 +330,7 @@ FILTERS = {
     "by_count": by_count,
     "related_articles": related_articles,
     "byline": byline,
+    "dot_ends_line": dot_ends_line,
     "excerpt": excerpt,
     "article_excerpt": article_excerpt,
     "wrap_tables": wrap_tables,

@@ -115,6 +115,7 @@
   let bundles = []; // {pagefind, folder} per loaded bundle
   const selected = new Map(FACETS.map((facet) => [facet, new Set()])); // checked filter values
   let shownResults = []; // merged results of the current search, best first
+  let shownTerms = []; // the terms of their query, each as the characters it is looked up by
   let shownCount = 0;
   let searchNumber = 0; // a newer search makes an older one's late answers stale
 
@@ -190,6 +191,7 @@
     const first = await Promise.all(results.slice(0, PAGE_SIZE).map((result) => result.data()));
     if (number !== searchNumber) return;
     shownResults = results;
+    shownTerms = phrases(query).map((phrase) => phrase.replace(/ /g, ""));
     shownCount = first.length;
     resultList.replaceChildren(...first.map(resultItem));
     moreButton.hidden = shownCount >= results.length;
@@ -239,6 +241,7 @@
       for (const char of node.textContent) chars.push([char, node.nodeName === "MARK"]);
     }
     const kept = chars.filter(([char], i) => !/\s/u.test(char) || !(besideChinese(chars, i, -1) || besideChinese(chars, i, 1)));
+    markTerms(kept);
     const nodes = [];
     for (const [found, marked] of kept) {
       const space = found === SPACE_MARK || /\s/u.test(found);
@@ -249,6 +252,20 @@
       else nodes.push({ text: char, marked: marked && !space });
     }
     return nodes.map(({ text, marked }) => (marked ? element("mark", "", text) : document.createTextNode(text)));
+  }
+
+  /** Marks every term of the query in an excerpt's [character, marked] list. Pagefind marks
+   *  only the phrase it looked up, the first term, where a query has several: the page holds
+   *  the others too, and the reader should see them. Spaces and marks between words do not
+   *  part a term, as the index does not. */
+  function markTerms(chars) {
+    const letters = chars.map(([char], i) => [char, i]).filter(([char]) => char !== SPACE_MARK && !/\s/u.test(char));
+    const text = letters.map(([char]) => char).join("");
+    for (const term of shownTerms) {
+      for (let at = text.indexOf(term); term && at >= 0; at = text.indexOf(term, at + term.length)) {
+        for (const [, i] of letters.slice(at, at + term.length)) chars[i][1] = true;
+      }
+    }
   }
 
   /** Whether Pagefind's excerpt, a run of the page's words, leaves out words before it and
