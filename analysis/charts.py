@@ -42,6 +42,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import blended_transform_factory
 
 from .extract import load_vocab
+from .places import LEVELS, load_gazetteer
 
 # ---------------------------------------------------------------- fonts and style
 
@@ -313,6 +314,13 @@ class _Panel:
         return "、".join(self.places)
 
 
+def _broadest_first(places: list[str]) -> tuple[str, ...]:
+    """A shared panel's places as one names them, from the province down (江苏省、南通市、崇川区,
+    not in the order of their names' characters); names the gazetteer lacks come last."""
+    gazetteer = load_gazetteer()
+    return tuple(sorted(places, key=lambda p: len(gazetteer.hierarchy(p)) if p in gazetteer else len(LEVELS) + 1))
+
+
 def _top_terms(terms: pd.DataFrame, column: str, top_n: int) -> pd.DataFrame:
     """Each place's `top_n` terms with a positive `column`, largest first, ties by term."""
     table = terms[["place", "term", "count", column]].dropna(subset=[column])
@@ -347,7 +355,7 @@ def _term_panels(
         rows = top[top["place"] == place]
         signature = tuple(zip(rows["term"], rows["count"], rows[column].round(6)))
         groups.setdefault(signature, []).append(place)
-    panels = [_Panel(tuple(places), top[top["place"] == places[0]]) for places in groups.values()]
+    panels = [_Panel(_broadest_first(places), top[top["place"] == places[0]]) for places in groups.values()]
     shown, left = panels[:max_places], panels[max_places:]
     return shown, [p for panel in left for p in panel.places]
 

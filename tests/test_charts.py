@@ -500,6 +500,14 @@ def test_places_with_identical_counts_share_one_panel():
     assert len(distinctive_terms_chart(apart).figure.axes) == 3  # only panels that are the same are shared
 
 
+def test_a_shared_panel_names_its_places_from_the_province_down():
+    """Not in the order of their names' characters, which gave 南通市、崇川区、江苏省."""
+    rows = [(place, term, 55 - n, 437.1 - n, 3.4) for place in ("崇川区", "江苏省", "南通市") for n, term in enumerate(["改造", "安全"])]
+    chart = term_frequency_chart(term_table(rows), article_counts={"崇川区": 13, "江苏省": 13, "南通市": 13})
+    assert "江苏省、南通市、崇川区（数字相同）" in chart.texts()
+    assert chart.table["地方"].tolist() == ["江苏省", "江苏省", "南通市", "南通市", "崇川区", "崇川区"]
+
+
 def test_every_status_has_a_bar_style_and_the_note_names_the_patterns_drawn():
     from analysis.charts import STATUS_STYLE, pattern_note
     from analysis.extract import load_vocab
