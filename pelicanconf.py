@@ -102,6 +102,8 @@ DIRECT_TEMPLATES = ["index", "archives", "tags", "categories", "search", "404"]
 SEARCH_SAVE_AS = "search.html"
 # Set by the build: the site-relative Pagefind bundle folders; search.html searches them all.
 SEARCH_BUNDLES = ["pagefind"]
+# Set by the build: the file beside each bundle listing its pages' filter values (empty: none).
+SEARCH_PAGE_FILTERS = ""
 
 # Set by the build when it has them; the theme prints them only if they are set.
 #   HOME_HIGHLIGHTS: an HTML block for the home page (e.g. headline figures from the report)

@@ -36,7 +36,7 @@ from .report import ChartFiles, chart_block, data_page, home_highlights, topic_n
 from .pages import PAGE_TEXTS, article_markdown, articles_csv, articles_json, facts_csv, facts_json, table_csv, write_bytes, write_marked_text, write_text
 from .settings import load_settings
 from .terms import unload_dictionaries
-from .search import SearchIndexing, search_bundles, search_shards
+from .search import PAGE_FILTERS, SearchIndexing, search_bundles, search_shards
 from .site import RenderedPages, fresh_dir, pelican_settings, remove_tree, run_pelican, shared_source_pages, staging_dir, swap_in, write_sitemap
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -455,7 +455,7 @@ def stable_repr(value) -> str:
 
 # Values the build derives from the pages for the templates; Pelican's readers never use them,
 # so a change to them must not throw away the content cache.
-BUILD_DERIVED_SETTINGS = ("PATH", "OUTPUT_PATH", "CACHE_PATH", "BUILD_STAMP", "HOME_HIGHLIGHTS", "TOPIC_NOTES", "SEARCH_BUNDLES")
+BUILD_DERIVED_SETTINGS = ("PATH", "OUTPUT_PATH", "CACHE_PATH", "BUILD_STAMP", "HOME_HIGHLIGHTS", "TOPIC_NOTES", "SEARCH_BUNDLES", "SEARCH_PAGE_FILTERS")
 
 
 class PelicanCache:
@@ -759,6 +759,7 @@ def _build(seeds: Path, output: Path, work: Path, conf: Path, drawer: ChartDrawe
             "HOME_HIGHLIGHTS": highlights,
             "TOPIC_NOTES": notes,
             "SEARCH_BUNDLES": search_bundles(shards),
+            "SEARCH_PAGE_FILTERS": PAGE_FILTERS,
             **(pelican_overrides or {}),
         }
         pelican = pelican_settings(conf, content, staging, overrides)

@@ -463,7 +463,8 @@ def index_shard(binary: Path, pages: Path, folder: Path, seed: Path | None, mean
     """One Pagefind run for a shard's staged `pages` into the bundle `folder`, starting from
     `seed`, the shard's last bundle, when there is one; what the seed held that the new index
     does not name is removed, so the bundle holds what a run from nothing would write (but for
-    its `PAGE_FILTERS`, which `build_search_index` writes next)."""
+    its `PAGE_FILTERS`, which `build_search_index` writes while the next shard is indexed, or
+    after the last)."""
     if seed is not None:
         seed_bundle(seed, folder)
     run_pagefind(binary, pages, folder, meanwhile)

@@ -75,23 +75,29 @@ def sentence_anchor(sentence: str, taken: set[str] | None = None) -> str:
     return anchor
 
 
-# A run of digits with the points and commas inside it (4.3181, 1,200); what follows it, if a
-# letter or a Chinese character, is its unit or its word (万, 亿元, 年).
-_FIGURE_RUN = re.compile(r"\d(?:[\d.,，]*\d)?")
+# A run of digits with the points and commas inside it (4.3181, 1,200), and the Latin letters
+# it begins with (G20); what follows it, if a letter, a Chinese character or a sign, is its
+# unit or its word (万, 亿元, 年, %).
+_FIGURE_RUN = re.compile(r"[A-Za-z]*\d(?:[\d.,]*\d)?")
+_UNIT_SIGNS = "%％‰‱℃°㎡"
 _NEAR = 32  # characters either side of a cut to look for the figure it cuts: longer ones are not figures
 
 
 def cut_outside_figures(text: str, start: int, end: int) -> tuple[int, int]:
     """`text[start:end]` widened at its start and narrowed at its end so that neither cuts a
     figure from its digits or its unit: a quote or excerpt must not make 2000年 read 0年 or
-    年, nor 下达7亿元 read 下达7."""
+    年, nor 下达7亿元 read 下达7. An end that would leave nothing widens instead, over the
+    figure and the character after it (2000年)."""
+    def unit_at(at: int) -> bool:
+        return at < len(text) and (text[at].isalnum() or text[at] in _UNIT_SIGNS)
+
     def cut(figure: re.Match, at: int) -> bool:
-        return figure.start() < at < figure.end() or (figure.end() == at < len(text) and text[at].isalnum())
+        return figure.start() < at < figure.end() or (figure.end() == at and unit_at(at))
 
     for figure in _FIGURE_RUN.finditer(text, max(0, start - _NEAR), start + _NEAR):
         if cut(figure, start):
             start = figure.start()
     for figure in _FIGURE_RUN.finditer(text, max(start, end - _NEAR), end + _NEAR):
         if cut(figure, end):
-            end = max(start, figure.start())
+            end = figure.start() if figure.start() > start else figure.end() + unit_at(figure.end())
     return start, end

@@ -650,6 +650,32 @@ def test_a_query_nothing_matches_says_so(browser, sharded_site_url):
     page.close()
 
 
+def test_without_a_bundles_list_of_page_filters_two_terms_are_counted_from_the_pages(browser, sharded_site_url, tmp_path):
+    """A site deployed in part, or a list older than its bundle: the search still answers, and
+    counts each filter value over its results from the pages the list lacks."""
+    _, out = sharded_site_url
+    site = tmp_path / "site"
+    shutil.copytree(out, site)
+    bundles = site_bundles(site)
+    (site / bundles[0] / "page-filters.json").unlink()
+    stale = json.loads((site / bundles[1] / "page-filters.json").read_text(encoding="utf-8"))
+    stale["pages"] = dict(list(stale["pages"].items())[1:])  # a page the list does not know
+    (site / bundles[1] / "page-filters.json").write_text(json.dumps(stale), encoding="utf-8")
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        results = search_results(page, f"http://127.0.0.1:{server.server_port}", "年 月")
+        assert len(results) > 10 and "出错" not in page.inner_text(".search-status")
+        for facet in ("地区", "话题", "来源", "年份"):
+            listed = Counter(value for facets in result_facets(page) for value in facets.get(facet, "").split("、") if value)
+            assert facet_counts(page, facet) == dict(listed), facet
+    finally:
+        page.close()
+        server.shutdown()
+
+
 def test_without_an_index_the_page_says_so(browser, site_url, tmp_path):
     _, out = site_url
     site = tmp_path / "site"

@@ -32,6 +32,7 @@
 
   const siteRoot = new URL(root.dataset.root || "./", document.baseURI);
   const bundleFolders = JSON.parse(root.dataset.bundles || "[]");
+  const pageFiltersFile = root.dataset.pageFilters || ""; // beside each bundle, if the build wrote one
 
   // --- the index's words ------------------------------------------------------------------
 
@@ -52,6 +53,7 @@
   }
 
   const PUNCTS = new RegExp(PUNCT, "gu");
+  const PUNCT_CHAR = new RegExp(`^${PUNCT}$`, "u");
 
   /** The query's terms (the parts between spaces), each as the phrase of its words. Pagefind
    *  keeps each word of a page without its punctuation and symbols, but takes a query's word
@@ -67,7 +69,8 @@
   async function answer(bundle, query, filters) {
     const wanted = phrases(query);
     const [filtersOfPage, loose, ...exact] = await Promise.all([
-      wanted.length > 1 ? pageFilters(bundle) : null,
+      // Without the list (a site deployed in part, a failed request) the counts come from the pages.
+      wanted.length > 1 ? pageFilters(bundle).catch(() => new Map()) : null,
       bundle.pagefind.search(wanted.join(" "), { filters }),
       ...wanted.map((phrase) => bundle.pagefind.search(`"${phrase}"`, { filters })),
     ]);
@@ -78,28 +81,39 @@
       results = results.filter((result) => ids.has(result.id));
     }
     results = results.map((result) => ({ result, score: score.get(result.id) || 0 }));
-    const counts = filtersOfPage ? countFilters(results, filtersOfPage) : exact[0].filters;
+    const counts = filtersOfPage ? await countFilters(results, filtersOfPage) : exact[0].filters;
     return { results, counts };
   }
 
   /** Filter values counted over results, for a query of several phrases, whose pages no one
-   *  Pagefind search returns. */
-  function countFilters(results, filtersOfPage) {
+   *  Pagefind search returns: from the bundle's list, or, for a page it lacks, the page's own
+   *  entry (one request a page). */
+  async function countFilters(results, filtersOfPage) {
     const counts = {};
+    const count = (facet, value) => {
+      counts[facet] = counts[facet] || {};
+      counts[facet][value] = (counts[facet][value] || 0) + 1;
+    };
+    const unlisted = [];
     for (const { result } of results) {
-      for (const [facet, value] of filtersOfPage.get(result.id) || []) {
-        counts[facet] = counts[facet] || {};
-        counts[facet][value] = (counts[facet][value] || 0) + 1;
-      }
+      const pairs = filtersOfPage.get(result.id);
+      if (pairs) pairs.forEach(([facet, value]) => count(facet, value));
+      else unlisted.push(result);
+    }
+    for (const page of await Promise.all(unlisted.map((result) => result.data()))) {
+      for (const [facet, values] of Object.entries(page.filters || {})) values.forEach((value) => count(facet, value));
     }
     return counts;
   }
 
   /** Each page's [facet, value] pairs by result id, from the file the build writes beside
-   *  each bundle (analysis/search.py, `page_filters`): one request a bundle, made once. */
+   *  each bundle (analysis/search.py, `page_filters`): one request a bundle, made once. The
+   *  file's name does not change with its content, so the browser asks the server whether
+   *  its copy is current; Pagefind's own files are named by their content. */
   function pageFilters(bundle) {
+    if (!pageFiltersFile) return Promise.resolve(new Map());
     bundle.filtersOfPage = bundle.filtersOfPage || (async () => {
-      const response = await fetch(new URL(bundle.folder.replace(/\/?$/, "/page-filters.json"), siteRoot));
+      const response = await fetch(new URL(bundle.folder.replace(/\/?$/, `/${pageFiltersFile}`), siteRoot), { cache: "no-cache" });
       if (!response.ok) throw new Error(`${response.url}: ${response.status}`);
       const { values, pages } = await response.json();
       return new Map(Object.entries(pages).map(([id, indices]) => [id, indices.map((i) => values[i])]));
@@ -115,7 +129,7 @@
   let bundles = []; // {pagefind, folder} per loaded bundle
   const selected = new Map(FACETS.map((facet) => [facet, new Set()])); // checked filter values
   let shownResults = []; // merged results of the current search, best first
-  let shownTerms = []; // the terms of their query, each as the characters it is looked up by
+  let shownTerms = []; // the terms of their query, each as the characters it is looked up by, in lower case
   let shownCount = 0;
   let searchNumber = 0; // a newer search makes an older one's late answers stale
 
@@ -191,7 +205,7 @@
     const first = await Promise.all(results.slice(0, PAGE_SIZE).map((result) => result.data()));
     if (number !== searchNumber) return;
     shownResults = results;
-    shownTerms = phrases(query).map((phrase) => phrase.replace(/ /g, ""));
+    shownTerms = phrases(query).map((phrase) => phrase.replace(/ /g, "").toLowerCase());
     shownCount = first.length;
     resultList.replaceChildren(...first.map(resultItem));
     moreButton.hidden = shownCount >= results.length;
@@ -256,11 +270,11 @@
 
   /** Marks every term of the query in an excerpt's [character, marked] list. Pagefind marks
    *  only the phrase it looked up, the first term, where a query has several: the page holds
-   *  the others too, and the reader should see them. Spaces and marks between words do not
-   *  part a term, as the index does not. */
+   *  the others too, and the reader should see them. Spaces, marks and punctuation between
+   *  words do not part a term, nor does case, as in the index. */
   function markTerms(chars) {
-    const letters = chars.map(([char], i) => [char, i]).filter(([char]) => char !== SPACE_MARK && !/\s/u.test(char));
-    const text = letters.map(([char]) => char).join("");
+    const letters = chars.map(([char], i) => [char, i]).filter(([char]) => !/\s/u.test(char) && !PUNCT_CHAR.test(char));
+    const text = letters.map(([char]) => (char.toLowerCase().length === 1 ? char.toLowerCase() : char)).join("");
     for (const term of shownTerms) {
       for (let at = text.indexOf(term); term && at >= 0; at = text.indexOf(term, at + term.length)) {
         for (const [, i] of letters.slice(at, at + term.length)) chars[i][1] = true;
@@ -269,18 +283,13 @@
   }
 
   /** Whether Pagefind's excerpt, a run of the page's words, leaves out words before it and
-   *  after it: a cut the reader is told of with "…", as listings do. */
+   *  after it: a cut the reader is told of with "…", as listings do. Pagefind cuts the excerpt
+   *  from `raw_content` into `plain_excerpt`; compared without the spaces between words. */
   function excerptCuts(page) {
-    const words = (text) => text.split(/\s+/u).filter(Boolean);
-    const parsed = document.createElement("template");
-    parsed.innerHTML = page.excerpt || "";
-    const shown = words(parsed.content.textContent).join(" ");
-    const all = words(page.content || "");
-    const count = words(shown).length;
-    return {
-      cutBefore: all.slice(0, count).join(" ") !== shown,
-      cutAfter: all.slice(all.length - count).join(" ") !== shown,
-    };
+    const squeezed = (text) => (text || "").replace(/[\s\u200B]+/gu, "");
+    const all = squeezed(page.raw_content);
+    const shown = squeezed(page.plain_excerpt);
+    return { cutBefore: !all.startsWith(shown), cutAfter: !all.endsWith(shown) };
   }
 
   /** Whether the nearest character that is not a space, before (-1) or after (1) position i,
@@ -344,7 +353,8 @@
   }
 
   /** Checkboxes for the values that would leave some result, and for those already checked,
-   *  each with the number of results it would leave (Pagefind's counts, summed over bundles). */
+   *  each with the number of results it would leave (Pagefind's counts, or for a query of
+   *  several terms `countFilters`'s, summed over bundles). */
   function showFilters(counts) {
     const focused = document.activeElement;
     const refocus = focused && focused.type === "checkbox" && root.contains(focused)
