@@ -439,10 +439,15 @@ def listed_results(page, base: str) -> list[tuple[str, str]]:
     return results
 
 
-def search_results(page, base: str, query: str) -> list[tuple[str, str]]:
-    """(site-relative URL, title) of every result the search page shows for `query`, in order."""
+def open_search(page, base: str, query: str) -> None:
+    """The search page for `query`, once it has answered."""
     page.goto(f"{base}/search.html?q={quote(query)}")
     wait_for_search(page)
+
+
+def search_results(page, base: str, query: str) -> list[tuple[str, str]]:
+    """(site-relative URL, title) of every result the search page shows for `query`, in order."""
+    open_search(page, base, query)
     if page.locator(".search-result").count() == 0:
         return []
     show_all_results(page)
@@ -482,17 +487,14 @@ def test_excerpts_keep_the_pages_spaces_and_breaks_and_drop_the_index_spacing(br
     """The byline's names stay apart, and from the paragraph after them, as on the article page."""
     base, out = site_url
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{base}/search.html?q={quote('党建+市场')}")
-    wait_for_search(page)
+    open_search(page, base, "党建+市场")
     excerpt = page.inner_text(".search-result__excerpt")
     assert "《瞭望》新闻周刊记者 李勇 韩振 周凯 ●全市680余个社区在基层党组织带领下" in excerpt
     assert "\u2063" not in excerpt and "  " not in excerpt and not excerpt.startswith(" ")
-    page.goto(f"{base}/search.html?q={quote('有力促进社会和谐稳定')}")
-    wait_for_search(page)
+    open_search(page, base, "有力促进社会和谐稳定")
     assert "推进会上强调 加强基层治理体系" in page.inner_text(".search-result__excerpt")  # the kicker apart from the title
     # A block's edge is a break too: the byline, then a box whose label is not indexed.
-    page.goto(f"{base}/search.html?q={quote('西工区承担了全市')}")
-    wait_for_search(page)
+    open_search(page, base, "西工区承担了全市")
     assert "本报记者 毕京津 河南省洛阳市西工区承担了" in page.inner_text(".search-result__excerpt")
     page.close()
 
@@ -501,8 +503,7 @@ def test_an_excerpt_marks_every_term_of_the_query_it_holds(browser, site_url):
     """Pagefind marks only the phrase it looked up, the first term; the others are marked too."""
     base, _ = site_url
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{base}/search.html?q={quote('改造 居民')}")
-    wait_for_search(page)
+    open_search(page, base, "改造 居民")
     excerpts = page.eval_on_selector_all(".search-result__excerpt", """es => es.map(e => [e.textContent,
         [...e.querySelectorAll("mark")].map(m => m.textContent.replace(/[^\\p{L}\\p{N}]/gu, ""))])""")
     assert excerpts and all(set(marks) <= {"改造", "居民"} for _, marks in excerpts), excerpts
@@ -516,12 +517,10 @@ def test_an_excerpt_cut_from_its_page_says_so_where_it_is_cut(browser, site_url)
     that begins where the page does, with its headline, does not begin with it."""
     base, _ = site_url
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{base}/search.html?q={quote('停车位')}")
-    wait_for_search(page)
+    open_search(page, base, "停车位")
     middle = page.locator(".search-result__excerpt").all_inner_texts()
     assert len(middle) >= 2 and all(t.startswith("…") and t.endswith("…") for t in middle), middle
-    page.goto(f"{base}/search.html?q={quote('党建+市场')}")
-    wait_for_search(page)
+    open_search(page, base, "党建+市场")
     start = page.inner_text(".search-result__excerpt")
     assert start.startswith("重庆“党建+市场”改造老旧小区") and start.endswith("…"), start
     page.close()
@@ -642,8 +641,7 @@ def test_a_filter_narrows_the_results_to_its_count(browser, site_url, sharded_si
 def test_a_query_nothing_matches_says_so(browser, sharded_site_url):
     base, _ = sharded_site_url
     page = browser.new_page()
-    page.goto(f"{base}/search.html?q={quote('qzxjv')}")
-    wait_for_search(page)
+    open_search(page, base, "qzxjv")
     assert page.locator(".search-result").count() == 0
     assert "没有找到" in page.inner_text(".search-status")
     assert page.locator(".search-more").is_hidden()
@@ -750,8 +748,7 @@ def test_a_query_of_two_terms_counts_each_filter_value_over_its_own_results(brow
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     fragments: list[str] = []
     page.on("request", lambda request: fragments.append(request.url) if request.url.endswith(".pf_fragment") else None)
-    page.goto(f"{base}/search.html?q={quote(query)}")
-    wait_for_search(page)
+    open_search(page, base, query)
     assert len(fragments) == page.locator(".search-result").count()
     assert (shown_count(page) > len(fragments)) == more_than_a_page
     show_all_results(page)
