@@ -400,6 +400,36 @@ def test_previous_and_next_walk_the_whole_archive_once(site, article_pages):
     assert walked == order
 
 
+def test_related_articles_leave_out_the_neighbours_the_page_links(site, article_pages):
+    """An article named by 较新一篇/较早一篇 is not listed again under 相关文章, while the
+    related lists still hold the others."""
+    related_links = 0
+    for path, page in article_pages.items():
+        nav = {a.get("href") for a in page.findall(".//nav[@class='article-nav']//li/a")}
+        related = [a.get("href") for a in page.findall(".//section[@class='related']//a") if "/articles/" in a.get("href")]
+        assert not nav & set(related), path
+        related_links += len(related)
+    assert related_links > len(article_pages)
+
+
+def test_a_source_or_topic_pages_entries_leave_out_its_own_name(pages):
+    """Every entry on 《巫山报》's page came from 巫山报, so its line does not say so; a topic
+    page's lines still name the entries' other topics, and the home page's their sources."""
+    def meta_links(path):
+        return [{re.sub(r"^\.\.?/", "", a.get("href")) for a in p.findall(".//a")}
+                for p in pages[path].findall(".//p[@class='entry__meta']")]
+
+    listings = [p for p in pages if re.fullmatch(r"(sources|topics)/[^/]+\.html", p)]
+    other_topics = 0
+    for path in listings:
+        lines = meta_links(path)
+        assert lines and not any(path in links for links in lines), path
+        other_topics += sum(1 for links in lines for link in links if link.startswith("topics/"))
+    assert other_topics > 10
+    sources = {p for p in listings if p.startswith("sources/")}
+    assert all(links & sources for links in meta_links("index.html"))
+
+
 def test_archive_groups_by_year_and_month(site):
     archive = parse(site / "archives.html")
     years = [text_of(h) for h in archive.findall(".//section/h2")]

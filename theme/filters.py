@@ -152,8 +152,8 @@ def articles_shown(article, context) -> list:
     its related articles and its two neighbours (None at an end of the archive). The build
     renders an article page again only when one of these, the theme or a setting changed, so
     this must follow the template (analysis/site.py, `RenderedPages`)."""
-    related = related_articles(getattr(article, "related", None), context["articles"]) if getattr(article, "related", None) else []
     older, newer = archive_neighbours(article, context["dates"])
+    related = related_articles(getattr(article, "related", None), context["articles"], (older, newer))
     return [("article", article), *(("related", a) for a in related), ("older", older), ("newer", newer)]
 
 
@@ -204,13 +204,15 @@ def by_count(pairs) -> list:
     return sorted(pairs, key=lambda pair: (-len(pair[1]), pinyin_key(pair[0])))
 
 
-def related_articles(value, articles) -> list:
-    """Related metadata (comma-separated article ids or slugs) -> the articles, in that order."""
+def related_articles(value, articles, leave_out=()) -> list:
+    """Related metadata (comma-separated article ids or slugs) -> the articles, in that order,
+    but for those in `leave_out` (the page's neighbours, which it already links)."""
     wanted = split_list(value)
     if not wanted:
         return []
     found = _article_index(articles)
-    return [found[key] for key in wanted if key in found]
+    shown = [found[key] for key in wanted if key in found]
+    return [a for a in shown if not any(a is other for other in leave_out)]
 
 
 _INDEX_CACHE: dict[int, tuple[object, dict]] = {}
