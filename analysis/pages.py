@@ -110,9 +110,10 @@ def amount_html(figure_html: str) -> str:
 
 def labelled_figure_html(figure_html: str, parts_html: list[str]) -> str:
     """A figure and what qualifies it ("资金 4.3181亿元 · 巫山县 · 累计"), its lines breaking only
-    before a dot: the theme keeps the figure (`amount`) and each dot with its part (`term`)
+    after a dot, which a no-break space holds to the piece before it: a separator does not begin
+    a line in Chinese typesetting. The theme keeps the figure (`amount`) and each part (`term`)
     whole. The pieces come escaped for where they go (HTML, Markdown)."""
-    return amount_html(figure_html) + "".join(f' <span class="term">· {part}</span>' for part in parts_html)
+    return amount_html(figure_html) + "".join(f'\u00a0· <span class="term">{part}</span>' for part in parts_html)
 
 
 def facts_box_html(facts: list[Fact]) -> str:

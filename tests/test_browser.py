@@ -183,7 +183,7 @@ NAME_AND_DOT_LINES = """spans => spans.map(span => {
 
 def test_on_a_phone_the_names_in_an_entry_line_are_never_split(browser, site_url):
     """文化 must not end one line and begin the next in a listing's line of source, date, places
-    and topics, nor the dot before a name end a line. The controls (the same pages without
+    and topics, nor the dot after a name begin a line. The controls (the same pages without
     each rule) show that both happen."""
     base, out = site_url
     page = browser.new_page(viewport={"width": 375, "height": 800})
@@ -196,7 +196,7 @@ def test_on_a_phone_the_names_in_an_entry_line_are_never_split(browser, site_url
         page.add_style_tag(content=".entry__meta span { word-break: normal; overflow-wrap: normal; }")
         names_split += sum(own > 1 for _, own, _ in page.eval_on_selector_all(".entry__meta span", NAME_AND_DOT_LINES))
         page.goto(f"{base}/{path}")
-        page.add_style_tag(content=".entry__meta span + span::before { content: '·'; }")
+        page.add_style_tag(content=".entry__meta span:not(:last-child)::after { content: '·'; }")
         dots_split += sum(own == 1 < with_dot for _, own, with_dot in page.eval_on_selector_all(".entry__meta span", NAME_AND_DOT_LINES))
     assert checked > 100 and names_split >= 1 and dots_split >= 1, (checked, names_split, dots_split)
     page.close()
@@ -213,11 +213,12 @@ UNMARKED_FIGURES = """() => [...document.querySelectorAll("table")].flatMap(tabl
 
 def test_on_a_phone_a_figure_keeps_its_unit_and_a_place_pages_table_fits(browser, site_url):
     """4.3181亿元 must not leave 元 on a line of its own, in a table, a list of figures or an
-    article's box of figures, nor 中央补助 be split after it; the control (without the rule)
-    does. A place page's table of figures fits the screen without scrolling."""
+    article's box of figures, nor 中央补助 be split after it, nor a dot between the two begin
+    a line; the controls (without each rule) do. A place page's table of figures fits the
+    screen without scrolling."""
     base, out = site_url
     page = browser.new_page(viewport={"width": 375, "height": 800})
-    checked = split_without = tables = 0
+    checked = split_without = tables = dots = dots_without = 0
     places = sorted(p.relative_to(out).as_posix() for p in (out / "places").glob("*.html"))
     articles = [path for path in sorted(p.relative_to(out).as_posix() for p in (out / "articles").glob("*.html"))
                 if 'class="facts-box"' in (out / path).read_text(encoding="utf-8")]
@@ -227,13 +228,19 @@ def test_on_a_phone_a_figure_keeps_its_unit_and_a_place_pages_table_fits(browser
         lines = page.eval_on_selector_all(".amount, .term", LINES_TAKEN)
         assert all(count == 1 for _, count in lines), (path, [figure for figure in lines if figure[1] > 1])
         checked += len(lines)
+        labelled = page.eval_on_selector_all(":has(> .term)", f"es => es.map({DOT_LINES})")
+        assert all(all(joined) for joined in labelled), path
+        dots += sum(map(len, labelled))
         if path in places:
             widths = page.eval_on_selector_all(".table-wrap", "ws => ws.filter(w => w.querySelector('.amount')).map(w => [w.scrollWidth, w.clientWidth])")
             assert all(scroll <= client for scroll, client in widths), (path, widths)
             tables += len(widths)
+        page.eval_on_selector_all(":has(> .term)", DOTS_AFTER_SPACES)
+        dots_without += sum(not joined for each in page.eval_on_selector_all(":has(> .term)", f"es => es.map({DOT_LINES})") for joined in each)
         page.add_style_tag(content=".amount, .term { white-space: normal; }")
         split_without += sum(count > 1 for _, count in page.eval_on_selector_all(".amount, .term", LINES_TAKEN))
     assert checked > 50 and tables >= 5 and split_without >= 1, (checked, tables, split_without)
+    assert dots > 50 and dots_without >= 1, (dots, dots_without)
     page.close()
 
 
@@ -262,11 +269,19 @@ def test_a_tables_headers_and_place_names_are_never_split_inside_a_word(browser,
 
 
 # For each "·" in the element: whether it is on the line of the character before its space.
+# For each dot in an element's text: whether it is on the line of the character before it.
 DOT_LINES = """element => {
-    const node = element.firstChild.nodeType === Node.TEXT_NODE ? element.firstChild : element.querySelector("a").firstChild;
-    const top = i => { const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1); return Math.round(r.getBoundingClientRect().top); };
-    return [...node.textContent.matchAll(/·/g)].map(m => top(m.index) === top(m.index - 2));
+    const chars = [], walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    for (let node; (node = walker.nextNode());)
+        for (let i = 0; i < node.textContent.length; i++) if (node.textContent[i].trim()) chars.push([node, i]);
+    const top = ([node, i]) => { const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1); return Math.round(r.getBoundingClientRect().top); };
+    return chars.flatMap((c, k) => k && c[0].textContent[c[1]] === "·" ? [top(c) === top(chars[k - 1])] : []);
 }"""
+# Gives each dot in the elements' text a plain space before it, for the controls.
+DOTS_AFTER_SPACES = """elements => elements.forEach(e => {
+    const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+    for (let node; (node = walker.nextNode());) node.textContent = node.textContent.replaceAll("\\u00a0·", " ·");
+})"""
 
 
 def test_on_a_phone_the_site_names_dot_ends_a_line_never_begins_one(browser, site_url):
@@ -279,7 +294,7 @@ def test_on_a_phone_the_site_names_dot_ends_a_line_never_begins_one(browser, sit
     assert page.eval_on_selector("h1", wraps) == 2  # it does wrap
     assert page.eval_on_selector("h1", DOT_LINES) == [True]
     assert page.eval_on_selector(".site-name", DOT_LINES) == [True]
-    page.eval_on_selector("h1", "h1 => { h1.textContent = h1.textContent.replace('\u00a0·', ' ·'); }")
+    page.eval_on_selector_all("h1", DOTS_AFTER_SPACES)
     assert page.eval_on_selector("h1", DOT_LINES) == [False]
     page.close()
 
