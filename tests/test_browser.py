@@ -506,8 +506,6 @@ def test_excerpts_keep_the_pages_spaces_and_breaks_and_drop_the_index_spacing(br
     excerpt = page.inner_text(".search-result__excerpt")
     assert "《瞭望》新闻周刊记者 李勇 韩振 周凯 ●全市680余个社区在基层党组织带领下" in excerpt
     assert "\u2063" not in excerpt and "  " not in excerpt and not excerpt.startswith(" ")
-    open_search(page, base, "有力促进社会和谐稳定")
-    assert "推进会上强调 加强基层治理体系" in page.inner_text(".search-result__excerpt")  # the kicker apart from the title
     # A block's edge is a break too: the byline, then a box whose label is not indexed.
     open_search(page, base, "西工区承担了全市")
     assert "本报记者 毕京津 河南省洛阳市西工区承担了" in page.inner_text(".search-result__excerpt")
@@ -529,7 +527,7 @@ def test_an_excerpt_marks_every_term_of_the_query_it_holds(browser, site_url):
 
 def test_an_excerpt_cut_from_its_page_says_so_where_it_is_cut(browser, site_url):
     """An excerpt from the middle of a page begins and ends with "…", as a listing's does; one
-    that begins where the page does, with its headline, does not begin with it."""
+    from the start of a page does not begin with it."""
     base, _ = site_url
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     open_search(page, base, "停车位")
@@ -537,7 +535,41 @@ def test_an_excerpt_cut_from_its_page_says_so_where_it_is_cut(browser, site_url)
     assert len(middle) >= 2 and all(t.startswith("…") and t.endswith("…") for t in middle), middle
     open_search(page, base, "党建+市场")
     start = page.inner_text(".search-result__excerpt")
-    assert start.startswith("重庆“党建+市场”改造老旧小区") and start.endswith("…"), start
+    assert start.startswith("《瞭望》新闻周刊记者 李勇 韩振 周凯 ●全市680余个社区") and start.endswith("…"), start
+    page.close()
+
+
+RESULT_PARTS = """items => items.map(item => ({
+    kicker: item.querySelector(".entry__kicker")?.textContent ?? null,
+    title: item.querySelector(".search-result__title").textContent,
+    titleMarks: [...item.querySelectorAll(".search-result__title mark")].map(m => m.textContent),
+    subtitle: item.querySelector(".entry__subtitle")?.textContent ?? null,
+    excerpt: item.querySelector(".search-result__excerpt").textContent,
+}))"""
+
+
+def test_a_result_shows_its_headline_once_and_the_pages_opening_after_it(browser, site_url):
+    """Pagefind's window at the start of a page is mostly its kicker, headline and subtitle,
+    which the result shows above the excerpt as a listing does: the excerpt is the opening
+    after them instead, about as long as a listing's. The query is marked in the headline."""
+    base, out = site_url
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    open_search(page, base, "有力促进社会和谐稳定")
+    [result] = page.eval_on_selector_all(".search-result", RESULT_PARTS)
+    assert result["kicker"] == "王俊在全区加强和创新基层治理工作推进会上强调"
+    assert result["titleMarks"] == ["有力促进社会和谐稳定"]
+    opening = "本报讯（记者 霍磊）10月20日，全区加强和创新基层治理工作推进会召开。区委书记王俊出席会议并讲话。"
+    assert result["excerpt"].startswith(opening) and result["excerpt"].endswith("…") and len(result["excerpt"]) >= 90, result
+    open_search(page, base, "老旧小区")
+    show_all_results(page)
+    results = page.eval_on_selector_all(".search-result", RESULT_PARTS)
+    squeezed = lambda text: re.sub(r"\s+", "", text or "")
+    for r in results:
+        assert not squeezed(r["excerpt"]).startswith(squeezed(r["title"])), r
+        assert r["subtitle"] is None or squeezed(r["subtitle"]) not in squeezed(r["excerpt"])[:60], r
+        assert r["titleMarks"] == ["老旧小区"] * r["title"].count("老旧小区"), r
+    assert sum(not r["excerpt"].startswith("…") for r in results) >= 3  # openings, not only windows
+    assert any(r["subtitle"] for r in results) and any(r["titleMarks"] for r in results)
     page.close()
 
 

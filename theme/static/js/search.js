@@ -17,6 +17,7 @@
   const PAGE_SIZE = 10; // results shown at a time
   const TYPING_PAUSE_MS = 300; // search once the reader pauses typing
   const EXCERPT_WORDS = 60; // Pagefind counts words, here mostly single Chinese characters
+  const OPENING_CHARS = 90; // a page's opening shown as its excerpt, as long as a listing's
   const FACETS = ["地区", "话题", "来源", "年份"]; // data-pagefind-filter names on article pages, in the order offered
   const RESULT_FACETS = ["来源", "年份", "地区", "话题"]; // the order shown under each result
 
@@ -254,10 +255,56 @@
     for (const node of parsed.content.childNodes) {
       for (const char of node.textContent) chars.push([char, node.nodeName === "MARK"]);
     }
-    const kept = chars.filter(([char], i) => !/\s/u.test(char) || !(besideChinese(chars, i, -1) || besideChinese(chars, i, 1)));
-    markTerms(kept);
+    return markedNodes(withoutIndexSpacing(chars));
+  }
+
+  /** The page's opening after the kicker, headline and subtitle its result shows above it, for
+   *  an excerpt Pagefind took from the start of the page: that window is mostly the headline.
+   *  About as long as a listing's excerpt, and cut where the index parts two words, so never
+   *  inside one (a figure is one); `cut` says whether the page goes on. */
+  function openingNodes(content, heading) {
+    const body = afterHeading(Array.from(content || "", (char) => [char, false]), heading);
+    const isSpace = (char) => char === SPACE_MARK || /\s/u.test(char);
+    let end = 0;
+    for (let shown = 0; end < body.length; end++) {
+      if (!isSpace(body[end][0])) shown++;
+      else if (shown >= OPENING_CHARS) break;
+    }
+    return { nodes: markedNodes(withoutIndexSpacing(body.slice(0, end))), cut: body.slice(end).some(([char]) => !isSpace(char)) };
+  }
+
+  /** The spaces the index put beside Chinese characters taken out again; a space between two
+   *  Latin words stays. */
+  function withoutIndexSpacing(chars) {
+    return chars.filter(([char], i) => !/\s/u.test(char) || !(besideChinese(chars, i, -1) || besideChinese(chars, i, 1)));
+  }
+
+  /** Text with every term of the query marked, as nodes (a result's title). */
+  function markedText(text) {
+    return markedNodes(Array.from(text, (char) => [char, false]));
+  }
+
+  /** A page's text without the kicker, headline and subtitle it begins with; as it was if it
+   *  does not begin with them. */
+  function afterHeading(chars, heading) {
+    const wanted = heading.filter(Boolean).join("").replace(/\s+/gu, "");
+    let k = 0;
+    let i = 0;
+    for (; i < chars.length && k < wanted.length; i++) {
+      const [char] = chars[i];
+      if (char === SPACE_MARK || /\s/u.test(char)) continue;
+      if (char !== wanted[k]) return chars;
+      k++;
+    }
+    return k === wanted.length ? chars.slice(i) : chars;
+  }
+
+  /** [character, marked] pairs -> text and <mark> nodes, each term of the query marked, and one
+   *  space where the page had a space or a block ended. */
+  function markedNodes(chars) {
+    markTerms(chars);
     const nodes = [];
-    for (const [found, marked] of kept) {
+    for (const [found, marked] of chars) {
       const space = found === SPACE_MARK || /\s/u.test(found);
       const last = nodes[nodes.length - 1];
       if (space && (!last || /\s$/u.test(last.text))) continue; // one space, none at the start
@@ -302,16 +349,27 @@
     return false;
   }
 
+  /** A result as a listing shows an article: kicker, headline, subtitle, then the excerpt, in
+   *  which and in the headline each term of the query is marked. */
   function resultItem(page) {
+    const meta = page.meta || {};
     const item = element("li", "entry search-result");
+    if (meta.kicker) item.append(element("p", "entry__kicker", meta.kicker));
     const heading = element("h2", "entry__title search-result__title");
-    const link = element("a", "search-result__link", (page.meta && page.meta.title) || page.url);
+    const link = element("a", "search-result__link");
+    link.append(...markedText(meta.title || page.url));
     link.href = page.url;
     heading.append(link);
     item.append(heading);
+    if (meta.subtitle) item.append(element("p", "entry__subtitle", meta.subtitle));
     const excerpt = element("p", "entry__excerpt search-result__excerpt");
     const { cutBefore, cutAfter } = excerptCuts(page);
-    excerpt.append(...(cutBefore ? ["…"] : []), ...excerptNodes(page.excerpt || ""), ...(cutAfter ? ["…"] : []));
+    if (cutBefore) {
+      excerpt.append("…", ...excerptNodes(page.excerpt || ""), ...(cutAfter ? ["…"] : []));
+    } else {
+      const opening = openingNodes(page.content, [meta.kicker, meta.title, meta.subtitle]); // plain text, as indexed
+      excerpt.append(...opening.nodes, ...(opening.cut ? ["…"] : []));
+    }
     item.append(excerpt);
     const facets = RESULT_FACETS.filter((facet) => page.filters && page.filters[facet] && page.filters[facet].length);
     if (facets.length) {
