@@ -590,6 +590,26 @@ def test_the_search_page_cuts_text_into_the_words_the_index_holds(browser, site_
     page.close()
 
 
+def test_a_pages_opening_in_search_ends_outside_figures_as_a_listings_excerpt_does(browser, site_url):
+    """search.js ends an opening as analysis/text.py's cut_outside_figures ends a listing's
+    excerpt: 下达7亿元 is not cut to 下达7, nor 2000年 to 2, nor G20 to G."""
+    from analysis.text import cut_outside_figures
+
+    base, _ = site_url
+    samples = [("下达7亿元资金", 3), ("下达7亿元资金", 4), ("2000年以前修建", 2), ("2000年以前修建", 5), ("G20峰会", 1),
+               ("增长50%以上", 4), ("增长50%以上", 5), ("共1,200户居民", 3), ("7亿元", 1), ("𠀀𠀀下达7亿元", 5), ("改造小区10个", 3)]
+    page = browser.new_page()
+    page.goto(f"{base}/search.html")
+    source = (ROOT / "theme" / "static" / "js" / "search.js").read_text(encoding="utf-8")
+    constants = source[source.index("  const FIGURE_RUN ="): source.index("\n", source.index("  const UNIT_SIGNS ="))]
+    start = source.index("  function endOutsideFigures(")
+    function = source[start: source.index("\n  }\n", start) + 4]
+    ends = page.evaluate(f"(samples) => {{ {constants}; {function}; return samples.map(([t, e]) => endOutsideFigures(Array.from(t), e)); }}", samples)
+    assert ends == [cut_outside_figures(text, 0, end)[1] for text, end in samples]
+    assert ends[:3] == [2, 4, 5]  # 下达|7亿元, 下达7亿|元 (the figure keeps its first unit), 2000年|以前
+    page.close()
+
+
 def test_search_over_several_shards_finds_what_one_index_finds_and_opens_it(browser, site_url, sharded_site_url):
     (one_base, one_out), (base, out) = site_url, sharded_site_url
     articles = json.loads((out / "data" / "articles.json").read_text(encoding="utf-8"))

@@ -18,6 +18,10 @@
   const TYPING_PAUSE_MS = 300; // search once the reader pauses typing
   const EXCERPT_WORDS = 60; // Pagefind counts words, here mostly single Chinese characters
   const OPENING_CHARS = 90; // a page's opening shown as its excerpt, as long as a listing's
+  // A figure's digits, with the points and commas inside it and the Latin letters it begins with
+  // (G20); a sign after it is its unit. As in analysis/text.py.
+  const FIGURE_RUN = /[A-Za-z]*\d(?:[\d.,]*\d)?/gu;
+  const UNIT_SIGNS = "%％‰‱℃°㎡";
   const FACETS = ["地区", "话题", "来源", "年份"]; // data-pagefind-filter names on article pages, in the order offered
   const RESULT_FACETS = ["来源", "年份", "地区", "话题"]; // the order shown under each result
 
@@ -260,17 +264,33 @@
 
   /** The page's opening after the kicker, headline and subtitle its result shows above it, for
    *  an excerpt Pagefind took from the start of the page: that window is mostly the headline.
-   *  About as long as a listing's excerpt, and cut where the index parts two words, so never
-   *  inside one (a figure is one); `cut` says whether the page goes on. */
+   *  As long as a listing's excerpt, and, as there, never ending inside a figure; `cut` says
+   *  whether the page goes on. */
   function openingNodes(content, heading) {
     const body = afterHeading(Array.from(content || "", (char) => [char, false]), heading);
-    const isSpace = (char) => char === SPACE_MARK || /\s/u.test(char);
-    let end = 0;
-    for (let shown = 0; end < body.length; end++) {
-      if (!isSpace(body[end][0])) shown++;
-      else if (shown >= OPENING_CHARS) break;
+    const visible = body.flatMap(([char], i) => (char === SPACE_MARK || /\s/u.test(char) ? [] : [i]));
+    const shown = visible.length > OPENING_CHARS ? endOutsideFigures(visible.map((i) => body[i][0]), OPENING_CHARS) : visible.length;
+    const end = shown < visible.length ? visible[shown] : body.length;
+    return { nodes: markedNodes(withoutIndexSpacing(body.slice(0, end))), cut: shown < visible.length };
+  }
+
+  /** How many of `chars` to show, at most `end`, so that the last does not cut a figure from
+   *  its digits or its unit (下达7亿元 must not read 下达7); the whole figure and the character
+   *  after it when that would leave nothing. As `cut_outside_figures` in analysis/text.py. */
+  function endOutsideFigures(chars, end) {
+    const text = chars.join("");
+    const offset = (count) => chars.slice(0, count).join("").length; // characters -> UTF-16 units
+    const count = (units) => chars.findIndex((_, k) => offset(k + 1) > units);
+    const at = offset(end);
+    const unitAt = (i) => i < text.length && (/[\p{L}\p{N}]/u.test(text[i]) || UNIT_SIGNS.includes(text[i]));
+    for (const figure of text.matchAll(FIGURE_RUN)) {
+      const [from, to] = [figure.index, figure.index + figure[0].length];
+      if (from < at && (at < to || (at === to && unitAt(at)))) {
+        const cut = from > 0 ? from : to + unitAt(to);
+        return cut >= text.length ? chars.length : count(cut);
+      }
     }
-    return { nodes: markedNodes(withoutIndexSpacing(body.slice(0, end))), cut: body.slice(end).some(([char]) => !isSpace(char)) };
+    return end;
   }
 
   /** The spaces the index put beside Chinese characters taken out again; a space between two
