@@ -290,6 +290,28 @@ def test_figures_fit_a_phone_column(written, name):
     assert min(sizes) >= 9
 
 
+@pytest.mark.parametrize("name", CHART_NAMES)
+def test_a_two_line_bar_label_has_its_lines_apart_and_clear_of_its_neighbours(written, name):
+    """巫山县 over 2023年计划: matplotlib's own line spacing (a label 2.4 font sizes tall) packs
+    the two lines of Chinese tight on a phone; they are drawn further apart, and every label
+    stays clear of the ones above and below it."""
+    chart, _, _ = written[name]
+    figure = chart.figure
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    two_line = 0
+    for ax in figure.axes:
+        labels = [(t, t.get_window_extent(renderer), t.get_fontsize() * figure.dpi / 72) for t in ax.get_yticklabels() if t.get_text()]
+        for text, box, size in labels:
+            if "\n" in text.get_text():
+                assert box.height >= 2.6 * size, text.get_text()
+                two_line += 1
+        top_down = sorted(labels, key=lambda label: -label[1].y1)
+        for (_, upper, size), (_, lower, _) in zip(top_down, top_down[1:]):
+            assert upper.y0 - lower.y1 >= 0.5 * size
+    assert two_line > 3 or name not in ("scale", "funding")
+
+
 # ---------------------------------------------------------------- term charts
 
 
