@@ -519,10 +519,55 @@ def test_an_excerpt_marks_every_term_of_the_query_it_holds(browser, site_url):
     open_search(page, base, "改造 居民")
     excerpts = page.eval_on_selector_all(".search-result__excerpt", """es => es.map(e => [e.textContent,
         [...e.querySelectorAll("mark")].map(m => m.textContent.replace(/[^\\p{L}\\p{N}]/gu, ""))])""")
-    assert excerpts and all(set(marks) <= {"改造", "居民"} for _, marks in excerpts), excerpts
-    assert all(("居民" in marks) == ("居民" in text) for text, marks in excerpts), excerpts
-    assert any("居民" in marks for _, marks in excerpts)
+    # A mark holds terms only, one or more: 居民改造 is one mark where the two meet.
+    assert excerpts and all(re.fullmatch("(改造|居民)+", mark) for _, marks in excerpts for mark in marks), excerpts
+    assert all(("居民" in "".join(marks)) == ("居民" in text) for text, marks in excerpts), excerpts
+    assert any("居民" in "".join(marks) for _, marks in excerpts)
     page.close()
+
+
+@pytest.mark.parametrize("query", ["老旧小区 电梯", "改造 居民", "停车位 居民"])
+def test_an_excerpt_for_several_terms_shows_a_stretch_holding_each(browser, site_url, query):
+    """Pagefind places its window on the first term alone, so 老旧小区 电梯 showed 老旧小区 and
+    no 电梯; where a listing-long stretch of the page holds every term, that is the excerpt.
+    An excerpt cut from its page begins a clause, never with the marks that close the one
+    before (…”。重庆市), and a figure is never spaced apart (59. 28万)."""
+    base, out = site_url
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    open_search(page, base, query)
+    show_all_results(page)
+    terms = query.split()
+    excerpts = page.eval_on_selector_all(".search-result", """rs => rs.map(r => [r.querySelector("a").getAttribute("href"),
+        r.querySelector(".search-result__excerpt").textContent,
+        [...r.querySelectorAll(".search-result__excerpt mark")].map(m => m.textContent)])""")
+    bodies = {a["url"]: re.sub(r"\s", "", "".join([a["byline"] or "", *a["summary"], *a["captions"],
+              *(t for section in a["sections"] for t in (section["heading"], *section["paragraphs"]))]))
+              for a in json.loads((out / "data" / "articles.json").read_text(encoding="utf-8"))}
+    near = 0
+    for url, text, marks in excerpts:
+        body = bodies[url.removeprefix(base).lstrip("/")]
+        if shortest_stretch(body, terms) <= 80:  # the search page takes 90 characters of the page
+            assert all(term in "".join(marks) for term in terms), (text, marks)
+            near += 1
+        assert not re.match(r"…[\s”’」』）》〉】〕。，、；：！？,.;:!?)]", text), text
+        assert not re.search(r"\d[.,]\s+\d|\d\s+[.,]\d", text), text
+    assert near >= 1
+    page.close()
+
+
+def shortest_stretch(text: str, terms: list[str]) -> float:
+    """Characters in the shortest stretch of `text` holding every term; infinite if none does."""
+    hits = sorted((m.start(), m.start() + len(term), term) for term in terms for m in re.finditer(re.escape(term), text))
+    best = float("inf")
+    for i, (start, _, _) in enumerate(hits):
+        seen, end = set(), 0
+        for _, stop, term in hits[i:]:
+            seen.add(term)
+            end = max(end, stop)
+            if len(seen) == len(terms):
+                best = min(best, end - start)
+                break
+    return best
 
 
 def test_an_excerpt_cut_from_its_page_says_so_where_it_is_cut(browser, site_url):
@@ -590,23 +635,25 @@ def test_the_search_page_cuts_text_into_the_words_the_index_holds(browser, site_
     page.close()
 
 
-def test_a_pages_opening_in_search_ends_outside_figures_as_a_listings_excerpt_does(browser, site_url):
-    """search.js ends an opening as analysis/text.py's cut_outside_figures ends a listing's
-    excerpt: 下达7亿元 is not cut to 下达7, nor 2000年 to 2, nor G20 to G."""
+def test_search_excerpts_cut_outside_figures_as_a_listings_excerpt_does(browser, site_url):
+    """search.js cuts the excerpts it makes as analysis/text.py's cut_outside_figures cuts a
+    listing's: 下达7亿元 is not cut to 下达7, nor 2000年 to 0年, nor G20 to G."""
     from analysis.text import cut_outside_figures
 
     base, _ = site_url
-    samples = [("下达7亿元资金", 3), ("下达7亿元资金", 4), ("2000年以前修建", 2), ("2000年以前修建", 5), ("G20峰会", 1),
-               ("增长50%以上", 4), ("增长50%以上", 5), ("共1,200户居民", 3), ("7亿元", 1), ("𠀀𠀀下达7亿元", 5), ("改造小区10个", 3)]
+    samples = [("下达7亿元资金", 0, 3), ("下达7亿元资金", 0, 4), ("2000年以前修建", 0, 2), ("2000年以前修建", 0, 5), ("G20峰会", 0, 1),
+               ("增长50%以上", 0, 4), ("增长50%以上", 0, 5), ("共1,200户居民", 0, 3), ("7亿元", 0, 1), ("𠀀𠀀下达7亿元", 0, 5),
+               ("改造小区10个", 0, 3), ("建于2000年以前", 4, 9), ("共1,200户居民", 3, 8), ("𠀀G20峰会", 2, 5), ("50%", 1, 3)]
     page = browser.new_page()
     page.goto(f"{base}/search.html")
     source = (ROOT / "theme" / "static" / "js" / "search.js").read_text(encoding="utf-8")
     constants = source[source.index("  const FIGURE_RUN ="): source.index("\n", source.index("  const UNIT_SIGNS ="))]
-    start = source.index("  function endOutsideFigures(")
+    start = source.index("  function outsideFigures(")
     function = source[start: source.index("\n  }\n", start) + 4]
-    ends = page.evaluate(f"(samples) => {{ {constants}; {function}; return samples.map(([t, e]) => endOutsideFigures(Array.from(t), e)); }}", samples)
-    assert ends == [cut_outside_figures(text, 0, end)[1] for text, end in samples]
-    assert ends[:3] == [2, 4, 5]  # 下达|7亿元, 下达7亿|元 (the figure keeps its first unit), 2000年|以前
+    cuts = page.evaluate(f"(samples) => {{ {constants}; {function}; return samples.map(([t, s, e]) => outsideFigures(Array.from(t), s, e)); }}", samples)
+    assert cuts == [list(cut_outside_figures(text, start, end)) for text, start, end in samples]
+    assert [end for _, end in cuts[:3]] == [2, 4, 5]  # 下达|7亿元, 下达7亿|元 (the figure keeps its first unit), 2000年|以前
+    assert cuts[11] == [2, 9]  # 建于|2000年以前, not 0年以前
     page.close()
 
 

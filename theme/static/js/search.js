@@ -48,9 +48,10 @@
   // digits, with the punctuation on either side; or punctuation alone.
   const SEARCH_WORD = new RegExp(
     `${PUNCT}*(?:[${IDEOGRAPH}]|(?:(?![${IDEOGRAPH}])${WORD})+)${PUNCT}*|${PUNCT}+`, "gu");
-  // Characters of Chinese text: ideographs, and the full-width punctuation and quotes around them.
   const SPACE_MARK = "\u2063"; // where the page had a space: the index keeps it in excerpts
-  const CHINESE_CHAR = new RegExp(`[${IDEOGRAPH}\\u3000-\\u303F\\uFF00-\\uFFEF\\u2018-\\u201D\\u2014\\u2026]`, "u");
+  const CLOSING_MARK = /^[\p{Pe}\p{Pf}\p{Po}]$/u; // 。，、！？：；”）: never the first of an excerpt
+  const CLAUSE_END = /^[。！？；，、：!?;,:]$/u;
+  const CLAUSE_SNAP = 12; // characters an excerpt may drop to begin where a clause does
 
   /** The words of `text` as the index holds them: 重庆“党建+市场” -> 重, 庆“, 党, 建+, 市, 场”. */
   function searchWords(text) {
@@ -250,8 +251,8 @@
 
   /** Pagefind's excerpt is HTML: the page's text with < and > escaped, and <mark> around the
    *  matched words. Only the text and the marks are carried over, the spaces the index put
-   *  beside Chinese characters are taken out again, and where the page itself had a space or
-   *  a block ended (SPACE_MARK, analysis/search.py) there is one space. */
+   *  between words are taken out again, and where the page itself had a space or a block
+   *  ended (SPACE_MARK, analysis/search.py) there is one space. */
   function excerptNodes(html) {
     const parsed = document.createElement("template"); // inert: nothing in it loads or runs
     parsed.innerHTML = html;
@@ -259,8 +260,21 @@
     for (const node of parsed.content.childNodes) {
       for (const char of node.textContent) chars.push([char, node.nodeName === "MARK"]);
     }
-    return markedNodes(withoutIndexSpacing(chars));
+    const unspaced = withoutIndexSpacing(chars);
+    const marked = unspaced.findIndex(([, isMarked]) => isMarked);
+    return markedNodes(fromClauseStart(unspaced, marked < 0 ? unspaced.length : marked));
   }
+
+  /** An excerpt cut from the middle of its page, begun where a clause does if one begins
+   *  within its first few characters and before `limit` (its first term), and never with the
+   *  marks that close what came before the cut: "…化。”胡拥军" reads "…胡拥军", "…屋，“从面子"
+   *  "…“从面子". */
+  function fromClauseStart(chars, limit = chars.length) {
+    const end = chars.slice(0, Math.min(CLAUSE_SNAP, limit)).findIndex(([char]) => CLAUSE_END.test(char));
+    const first = chars.findIndex(([char], i) => i > end && char !== SPACE_MARK && !CLOSING_MARK.test(char));
+    return first < 0 || first > limit ? chars : chars.slice(first);
+  }
+
 
   /** The page's opening after the kicker, headline and subtitle its result shows above it, for
    *  an excerpt Pagefind took from the start of the page: that window is mostly the headline.
@@ -269,34 +283,73 @@
   function openingNodes(content, heading) {
     const body = afterHeading(Array.from(content || "", (char) => [char, false]), heading);
     const visible = body.flatMap(([char], i) => (char === SPACE_MARK || /\s/u.test(char) ? [] : [i]));
-    const shown = visible.length > OPENING_CHARS ? endOutsideFigures(visible.map((i) => body[i][0]), OPENING_CHARS) : visible.length;
+    const shown = visible.length > OPENING_CHARS ? outsideFigures(visible.map((i) => body[i][0]), 0, OPENING_CHARS)[1] : visible.length;
     const end = shown < visible.length ? visible[shown] : body.length;
     return { nodes: markedNodes(withoutIndexSpacing(body.slice(0, end))), cut: shown < visible.length };
   }
 
-  /** How many of `chars` to show, at most `end`, so that the last does not cut a figure from
-   *  its digits or its unit (下达7亿元 must not read 下达7); the whole figure and the character
-   *  after it when that would leave nothing. As `cut_outside_figures` in analysis/text.py. */
-  function endOutsideFigures(chars, end) {
-    const text = chars.join("");
-    const offset = (count) => chars.slice(0, count).join("").length; // characters -> UTF-16 units
-    const count = (units) => chars.findIndex((_, k) => offset(k + 1) > units);
-    const at = offset(end);
-    const unitAt = (i) => i < text.length && (/[\p{L}\p{N}]/u.test(text[i]) || UNIT_SIGNS.includes(text[i]));
-    for (const figure of text.matchAll(FIGURE_RUN)) {
-      const [from, to] = [figure.index, figure.index + figure[0].length];
-      if (from < at && (at < to || (at === to && unitAt(at)))) {
-        const cut = from > 0 ? from : to + unitAt(to);
-        return cut >= text.length ? chars.length : count(cut);
+  /** For a query of several terms: the stretch of the page's text after its heading that holds
+   *  each term the text holds, if one as long as a listing's excerpt does, with `cutBefore`
+   *  and `cutAfter`; else null. Pagefind's window is placed on the first term alone (老旧小区
+   *  电梯 showed 老旧小区 only); a term only in the heading is marked there. */
+  function termsWindow(content, heading) {
+    const body = afterHeading(Array.from(content || "", (char) => [char, false]), heading);
+    const visible = body.flatMap(([char], i) => (char === SPACE_MARK || /\s/u.test(char) ? [] : [i]));
+    const chars = visible.map((i) => body[i][0]);
+    const letters = chars.flatMap((char, k) => (PUNCT_CHAR.test(char) ? [] : [k])); // as markTerms compares
+    const text = letters.map((k) => (chars[k].toLowerCase().length === 1 ? chars[k].toLowerCase() : chars[k])).join("");
+    const hits = []; // [first character, after the last, term]
+    shownTerms.forEach((term, t) => {
+      for (let at = text.indexOf(term); term && at >= 0; at = text.indexOf(term, at + 1)) {
+        hits.push([letters[at], letters[at + term.length - 1] + 1, t]);
       }
+    });
+    const terms = new Set(hits.map(([, , t]) => t));
+    if (terms.size < 2) return null;
+    hits.sort((a, b) => a[0] - b[0]);
+    let best = null;
+    for (let lo = 0; lo < hits.length; lo++) {
+      const seen = new Set();
+      let end = 0;
+      for (let hi = lo; hi < hits.length && seen.size < terms.size; hi++) {
+        seen.add(hits[hi][2]);
+        end = Math.max(end, hits[hi][1]);
+      }
+      if (seen.size === terms.size && (!best || end - hits[lo][0] < best[1] - best[0])) best = [hits[lo][0], end];
     }
-    return end;
+    if (!best || best[1] - best[0] > OPENING_CHARS) return null;
+    const from = Math.min(Math.max(0, best[0] - Math.floor((OPENING_CHARS - (best[1] - best[0])) / 2)), Math.max(0, chars.length - OPENING_CHARS));
+    const [start, end] = outsideFigures(chars, from, Math.min(chars.length, from + OPENING_CHARS));
+    const shown = body.slice(visible[start], end < visible.length ? visible[end] : body.length);
+    const unspaced = withoutIndexSpacing(shown);
+    let seen = 0; // characters shown before the first term's
+    const firstTerm = unspaced.findIndex(([char]) => char !== SPACE_MARK && seen++ === best[0] - start);
+    return { nodes: markedNodes(start > 0 ? fromClauseStart(unspaced, firstTerm) : unspaced), cutBefore: start > 0, cutAfter: end < chars.length };
   }
 
-  /** The spaces the index put beside Chinese characters taken out again; a space between two
-   *  Latin words stays. */
+  /** `chars.slice(start, end)` widened at its start and narrowed at its end so that neither
+   *  cuts a figure from its digits or its unit (下达7亿元 must not read 下达7, nor 2000年 0年);
+   *  an end that would leave nothing takes the figure and the character after it. As
+   *  `cut_outside_figures` in analysis/text.py. */
+  function outsideFigures(chars, start, end) {
+    const offsets = [0]; // characters -> UTF-16 units, which the regular expression counts in
+    for (const char of chars) offsets.push(offsets[offsets.length - 1] + char.length);
+    const text = chars.join("");
+    const unitAt = (i) => i < text.length && (/[\p{L}\p{N}]/u.test(text[i]) || UNIT_SIGNS.includes(text[i]));
+    const cuts = (from, to, at) => from < at && (at < to || (at === to && unitAt(at)));
+    const figures = Array.from(text.matchAll(FIGURE_RUN), (m) => [m.index, m.index + m[0].length]);
+    let [first, last] = [offsets[start], offsets[end]];
+    for (const [from, to] of figures) if (cuts(from, to, first)) first = from;
+    for (const [from, to] of figures) if (from >= first && cuts(from, to, last)) last = from > first ? from : to + unitAt(to);
+    return [offsets.indexOf(first), offsets.indexOf(Math.min(last, text.length))];
+  }
+
+
+  /** The spaces the index put between words taken out again: every space of the page's own
+   *  is marked (SPACE_MARK), so a plain one is the index's, between two Chinese characters or
+   *  inside a figure (59. 28万) alike. */
   function withoutIndexSpacing(chars) {
-    return chars.filter(([char], i) => !/\s/u.test(char) || !(besideChinese(chars, i, -1) || besideChinese(chars, i, 1)));
+    return chars.filter(([char]) => !/\s/u.test(char));
   }
 
   /** Text with every term of the query marked, as nodes (a result's title). */
@@ -359,35 +412,29 @@
     return { cutBefore: !all.startsWith(shown), cutAfter: !all.endsWith(shown) };
   }
 
-  /** Whether the nearest character that is not a space, before (-1) or after (1) position i,
-   *  is one of Chinese text: the index spaced those apart from their neighbours; a space
-   *  between two Latin words stays. */
-  function besideChinese(chars, i, step) {
-    for (let j = i + step; j >= 0 && j < chars.length; j += step) {
-      if (!/\s/u.test(chars[j][0])) return CHINESE_CHAR.test(chars[j][0]);
-    }
-    return false;
-  }
-
   /** A result as a listing shows an article: kicker, headline, subtitle, then the excerpt, in
    *  which and in the headline each term of the query is marked. */
   function resultItem(page) {
     const meta = page.meta || {};
     const item = element("li", "entry search-result");
     if (meta.kicker) item.append(element("p", "entry__kicker", meta.kicker));
-    const heading = element("h2", "entry__title search-result__title");
+    const title = element("h2", "entry__title search-result__title");
     const link = element("a", "search-result__link");
     link.append(...markedText(meta.title || page.url));
     link.href = page.url;
-    heading.append(link);
-    item.append(heading);
+    title.append(link);
+    item.append(title);
     if (meta.subtitle) item.append(element("p", "entry__subtitle", meta.subtitle));
     const excerpt = element("p", "entry__excerpt search-result__excerpt");
     const { cutBefore, cutAfter } = excerptCuts(page);
-    if (cutBefore) {
+    const heading = [meta.kicker, meta.title, meta.subtitle];
+    const stretch = shownTerms.length > 1 ? termsWindow(page.content, heading) : null; // plain text, as indexed
+    if (stretch) {
+      excerpt.append(...(stretch.cutBefore ? ["…"] : []), ...stretch.nodes, ...(stretch.cutAfter ? ["…"] : []));
+    } else if (cutBefore) {
       excerpt.append("…", ...excerptNodes(page.excerpt || ""), ...(cutAfter ? ["…"] : []));
     } else {
-      const opening = openingNodes(page.content, [meta.kicker, meta.title, meta.subtitle]); // plain text, as indexed
+      const opening = openingNodes(page.content, heading);
       excerpt.append(...opening.nodes, ...(opening.cut ? ["…"] : []));
     }
     item.append(excerpt);
