@@ -120,6 +120,8 @@ def draw_charts(facts_or_scale, terms, counts: Counter, folder: Path, *, beside:
             places=frozenset(chart.table[charts.PLACE_COLUMN]),
             shown=tuple(c for c in chart.table.columns if c not in charts.CSV_ONLY_COLUMNS),
             figures=tuple(c for c in chart.table.columns if c == charts.FIGURE_COLUMN),
+            years=tuple(c for c in chart.table.columns if c == charts.YEAR_COLUMN),
+            words=tuple(c for c in chart.table.columns if c == charts.METRIC_COLUMN),
         )
 
     tasks = [  # in the report's order

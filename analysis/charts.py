@@ -203,18 +203,25 @@ def omitted_note(omitted: Sequence[str], what: str = "地方") -> str:
 
 
 _NO_LINE_START = "，。；：、！？）》」』”’%+"
+_BREAK_AFTER = "，。；：、！？）》」』”’"  # a line ending on one of these ends a clause or a name
 
 
 def wrap(text: str, width: int) -> str:
-    """Lines of at most about `width` characters. CJK text may break between any two
-    characters, but not before closing punctuation and not inside a run of digits or
-    Latin letters ("2021—2025" and "2600+" stay whole)."""
+    """Lines of about `width` characters. A line ends, where it can, after the punctuation that
+    ends a clause or a name in its last third (各数字分|列 and 南|宁市 split words); else
+    between any two CJK characters, but never inside a run of digits or Latin letters
+    ("2021—2025" and "2600+" stay whole). Closing punctuation never begins a line: it hangs
+    at the end of the line before, as in Chinese typesetting, one character past `width`."""
     lines, start = [], 0
     while len(text) - start > width:
         cut = start + width
+        if text[cut] in _NO_LINE_START and text[cut - 1] not in _NO_LINE_START:
+            cut += 1  # hangs
         while cut > start + 1 and (text[cut] in _NO_LINE_START or (text[cut].isascii() and text[cut].isalnum()
                                    and text[cut - 1].isascii() and text[cut - 1].isalnum())):
             cut -= 1
+        soft = [i for i in range(start + 2 * width // 3, cut) if text[i - 1] in _BREAK_AFTER and text[i] not in _NO_LINE_START]
+        cut = soft[-1] if soft else cut
         lines.append(text[start:cut])
         start = cut
     lines.append(text[start:])
@@ -231,6 +238,8 @@ def fmt_number(x: float, digits: int = 1) -> str:
 
 PLACE_COLUMN = "地方"  # every chart's table names the place of each row in this column
 FIGURE_COLUMN = "数字"  # a scale or funding table's figure with its unit, as printed (4.3181亿元)
+METRIC_COLUMN = "指标"  # a page breaks these only between words (改造面|积 broke)
+YEAR_COLUMN = "年份"  # and these only after a span's dash (2021—2025|年 broke)
 # The raw number and its base unit are for computing with the CSV; on a page the 数字 column
 # already shows both as a reader reads them (4.3181亿元).
 CSV_ONLY_COLUMNS = ("数值", "单位")
@@ -238,7 +247,7 @@ PANEL_HEAD = 0.5  # inches per panel for its title and padding
 BAR_ROW = 0.26  # inches per bar
 NOTE_CHARS = 29  # characters per footnote line
 PANEL_TITLE_CHARS = 24  # characters per panel-title line
-TICK_LINE_SPACING = 1.4  # a two-line label's lines, in font sizes: matplotlib's 1.2 packs Chinese lines tight
+LINE_SPACING = 1.4  # a label's or note's lines, in font sizes: matplotlib's 1.2 packs Chinese lines tight
 
 
 def _new_figure(rows: Sequence[int], note: str = "") -> tuple[Figure, list]:
@@ -251,7 +260,7 @@ def _new_figure(rows: Sequence[int], note: str = "") -> tuple[Figure, list]:
     FigureCanvasAgg(fig)
     fig.get_layout_engine().set(h_pad=0.06, w_pad=0.06, hspace=0.04)
     if note:
-        fig.supxlabel(note, x=0.02, ha="left", fontsize=BASE_SIZE - 1, color=MUTED)
+        fig.supxlabel(note, x=0.02, ha="left", fontsize=BASE_SIZE - 1, color=MUTED, linespacing=LINE_SPACING)
     axes = fig.subplots(len(rows), 1, squeeze=False, gridspec_kw={"height_ratios": [max(n, 1) + 1.2 for n in rows]})
     return fig, [ax for (ax,) in axes]
 
@@ -284,7 +293,7 @@ def _finish_panel(ax, title: str) -> None:
             ha="left", va="bottom", fontsize=BASE_SIZE + 1, color=INK)
     for label in ax.get_yticklabels():
         label.set_multialignment("right")
-        label.set_linespacing(TICK_LINE_SPACING)
+        label.set_linespacing(LINE_SPACING)
     ax.tick_params(axis="y", length=0, pad=4)
     ax.xaxis.set_visible(False)
     ax.spines["bottom"].set_visible(False)
@@ -553,10 +562,10 @@ def _scale_rows(cells: pd.DataFrame) -> pd.DataFrame:
     figure next to its place and metric (the first columns are those a phone shows unscrolled)."""
     return pd.DataFrame({
         PLACE_COLUMN: cells["place"].tolist(),
-        "指标": [_metric_label(m)[0] for m in cells["metric"]],
+        METRIC_COLUMN: [_metric_label(m)[0] for m in cells["metric"]],
         FIGURE_COLUMN: cells["display"].tolist(),
         "进度": [status_label(s) for s in cells["status"]],
-        "年份": [year_label(y) for y in cells["year"]],
+        YEAR_COLUMN: [year_label(y) for y in cells["year"]],
         "资金来源": [funding_label(s) if m == FUNDING_METRIC else "" for m, s in zip(cells["metric"], cells["funding_source"])],
         "所属省份": cells["province"].tolist(),
         "数值": cells["value"].tolist(),
@@ -577,7 +586,7 @@ def leaders_sentence(findings: Sequence[tuple[str, str, str]]) -> str:
     return "；".join(said) + "。" if said else ""
 
 
-ROW_TWO_LINES = 0.46  # inches per bar whose tick label has two lines (TICK_LINE_SPACING apart)
+ROW_TWO_LINES = 0.46  # inches per bar whose tick label has two lines (LINE_SPACING apart)
 
 
 def scale_chart(

@@ -12,6 +12,7 @@ import html
 import io
 import json
 import os
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -106,6 +107,24 @@ def fact_label_html(fact: Fact) -> str:
 def amount_html(figure_html: str) -> str:
     """A figure with its unit, which the theme keeps on one line (its `amount` class)."""
     return f'<span class="amount">{figure_html}</span>'
+
+
+def year_html(label_html: str) -> str:
+    """A year or span of years kept whole but for the break a span allows after its dash:
+    2021—|2025年, where 2021—2025|年 and a line beginning with — read badly."""
+    first, dash, rest = label_html.partition("—")
+    return amount_html(first + dash) + amount_html(rest) if dash and rest else amount_html(label_html)
+
+
+def pieces_marked(text_html: str, pieces: dict[str, str]) -> str:
+    """`text_html` with each key of `pieces` (plain text) it holds replaced by the key's HTML:
+    a caption's 3.7亿元 and 2021—2025年 kept whole as the table beside it keeps them. Longest
+    first: 4.3181亿元, not 1亿元 inside it."""
+    wanted = {escape(text): marked for text, marked in pieces.items() if text}
+    if not wanted:
+        return text_html
+    pattern = "|".join(map(re.escape, sorted(wanted, key=len, reverse=True)))
+    return re.sub(pattern, lambda m: wanted[m.group(0)], text_html)
 
 
 def labelled_figure_html(figure_html: str, parts_html: list[str]) -> str:

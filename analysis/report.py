@@ -9,6 +9,7 @@ sub-path.
 """
 from __future__ import annotations
 
+import functools
 import heapq
 import html
 import itertools
@@ -25,7 +26,7 @@ from .aggregate import format_value
 from .articles import place_slug
 from .extract import Fact, load_vocab
 from .model import Article
-from .pages import amount_html, fact_context, fact_figure, labelled_figure_html, page_text_url
+from .pages import amount_html, headline_html, pieces_marked, year_html, fact_context, fact_figure, labelled_figure_html, page_text_url
 from .places import Gazetteer, main_place
 from .settings import DATA_DIR
 from .text import cut_outside_figures
@@ -85,6 +86,8 @@ class ChartFiles:
     places: frozenset[str] = frozenset()  # the places it draws
     shown: tuple[str, ...] = ()  # the table's columns a page shows; all when empty
     figures: tuple[str, ...] = ()  # its columns of figures with their units, each kept on one line
+    years: tuple[str, ...] = ()  # its columns of years, each kept on one line but after a span's dash
+    words: tuple[str, ...] = ()  # its columns of names, each broken only between its words
 
 
 def chart_block(chart: ChartFiles, with_table: bool = True) -> str:
@@ -95,20 +98,32 @@ def chart_block(chart: ChartFiles, with_table: bool = True) -> str:
     and every other place's rows made the page of a large place long on a phone."""
     shown = chart.table[list(chart.shown or chart.table.columns)].astype(str)
     shown = shown[[c for c in shown.columns if (shown[c] != "").any()]]
-    figures = [column in chart.figures for column in shown.columns]
+    cell = {**{c: amount_html for c in chart.figures}, **{c: year_html for c in chart.years}, **{c: words_html for c in chart.words}}
+    marks = [cell.get(column) for column in shown.columns]
     # An empty cell shows "—", as the report's own tables do: 西工区's figures give no year.
-    rows = [[amount_html(md(v)) if figure and v else md(v) or "—" for v, figure in zip(row, figures)]
+    rows = [[mark(md(v)) if mark and v else md(v) or "—" for v, mark in zip(row, marks)]
             for row in same_blocks_once(shown.values.tolist())]
+    # The caption names the table's figures and years (白驹社区3.7亿元, 2021—2025年计划): kept as there.
+    pieces = {v: cell[c](html.escape(v)) for c in (*chart.figures, *chart.years) if c in chart.table for v in chart.table[c].astype(str)}
     return "\n".join([
         f"### {md(chart.title)}",
         "",
         f'<figure class="chart"><img src="{{static}}/charts/{chart.svg}" alt="{html.escape("图表：" + chart.title)}" loading="lazy">'
-        f"<figcaption>{html.escape(chart.alt)}</figcaption></figure>",
+        f"<figcaption>{pieces_marked(html.escape(chart.alt), pieces)}</figcaption></figure>",
         "",
         f"[下载数据（CSV）]({{static}}/charts/{chart.csv})",
         "",
         *([table([md(c) for c in shown.columns], rows), ""] if with_table else []),
     ])
+
+
+@functools.lru_cache(maxsize=None)
+def words_html(text_html: str) -> str:
+    """A name a line breaks only between its words (养老托幼|设施), as a headline: 改造面|积 broke.
+    Metric names are few and repeat on every row: each is cut once."""
+    from .terms import headline_words  # jieba's dictionary, loaded only when a table needs it
+
+    return f'<span class="wordwise">{headline_html(headline_words(html.unescape(text_html))) or text_html}</span>'
 
 
 def same_blocks_once(rows: list[list[str]]) -> list[list[str]]:
@@ -185,7 +200,8 @@ def scale_rows(scale: pd.DataFrame, facts: list[Fact], show_place: bool = True) 
         more = "".join(f" {article_link(s, f'[{i + 2}]', anchors.get((s, *cell), ''))}" for i, s in enumerate(shown))
         if len(sources) > SOURCES_LINKED:
             more += f" 等 {len(sources)} 篇"  # every source is in scale_by_place.csv
-        row = [md(vocab.metric(r.metric).label), value + more, md(vocab.year_label(r.year) or "—"), md(status)]
+        year = vocab.year_label(r.year)
+        row = [words_html(md(vocab.metric(r.metric).label)), value + more, year_html(md(year)) if year else "—", md(status)]
         rows.append([place_link(r.place), *row] if show_place else row)
     return rows
 

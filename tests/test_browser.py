@@ -123,8 +123,9 @@ def test_pages_fit_the_screen_have_no_errors_and_render_chinese(browser, site_ur
         if name in ("report", "place"):
             assert charts, name
         page.wait_for_function("[...document.querySelectorAll('figure.chart img')].every(i => i.complete && i.naturalWidth > 0)")
-        for box in page.evaluate("[...document.querySelectorAll('figure.chart img')].map(i => i.getBoundingClientRect().width)"):
-            assert 0 < box <= width, (name, width, box)
+        # Shown at most at the size they were drawn, whose text is the body's size: never stretched.
+        for box, drawn in page.evaluate("[...document.querySelectorAll('figure.chart img')].map(i => [i.getBoundingClientRect().width, i.naturalWidth])"):
+            assert 0 < box <= min(width, drawn + 0.5), (name, width, box, drawn)
         page.screenshot(path=str(out.parent / f"{name}-{width}.png"), full_page=True)
     assert errors == []
     page.close()
@@ -202,29 +203,40 @@ def test_on_a_phone_the_names_in_an_entry_line_are_never_split(browser, site_url
     page.close()
 
 
-# The cells of every table's 数字 column (a figure with its unit) not marked as one.
+# The cells of every table's columns of figures with their units, years and metrics not marked
+# to be kept whole (digits alone do not break).
 UNMARKED_FIGURES = """() => [...document.querySelectorAll("table")].flatMap(table => {
-    const column = [...table.querySelectorAll("thead th")].findIndex(th => th.textContent.trim() === "数字");
-    if (column < 0) return [];
-    return [...table.querySelectorAll("tbody tr")].map(tr => tr.children[column])
-        .filter(td => td && td.textContent.trim() && !td.querySelector(".amount")).map(td => td.textContent);
+    const headers = [...table.querySelectorAll("thead th")].map(th => th.textContent.trim());
+    const columns = headers.flatMap((h, i) => ["数字", "数值", "年份", "指标"].includes(h) ? [i] : []);
+    return [...table.querySelectorAll("tbody tr")].flatMap(tr => columns.map(i => tr.children[i]))
+        .filter(td => td && !/^(|—|\\d+)$/.test(td.textContent.trim()) && !td.querySelector(".amount, .wordwise")).map(td => td.textContent);
 })"""
+# Each chart caption's text and the amounts in it kept whole.
+CAPTION_AMOUNTS = """cs => cs.map(c => [c.textContent, [...c.querySelectorAll(".amount")].map(a => a.textContent)])"""
 
 
 def test_on_a_phone_a_figure_keeps_its_unit_and_a_place_pages_table_fits(browser, site_url):
-    """4.3181亿元 must not leave 元 on a line of its own, in a table, a list of figures or an
-    article's box of figures, nor 中央补助 be split after it, nor a dot between the two begin
-    a line; the controls (without each rule) do. A place page's table of figures fits the
-    screen without scrolling."""
+    """4.3181亿元 must not leave 元 on a line of its own, in a table, a chart's caption, a list of
+    figures or an article's box of figures, nor 中央补助 be split after it, nor a dot between
+    the two begin a line; the controls (without each rule) do. A table's 2021—2025年 breaks
+    only after its dash, its 养老托幼设施 only between words. A place page's table of figures
+    fits the screen without scrolling."""
     base, out = site_url
     page = browser.new_page(viewport={"width": 375, "height": 800})
-    checked = split_without = tables = dots = dots_without = 0
+    checked = split_without = tables = dots = dots_without = captions = names_wrapped = 0
     places = sorted(p.relative_to(out).as_posix() for p in (out / "places").glob("*.html"))
     articles = [path for path in sorted(p.relative_to(out).as_posix() for p in (out / "articles").glob("*.html"))
                 if 'class="facts-box"' in (out / path).read_text(encoding="utf-8")]
     for path in ["report.html", *places, *articles]:
         page.goto(f"{base}/{path}")
         assert page.evaluate(UNMARKED_FIGURES) == [], path
+        for caption, amounts in page.eval_on_selector_all("figure.chart figcaption", CAPTION_AMOUNTS):
+            figures = re.findall(r"\d{4}—|\d{4}年|\d+(?:\.\d+)?[万亿]?\+?元", caption)  # a span breaks after its dash
+            assert all(any(f in a for a in amounts) for f in figures), (path, caption, amounts)
+            captions += bool(figures)
+        for found in page.eval_on_selector_all("td .wordwise", f"es => es.map({LINES_AND_PIECES})"):
+            assert set(found["starts"]) <= set(found["pieces"]), (path, found)
+            names_wrapped += bool(found["starts"])
         lines = page.eval_on_selector_all(".amount, .term", LINES_TAKEN)
         assert all(count == 1 for _, count in lines), (path, [figure for figure in lines if figure[1] > 1])
         checked += len(lines)
@@ -241,6 +253,7 @@ def test_on_a_phone_a_figure_keeps_its_unit_and_a_place_pages_table_fits(browser
         split_without += sum(count > 1 for _, count in page.eval_on_selector_all(".amount, .term", LINES_TAKEN))
     assert checked > 50 and tables >= 5 and split_without >= 1, (checked, tables, split_without)
     assert dots > 50 and dots_without >= 1, (dots, dots_without)
+    assert captions >= 2 and names_wrapped >= 1
     page.close()
 
 

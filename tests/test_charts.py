@@ -500,7 +500,11 @@ def test_no_facts_gives_no_chart(make):
 
 
 def test_wrap_keeps_numbers_whole_and_punctuation_off_line_starts():
-    assert wrap("另有3个地方因篇幅未列出：甲、乙", 6).split("\n") == ["另有3个地方", "因篇幅未列", "出：甲、乙"]
+    # "：" hangs at the end of the line rather than taking 出 with it to the next
+    assert wrap("另有3个地方因篇幅未列出：甲、乙", 6).split("\n") == ["另有3个地方", "因篇幅未列出：", "甲、乙"]
+    # a line ends after a clause or a name late in it, not inside the word after
+    assert wrap("实心：累计；交叉线：已启动。各数字分列，未相加。", 16).split("\n") == ["实心：累计；交叉线：已启动。", "各数字分列，未相加。"]
+    assert wrap("未画出：北京市、南宁市、拉萨市", 10).split("\n") == ["未画出：北京市、", "南宁市、拉萨市"]
     assert all(len(line) <= 6 for line in wrap("一二三四五2600+个", 6).split("\n"))
     assert "2600+" in wrap("一二三四五2600+个", 6).replace("\n", "|").split("|")[1]
 
