@@ -297,6 +297,22 @@ DOTS_AFTER_SPACES = """elements => elements.forEach(e => {
 })"""
 
 
+def test_an_articles_box_of_figures_holds_its_heading_and_list_at_its_padding(browser, site_url):
+    """The box of figures had a band above its heading (the heading's own margin) that the
+    核心阅读 box beside it does not have: its contents begin and end at its padding."""
+    base, out = site_url
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    page.goto(f"{base}/{article_path(out, '巫山：老旧小区')}")
+    gaps = page.eval_on_selector(".facts", """box => {
+        const outer = box.getBoundingClientRect(), style = getComputedStyle(box);
+        const first = box.querySelector(".facts-box > :first-child").getBoundingClientRect();
+        const last = box.querySelector(".facts-box > :last-child").getBoundingClientRect();
+        return [first.top - outer.top - parseFloat(style.paddingTop), outer.bottom - last.bottom - parseFloat(style.paddingBottom)];
+    }""")
+    assert all(abs(gap) <= 1 for gap in gaps), gaps
+    page.close()
+
+
 def test_on_a_phone_the_site_names_dot_ends_a_line_never_begins_one(browser, site_url):
     """老旧小区改造 · 地方报纸档案 wraps on a phone; a separator does not begin a line in Chinese
     typesetting. The control (a plain space before the dot) begins the second line with it."""
