@@ -874,6 +874,8 @@ def test_the_not_found_page_works_for_a_missing_address_deep_in_a_site_under_a_s
         assert page.inner_text("h1") == "找不到这一页"
         # Its styles load from the site's root, not from the missing page's folder...
         page.wait_for_function("getComputedStyle(document.querySelector('.site-header')).backgroundColor !== 'rgba(0, 0, 0, 0)'")
+        # ...its skip link stays on the page, not on the site's root...
+        assert page.eval_on_selector(".skip-link", "a => a.href") == f"{base}/articles/2020/no-such-article.html#main"
         # ...and its links lead into the site.
         page.click("main >> text=全部文章")
         page.wait_for_load_state()
