@@ -400,6 +400,16 @@ def test_previous_and_next_walk_the_whole_archive_once(site, article_pages):
     assert walked == order
 
 
+def test_the_home_page_lists_articles_in_the_archives_order(pages):
+    """An article dated by its year alone comes after its year's dated ones on the home page as
+    in the archive; the home page had put 2022 among 2022年1月1日."""
+    archive = [a.get("href").removeprefix("./") for a in pages["archives.html"].findall(".//ol[@class='archive-list']/li/a")]
+    home = [a.get("href").removeprefix("./") for a in pages["index.html"].findall(".//li[@class='entry']/h3/a")]
+    dates = [t.get("datetime") for t in pages["index.html"].findall(".//p[@class='entry__meta']//time")]
+    assert len(home) >= 10 and home == archive[: len(home)]
+    assert any(len(d) == 4 for d in dates) and any(len(d) == 10 for d in dates)
+
+
 def test_related_articles_leave_out_the_neighbours_the_page_links(site, article_pages):
     """An article named by 较新一篇/较早一篇 is not listed again under 相关文章, while the
     related lists still hold the others."""

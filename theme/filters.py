@@ -140,11 +140,14 @@ def archive_neighbours(article, dates) -> tuple:
 
 
 def newest_first(article) -> tuple:
-    """Sort key of the site's article order: newest first, and articles of one date by slug.
-    Pelican finds the content files as a set, whose order changes from run to run, and keeps
-    that order among articles of one date; a total order keeps every listing and every
-    article's neighbours the same from build to build and machine to machine."""
-    return (-article.date.timestamp(), article.slug)
+    """Sort key of the site's article order, which every listing follows: newest first, as the
+    archive groups them (an article whose date gives only its year after the year's dated
+    ones, one without a month after its year's months: the home page had put 2022 among 2022年1月1日),
+    and articles of one date by slug. Pelican finds the content files as a set, whose order
+    changes from run to run, and keeps that order among articles of one date; a total order
+    keeps every listing and every article's neighbours the same from build to build."""
+    year, month = _article_date_parts(article)
+    return (0 if year else 1, -int(year or 0), 0 if month else 1, -int(month or 0), -article.date.timestamp(), article.slug)
 
 
 def articles_shown(article, context) -> list:
