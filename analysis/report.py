@@ -29,7 +29,7 @@ from .model import Article
 from .pages import amount_html, headline_html, pieces_marked, year_html, fact_context, fact_figure, labelled_figure_html, page_text_url
 from .places import Gazetteer, main_place
 from .settings import DATA_DIR
-from .text import cut_outside_figures
+from .text import cut_outside_figures, date_label
 from .topics import load_topics
 
 TOP_TERMS = 15
@@ -453,7 +453,7 @@ def article_list_html(articles: list[Article]) -> str:
     """One HTML block: Markdown would parse each of a long list's lines for inline syntax."""
     items = "".join(
         f'<li><a href="{{filename}}/articles/{a.id}.md">{html.escape(a.title)}</a>'
-        f"（{'，'.join(html.escape(part) for part in (a.publication, a.date or '日期不详') if part)}）</li>"
+        f"（{'，'.join(html.escape(part) for part in (a.publication, date_label(a.date)) if part)}）</li>"
         for a in articles
     )
     return f"<ul>{items}</ul>\n"

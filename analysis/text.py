@@ -1,8 +1,10 @@
 """Character-level helpers shared by every stage: what counts as Chinese text,
-punctuation normalisation, sentence splitting and stable sentence anchors."""
+punctuation normalisation, sentence splitting, stable sentence anchors, and dates as a
+reader reads them."""
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 
 # CJK ideographs plus the full-width punctuation and quotes that sit between them.
@@ -101,3 +103,29 @@ def cut_outside_figures(text: str, start: int, end: int) -> tuple[int, int]:
         if cut(figure, end):
             end = figure.start() if figure.start() > start else figure.end() + unit_at(figure.end())
     return start, end
+
+
+# ---------------------------------------------------------------- dates
+
+_ISO_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def date_parts(date_text) -> tuple[str, str, str] | None:
+    """(year, month, day) of an ISO date as far as it goes ("2022-01" -> 2022, 01, ""); None
+    for anything else."""
+    match = _ISO_PARTIAL.match(html.unescape(str(date_text or "")).strip())
+    return match.groups(default="") if match else None  # type: ignore[return-value]
+
+
+def date_label(date_text) -> str:
+    """"2023-06-14" -> 2023年6月14日, "2022-01" -> 2022年1月, "2023" -> 2023年; anything else as it is."""
+    parts = date_parts(date_text)
+    if not parts:
+        return str(date_text or "日期不详")
+    year, month, day = parts
+    label = f"{year}年"
+    if month:
+        label += f"{int(month)}月"
+    if day:
+        label += f"{int(day)}日"
+    return label

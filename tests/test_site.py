@@ -600,7 +600,7 @@ def test_a_place_list_entry_names_what_is_known_of_its_article():
     known = Article(id="a", page="p.txt", title="标题", publication="巫山报", date="2023-06-14")
     unknown = Article(id="b", page="q.txt", title="无名", publication="", date="")
     html_ = article_list_html([known, unknown])
-    assert "标题</a>（巫山报，2023-06-14）" in html_ and "无名</a>（日期不详）" in html_
+    assert "标题</a>（巫山报，2023年6月14日）" in html_ and "无名</a>（日期不详）" in html_
 
 
 def cuts_a_figure(text: str, at: int) -> bool:

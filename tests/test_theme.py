@@ -400,6 +400,14 @@ def test_previous_and_next_walk_the_whole_archive_once(site, article_pages):
     assert walked == order
 
 
+def test_every_page_gives_dates_as_a_reader_reads_them(pages):
+    """2023年6月14日 on every page, as listings have it; place pages' article lists said 2023-06-14."""
+    iso = {path: re.findall(r"\b\d{4}-\d{2}(?:-\d{2})?\b", text_of(page.find(".//main"))) for path, page in pages.items()
+           if page.find(".//main") is not None}
+    assert {path: found for path, found in iso.items() if found and path != "data.html"} == {}
+    assert any("（巫山报，2023年6月14日）" in text_of(pages[p].find(".//main")) for p in pages if p.startswith("places/"))
+
+
 def test_the_home_page_lists_articles_in_the_archives_order(pages):
     """An article dated by its year alone comes after its year's dated ones on the home page as
     in the archive; the home page had put 2022 among 2022年1月1日."""
