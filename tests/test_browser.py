@@ -599,6 +599,20 @@ def shortest_stretch(text: str, terms: list[str]) -> float:
     return best
 
 
+@pytest.mark.parametrize("query", ["加装电梯", "党建+市场", "幸福里", "老旧小区 电梯"])
+def test_a_mark_holds_the_query_not_the_punctuation_around_it(browser, site_url, query):
+    """Pagefind marks the index's words with their punctuation (加装电梯，); a mark begins and
+    ends with a letter, and keeps what lies between two (党建+市场)."""
+    base, _ = site_url
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    open_search(page, base, query)
+    marks = page.eval_on_selector_all(".search-result mark", "ms => ms.map(m => m.textContent)")
+    assert marks and all(re.fullmatch(r"\w(.*\w)?", mark) for mark in marks), marks
+    terms = "|".join(re.escape(re.sub(r"\W", "", term)) for term in query.split())
+    assert all(re.fullmatch(f"({terms})+", re.sub(r"\W", "", mark)) for mark in marks), marks  # terms, one or more
+    page.close()
+
+
 def test_an_excerpt_cut_from_its_page_says_so_where_it_is_cut(browser, site_url):
     """An excerpt from the middle of a page begins and ends with "…", as a listing's does; one
     from the start of a page does not begin with it."""

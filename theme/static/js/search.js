@@ -376,6 +376,7 @@
    *  space where the page had a space or a block ended. */
   function markedNodes(chars) {
     markTerms(chars);
+    unmarkEdgePunctuation(chars);
     const nodes = [];
     for (const [found, marked] of chars) {
       const space = found === SPACE_MARK || /\s/u.test(found);
@@ -397,9 +398,25 @@
     const text = letters.map(([char]) => (char.toLowerCase().length === 1 ? char.toLowerCase() : char)).join("");
     for (const term of shownTerms) {
       for (let at = text.indexOf(term); term && at >= 0; at = text.indexOf(term, at + term.length)) {
-        for (const [, i] of letters.slice(at, at + term.length)) chars[i][1] = true;
+        // from its first letter to its last, with what lies between them (党建+市场)
+        for (let i = letters[at][1]; i <= letters[at + term.length - 1][1]; i++) chars[i][1] = true;
       }
     }
+  }
+
+  /** Pagefind marks whole words of its index, with the punctuation they carry (梯，): a mark
+   *  keeps punctuation only between two marked characters (党建+市场). */
+  function unmarkEdgePunctuation(chars) {
+    const marked = chars.map(([, isMarked]) => isMarked);
+    const nearest = (i, step) => {
+      for (let j = i + step; j >= 0 && j < chars.length; j += step) {
+        if (!PUNCT_CHAR.test(chars[j][0]) && !/\s/u.test(chars[j][0])) return marked[j];
+      }
+      return false;
+    };
+    chars.forEach((pair, i) => {
+      if (pair[1] && PUNCT_CHAR.test(pair[0])) pair[1] = nearest(i, -1) && nearest(i, 1);
+    });
   }
 
   /** Whether Pagefind's excerpt, a run of the page's words, leaves out words before it and
