@@ -42,6 +42,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import blended_transform_factory
 
 from .extract import load_vocab
+from .terms import Z_SIGNIFICANT as Z_95
 from .places import LEVELS, load_gazetteer
 
 # ---------------------------------------------------------------- fonts and style
@@ -427,9 +428,6 @@ def term_frequency_chart(
         fig, _ = _draw_term_panels(panels, "per_10k", omitted_note(omitted), BLUE)
     table = _term_table(panels, "per_10k", "每万词次数", 1)
     return Chart(slug=slug, title=title, alt=alt, table=table, figure=fig, omitted=omitted)
-
-
-Z_95 = 1.96
 
 
 def distinctive_terms_chart(

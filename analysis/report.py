@@ -26,9 +26,10 @@ from .aggregate import format_value
 from .articles import place_slug
 from .extract import Fact, load_vocab
 from .model import Article
-from .pages import amount_html, headline_html, pieces_marked, year_html, fact_context, fact_figure, labelled_figure_html, page_text_url
+from .pages import amount_html, fact_context, fact_figure, headline_html, labelled_figure_html, page_text_url, pieces_marked, year_html
 from .places import Gazetteer, main_place
 from .settings import DATA_DIR
+from .terms import Z_SIGNIFICANT, headline_words
 from .text import cut_outside_figures, date_label
 from .topics import load_topics
 
@@ -121,8 +122,6 @@ def chart_block(chart: ChartFiles, with_table: bool = True) -> str:
 def words_html(text_html: str) -> str:
     """A name a line breaks only between its words (养老托幼|设施), as a headline: 改造面|积 broke.
     Metric names are few and repeat on every row: each is cut once."""
-    from .terms import headline_words  # jieba's dictionary, loaded only when a table needs it
-
     return f'<span class="wordwise">{headline_html(headline_words(html.unescape(text_html))) or text_html}</span>'
 
 
@@ -303,14 +302,17 @@ def terms_tables(rows: list[tuple] | None, peers: str = "地方") -> str:
     """The frequent and the distinctive words of one place (or, with `peers` 话题, one topic),
     from its rows of a term table; the distinctive words are against the other `peers`."""
     frequent = top_terms(rows, "count")
-    distinctive = top_terms(rows, "log_odds_z")
+    # Only the significant: a list headed "大于 1.96 为显著" had z = 1.90, 1.79 under it.
+    distinctive = [r for r in top_terms(rows, "log_odds_z") if r.log_odds_z > Z_SIGNIFICANT]
     if not frequent:
         return "文章太少，没有词频统计。\n"
     rows = [[md(r.term), str(r.count), f"{r.per_10k:.1f}"] for r in frequent]
     out = ["高频词：", "", table(["词语", "次数", "每万词"], rows), ""]
     if distinctive:
         rows = [[md(r.term), str(r.count), f"{r.log_odds_z:.2f}"] for r in distinctive]
-        out += [f"与其他{peers}相比的特征词（z 值越大越突出，大于 1.96 为显著）：", "", table(["词语", "次数", "z 值"], rows), ""]
+        out += [f"与其他{peers}相比显著的特征词（z 值大于 {Z_SIGNIFICANT}，越大越突出）：", "", table(["词语", "次数", "z 值"], rows), ""]
+    elif rows:
+        out += [f"与其他{peers}相比，没有显著的特征词（z 值大于 {Z_SIGNIFICANT}）。", ""]
     return "\n".join(out)
 
 

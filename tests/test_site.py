@@ -303,8 +303,13 @@ def test_topic_pages_carry_the_topics_words(site):
     page = (site / "topics" / "lao-jiu-xiao-qu-gai-zao.html").read_text(encoding="utf-8")
     assert "话题词语" in page and "老旧小区" in page[page.index("话题词语") :]
     # Its distinctive words stand out against the other topics; a place's, against other places.
-    assert "与其他话题相比的特征词" in page and "与其他地方" not in page
-    assert "与其他地方相比的特征词" in (site / "places" / "chong-qing-shi.html").read_text(encoding="utf-8")
+    assert "与其他话题相比显著的特征词" in page and "与其他地方" not in page
+    place = (site / "places" / "chong-qing-shi.html").read_text(encoding="utf-8")
+    assert "与其他地方相比显著的特征词" in place
+    # Only the significant are listed, under a heading that says where significance begins.
+    listed = re.search(r"显著的特征词.*?<tbody>(.*?)</tbody>", place, re.S).group(1)
+    z_values = [float(z) for z in re.findall(r"<td>(-?\d+\.\d+)</td>\s*</tr>", listed)]
+    assert z_values and min(z_values) > 1.96, z_values
 
 
 def page_stems(folder) -> set[str]:
