@@ -27,7 +27,7 @@ from .articles import place_slug
 from .extract import Fact, load_vocab
 from .model import Article
 from .pages import amount_html, fact_context, fact_figure, headline_html, labelled_figure_html, page_text_url, pieces_marked, year_html
-from .places import Gazetteer, main_place
+from .places import Gazetteer, filed_under, main_place
 from .settings import DATA_DIR
 from .terms import Z_SIGNIFICANT, headline_words
 from .text import cut_outside_figures, date_label
@@ -298,14 +298,15 @@ def top_terms(rows: list[tuple] | None, by: str, n: int = TOP_TERMS) -> list[tup
     return heapq.nsmallest(n, rows or (), key=lambda r: (-getattr(r, by), r.term))
 
 
-def terms_tables(rows: list[tuple] | None, peers: str = "地方") -> str:
+def terms_tables(rows: list[tuple] | None, peers: str = "地方", without: str = "文章太少，没有词频统计。") -> str:
     """The frequent and the distinctive words of one place (or, with `peers` 话题, one topic),
-    from its rows of a term table; the distinctive words are against the other `peers`."""
+    from its rows of a term table; the distinctive words are against the other `peers`.
+    `without`: what to say when it has no rows."""
     frequent = top_terms(rows, "count")
     # Only the significant: a list headed "大于 1.96 为显著" had z = 1.90, 1.79 under it.
     distinctive = [r for r in top_terms(rows, "log_odds_z") if r.log_odds_z > Z_SIGNIFICANT]
     if not frequent:
-        return "文章太少，没有词频统计。\n"
+        return without + "\n"
     rows = [[md(r.term), str(r.count), f"{r.per_10k:.1f}"] for r in frequent]
     out = ["高频词：", "", table(["词语", "次数", "每万词"], rows), ""]
     if distinctive:
@@ -547,7 +548,12 @@ def place_page(place: str, analysis, gazetteer: Gazetteer, chart_blocks: list[st
     # the charts, drawn for the whole report, are long on a phone.
     count = -(-len(articles) // PLACE_ARTICLES_PER_PAGE)
     parts += [f"## 文章（{len(articles)} 篇）\n", article_list_html(articles[:PLACE_ARTICLES_PER_PAGE]), article_pages_nav(place, 1, count, len(articles))]
-    parts += [f"## 词语\n", terms_tables(contents.terms.get(place))]
+    # Words are counted under an article's main place only (places.filed_under): 渝北区, named
+    # by two articles about other places, has none, which is not for too few articles.
+    filed = any(place in filed_under(a.places, gazetteer) for a in articles)
+    without = "文章太少，没有词频统计。" if filed or not articles else (
+        f"词语按每篇文章的主要地方统计；本页的文章都以别的地方为主，所以{md(place)}没有自己的词频统计。")
+    parts += [f"## 词语\n", terms_tables(contents.terms.get(place), without=without)]
     if chart_blocks:
         parts += [f"## 图表\n", f"统计报告中含{md(place)}的图表（与其他地方画在一起），各地的数字见[统计报告]({{filename}}/pages/report.md)中图表下的表格。\n", *chart_blocks]
     return "\n".join(parts) + "\n"

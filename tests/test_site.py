@@ -312,6 +312,21 @@ def test_topic_pages_carry_the_topics_words(site):
     assert z_values and min(z_values) > 1.96, z_values
 
 
+def test_a_place_named_only_beside_others_says_why_it_has_no_words(site):
+    """Words are counted under an article's main place: 渝北区, named by two articles about other
+    places, has none of its own, and its page says so rather than that it has too few articles."""
+    from analysis.articles import place_slug
+    from analysis.places import filed_under, load_gazetteer
+
+    gazetteer = load_gazetteer()
+    articles = json.loads((site / "data" / "articles.json").read_text(encoding="utf-8"))
+    filed = {place_slug(p) for a in articles for p in filed_under(a["places"], gazetteer)}
+    pages = {path.stem: path.read_text(encoding="utf-8") for path in (site / "places").glob("*.html")}
+    said = {stem for stem, page in pages.items() if "没有自己的词频统计" in page}
+    assert "yu-bei-qu" in said and "文章太少" not in pages["yu-bei-qu"]
+    assert said and not said & filed
+
+
 def page_stems(folder) -> set[str]:
     """The slugs of a folder's listing pages, leaving out their further pages (name2.html ...)."""
     stems = {p.stem for p in folder.glob("*.html")}
