@@ -615,7 +615,7 @@ def test_a_mark_holds_the_query_not_the_punctuation_around_it(browser, site_url,
 
 def test_an_excerpt_cut_from_its_page_says_so_where_it_is_cut(browser, site_url):
     """An excerpt from the middle of a page begins and ends with "…", as a listing's does; one
-    from the start of a page does not begin with it."""
+    from the start of a page does not begin with it, unless the article began on another page."""
     base, _ = site_url
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     open_search(page, base, "停车位")
@@ -624,6 +624,10 @@ def test_an_excerpt_cut_from_its_page_says_so_where_it_is_cut(browser, site_url)
     open_search(page, base, "党建+市场")
     start = page.inner_text(".search-result__excerpt")
     assert start.startswith("《瞭望》新闻周刊记者 李勇 韩振 周凯 ●全市680余个社区") and start.endswith("…"), start
+    # An article whose opening is on another page (前文不在本版) begins inside it, and says so.
+    open_search(page, base, "幸福新生活")
+    start = page.inner_text(".search-result__excerpt")
+    assert start.startswith("…改造，再加上安装工程"), start
     page.close()
 
 

@@ -408,6 +408,26 @@ def test_every_page_gives_dates_as_a_reader_reads_them(pages):
     assert any("（巫山报，2023年6月14日）" in text_of(pages[p].find(".//main")) for p in pages if p.startswith("places/"))
 
 
+def test_a_listings_excerpt_begins_with_an_ellipsis_where_the_opening_is_on_another_page(pages, article_pages):
+    """（上接1版） and 前文不在本版: the excerpt starts inside the article, and says so."""
+    elsewhere = {}
+    for path, page in article_pages.items():
+        body = page.find(".//div[@class='prose article__body']")
+        first = next((child for child in body if child.tag != "span"), None)
+        elsewhere[path] = first is not None and first.tag == "p" and first.get("class") in ("continued", "cut")
+        # and the search page is told so, through the page's search metadata
+        assert (body.find("span[@data-pagefind-meta='opening:elsewhere']") is not None) == elsewhere[path], path
+    assert any(elsewhere.values()) and not all(elsewhere.values())
+    seen = 0
+    for path in [p for p in pages if p.startswith(("sources/", "topics/"))]:
+        for entry in pages[path].findall(".//li[@class='entry']"):
+            article = entry.find(".//a").get("href").removeprefix("../")
+            text = text_of(entry.find("p[@class='entry__excerpt']"))
+            assert text.startswith("…") == elsewhere[article], (path, article, text)
+            seen += elsewhere[article]
+    assert seen >= 2
+
+
 def test_the_home_page_lists_articles_in_the_archives_order(pages):
     """An article dated by its year alone comes after its year's dated ones on the home page as
     in the archive; the home page had put 2022 among 2022年1月1日."""
@@ -656,7 +676,8 @@ def test_date_filters():
 def test_excerpt_and_tables():
     filters = theme_filters()
     body = '<p class="continued">（上接第一版）</p><h2>小标题</h2><p><span class="sentence">甲&amp;乙说。</span></p>'
-    assert filters["excerpt"](body, 80) == "甲&amp;乙说。"
+    assert filters["excerpt"](body, 80) == "…甲&amp;乙说。"  # begun on another page: the excerpt says so
+    assert filters["excerpt"](body.replace('<p class="continued">（上接第一版）</p>', ""), 80) == "甲&amp;乙说。"
     assert filters["excerpt"]("<p>" + "字" * 100 + "</p>", 10) == "字" * 10 + "…"
     # Never cut inside a figure, nor a figure from its unit: 下达7… would misread 7亿元.
     assert filters["excerpt"]("<p>截至9月底专项调度下达7亿元资金</p>", 12) == "截至9月底专项调度下达…"

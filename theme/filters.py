@@ -236,19 +236,30 @@ def byline(value) -> str:
 
 
 _BLOCK_END = re.compile(r"</(?:p|li|div|blockquote|section|aside|figcaption)>|<br\s*/?>", re.I)
+_OPENING_ELSEWHERE = re.compile(r'\s*<p class="(?:continued|cut)"')  # analysis/pages.py, article_body_html
 _DROP_FROM_EXCERPT = re.compile(
     r'<(p|aside) class="(continued|cut|reattached|caption|summary-box__label)"[^>]*>.*?</\1>|<h[1-6][^>]*>.*?</h[1-6]>', re.S
 )
 
 
 def excerpt(content, length: int = 80) -> str:
-    """The first `length` characters of an article's text, for lists and <meta name=description>."""
-    text = _DROP_FROM_EXCERPT.sub(" ", str(content or ""))
+    """The first `length` characters of an article's text, for lists and <meta name=description>;
+    begun with "…" where the article's opening is not on its page (（上接1版）, 前文不在本版):
+    "改造，再加上安装工程…" read as if it were the opening."""
+    content = str(content or "")
+    text = _DROP_FROM_EXCERPT.sub(" ", content)
     text = html.unescape(_TAG.sub("", _BLOCK_END.sub(" ", text)))  # key points stay apart
     text = " ".join(text.split())
     if len(text) > length:
         text = text[: cut_outside_figures(text, 0, length)[1]].rstrip("，、；：,;: ") + "…"
+    if text and opening_elsewhere(content):
+        text = "…" + text
     return html.escape(text, quote=True)
+
+
+def opening_elsewhere(content) -> bool:
+    """Whether an article's opening is on another page (（上接1版）, 前文不在本版)."""
+    return bool(_OPENING_ELSEWHERE.match(str(content or "")))
 
 
 def article_excerpt(article, length: int = 80) -> str:
@@ -317,5 +328,6 @@ FILTERS = {
     "dot_ends_line": dot_ends_line,
     "excerpt": excerpt,
     "article_excerpt": article_excerpt,
+    "opening_elsewhere": opening_elsewhere,
     "wrap_tables": wrap_tables,
 }

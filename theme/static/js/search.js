@@ -452,7 +452,7 @@
       excerpt.append("…", ...excerptNodes(page.excerpt || ""), ...(cutAfter ? ["…"] : []));
     } else {
       const opening = openingNodes(page.content, heading);
-      excerpt.append(...opening.nodes, ...(opening.cut ? ["…"] : []));
+      excerpt.append(...(meta.opening === "elsewhere" ? ["…"] : []), ...opening.nodes, ...(opening.cut ? ["…"] : []));
     }
     item.append(excerpt);
     const facets = RESULT_FACETS.filter((facet) => page.filters && page.filters[facet] && page.filters[facet].length);
