@@ -622,16 +622,16 @@ def data_page(present: list[str], page_texts: Sequence[str] = ()) -> str:
 
 def column_values(column: dict) -> str:
     """A column's values as the dictionary gives them, or, for `values_from`, the keys and names of
-    that table of metrics.toml ("committed 签约或授信, started 已启动, …"; a metric with its unit,
+    that table of metrics.toml ("committed 签约或授信、started 已启动、…"; a metric with its unit,
     "buildings 楼栋（栋）"), so the two never differ."""
     if "values_from" not in column:
         return column.get("values", "")
     vocab = load_vocab()
     if column["values_from"] == "metric":
-        values = ", ".join(f"{m.key} {m.label}（{m.display_unit}）" for m in vocab.metrics)
+        values = "、".join(f"{m.key} {m.label}（{m.display_unit}）" for m in vocab.metrics)
     else:
         table = {"status": vocab.statuses, "funding_source": vocab.funding_sources}[column["values_from"]]
-        values = ", ".join(f"{c.key} {c.label}" for c in table)
+        values = "、".join(f"{c.key} {c.label}" for c in table)
     return values + (f"；{column['values_note']}" if column.get("values_note") else "")
 
 

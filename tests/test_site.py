@@ -189,6 +189,12 @@ def test_data_page_lists_every_data_file_with_its_columns(site):
         described = re.findall(r"<dt><code>([^<]+)</code></dt>\s*<dd>([^<]+)", section)
         assert [column for column, _ in described] == header, name  # every column, in the file's order
     assert "more_than" in page and "如何引用" in page
+    # Each file says what it holds, the JSON files too; lists of values are Chinese lists.
+    for name in ["articles.csv", "articles.json", "facts.csv", "facts.json", "scale_by_place.csv", "terms_by_place.csv"]:
+        section = page[page.index(f'href="data/{name}"') :].split("<h2", 1)[0]
+        assert re.search(r"</h2>\s*<p>[^<]{10,}", section), name
+    values = re.findall(r"取值：([^<]+)", page)
+    assert values and not [v for v in values if re.search(r"[a-z_]+ [^\s,]+, [a-z]", v)], values
 
 
 def test_home_highlights_show_only_work_done_or_money_spent(site):
@@ -279,7 +285,7 @@ def test_data_page_lists_every_metric_with_its_unit_as_the_vocabulary_does(site)
 
     page = (site / "data.html").read_text(encoding="utf-8")
     metric = page[page.index("<code>metric</code>") :].split("</dd>", 1)[0]
-    listed = re.findall(r"([a-z_0-9]+) ([^,（]+)（([^）]+)）", metric)
+    listed = re.findall(r"([a-z_0-9]+) ([^、（]+)（([^）]+)）", metric)
     assert listed == [(m.key, m.label, m.display_unit) for m in load_vocab().metrics]
     facts = list(csv.DictReader((site / "data" / "facts.csv").open(encoding="utf-8-sig")))
     assert {f["metric"] for f in facts} <= {key for key, _, _ in listed}
