@@ -214,9 +214,25 @@ def scale_table(scale: pd.DataFrame | None, facts: list[Fact], show_place: bool 
     return "点击数值可查看它所在的原句。\n\n" + table(["地方", *header] if show_place else header, rows) + "\n"
 
 
+def in_place_tree_order(scale: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFrame:
+    """Rows of places in the order of the place tree (places.html): each province, then each of
+    its cities with the places under it, siblings by pinyin; places the gazetteer lacks after
+    the rest. A place's own rows keep their order. The table was in the order of the names'
+    characters (九龙坡区, 巫山县, 望霞路35号小区, 白驹社区, 西工区, 重庆市)."""
+    def key(place: str) -> tuple:
+        chain = list(reversed(gazetteer.hierarchy(place))) if place in gazetteer else [place]
+        return (place not in gazetteer, [lazy_pinyin(name) for name in chain])
+
+    order = {place: rank for rank, place in enumerate(sorted(set(scale["place"]), key=key))}
+    return scale.iloc[sorted(range(len(scale)), key=lambda i: order[scale["place"].iat[i]])]
+
+
 def report_scale(scale: pd.DataFrame | None, facts: list[Fact], gazetteer: Gazetteer) -> str:
-    """The report's scale table: every row when there are few; else the provinces' and cities'
-    rows, and for each place below them how many rows its place page holds."""
+    """The report's scale table, in the place tree's order: every row when there are few; else
+    the provinces' and cities' rows, and for each place below them how many rows its place page
+    holds."""
+    if scale is not None and not scale.empty:
+        scale = in_place_tree_order(scale, gazetteer)
     if scale is None or scale.empty or len(scale) <= SCALE_ROWS_LISTED:
         return scale_table(scale, facts)
     listed = scale["place"].map(lambda p: p in gazetteer and gazetteer.level(p) in SCALE_LEVELS_LISTED)

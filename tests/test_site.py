@@ -197,6 +197,23 @@ def test_data_page_lists_every_data_file_with_its_columns(site):
     assert values and not [v for v in values if re.search(r"[a-z_]+ [^\s,]+, [a-z]", v)], values
 
 
+def test_report_scale_table_follows_the_place_tree(site):
+    """Each place's rows together, below the rows of the places above it (重庆市, then 九龙坡区,
+    then 白驹社区 in it), not in the order of the names' characters."""
+    from analysis.places import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    report = (site / "report.html").read_text(encoding="utf-8")
+    table = report[report.index("点击数值"):].split("</table>", 1)[0]
+    places = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<tr>\s*<td>(.*?)</td>", table, re.S)]
+    blocks = [place for i, place in enumerate(places) if i == 0 or places[i - 1] != place]
+    assert len(blocks) == len(set(blocks)) >= 4, blocks  # each place's rows together
+    for i, place in enumerate(blocks):
+        above = set(gazetteer.hierarchy(place)[1:]) if place in gazetteer else set()
+        assert above & set(blocks) <= set(blocks[:i]), (place, blocks)
+    assert any(gazetteer.hierarchy(b)[1:] and set(gazetteer.hierarchy(b)[1:]) & set(blocks) for b in blocks if b in gazetteer)
+
+
 def test_home_highlights_show_only_work_done_or_money_spent(site):
     """A count of communities started (重庆 累计启动 2600多个) or a credit line granted (授信37亿元)
     is no outcome: each highlight links to a fact whose status metrics.toml marks as done."""
