@@ -104,6 +104,8 @@ SEARCH_SAVE_AS = "search.html"
 SEARCH_BUNDLES = ["pagefind"]
 # Set by the build: the file beside each bundle listing its pages' filter values (empty: none).
 SEARCH_PAGE_FILTERS = ""
+# Characters of a listing's excerpt, and of a page's opening that a search result shows.
+EXCERPT_CHARS = 90
 
 # Set by the build when it has them; the theme prints them only if they are set.
 #   HOME_HIGHLIGHTS: an HTML block for the home page (e.g. headline figures from the report)

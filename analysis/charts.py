@@ -42,7 +42,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import blended_transform_factory
 
 from .extract import load_vocab
-from .terms import Z_SIGNIFICANT as Z_95
+from .terms import Z_SIGNIFICANT
 from .places import LEVELS, load_gazetteer
 
 # ---------------------------------------------------------------- fonts and style
@@ -203,8 +203,8 @@ def omitted_note(omitted: Sequence[str], what: str = "地方") -> str:
     return f"另有{len(omitted)}个{what}未画出：{join_names(omitted)}。" if omitted else ""
 
 
-_NO_LINE_START = "，。；：、！？）》」』”’%+"
 _BREAK_AFTER = "，。；：、！？）》」』”’"  # a line ending on one of these ends a clause or a name
+_NO_LINE_START = _BREAK_AFTER + "%+"
 
 
 def wrap(text: str, width: int) -> str:
@@ -218,14 +218,15 @@ def wrap(text: str, width: int) -> str:
         cut = start + width
         if text[cut] in _NO_LINE_START and text[cut - 1] not in _NO_LINE_START:
             cut += 1  # hangs
-        while cut > start + 1 and (text[cut] in _NO_LINE_START or (text[cut].isascii() and text[cut].isalnum()
-                                   and text[cut - 1].isascii() and text[cut - 1].isalnum())):
+        while start + 1 < cut < len(text) and (text[cut] in _NO_LINE_START or (text[cut].isascii() and text[cut].isalnum()
+                                               and text[cut - 1].isascii() and text[cut - 1].isalnum())):
             cut -= 1
         soft = [i for i in range(start + 2 * width // 3, cut) if text[i - 1] in _BREAK_AFTER and text[i] not in _NO_LINE_START]
         cut = soft[-1] if soft else cut
         lines.append(text[start:cut])
         start = cut
-    lines.append(text[start:])
+    if start < len(text) or not lines:  # a mark hung at the text's end leaves nothing after it
+        lines.append(text[start:])
     return "\n".join(lines)
 
 
@@ -439,7 +440,7 @@ def distinctive_terms_chart(
     slug: str = "distinctive-terms-by-place",
 ) -> Chart | None:
     """Each place's `top_n` terms by log-odds z against the other places (`log_odds_z` of
-    `terms.term_counts`), positive z only, with a dashed reference line at z = 1.96 (about
+    `terms.term_counts`), positive z only, with a dashed reference line at `terms.Z_SIGNIFICANT` (about
     the 5% significance level). Places are ordered and capped as in `term_frequency_chart`."""
     panels, omitted = _term_panels(terms, "log_odds_z", top_n, max_places, article_counts)
     if not panels:
@@ -449,19 +450,19 @@ def distinctive_terms_chart(
         key=lambda pr: (-pr[1]["log_odds_z"], pr[0].name, pr[1]["term"]),
     )
     firsts = "；".join(f"{panel.name}为“{panel.rows.iloc[0]['term']}”" for panel in panels)
-    n_sig = sum(int((panel.rows["log_odds_z"] >= Z_95).sum()) for panel in panels)
+    n_sig = sum(int((panel.rows["log_odds_z"] > Z_SIGNIFICANT).sum()) for panel in panels)
     alt = (
         f"与其他地方相比，{best_panel.name}的“{best['term']}”最为突出（z={fmt_number(best['log_odds_z'], 2)}），"
         f"为各地特色词之首。各地最突出的词：{firsts}。"
-        f"图中{n_sig}个词的z值超过1.96（约95%置信水平）。{omitted_note(omitted)}"
+        f"图中{n_sig}个词的z值超过{Z_SIGNIFICANT}（约95%置信水平）。{omitted_note(omitted)}"
     )
 
     title = f"各地特色词（对数几率z值，前{top_n}个）"
-    note = "虚线：z=1.96，约95%置信水平" + ("\n" + omitted_note(omitted) if omitted else "")
+    note = f"虚线：z={Z_SIGNIFICANT}，约95%置信水平" + ("\n" + omitted_note(omitted) if omitted else "")
     with chart_style():
         fig, axes = _draw_term_panels(panels, "log_odds_z", note, GREEN)
         for ax in axes:
-            ax.axvline(Z_95, color=INK, linestyle=(0, (4, 3)), linewidth=1, zorder=3)
+            ax.axvline(Z_SIGNIFICANT, color=INK, linestyle=(0, (4, 3)), linewidth=1, zorder=3)
     table = _term_table(panels, "log_odds_z", "z值", 2)
     return Chart(slug=slug, title=title, alt=alt, table=table, figure=fig, omitted=omitted)
 
@@ -584,7 +585,8 @@ def leaders_sentence(findings: Sequence[tuple[str, str, str]]) -> str:
     return "；".join(said) + "。" if said else ""
 
 
-ROW_TWO_LINES = 0.46  # inches per bar whose tick label has two lines (LINE_SPACING apart)
+# inches per bar whose tick label has two lines (LINE_SPACING apart), with a gap to the next
+ROW_TWO_LINES = 2 * (BASE_SIZE - 1) * LINE_SPACING / 72 + 0.07
 
 
 def scale_chart(

@@ -55,7 +55,8 @@ def article_body_html(article: Article) -> str:
     taken: set[str] = set()
     parts: list[str] = []
     if article.continued_from:
-        parts.append(f'<p class="continued">{escape(article.continued_from)}</p>')
+        # not indexed: a search excerpt from the page's start is the article's own text, begun with "…"
+        parts.append(f'<p class="continued" data-pagefind-ignore>{escape(article.continued_from)}</p>')
     if article.cut_at_start:
         parts.append(f'<p class="cut" data-pagefind-ignore>{CUT_AT_START}</p>')
     if article.summary:
@@ -116,14 +117,15 @@ def year_html(label_html: str) -> str:
     return amount_html(first + dash) + amount_html(rest) if dash and rest else amount_html(label_html)
 
 
-def pieces_marked(text_html: str, pieces: dict[str, str]) -> str:
+def pieces_as_html(text_html: str, pieces: dict[str, str]) -> str:
     """`text_html` with each key of `pieces` (plain text) it holds replaced by the key's HTML:
     a caption's 3.7亿元 and 2021—2025年 kept whole as the table beside it keeps them. Longest
-    first: 4.3181亿元, not 1亿元 inside it."""
+    first (4.3181亿元, not 1亿元 inside it), and never from inside a number or an entity (5个
+    in 15个, 27 in &#x27;)."""
     wanted = {escape(text): marked for text, marked in pieces.items() if text}
     if not wanted:
         return text_html
-    pattern = "|".join(map(re.escape, sorted(wanted, key=len, reverse=True)))
+    pattern = r"(?<![\d.#])(?:" + "|".join(map(re.escape, sorted(wanted, key=len, reverse=True))) + ")"
     return re.sub(pattern, lambda m: wanted[m.group(0)], text_html)
 
 

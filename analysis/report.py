@@ -26,7 +26,7 @@ from .aggregate import format_value
 from .articles import place_slug
 from .extract import Fact, load_vocab
 from .model import Article
-from .pages import amount_html, fact_context, fact_figure, headline_html, labelled_figure_html, page_text_url, pieces_marked, year_html
+from .pages import amount_html, fact_context, fact_figure, headline_html, labelled_figure_html, page_text_url, pieces_as_html, year_html
 from .places import Gazetteer, filed_under, main_place
 from .settings import DATA_DIR
 from .terms import Z_SIGNIFICANT, headline_words
@@ -88,7 +88,7 @@ class ChartFiles:
     shown: tuple[str, ...] = ()  # the table's columns a page shows; all when empty
     figures: tuple[str, ...] = ()  # its columns of figures with their units, each kept on one line
     years: tuple[str, ...] = ()  # its columns of years, each kept on one line but after a span's dash
-    words: tuple[str, ...] = ()  # its columns of names, each broken only between its words
+    names: tuple[str, ...] = ()  # its columns of names, each broken only between its words
 
 
 def chart_block(chart: ChartFiles, with_table: bool = True) -> str:
@@ -99,7 +99,7 @@ def chart_block(chart: ChartFiles, with_table: bool = True) -> str:
     and every other place's rows made the page of a large place long on a phone."""
     shown = chart.table[list(chart.shown or chart.table.columns)].astype(str)
     shown = shown[[c for c in shown.columns if (shown[c] != "").any()]]
-    cell = {**{c: amount_html for c in chart.figures}, **{c: year_html for c in chart.years}, **{c: words_html for c in chart.words}}
+    cell = {**{c: amount_html for c in chart.figures}, **{c: year_html for c in chart.years}, **{c: words_html for c in chart.names}}
     marks = [cell.get(column) for column in shown.columns]
     # An empty cell shows "—", as the report's own tables do: 西工区's figures give no year.
     rows = [[mark(md(v)) if mark and v else md(v) or "—" for v, mark in zip(row, marks)]
@@ -110,7 +110,7 @@ def chart_block(chart: ChartFiles, with_table: bool = True) -> str:
         f"### {md(chart.title)}",
         "",
         f'<figure class="chart"><img src="{{static}}/charts/{chart.svg}" alt="{html.escape("图表：" + chart.title)}" loading="lazy">'
-        f"<figcaption>{pieces_marked(html.escape(chart.alt), pieces)}</figcaption></figure>",
+        f"<figcaption>{pieces_as_html(html.escape(chart.alt), pieces)}</figcaption></figure>",
         "",
         f"[下载数据（CSV）]({{static}}/charts/{chart.csv})",
         "",
@@ -215,13 +215,13 @@ def scale_table(scale: pd.DataFrame | None, facts: list[Fact], show_place: bool 
 
 
 def in_place_tree_order(scale: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFrame:
-    """Rows of places in the order of the place tree (places.html): each province, then each of
-    its cities with the places under it, siblings by pinyin; places the gazetteer lacks after
+    """Rows of places in the order of the place tree: each province, then each of its cities
+    with the places under it, siblings by pinyin (then name); places the gazetteer lacks after
     the rest. A place's own rows keep their order. The table was in the order of the names'
     characters (九龙坡区, 巫山县, 望霞路35号小区, 白驹社区, 西工区, 重庆市)."""
     def key(place: str) -> tuple:
         chain = list(reversed(gazetteer.hierarchy(place))) if place in gazetteer else [place]
-        return (place not in gazetteer, [lazy_pinyin(name) for name in chain])
+        return (place not in gazetteer, [(lazy_pinyin(name), name) for name in chain])
 
     order = {place: rank for rank, place in enumerate(sorted(set(scale["place"]), key=key))}
     return scale.iloc[sorted(range(len(scale)), key=lambda i: order[scale["place"].iat[i]])]
@@ -328,7 +328,7 @@ def terms_tables(rows: list[tuple] | None, peers: str = "地方", without: str =
     if distinctive:
         rows = [[md(r.term), str(r.count), f"{r.log_odds_z:.2f}"] for r in distinctive]
         out += [f"与其他{peers}相比显著的特征词（z 值大于 {Z_SIGNIFICANT}，越大越突出）：", "", table(["词语", "次数", "z 值"], rows), ""]
-    elif rows:
+    else:
         out += [f"与其他{peers}相比，没有显著的特征词（z 值大于 {Z_SIGNIFICANT}）。", ""]
     return "\n".join(out)
 

@@ -528,16 +528,16 @@ def test_search_finds_exactly_the_articles_holding_the_query(browser, site_url):
 
 
 def test_excerpts_keep_the_pages_spaces_and_breaks_and_drop_the_index_spacing(browser, site_url):
-    """The byline's names stay apart, and from the paragraph after them, as on the article page."""
+    """A space of the page's own stays (记者 霍磊), and so does a break where a block ends (two
+    paragraphs: 完工。” 据悉); the spaces the index put between words go (59.28万, not 59. 28万)."""
     base, out = site_url
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    open_search(page, base, "党建+市场")
-    excerpt = page.inner_text(".search-result__excerpt")
-    assert "《瞭望》新闻周刊记者 李勇 韩振 周凯 ●全市680余个社区在基层党组织带领下" in excerpt
-    assert "\u2063" not in excerpt and "  " not in excerpt and not excerpt.startswith(" ")
-    # A block's edge is a break too: the byline, then a box whose label is not indexed.
-    open_search(page, base, "西工区承担了全市")
-    assert "本报记者 毕京津 河南省洛阳市西工区承担了" in page.inner_text(".search-result__excerpt")
+    for query, shown in [("有力促进社会和谐稳定", "本报讯（记者 霍磊）10月20日，全区"), ("据悉，面对居民的诉求", "全面完工。” 据悉，面对居民的诉求"),
+                         ("改造面积", "改造面积59.28万平方米，惠及5532户居民")]:
+        open_search(page, base, query)
+        excerpt = page.inner_text(".search-result__excerpt")
+        assert shown in excerpt, (query, excerpt)
+        assert "\u2063" not in excerpt and "  " not in excerpt and not excerpt.startswith(" "), excerpt
     page.close()
 
 
@@ -569,8 +569,8 @@ def test_an_excerpt_for_several_terms_shows_a_stretch_holding_each(browser, site
     excerpts = page.eval_on_selector_all(".search-result", """rs => rs.map(r => [r.querySelector("a").getAttribute("href"),
         r.querySelector(".search-result__excerpt").textContent,
         [...r.querySelectorAll(".search-result__excerpt mark")].map(m => m.textContent)])""")
-    bodies = {a["url"]: re.sub(r"\s", "", "".join([a["byline"] or "", *a["summary"], *a["captions"],
-              *(t for section in a["sections"] for t in (section["heading"], *section["paragraphs"]))]))
+    bodies = {a["url"]: re.sub(r"\s", "", "".join([*a["summary"], *(t for section in a["sections"] for t in (section["heading"], *section["paragraphs"])),
+                                                    *a["captions"]]))  # in the page's order, after its heading and byline
               for a in json.loads((out / "data" / "articles.json").read_text(encoding="utf-8"))}
     near = 0
     for url, text, marks in excerpts:
@@ -623,7 +623,7 @@ def test_an_excerpt_cut_from_its_page_says_so_where_it_is_cut(browser, site_url)
     assert len(middle) >= 2 and all(t.startswith("…") and t.endswith("…") for t in middle), middle
     open_search(page, base, "党建+市场")
     start = page.inner_text(".search-result__excerpt")
-    assert start.startswith("《瞭望》新闻周刊记者 李勇 韩振 周凯 ●全市680余个社区") and start.endswith("…"), start
+    assert start.startswith("●全市680余个社区在基层党组织带领下") and start.endswith("…"), start  # after the byline
     # An article whose opening is on another page (前文不在本版) begins inside it, and says so.
     open_search(page, base, "幸福新生活")
     start = page.inner_text(".search-result__excerpt")
@@ -652,6 +652,9 @@ def test_a_result_shows_its_headline_once_and_the_pages_opening_after_it(browser
     assert result["titleMarks"] == ["有力促进社会和谐稳定"]
     opening = "本报讯（记者 霍磊）10月20日，全区加强和创新基层治理工作推进会召开。区委书记王俊出席会议并讲话。"
     assert result["excerpt"].startswith(opening) and result["excerpt"].endswith("…") and len(result["excerpt"]) >= 90, result
+    # the byline is left out too, as a listing's excerpt has none (本报记者 毕京津)
+    open_search(page, base, "西工区承担了全市")
+    assert page.inner_text(".search-result__excerpt").startswith("河南省洛阳市西工区承担了全市中心城区54%")
     open_search(page, base, "老旧小区")
     show_all_results(page)
     results = page.eval_on_selector_all(".search-result", RESULT_PARTS)
@@ -693,14 +696,38 @@ def test_search_excerpts_cut_outside_figures_as_a_listings_excerpt_does(browser,
                ("改造小区10个", 0, 3), ("建于2000年以前", 4, 9), ("共1,200户居民", 3, 8), ("𠀀G20峰会", 2, 5), ("50%", 1, 3)]
     page = browser.new_page()
     page.goto(f"{base}/search.html")
-    source = (ROOT / "theme" / "static" / "js" / "search.js").read_text(encoding="utf-8")
-    constants = source[source.index("  const FIGURE_RUN ="): source.index("\n", source.index("  const UNIT_SIGNS ="))]
-    start = source.index("  function outsideFigures(")
-    function = source[start: source.index("\n  }\n", start) + 4]
-    cuts = page.evaluate(f"(samples) => {{ {constants}; {function}; return samples.map(([t, s, e]) => outsideFigures(Array.from(t), s, e)); }}", samples)
+    code = js_source(["outsideFigures"], ["FIGURE_RUN", "UNIT_SIGNS"])
+    cuts = page.evaluate(f"(samples) => {{ {code}; return samples.map(([t, s, e]) => outsideFigures(Array.from(t), s, e)); }}", samples)
     assert cuts == [list(cut_outside_figures(text, start, end)) for text, start, end in samples]
     assert [end for _, end in cuts[:3]] == [2, 4, 5]  # 下达|7亿元, 下达7亿|元 (the figure keeps its first unit), 2000年|以前
     assert cuts[11] == [2, 9]  # 建于|2000年以前, not 0年以前
+    page.close()
+
+
+def js_source(names: list[str], constants: list[str]) -> str:
+    """The named functions and constants of search.js, to run on their own in a page."""
+    source = (ROOT / "theme" / "static" / "js" / "search.js").read_text(encoding="utf-8")
+    parts = [source[source.index(f"  const {c} ="): source.index("\n", source.index(f"  const {c} ="))] for c in constants]
+    for name in names:
+        start = source.index(f"  function {name}(")
+        parts.append(source[start: source.index("\n  }\n", start) + 4])
+    return "\n".join(parts)
+
+
+def test_search_marks_terms_by_character_past_characters_outside_the_basic_plane(browser, site_url):
+    """𠀀 is one character but two UTF-16 units: a term after it was marked one character off,
+    or the search failed (搜索出错)."""
+    base, _ = site_url
+    page = browser.new_page()
+    page.goto(f"{base}/search.html")
+    code = js_source(["markTerms", "lowerCased", "positionsOf", "afterHeading"], ["PUNCT", "PUNCT_CHAR", "SPACE_MARK"])
+    marked, rest = page.evaluate(f"""() => {{ {code};
+        let shownTerms = ["电梯"];
+        const chars = Array.from("𠀀村加装电梯，𠀀𠀀电梯", (c) => [c, false]);
+        markTerms(chars);
+        const rest = afterHeading(Array.from("𠀀村标题正文", (c) => [c, false]), ["𠀀村标题"]).map(([c]) => c).join("");
+        return [chars.map(([c, m]) => (m ? c : "_")).join(""), rest]; }}""")
+    assert marked == "____电梯___电梯" and rest == "正文"
     page.close()
 
 

@@ -351,7 +351,7 @@ def test_distinctive_chart_draws_the_reference_line():
     chart = distinctive_terms_chart(TERMS)
     for ax in chart.figure.axes:
         xs = [line.get_xdata()[0] for line in ax.get_lines()]
-        assert charts.Z_95 in xs
+        assert charts.Z_SIGNIFICANT in xs
     assert "1.96" in "".join(chart.texts())
 
 
@@ -505,6 +505,8 @@ def test_wrap_keeps_numbers_whole_and_punctuation_off_line_starts():
     # a line ends after a clause or a name late in it, not inside the word after
     assert wrap("实心：累计；交叉线：已启动。各数字分列，未相加。", 16).split("\n") == ["实心：累计；交叉线：已启动。", "各数字分列，未相加。"]
     assert wrap("未画出：北京市、南宁市、拉萨市", 10).split("\n") == ["未画出：北京市、", "南宁市、拉萨市"]
+    # a mark hanging at the very end of the text
+    assert wrap("一二三。", 3) == "一二三。" and wrap("一二三四五六。", 3).split("\n") == ["一二三", "四五六。"]
     assert all(len(line) <= 6 for line in wrap("一二三四五2600+个", 6).split("\n"))
     assert "2600+" in wrap("一二三四五2600+个", 6).replace("\n", "|").split("|")[1]
 

@@ -451,21 +451,23 @@ def test_related_articles_leave_out_the_neighbours_the_page_links(site, article_
 
 
 def test_a_source_or_topic_pages_entries_leave_out_its_own_name(pages):
-    """Every entry on 《巫山报》's page came from 巫山报, so its line does not say so; a topic
-    page's lines still name the entries' other topics, and the home page's their sources."""
+    """Every entry on 《巫山报》's page came from 巫山报, so its line does not say so, on every
+    page of the listing; a topic page's lines still name the entries' other topics, and the
+    home page's their sources."""
     def meta_links(path):
-        return [{re.sub(r"^\.\.?/", "", a.get("href")) for a in p.findall(".//a")}
+        return [{(re.sub(r"^\.\.?/", "", a.get("href")), text_of(a)) for a in p.findall(".//a")}
                 for p in pages[path].findall(".//p[@class='entry__meta']")]
 
     listings = [p for p in pages if re.fullmatch(r"(sources|topics)/[^/]+\.html", p)]
     other_topics = 0
     for path in listings:
+        own = text_of(pages[path].find(".//h1")).split(" · ")[0]
         lines = meta_links(path)
-        assert lines and not any(path in links for links in lines), path
-        other_topics += sum(1 for links in lines for link in links if link.startswith("topics/"))
+        assert lines and not any(text == own for links in lines for _, text in links), path
+        other_topics += sum(1 for links in lines for link, _ in links if link.startswith("topics/"))
     assert other_topics > 10
     sources = {p for p in listings if p.startswith("sources/")}
-    assert all(links & sources for links in meta_links("index.html"))
+    assert all({link for link, _ in links} & sources for links in meta_links("index.html"))
 
 
 def test_archive_groups_by_year_and_month(site):
@@ -678,6 +680,10 @@ def test_excerpt_and_tables():
     body = '<p class="continued">（上接第一版）</p><h2>小标题</h2><p><span class="sentence">甲&amp;乙说。</span></p>'
     assert filters["excerpt"](body, 80) == "…甲&amp;乙说。"  # begun on another page: the excerpt says so
     assert filters["excerpt"](body.replace('<p class="continued">（上接第一版）</p>', ""), 80) == "甲&amp;乙说。"
+    from analysis.pages import CUT_AT_END, CUT_AT_START
+
+    assert filters["opening_elsewhere"](f'<p class="cut" data-pagefind-ignore>{CUT_AT_START}</p><p>甲</p>')
+    assert not filters["opening_elsewhere"](f'<p class="cut" data-pagefind-ignore>{CUT_AT_END}</p>')  # only its end is elsewhere
     assert filters["excerpt"]("<p>" + "字" * 100 + "</p>", 10) == "字" * 10 + "…"
     # Never cut inside a figure, nor a figure from its unit: 下达7… would misread 7亿元.
     assert filters["excerpt"]("<p>截至9月底专项调度下达7亿元资金</p>", 12) == "截至9月底专项调度下达…"

@@ -15,6 +15,7 @@ from pelican.plugins import signals
 from pypinyin import lazy_pinyin
 
 from analysis.articles import place_slug as _place_slug, place_url as _place_url
+from analysis.pages import CUT_AT_START
 from analysis.text import cut_outside_figures, date_label, date_parts as _date_parts
 
 # --- places -------------------------------------------------------------------
@@ -66,16 +67,9 @@ UNKNOWN_MONTH = "月份不详"
 
 
 def _archive_order(dates: Iterable) -> list:
-    """Articles in archive order: newest year first, known months before "month unknown",
-    and within one group in the order Pelican gave (date, then slug)."""
-    indexed = list(enumerate(dates))
-
-    def key(item):
-        position, article = item
-        year, month = _article_date_parts(article)
-        return (0 if year else 1, -int(year or 0), 0 if month else 1, -int(month or 0), position)
-
-    return [article for _, article in sorted(indexed, key=key)]
+    """Articles in archive order (`newest_first`): newest year first, known months before
+    "month unknown", a year's articles without a month after its months."""
+    return sorted(dates, key=newest_first)
 
 
 def archive_groups(dates: Iterable) -> list[dict]:
@@ -126,7 +120,8 @@ def newest_first(article) -> tuple:
     changes from run to run, and keeps that order among articles of one date; a total order
     keeps every listing and every article's neighbours the same from build to build."""
     year, month = _article_date_parts(article)
-    return (0 if year else 1, -int(year or 0), 0 if month else 1, -int(month or 0), -article.date.timestamp(), article.slug)
+    date = getattr(article, "date", None)  # Pelican's datetime, the day within the month
+    return (0 if year else 1, -int(year or 0), 0 if month else 1, -int(month or 0), -date.timestamp() if date else 0, article.slug)
 
 
 def articles_shown(article, context) -> list:
@@ -236,7 +231,8 @@ def byline(value) -> str:
 
 
 _BLOCK_END = re.compile(r"</(?:p|li|div|blockquote|section|aside|figcaption)>|<br\s*/?>", re.I)
-_OPENING_ELSEWHERE = re.compile(r'\s*<p class="(?:continued|cut)"')  # analysis/pages.py, article_body_html
+# How analysis/pages.py's article_body_html begins an article whose opening is on another page.
+_OPENING_ELSEWHERE = re.compile(rf'\s*<p class="(?:continued"|cut"[^>]*>{re.escape(CUT_AT_START)})')
 _DROP_FROM_EXCERPT = re.compile(
     r'<(p|aside) class="(continued|cut|reattached|caption|summary-box__label)"[^>]*>.*?</\1>|<h[1-6][^>]*>.*?</h[1-6]>', re.S
 )

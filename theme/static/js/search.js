@@ -17,7 +17,6 @@
   const PAGE_SIZE = 10; // results shown at a time
   const TYPING_PAUSE_MS = 300; // search once the reader pauses typing
   const EXCERPT_WORDS = 60; // Pagefind counts words, here mostly single Chinese characters
-  const OPENING_CHARS = 90; // a page's opening shown as its excerpt, as long as a listing's
   // A figure's digits, with the points and commas inside it and the Latin letters it begins with
   // (G20); a sign after it is its unit. As in analysis/text.py.
   const FIGURE_RUN = /[A-Za-z]*\d(?:[\d.,]*\d)?/gu;
@@ -38,6 +37,7 @@
   const siteRoot = new URL(root.dataset.root || "./", document.baseURI);
   const bundleFolders = JSON.parse(root.dataset.bundles || "[]");
   const pageFiltersFile = root.dataset.pageFilters || ""; // beside each bundle, if the build wrote one
+  const OPENING_CHARS = Number(root.dataset.excerptChars); // a page's opening shown as its excerpt, as long as a listing's
 
   // --- the index's words ------------------------------------------------------------------
 
@@ -50,7 +50,8 @@
     `${PUNCT}*(?:[${IDEOGRAPH}]|(?:(?![${IDEOGRAPH}])${WORD})+)${PUNCT}*|${PUNCT}+`, "gu");
   const SPACE_MARK = "\u2063"; // where the page had a space: the index keeps it in excerpts
   const CLOSING_MARK = /^[\p{Pe}\p{Pf}\p{Po}]$/u; // 。，、！？：；”）: never the first of an excerpt
-  const CLAUSE_END = /^[。！？；，、：!?;,:]$/u;
+  const CLAUSE_END = /^[。！？；，、：!?;]$/u; // not "," or ":", which a figure holds (1,200, 10:30)
+  const TRAILING_MARK = /^[，、；：,;:\s]$/u; // dropped before an excerpt's closing "…", as theme/filters.py drops them
   const CLAUSE_SNAP = 12; // characters an excerpt may drop to begin where a clause does
 
   /** The words of `text` as the index holds them: 重庆“党建+市场” -> 重, 庆“, 党, 建+, 市, 场”. */
@@ -284,8 +285,13 @@
     const body = afterHeading(Array.from(content || "", (char) => [char, false]), heading);
     const visible = body.flatMap(([char], i) => (char === SPACE_MARK || /\s/u.test(char) ? [] : [i]));
     const shown = visible.length > OPENING_CHARS ? outsideFigures(visible.map((i) => body[i][0]), 0, OPENING_CHARS)[1] : visible.length;
-    const end = shown < visible.length ? visible[shown] : body.length;
-    return { nodes: markedNodes(withoutIndexSpacing(body.slice(0, end))), cut: shown < visible.length };
+    const cut = shown < visible.length;
+    let text = withoutIndexSpacing(body.slice(0, cut ? visible[shown] : body.length));
+    if (cut) { // as a listing's: no clause's mark right before the "…"
+      const last = text.findLastIndex(([char]) => char !== SPACE_MARK && !TRAILING_MARK.test(char));
+      text = text.slice(0, last + 1);
+    }
+    return { nodes: markedNodes(text), cut };
   }
 
   /** For a query of several terms: the stretch of the page's text after its heading that holds
@@ -297,12 +303,11 @@
     const visible = body.flatMap(([char], i) => (char === SPACE_MARK || /\s/u.test(char) ? [] : [i]));
     const chars = visible.map((i) => body[i][0]);
     const letters = chars.flatMap((char, k) => (PUNCT_CHAR.test(char) ? [] : [k])); // as markTerms compares
-    const text = letters.map((k) => (chars[k].toLowerCase().length === 1 ? chars[k].toLowerCase() : chars[k])).join("");
+    const lowered = letters.map((k) => lowerCased(chars[k]));
     const hits = []; // [first character, after the last, term]
     shownTerms.forEach((term, t) => {
-      for (let at = text.indexOf(term); term && at >= 0; at = text.indexOf(term, at + 1)) {
-        hits.push([letters[at], letters[at + term.length - 1] + 1, t]);
-      }
+      const length = Array.from(term).length;
+      for (const at of positionsOf(lowered, term)) hits.push([letters[at], letters[at + length - 1] + 1, t]);
     });
     const terms = new Set(hits.map(([, , t]) => t));
     if (terms.size < 2) return null;
@@ -360,7 +365,7 @@
   /** A page's text without the kicker, headline and subtitle it begins with; as it was if it
    *  does not begin with them. */
   function afterHeading(chars, heading) {
-    const wanted = heading.filter(Boolean).join("").replace(/\s+/gu, "");
+    const wanted = Array.from(heading.filter(Boolean).join("").replace(/\s+/gu, ""));
     let k = 0;
     let i = 0;
     for (; i < chars.length && k < wanted.length; i++) {
@@ -386,6 +391,7 @@
       if (last && last.marked === (marked && !space)) last.text += char;
       else nodes.push({ text: char, marked: marked && !space });
     }
+    if (nodes.length && !nodes[nodes.length - 1].marked) nodes[nodes.length - 1].text = nodes[nodes.length - 1].text.trimEnd(); // "。 …"
     return nodes.map(({ text, marked }) => (marked ? element("mark", "", text) : document.createTextNode(text)));
   }
 
@@ -395,14 +401,31 @@
    *  words do not part a term, nor does case, as in the index. */
   function markTerms(chars) {
     const letters = chars.map(([char], i) => [char, i]).filter(([char]) => !/\s/u.test(char) && !PUNCT_CHAR.test(char));
-    const text = letters.map(([char]) => (char.toLowerCase().length === 1 ? char.toLowerCase() : char)).join("");
+    const lowered = letters.map(([char]) => lowerCased(char));
     for (const term of shownTerms) {
-      for (let at = text.indexOf(term); term && at >= 0; at = text.indexOf(term, at + term.length)) {
+      const length = Array.from(term).length;
+      for (const at of positionsOf(lowered, term)) {
         // from its first letter to its last, with what lies between them (党建+市场)
-        for (let i = letters[at][1]; i <= letters[at + term.length - 1][1]; i++) chars[i][1] = true;
+        for (let i = letters[at][1]; i <= letters[at + length - 1][1]; i++) chars[i][1] = true;
       }
     }
   }
+
+  /** A character as the index compares it: in lower case where that is one character. */
+  function lowerCased(char) {
+    return char.toLowerCase().length === char.length ? char.toLowerCase() : char;
+  }
+
+  /** Where `term` begins in `letters` (characters, so 𠀀 is one as everywhere else), each time. */
+  function positionsOf(letters, term) {
+    const wanted = Array.from(term);
+    const found = [];
+    for (let at = 0; wanted.length && at + wanted.length <= letters.length; at++) {
+      if (wanted.every((char, k) => letters[at + k] === char)) found.push(at);
+    }
+    return found;
+  }
+
 
   /** Pagefind marks whole words of its index, with the punctuation they carry (梯，): a mark
    *  keeps punctuation only between two marked characters (党建+市场). */
@@ -444,10 +467,11 @@
     if (meta.subtitle) item.append(element("p", "entry__subtitle", meta.subtitle));
     const excerpt = element("p", "entry__excerpt search-result__excerpt");
     const { cutBefore, cutAfter } = excerptCuts(page);
-    const heading = [meta.kicker, meta.title, meta.subtitle];
+    const heading = [meta.kicker, meta.title, meta.subtitle, meta.byline]; // as the page begins
     const stretch = shownTerms.length > 1 ? termsWindow(page.content, heading) : null; // plain text, as indexed
     if (stretch) {
-      excerpt.append(...(stretch.cutBefore ? ["…"] : []), ...stretch.nodes, ...(stretch.cutAfter ? ["…"] : []));
+      const inside = stretch.cutBefore || meta.opening === "elsewhere";
+      excerpt.append(...(inside ? ["…"] : []), ...stretch.nodes, ...(stretch.cutAfter ? ["…"] : []));
     } else if (cutBefore) {
       excerpt.append("…", ...excerptNodes(page.excerpt || ""), ...(cutAfter ? ["…"] : []));
     } else {
