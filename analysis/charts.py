@@ -42,7 +42,6 @@ from matplotlib.text import Text
 from matplotlib.transforms import blended_transform_factory
 
 from .extract import load_vocab
-from .terms import Z_SIGNIFICANT
 from .places import LEVELS, load_gazetteer
 
 # ---------------------------------------------------------------- fonts and style
@@ -431,6 +430,9 @@ def term_frequency_chart(
     return Chart(slug=slug, title=title, alt=alt, table=table, figure=fig, omitted=omitted)
 
 
+Z_SIGNIFICANT = load_vocab().report["significant_z"]  # the reference line (metrics.toml)
+
+
 def distinctive_terms_chart(
     terms: pd.DataFrame | None,
     *,
@@ -440,7 +442,7 @@ def distinctive_terms_chart(
     slug: str = "distinctive-terms-by-place",
 ) -> Chart | None:
     """Each place's `top_n` terms by log-odds z against the other places (`log_odds_z` of
-    `terms.term_counts`), positive z only, with a dashed reference line at `terms.Z_SIGNIFICANT` (about
+    `terms.term_counts`), positive z only, with a dashed reference line at metrics.toml's significant_z (about
     the 5% significance level). Places are ordered and capped as in `term_frequency_chart`."""
     panels, omitted = _term_panels(terms, "log_odds_z", top_n, max_places, article_counts)
     if not panels:

@@ -29,7 +29,7 @@ from .model import Article
 from .pages import amount_html, fact_context, fact_figure, headline_html, labelled_figure_html, page_text_url, pieces_as_html, year_html
 from .places import Gazetteer, filed_under, main_place
 from .settings import DATA_DIR
-from .terms import Z_SIGNIFICANT, headline_words
+from .terms import headline_words
 from .text import cut_outside_figures, date_label
 from .topics import load_topics
 
@@ -320,16 +320,17 @@ def terms_tables(rows: list[tuple] | None, peers: str = "地方", without: str =
     `without`: what to say when it has no rows."""
     frequent = top_terms(rows, "count")
     # Only the significant: a list headed "大于 1.96 为显著" had z = 1.90, 1.79 under it.
-    distinctive = [r for r in top_terms(rows, "log_odds_z") if r.log_odds_z > Z_SIGNIFICANT]
+    significant = load_vocab().report["significant_z"]
+    distinctive = [r for r in top_terms(rows, "log_odds_z") if r.log_odds_z > significant]
     if not frequent:
         return without + "\n"
     rows = [[md(r.term), str(r.count), f"{r.per_10k:.1f}"] for r in frequent]
     out = ["高频词：", "", table(["词语", "次数", "每万词"], rows), ""]
     if distinctive:
         rows = [[md(r.term), str(r.count), f"{r.log_odds_z:.2f}"] for r in distinctive]
-        out += [f"与其他{peers}相比显著的特征词（z 值大于 {Z_SIGNIFICANT}，越大越突出）：", "", table(["词语", "次数", "z 值"], rows), ""]
+        out += [f"与其他{peers}相比显著的特征词（z 值大于 {significant}，越大越突出）：", "", table(["词语", "次数", "z 值"], rows), ""]
     else:
-        out += [f"与其他{peers}相比，没有显著的特征词（z 值大于 {Z_SIGNIFICANT}）。", ""]
+        out += [f"与其他{peers}相比，没有显著的特征词（z 值大于 {significant}）。", ""]
     return "\n".join(out)
 
 
@@ -566,10 +567,11 @@ def place_page(place: str, analysis, gazetteer: Gazetteer, chart_blocks: list[st
     parts += [f"## 文章（{len(articles)} 篇）\n", article_list_html(articles[:PLACE_ARTICLES_PER_PAGE]), article_pages_nav(place, 1, count, len(articles))]
     # Words are counted under an article's main place only (places.filed_under): 渝北区, named
     # by two articles about other places, has none, which is not for too few articles.
-    filed = any(place in filed_under(a.places, gazetteer) for a in articles)
-    without = "文章太少，没有词频统计。" if filed or not articles else (
-        f"词语按每篇文章的主要地方统计；本页的文章都以别的地方为主，所以{md(place)}没有自己的词频统计。")
-    parts += [f"## 词语\n", terms_tables(contents.terms.get(place), without=without)]
+    terms = contents.terms.get(place)
+    beside = not terms and articles and not any(place in filed_under(a.places, gazetteer) for a in articles)
+    without = (f"词语按每篇文章的主要地方统计；本页的文章都以别的地方为主，所以{md(place)}没有自己的词频统计。"
+               if beside else "文章太少，没有词频统计。")
+    parts += [f"## 词语\n", terms_tables(terms, without=without)]
     if chart_blocks:
         parts += [f"## 图表\n", f"统计报告中含{md(place)}的图表（与其他地方画在一起），各地的数字见[统计报告]({{filename}}/pages/report.md)中图表下的表格。\n", *chart_blocks]
     return "\n".join(parts) + "\n"

@@ -260,9 +260,6 @@ def smooth_idf(n_docs: int, df: int) -> float:
     return math.log((1 + n_docs) / (1 + df)) + 1.0
 
 
-Z_SIGNIFICANT = 1.96  # a log_odds_z above this is significant at about 95% (two-sided)
-
-
 def log_odds_z(y_i: float, n_i: float, y_j: float, n_j: float, a_w: float, a0: float) -> float:
     """Monroe, Colaresi & Quinn (2008) section 3.5: z-score of the log-odds ratio of a word
     in group i versus j with an informative Dirichlet prior (a_w for the word, a0 in all).

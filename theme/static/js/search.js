@@ -276,11 +276,10 @@
     return first < 0 || first > limit ? chars : chars.slice(first);
   }
 
-
-  /** The page's opening after the kicker, headline and subtitle its result shows above it, for
-   *  an excerpt Pagefind took from the start of the page: that window is mostly the headline.
-   *  As long as a listing's excerpt, and, as there, never ending inside a figure; `cut` says
-   *  whether the page goes on. */
+  /** The page's opening after the kicker, headline and subtitle its result shows above it (and
+   *  the byline, which a listing's excerpt has not either), for an excerpt Pagefind took from
+   *  the start of the page: that window is mostly the headline. As long as a listing's excerpt,
+   *  and, as there, never ending inside a figure; `cut` says whether the page goes on. */
   function openingNodes(content, heading) {
     const body = afterHeading(Array.from(content || "", (char) => [char, false]), heading);
     const visible = body.flatMap(([char], i) => (char === SPACE_MARK || /\s/u.test(char) ? [] : [i]));
@@ -349,7 +348,6 @@
     return [offsets.indexOf(first), offsets.indexOf(Math.min(last, text.length))];
   }
 
-
   /** The spaces the index put between words taken out again: every space of the page's own
    *  is marked (SPACE_MARK), so a plain one is the index's, between two Chinese characters or
    *  inside a figure (59. 28万) alike. */
@@ -362,8 +360,8 @@
     return markedNodes(Array.from(text, (char) => [char, false]));
   }
 
-  /** A page's text without the kicker, headline and subtitle it begins with; as it was if it
-   *  does not begin with them. */
+  /** A page's text without the heading it begins with (kicker, headline, subtitle, byline, as
+   *  many as it has); as it was if it does not begin with them. */
   function afterHeading(chars, heading) {
     const wanted = Array.from(heading.filter(Boolean).join("").replace(/\s+/gu, ""));
     let k = 0;
@@ -425,7 +423,6 @@
     }
     return found;
   }
-
 
   /** Pagefind marks whole words of its index, with the punctuation they carry (梯，): a mark
    *  keeps punctuation only between two marked characters (党建+市场). */
