@@ -281,8 +281,7 @@
    *  the start of the page: that window is mostly the headline. As long as a listing's excerpt,
    *  and, as there, never ending inside a figure; `cut` says whether the page goes on. */
   function openingNodes(content, heading) {
-    const body = afterHeading(Array.from(content || "", (char) => [char, false]), heading);
-    const visible = body.flatMap(([char], i) => (char === SPACE_MARK || /\s/u.test(char) ? [] : [i]));
+    const { body, visible } = bodyAfterHeading(content, heading);
     const shown = visible.length > OPENING_CHARS ? outsideFigures(visible.map((i) => body[i][0]), 0, OPENING_CHARS)[1] : visible.length;
     const cut = shown < visible.length;
     let text = withoutIndexSpacing(body.slice(0, cut ? visible[shown] : body.length));
@@ -298,8 +297,7 @@
    *  and `cutAfter`; else null. Pagefind's window is placed on the first term alone (老旧小区
    *  电梯 showed 老旧小区 only); a term only in the heading is marked there. */
   function termsWindow(content, heading) {
-    const body = afterHeading(Array.from(content || "", (char) => [char, false]), heading);
-    const visible = body.flatMap(([char], i) => (char === SPACE_MARK || /\s/u.test(char) ? [] : [i]));
+    const { body, visible } = bodyAfterHeading(content, heading);
     const chars = visible.map((i) => body[i][0]);
     const letters = chars.flatMap((char, k) => (PUNCT_CHAR.test(char) ? [] : [k])); // as markTerms compares
     const lowered = letters.map((k) => lowerCased(chars[k]));
@@ -358,6 +356,13 @@
   /** Text with every term of the query marked, as nodes (a result's title). */
   function markedText(text) {
     return markedNodes(Array.from(text, (char) => [char, false]));
+  }
+
+  /** The page's text after its heading as [character, marked] pairs (`body`), and where in it
+   *  each character shown, not a space, is (`visible`). */
+  function bodyAfterHeading(content, heading) {
+    const body = afterHeading(Array.from(content || "", (char) => [char, false]), heading);
+    return { body, visible: body.flatMap(([char], i) => (char === SPACE_MARK || /\s/u.test(char) ? [] : [i])) };
   }
 
   /** A page's text without the heading it begins with (kicker, headline, subtitle, byline, as
