@@ -19,7 +19,9 @@ CLOSERS = "”’」』）)》】〉〕］"
 OPENERS = "“‘「『（(《【〈〔［"  # their counterparts, which belong with what follows them
 
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
-_PUNCT_NEAR_CJK = re.compile(rf"(?<={_CJKISH})([,;:?!])|([,;:?!])(?={_CJKISH})")
+# A run of marks as a whole (":," before 㐀): one by one, the first would turn only once the
+# second had, on a second pass.
+_PUNCT_NEAR_CJK = re.compile(rf"(?<={_CJKISH})[,;:?!]+|[,;:?!]+(?={_CJKISH})")
 _PERIOD_AFTER_CJK = re.compile(rf"(?<=[{CJK}])\.(?=$|\s|{_CJKISH})")
 _PARENS_WITH_CJK = re.compile(rf"\(([^()\n]*{_CJKISH}[^()\n]*)\)")
 _SPACE_IN_NUMBER = re.compile(rf"(?<=\d) +(?=[{CJK}%])|(?<=[{CJK}]) +(?=\d)")
@@ -40,7 +42,7 @@ def to_full_width_punctuation(s: str) -> str:
     Punctuation between digits ("1,200", "10:30", "3.7") is left alone.
     """
     s = _PARENS_WITH_CJK.sub(r"（\1）", s)
-    s = _PUNCT_NEAR_CJK.sub(lambda m: _HALF_TO_FULL[m.group(1) or m.group(2)], s)
+    s = _PUNCT_NEAR_CJK.sub(lambda m: "".join(_HALF_TO_FULL[c] for c in m.group()), s)
     return _PERIOD_AFTER_CJK.sub("。", s)
 
 

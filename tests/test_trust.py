@@ -19,7 +19,7 @@ from analysis.cli import main
 from analysis.text import normalise_paragraph, split_sentences
 from tests.corpus import ROOT, SEEDS
 
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 
 CONF = ROOT / "pelicanconf.py"
 
@@ -151,6 +151,7 @@ def test_normalising_never_crashes_and_keeps_every_chinese_character(text):
 
 
 @given(st.text())
+@example(":,㐀")  # a run of marks turns as a whole: the colon once turned only on a second pass
 def test_normalising_is_idempotent(text):
     once = normalise_paragraph(text)
     assert normalise_paragraph(once) == once
