@@ -392,6 +392,13 @@ def _draw_term_panels(panels: Sequence[_Panel], column: str, note: str, color: s
     return fig, axes
 
 
+PLACE_NAMES_NOTE = "不计地名"  # the term tables leave them out (pipeline.without_place_names)
+
+
+def _notes(*lines: str) -> str:
+    return "\n".join(line for line in lines if line)
+
+
 def term_frequency_chart(
     terms: pd.DataFrame | None,
     *,
@@ -421,11 +428,11 @@ def term_frequency_chart(
     else:
         finding = "各地最常出现的词各不相同。"
     per_place = "；".join(f"{panel.name}为“{row['term']}”（每万词{fmt_number(row['per_10k'])}次）" for panel, row in firsts)
-    alt = f"{finding}各地最高频的词：{per_place}。{omitted_note(omitted)}"
+    alt = f"{finding}各地最高频的词：{per_place}。图中{PLACE_NAMES_NOTE}。{omitted_note(omitted)}"
 
     title = f"各地报道高频词（每万词出现次数，前{top_n}个）"
     with chart_style():
-        fig, _ = _draw_term_panels(panels, "per_10k", omitted_note(omitted), BLUE)
+        fig, _ = _draw_term_panels(panels, "per_10k", _notes(PLACE_NAMES_NOTE, omitted_note(omitted)), BLUE)
     table = _term_table(panels, "per_10k", "每万词次数", 1)
     return Chart(slug=slug, title=title, alt=alt, table=table, figure=fig, omitted=omitted)
 
@@ -456,11 +463,11 @@ def distinctive_terms_chart(
     alt = (
         f"与其他地方相比，{best_panel.name}的“{best['term']}”最为突出（z={fmt_number(best['log_odds_z'], 2)}），"
         f"为各地特色词之首。各地最突出的词：{firsts}。"
-        f"图中{n_sig}个词的z值超过{Z_SIGNIFICANT}（约95%置信水平）。{omitted_note(omitted)}"
+        f"图中{PLACE_NAMES_NOTE}，{n_sig}个词的z值超过{Z_SIGNIFICANT}（约95%置信水平）。{omitted_note(omitted)}"
     )
 
     title = f"各地特色词（对数几率z值，前{top_n}个）"
-    note = f"虚线：z={Z_SIGNIFICANT}，约95%置信水平" + ("\n" + omitted_note(omitted) if omitted else "")
+    note = _notes(f"{PLACE_NAMES_NOTE}；虚线：z={Z_SIGNIFICANT}，约95%置信水平", omitted_note(omitted))
     with chart_style():
         fig, axes = _draw_term_panels(panels, "log_odds_z", note, GREEN)
         for ax in axes:

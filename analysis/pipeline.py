@@ -26,7 +26,7 @@ from .aggregate import scale_by_place
 from .articles import make_articles
 from .extract import Fact, extract_facts
 from .model import Article, Page, PageProblem
-from .places import filed_under, load_gazetteer
+from .places import Gazetteer, filed_under, load_gazetteer
 from .segment import segment
 from .settings import DATA_DIR
 from .terms import (
@@ -248,7 +248,8 @@ def _with_topics(words: Counter, topics: list[str]) -> Counter:
 def terms_by_place(articles: list[Article], tokens: list[Counter], settings: dict, corpus: Counter) -> pd.DataFrame | None:
     """Term tables at each level (district/county, city, province): each place's words against
     the rest of the corpus (every article not filed under it), so 南通市 and 崇川区, filed with
-    the same articles, get the same distinctive words; tf-idf against the places of its level."""
+    the same articles, get the same distinctive words; tf-idf against the places of its level.
+    Place names are left out of the tables (`without_place_names`)."""
     gazetteer = load_gazetteer()
     by_level: dict[str, list] = {}
     for article, words in zip(articles, tokens):
@@ -257,7 +258,16 @@ def terms_by_place(articles: list[Article], tokens: list[Counter], settings: dic
     tables = [term_counts(docs, min_count=settings["MIN_TERM_COUNT"], corpus=corpus) for _, docs in sorted(by_level.items())]
     if not tables:
         return None
-    return sort_terms(pd.concat(tables, ignore_index=True))
+    return without_place_names(sort_terms(pd.concat(tables, ignore_index=True)), gazetteer)
+
+
+def without_place_names(table: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFrame:
+    """A place's words without the gazetteer's names (西工区, 重庆): articles are filed under a
+    place because they name it and the places around it, so those names head its words and
+    say nothing about what it reported. Left out after counting, so the other words' rates
+    and z values are those of the whole text."""
+    names = {term: gazetteer.resolve(term) is not None for term in table["term"].unique()}
+    return table[~table["term"].map(names)].reset_index(drop=True)
 
 
 def analyse(corpus, settings: dict, cache_dir: Path | None = None) -> Analysis:

@@ -400,15 +400,44 @@ def test_names_a_title_introduces_are_left_out_of_the_words_wherever_they_occur(
     assert without_person_names(text) == kept
 
 
-def test_a_given_name_that_is_a_word_is_not_a_word_of_the_places_reporting():
-    """胡拥军, 崇川区's party secretary, gave 拥军 (support the army) as a top word of 南通市."""
+@pytest.fixture(scope="module")
+def seed_analysis():
     from analysis.ingest import read_corpus
     from analysis.pipeline import analyse
 
-    analysis = analyse(read_corpus(SEEDS, load_settings()), load_settings())
+    return analyse(read_corpus(SEEDS, load_settings()), load_settings())
+
+
+def test_a_given_name_that_is_a_word_is_not_a_word_of_the_places_reporting(seed_analysis):
+    """胡拥军, 崇川区's party secretary, gave 拥军 (support the army) as a top word of 南通市."""
+    analysis = seed_analysis
     nantong = analysis.terms_by_place[analysis.terms_by_place["place"] == "南通市"]
     assert len(nantong) > 20 and "拥军" not in set(nantong["term"])
     assert {"改造", "安全生产"} <= set(nantong["term"])
+
+
+def test_a_places_words_leave_out_place_names_which_head_them_because_articles_are_filed_by_them(seed_analysis):
+    """西工区 was 西工区's most distinctive word, 重庆市 and 重庆 重庆市's: true of any place's articles."""
+    from analysis.places import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    by_place, by_topic = seed_analysis.terms_by_place, seed_analysis.terms_by_topic
+    assert not [t for t in by_place["term"].unique() if gazetteer.resolve(t)]
+    assert {"西工区", "重庆"} <= set(by_topic["term"])  # a topic is not filed by place: its names stay
+    xigong = by_place[by_place["place"] == "西工区"].sort_values("log_odds_z", ascending=False)
+    assert xigong["term"].iloc[0] == "物业"
+
+
+def test_leaving_out_place_names_keeps_the_other_words_rates_and_z_as_counted():
+    import pandas as pd
+
+    from analysis.pipeline import without_place_names
+    from analysis.places import load_gazetteer
+
+    table = pd.DataFrame({"place": ["洛阳市"] * 3, "term": ["洛阳", "物业", "洛阳市"], "count": [9, 4, 2],
+                          "per_10k": [90.0, 40.0, 20.0], "tfidf": [0.1, 0.2, 0.3], "log_odds_z": [5.0, 3.0, 1.0]})
+    kept = without_place_names(table, load_gazetteer())
+    assert kept.to_dict("records") == [table.iloc[1].to_dict()]
 
 
 def test_a_name_list_counts_only_its_labels():
