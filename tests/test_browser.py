@@ -10,7 +10,7 @@ import shutil
 import threading
 from collections import Counter
 from pathlib import Path
-from urllib.parse import quote, unquote, urljoin, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urljoin, urlsplit
 
 import pytest
 
@@ -819,9 +819,21 @@ def test_a_filter_narrows_the_results_to_its_count(browser, site_url, sharded_si
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
 
-    # Clearing the filters brings every result back.
+    # The address holds the search with its filter: opened again, it shows the same results.
+    shared = page.url
+    assert parse_qs(urlsplit(shared).query) == {"q": [query], "地区": [place]}
+    again = browser.new_page()
+    again.on("pageerror", lambda e: errors.append(str(e)))
+    again.goto(shared)
+    again.wait_for_function(f"document.querySelector('.search-status').textContent === '找到 {count} 篇文章'")
+    assert again.locator(f'.search-facet[data-facet="地区"] input[value="{place}"]').is_checked()
+    assert "已选 1" in again.inner_text('.search-facet[data-facet="地区"] summary')
+    again.close()
+
+    # Clearing the filters brings every result back, and takes them out of the address.
     page.click(".search-filters__clear")
     page.wait_for_function(f"document.querySelector('.search-status').textContent === '找到 {total} 篇文章'")
+    assert parse_qs(urlsplit(page.url).query) == {"q": [query]}
     page.close()
     assert errors == []
 

@@ -508,6 +508,7 @@
       const box = event.target;
       if (box.checked) selected.get(facet).add(box.value);
       else selected.get(facet).delete(box.value);
+      rememberSearch();
       search(input.value.trim());
     });
     group.dataset.facet = facet;
@@ -561,21 +562,32 @@
 
   // --- wiring ----------------------------------------------------------------------------------
 
-  function rememberQuery(query) {
-    // The address shows the query, so it can be shared and comes back after "back".
+  /** The address holds the query and the ticked filters (?q=电梯&地区=重庆市&年份=2023), so a
+   *  search can be shared, bookmarked and found again after "back". */
+  function rememberSearch() {
     const url = new URL(window.location.href);
+    const query = input.value.trim();
     if (query) url.searchParams.set("q", query);
     else url.searchParams.delete("q");
+    for (const [facet, values] of selected) {
+      url.searchParams.delete(facet);
+      for (const value of values) url.searchParams.append(facet, value);
+    }
     window.history.replaceState(null, "", url);
+  }
+
+  function rememberedFilters(params) {
+    for (const [facet, values] of selected) {
+      for (const value of params.getAll(facet)) values.add(value);
+    }
   }
 
   let typingTimer = 0;
 
   function searchNow() {
     window.clearTimeout(typingTimer);
-    const query = input.value.trim();
-    rememberQuery(query);
-    search(query);
+    rememberSearch();
+    search(input.value.trim());
   }
 
   async function start() {
@@ -601,11 +613,14 @@
     moreButton.addEventListener("click", showMore);
     clearFiltersButton.addEventListener("click", () => {
       for (const values of selected.values()) values.clear();
+      rememberSearch();
       search(input.value.trim());
       input.focus();
     });
-    // Keyword links on article pages arrive as search.html?q=词语
-    const query = new URLSearchParams(window.location.search).get("q");
+    // Keyword links on article pages arrive as search.html?q=词语; a shared search brings its filters.
+    const params = new URLSearchParams(window.location.search);
+    rememberedFilters(params);
+    const query = params.get("q");
     if (query) {
       input.value = query;
       search(query.trim());
