@@ -13,6 +13,7 @@ import functools
 import heapq
 import html
 import itertools
+import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -63,8 +64,14 @@ def place_link(place: str) -> str:
     return f"[{md(place)}]({{filename}}/pages/places/{place_slug(place)}.md)"
 
 
+_NUMBER_CELL = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?\+?|—")
+
+
 def table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    """A Markdown table; a column of plain numbers is set right, so that its digits line up."""
+    numeric = [all(_NUMBER_CELL.fullmatch(row[i]) for row in rows) and any(row[i] != "—" for row in rows)
+               for i in range(len(header))]
+    lines = ["| " + " | ".join(header) + " |", "|" + "".join("---:|" if n else "---|" for n in numeric)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
 
@@ -102,8 +109,9 @@ def chart_block(chart: ChartFiles, with_table: bool = True) -> str:
     cell = {**{c: amount_html for c in chart.figures}, **{c: year_html for c in chart.years}, **{c: words_html for c in chart.names}}
     marks = [cell.get(column) for column in shown.columns]
     # An empty cell shows "—", as the report's own tables do: 西工区's figures give no year.
-    rows = [[mark(md(v)) if mark and v else md(v) or "—" for v, mark in zip(row, marks)]
-            for row in same_blocks_once(shown.values.tolist())]
+    blocks = same_blocks_once(shown.values.tolist())
+    rows = place_once_per_block([[mark(md(v)) if mark and v else md(v) or "—" for v, mark in zip(row, marks)] for row in blocks],
+                                [row[0] for row in blocks])
     # The caption names the table's figures and years (白驹社区3.7亿元, 2021—2025年计划): kept as there.
     pieces = {v: cell[c](html.escape(v)) for c in (*chart.figures, *chart.years) if c in chart.table for v in chart.table[c].astype(str)}
     return "\n".join([
@@ -133,6 +141,15 @@ def same_blocks_once(rows: list[list[str]]) -> list[list[str]]:
     for place, group in itertools.groupby(rows, key=lambda row: row[0]):
         blocks.setdefault(tuple(tuple(row[1:]) for row in group), []).append(place)
     return [["、".join(places), *row] for block, places in blocks.items() for row in block]
+
+
+def place_once_per_block(rows: list[list[str]], places: list[str]) -> list[list[str]]:
+    """The place (`places[i]`, row i's place as text) shown on the first of its consecutive rows
+    only: "江苏省、南通市、崇川区" eight times over, or 重庆市 nine, made a long column of the same
+    name on a phone. The later rows keep the name for screen readers and for a copy into a
+    spreadsheet, out of sight; as text, for a link out of sight would still take the focus."""
+    return [[f'<span class="same-place visually-hidden">{md(place)}</span>', *row[1:]] if i and place == places[i - 1] else row
+            for i, (row, place) in enumerate(zip(rows, places))]
 
 
 # ---------------------------------------------------------------------------- facts
@@ -211,6 +228,8 @@ def scale_table(scale: pd.DataFrame | None, facts: list[Fact], show_place: bool 
     # The figure right after its metric: on a phone the first columns are what shows unscrolled.
     header = ["指标", "数值", "年份", "进度"]
     rows = scale_rows(scale, facts, show_place)
+    if show_place:
+        rows = place_once_per_block(rows, scale["place"].tolist())
     return "点击数值可查看它所在的原句。\n\n" + table(["地方", *header] if show_place else header, rows) + "\n"
 
 

@@ -636,6 +636,53 @@ def test_a_chart_table_gives_places_with_the_same_lines_once():
                                       ["洛阳市", "改造", "33"], ["洛阳市", "居民", "20"]]
 
 
+def report_tables(site) -> list:
+    """The report's tables as html5lib elements."""
+    doc = html5lib.parse((site / "report.html").read_text(encoding="utf-8"), namespaceHTMLElements=False)
+    return doc.findall(".//table")
+
+
+def text_of(element) -> str:
+    return "".join(element.itertext()).strip()
+
+
+def test_report_tables_name_a_place_once_for_its_rows_and_keep_it_out_of_sight_on_the_others(site):
+    by_place = [t for t in report_tables(site) if text_of(t.find(".//thead/tr/th")) == "地方"]
+    assert len(by_place) >= 3  # the scale table and the charts' tables
+    for table in by_place:
+        rows = table.findall(".//tbody/tr")
+        places, shown = [], []
+        for row in rows:
+            cell = row.find("td")
+            hidden = cell.find("span[@class='same-place visually-hidden']")
+            places.append(text_of(cell))
+            if hidden is None:
+                shown.append(text_of(cell))
+            else:
+                assert places[-1] == places[-2]  # the name out of sight is the row's own place
+                assert cell.find(".//a") is None  # a link out of sight would take the focus
+        assert all(a != b for a, b in zip(shown, shown[1:]))  # each place's rows together, named once
+        assert len(shown) < len(rows)
+    csv_rows = list(csv.DictReader((site / "charts" / "distinctive-terms-by-place.csv").open(encoding="utf-8-sig")))
+    distinctive = next(t for t in by_place if [text_of(th) for th in t.findall(".//thead/tr/th")][-1] == "z值")
+    listed = [text_of(row.find("td")) for row in distinctive.findall(".//tbody/tr")]
+    # Every row still names its place in full, as the chart's CSV does.
+    assert {p for places in listed for p in places.split("、")} == {r["地方"] for r in csv_rows}
+
+
+def test_report_tables_set_columns_of_numbers_right(site):
+    for table in report_tables(site):
+        header = [text_of(th) for th in table.findall(".//thead/tr/th")]
+        rows = [[text_of(td) for td in tr.findall("td")] for tr in table.findall(".//tbody/tr")]
+        aligned = [("right" in (th.get("style") or "")) for th in table.findall(".//thead/tr/th")]
+        for i, name in enumerate(header):
+            numbers = all(re.fullmatch(r"[\d,.]+\+?|—", row[i]) for row in rows) and any(row[i] != "—" for row in rows)
+            assert aligned[i] == numbers, (header, name)
+            assert all(("right" in (td.get("style") or "")) == numbers for tr in table.findall(".//tbody/tr")
+                       for td in tr.findall("td")[i:i + 1])
+    assert any("出现次数" in [text_of(th) for th in t.findall(".//thead/tr/th")] for t in report_tables(site))
+
+
 def test_a_place_list_entry_names_what_is_known_of_its_article():
     from analysis.model import Article
     from analysis.report import article_list_html
