@@ -68,8 +68,9 @@ _NUMBER_CELL = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?\+?|—")
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:
-    """A Markdown table; a column of plain numbers is set right, so that its digits line up."""
-    numeric = [all(_NUMBER_CELL.fullmatch(row[i]) for row in rows) and any(row[i] != "—" for row in rows)
+    """A Markdown table; a column of plain numbers after the first (which names the row, as
+    a year may) is set right, so that its digits line up."""
+    numeric = [i > 0 and all(_NUMBER_CELL.fullmatch(row[i]) for row in rows) and any(row[i] != "—" for row in rows)
                for i in range(len(header))]
     lines = ["| " + " | ".join(header) + " |", "|" + "".join("---:|" if n else "---|" for n in numeric)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
