@@ -7,7 +7,7 @@ Three rules keep the table honest:
   two cells, not one bigger number;
 - the same cell stated by several articles is one figure, shown with how many sources state it -
   figures are never added up across articles.
-"More than" and "about" stay visible in the text of every cell ("2600+个", "约1亿平方米").
+"More than", "about" and "nearly" stay visible in the text of every cell ("2600余个", "约1亿平方米", "近200部").
 """
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def _trim(x: float) -> str:
 
 
 def format_value(value: float, metric: str, qualifier: str = EXACT, vocab: Vocab | None = None) -> str:
-    """Reader-friendly text: 4.3181亿元, 59.28万平方米, 2600+个, 约1亿平方米."""
+    """Reader-friendly text: 4.3181亿元, 59.28万平方米, 2600余个, 约1亿平方米."""
     vocab = vocab or load_vocab()
     template = vocab.qualifier_display.get(qualifier, "{n}{unit}")
     return template.format(n=_short_number(value), unit=vocab.metric(metric).display_unit)

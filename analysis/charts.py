@@ -585,7 +585,7 @@ def _scale_rows(cells: pd.DataFrame) -> pd.DataFrame:
 
 def leaders_sentence(findings: Sequence[tuple[str, str, str]]) -> str:
     """(place, metric, figure) of each metric's largest figure, said once per place:
-    "楼栋、户数数字最大的都是重庆市（2021—2025年计划约4.35万栋，2018年起累计68万+户）。"."""
+    "楼栋、户数数字最大的都是重庆市（2021—2025年计划约4.35万栋，2018年起累计68万余户）。"."""
     by_place: dict[str, list[tuple[str, str]]] = {}
     for place, label, figure in findings:
         by_place.setdefault(place, []).append((label, figure))

@@ -53,7 +53,7 @@ class Fact:
     value: int | float  # in the metric's display unit (metrics.toml): yuan, m², metres, km, a count
     unit: str  # as printed after the number, e.g. "万平方米"
     printed: str  # the figure as the sentence prints it, e.g. "43181万元", "4.5万多名"
-    qualifier: str  # exact | more_than | about | up_to
+    qualifier: str  # a [qualifiers] key of metrics.toml: exact, more_than, about, nearly, up_to
     status: str  # a [[status]] key of metrics.toml (completed, planned, ...) or "" when unstated
     year: str  # "2022", "2018-", "2021-2025" or ""
     funding_source: str

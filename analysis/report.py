@@ -414,7 +414,7 @@ def topic_notes(terms_by_topic: pd.DataFrame | None, topic_names: dict[str, str]
 METHOD = """## 方法说明
 
 - **什么算一条数据。** 只收录关于老旧小区改造规模和资金的数字：改造小区、楼栋、户数、居民、面积、资金、加装电梯、停车位、配套设施、党支部等（各指标及其单位见[数据下载]({filename}/pages/data.md)中 facts.csv 的 metric 列）。同一版面上的其他数字——宣传资料份数、供水工程投资、会议届次、日期、电话号码、年龄、比例——不收录。宁缺毋滥：错误的数字比缺失的数字更糟。
-- **约数。** 原文的“余、多、超过”记作“多于”，在表中写作 2600+；“约、近、左右”写作“约”；“不超过”写作“不超过”。
+- **约数。** 原文的“余、多、超过”记作“多于”，在表中写作“2600余个”；“约、左右”写作“约”；“近、将近、接近”写作“近”；“不超过、不到、不足”等写作“不超过”。
 - **进度与年份。** {statuses}分列，从不相加；只有{done}的数字算作已改造或已投入，首页只列这些数字。年份取原句所指的年份或时期（如“十四五”期间为 2021-2025）。
 - **不重复计算。** 数字只记在原文所说的地方：小区的数字不加到所在区县，区县的合计只来自关于区县本身的数字；多篇文章给出同一格的数字时只取一个，并注明出处篇数。
 - **核对。** 每个数字都链接到它所在的原句；文章页中该句会被高亮。
@@ -700,7 +700,7 @@ def home_highlights(scale: pd.DataFrame | None, facts: list[Fact], articles: lis
         r = done.sort_values(["value", "place"], ascending=[False, True], kind="mergesort").iloc[0]
         source = str(r["sources"]).split(",")[0]
         anchor = anchors.get((source, r["place"], metric, r["year"], r["status"], r["funding_source"]), "")
-        # 2600+个 重庆市 改造小区（2018年起累计）
+        # 2600余个 重庆市 改造小区（2018年起累计）
         when = vocab.when(r["status"], r["year"])
         label = f"{vocab.metric(metric).label}（{'，'.join(q for q in (when, vocab.funding_label(r['funding_source'])) if q)}）"
         items.append(

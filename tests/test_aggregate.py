@@ -90,7 +90,7 @@ def test_the_same_figure_from_several_articles_is_taken_once_with_its_source_cou
     assert len(table) == 1
     row = table.iloc[0]
     assert (row["value"], row["n_sources"], row["sources"], bool(row["agree"])) == (2600, 3, "a1,a2,a3", True)
-    assert row["display"] == "2600+个"
+    assert row["display"] == "2600余个"
 
 
 def test_a_figure_repeated_within_one_article_is_one_source():
@@ -123,7 +123,7 @@ facts_strategy = st.lists(
         place=st.sampled_from(["巫山县", "望霞路35号小区", "重庆市"]),
         metric=st.sampled_from(["households", "communities", "funding_yuan"]),
         value=st.integers(min_value=1, max_value=10**9),
-        qualifier=st.sampled_from(["exact", "more_than", "about", "up_to"]),
+        qualifier=st.sampled_from(["exact", "more_than", "about", "nearly", "up_to"]),
         status=st.sampled_from(["", "completed", "planned", "cumulative"]),
         year=st.sampled_from(["", "2022", "2021-2025"]),
     ),
@@ -146,21 +146,24 @@ def test_every_cell_holds_a_figure_that_was_stated_for_exactly_that_cell(facts):
 # --- display ---------------------------------------------------------------------------------
 
 
-def test_more_than_and_about_stay_visible_in_the_table():
+def test_more_than_about_and_nearly_stay_visible_in_the_table():
     table = scale_by_place([
         fact(metric="communities", value=2600, unit="个", qualifier="more_than"),
         fact(metric="area_m2", value=100000000, unit="亿平方米", qualifier="about"),
+        fact(metric="elevators", value=200, unit="部", qualifier="nearly"),
     ])
-    assert sorted(table["display"]) == ["2600+个", "约1亿平方米"]
+    assert sorted(table["display"]) == ["2600余个", "约1亿平方米", "近200部"]
 
 
 def test_format_value_uses_chinese_large_units():
     assert format_value(431810000, "funding_yuan") == "4.3181亿元"
     assert format_value(592800, "area_m2") == "59.28万平方米"
-    assert format_value(2600, "communities", "more_than") == "2600+个"
+    assert format_value(2600, "communities", "more_than") == "2600余个"
     assert format_value(100000000, "area_m2", "about") == "约1亿平方米"
     assert format_value(43500, "buildings", "about") == "约4.35万栋"
-    assert format_value(680000, "households", "more_than") == "68万+户"
+    assert format_value(680000, "households", "more_than") == "68万余户"
+    assert format_value(6000000000, "funding_yuan", "more_than") == "60亿余元"
+    assert format_value(200, "elevators", "nearly") == "近200部"
     assert format_value(50, "households", "up_to") == "不超过50户"
     assert format_value(5532, "households") == "5532户"
     assert format_value(254000, "residents") == "25.4万人"

@@ -121,9 +121,9 @@ def all_charts() -> dict[str, Chart]:
 
 # Labels each chart must show as SVG text.
 EXPECTED_TEXT = {
-    "scale": ["重庆市", "巫山县", "望霞路35号小区", "西工区", "2600+个", "约450个", "57个", "2023年计划", "2022年已完成"],
+    "scale": ["重庆市", "巫山县", "望霞路35号小区", "西工区", "2600余个", "约450个", "57个", "2023年计划", "2022年已完成"],
     "funding": ["巫山县（重庆市）", "九龙坡区（重庆市）", "中央补助", "业主自筹",
-                format_value(431810000, "funding_yuan"), "9000万元", "60亿+元"],
+                format_value(431810000, "funding_yuan"), "9000万元", "60亿余元"],
     "frequency": ["重庆市", "南通市", "洛阳市", "老旧小区", "管网改造", "95.5"],
     "distinctive": ["重庆市", "南通市", "洛阳市", "山城", "7.5"],
 }
@@ -399,7 +399,7 @@ def test_a_figure_drawn_outside_the_chart_style_still_uses_the_cjk_font(tmp_path
 
 def test_scale_alt_states_the_largest_place_and_figure():
     chart = scale_chart(FACTS)
-    assert chart.alt.startswith("改造小区、户数数字最大的都是重庆市（2018年起累计2600+个，2018年起累计68万+户）")
+    assert chart.alt.startswith("改造小区、户数数字最大的都是重庆市（2018年起累计2600余个，2018年起累计68万余户）")
     assert chart.alt.count("重庆市") == 1  # a place leading several metrics is named once
 
 
@@ -429,7 +429,7 @@ def test_scale_labels_come_from_aggregate_format_value():
         format_value(57, "communities"), format_value(10, "communities"),
         format_value(680000, "households", "more_than"), format_value(5532, "households"), format_value(213, "households"),
     }
-    assert "2600+个" in set(table["数字"])
+    assert "2600余个" in set(table["数字"])
 
 
 def test_panels_are_one_per_metric_and_places_go_largest_first():
@@ -471,7 +471,7 @@ def test_scale_and_funding_accept_facts_as_a_dataframe_or_the_aggregated_table()
 
 def test_funding_alt_states_the_largest_sum_and_where():
     chart = funding_chart(FACTS)
-    assert chart.alt.startswith("所报资金中数额最大的是九龙坡区2021—2025年计划的60亿+元（来源未注明）。")
+    assert chart.alt.startswith("所报资金中数额最大的是九龙坡区2021—2025年计划的60亿余元（来源未注明）。")
     assert f"巫山县累计{format_value(431810000, 'funding_yuan')}（中央补助）" in chart.alt
 
 
@@ -480,7 +480,7 @@ def test_funding_sources_are_separate_bars_with_chinese_units():
     wushan = chart.table[chart.table["地方"] == "巫山县"]
     assert wushan[["资金来源", "数字"]].values.tolist() == [
         ["中央补助", format_value(431810000, "funding_yuan")], ["业主自筹", format_value(90000000, "funding_yuan")]]
-    assert chart.table["数字"].str.contains(r"[亿万]\+?元$").all()
+    assert chart.table["数字"].str.contains(r"[亿万]余?元$").all()
     assert 431810000 + 90000000 not in set(chart.table["数值"])
     assert len(chart.figure.axes) == 3  # one panel per place: 九龙坡区, 巫山县, 白驹社区
 

@@ -66,8 +66,8 @@ SINGLE = [
     ("300以上", 300, "more_than"),
     # about
     ("约450", 450, "about"),
-    ("近200", 200, "about"),
-    ("将近200", 200, "about"),
+    ("近200", 200, "nearly"),
+    ("将近200", 200, "nearly"),
     ("约1亿", 100000000, "about"),
     ("300左右", 300, "about"),
     # up_to
@@ -89,7 +89,7 @@ def test_single_figures(text, value, qualifier):
 # (text in a sentence, units, value, qualifier, matched text, unit, multiplier)
 IN_CONTEXT = [
     ("发放宣传资料1.5万余份。", "1.5万余份", 15000, "more_than", "份", "万"),
-    ("加装近200部电梯", "近200部", 200, "about", "部", ""),
+    ("加装近200部电梯", "近200部", 200, "nearly", "部", ""),
     ("改造面积59.28万平方米，", "59.28万平方米", 592800, "exact", "平方米", "万"),
     ("惠及居民68万多户，", "68万多户", 680000, "more_than", "户", "万"),
     ("需投入60多亿元。", "60多亿元", 6000000000, "more_than", "元", "亿"),

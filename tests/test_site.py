@@ -118,7 +118,7 @@ def test_report_links_every_figure_to_its_sentence(site):
         facts = list(csv.DictReader(fh))
     for fact in facts:
         assert f'{fact["article_url"]}#{fact["anchor"]}' in report, fact["sentence"]
-    assert "2600+个" in report  # "more than" stays visible
+    assert "2600余个" in report  # "more than" stays visible
     assert "约1亿平方米" in report
 
 
@@ -228,7 +228,7 @@ def test_home_highlights_show_only_work_done_or_money_spent(site):
     for url, anchor, figure in links:
         linked = [f for f in facts if f["article_url"] == url.removeprefix("./") and f["anchor"] == anchor]
         assert any(f["status"] in vocab.done_statuses for f in linked), figure  # one sentence can hold several
-    assert "2600+个" not in section and "37亿元" not in section
+    assert "2600余个" not in section and "37亿元" not in section
 
 
 def test_a_story_missing_its_opening_tells_the_reader_so(site):
