@@ -243,7 +243,7 @@ METRIC_COLUMN = "指标"  # a page breaks these only between words (改造面|�
 YEAR_COLUMN = "年份"  # and these only after a span's dash (2021—2025|年 broke)
 # The raw number and its base unit are for computing with the CSV; on a page the 数字 column
 # already shows both as a reader reads them (4.3181亿元).
-CSV_ONLY_COLUMNS = ("数值", "单位")
+CSV_ONLY_COLUMNS = ("数值", "单位", "所属省份", "来源文章数")  # a page's table fits its column without them
 PANEL_HEAD = 0.5  # inches per panel for its title and padding
 BAR_ROW = 0.26  # inches per bar
 NOTE_CHARS = 29  # characters per footnote line
@@ -462,11 +462,11 @@ def distinctive_terms_chart(
     n_sig = sum(int((panel.rows["log_odds_z"] > Z_SIGNIFICANT).sum()) for panel in panels)
     alt = (
         f"与其他地方相比，{best_panel.name}的“{best['term']}”最为突出（z={fmt_number(best['log_odds_z'], 2)}），"
-        f"为各地特色词之首。各地最突出的词：{firsts}。"
+        f"为各地特征词之首。各地最突出的词：{firsts}。"
         f"图中{PLACE_NAMES_NOTE}，{n_sig}个词的z值超过{Z_SIGNIFICANT}（约95%置信水平）。{omitted_note(omitted)}"
     )
 
-    title = f"各地特色词（对数几率z值，前{top_n}个）"
+    title = f"各地特征词（对数优势比z值，前{top_n}个）"
     note = _notes(f"{PLACE_NAMES_NOTE}；虚线：z={Z_SIGNIFICANT}，约95%置信水平", omitted_note(omitted))
     with chart_style():
         fig, axes = _draw_term_panels(panels, "log_odds_z", note, GREEN)
@@ -567,13 +567,14 @@ def _status_bars(ax, cells: pd.DataFrame, tick_labels: Sequence[str], *, title: 
 
 def _scale_rows(cells: pd.DataFrame) -> pd.DataFrame:
     """The table beside a scale or funding chart: one row per drawn bar, Chinese headers, the
-    figure next to its place and metric (the first columns are those a phone shows unscrolled)."""
+    figure next to its place and metric (the first columns are those a phone shows unscrolled),
+    then its year and status, in the order of the report's own table of figures."""
     return pd.DataFrame({
         PLACE_COLUMN: cells["place"].tolist(),
         METRIC_COLUMN: [_metric_label(m)[0] for m in cells["metric"]],
         FIGURE_COLUMN: cells["display"].tolist(),
-        "进度": [status_label(s) for s in cells["status"]],
         YEAR_COLUMN: [year_label(y) for y in cells["year"]],
+        "进度": [status_label(s) for s in cells["status"]],
         "资金来源": [funding_label(s) if m == FUNDING_METRIC else "" for m, s in zip(cells["metric"], cells["funding_source"])],
         "所属省份": cells["province"].tolist(),
         "数值": cells["value"].tolist(),

@@ -233,7 +233,7 @@ def combine(results: list[PageResult], problems: list[PageProblem], settings: di
     topic_docs = [(analysis.topic_names[t], words) for a, words in zip(analysis.articles, tokens) for t in a.topics]
     if topic_docs:
         table = term_counts(topic_docs, min_count=settings["MIN_TERM_COUNT"], corpus=everything)
-        analysis.terms_by_topic = table.rename(columns={"place": "topic"})
+        analysis.terms_by_topic = without_place_names(table, load_gazetteer()).rename(columns={"place": "topic"})
     return analysis
 
 
@@ -262,10 +262,11 @@ def terms_by_place(articles: list[Article], tokens: list[Counter], settings: dic
 
 
 def without_place_names(table: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFrame:
-    """A place's words without the gazetteer's names (西工区, 重庆): articles are filed under a
+    """A term table without the gazetteer's names (西工区, 重庆): articles are filed under a
     place because they name it and the places around it, so those names head its words and
-    say nothing about what it reported. Left out after counting, so the other words' rates
-    and z values are those of the whole text."""
+    say nothing about what it reported; a topic's table leaves them out too, so that every
+    list of words follows one rule. Left out after counting, so the other words' rates and z
+    values are those of the whole text."""
     names = {term: gazetteer.resolve(term) is not None for term in table["term"].unique()}
     return table[~table["term"].map(names)].reset_index(drop=True)
 

@@ -105,7 +105,7 @@ def chart_block(chart: ChartFiles, with_table: bool = True) -> str:
     so it fits a phone; the image's alt text names the chart, as the caption states the finding.
     A place page shows the chart without the table: its own sections hold the place's rows,
     and every other place's rows made the page of a large place long on a phone."""
-    shown = chart.table[list(chart.shown or chart.table.columns)].astype(str)
+    shown = chart.table[list(chart.shown or chart.table.columns)].apply(same_decimals).astype(str)
     shown = shown[[c for c in shown.columns if (shown[c] != "").any()]]
     cell = {**{c: amount_html for c in chart.figures}, **{c: year_html for c in chart.years}, **{c: words_html for c in chart.names}}
     marks = [cell.get(column) for column in shown.columns]
@@ -125,6 +125,15 @@ def chart_block(chart: ChartFiles, with_table: bool = True) -> str:
         "",
         *([table([md(c) for c in shown.columns], rows), ""] if with_table else []),
     ])
+
+
+def same_decimals(column: pd.Series) -> pd.Series:
+    """A column of decimals as text, each with as many places as the most precise: 4.1 among
+    4.93 and 4.82 read as another kind of number, and the column's points did not line up."""
+    if not pd.api.types.is_float_dtype(column):
+        return column
+    places = max((len(repr(round(float(v), 6)).partition(".")[2]) for v in column.dropna()), default=0)
+    return column.map(lambda v: "" if pd.isna(v) else f"{v:.{places}f}")
 
 
 @functools.lru_cache(maxsize=None)
@@ -227,11 +236,11 @@ def scale_table(scale: pd.DataFrame | None, facts: list[Fact], show_place: bool 
     if scale is None or scale.empty:
         return "没有抽取到改造规模与资金数据。\n"
     # The figure right after its metric: on a phone the first columns are what shows unscrolled.
-    header = ["指标", "数值", "年份", "进度"]
+    header = ["指标", "数字", "年份", "进度"]  # the names and order of the charts' tables
     rows = scale_rows(scale, facts, show_place)
     if show_place:
         rows = place_once_per_block(rows, scale["place"].tolist())
-    return "点击数值可查看它所在的原句。\n\n" + table(["地方", *header] if show_place else header, rows) + "\n"
+    return "点击数字可查看它所在的原句。\n\n" + table(["地方", *header] if show_place else header, rows) + "\n"
 
 
 def in_place_tree_order(scale: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFrame:
@@ -418,7 +427,7 @@ METHOD = """## 方法说明
 - **进度与年份。** {statuses}分列，从不相加；只有{done}的数字算作已改造或已投入，首页只列这些数字。年份取原句所指的年份或时期（如“十四五”期间为 2021-2025）。
 - **不重复计算。** 数字只记在原文所说的地方：小区的数字不加到所在区县，区县的合计只来自关于区县本身的数字；多篇文章给出同一格的数字时只取一个，并注明出处篇数。
 - **核对。** 每个数字都链接到它所在的原句；文章页中该句会被高亮。
-- **词语统计。** jieba 分词（另加老旧小区改造等领域的专有词语），按词典词性只保留实词，去除停用词，也不计由职务引出的人名（“区委书记胡拥军”中的“拥军”）。特征词用带信息先验的对数优势比（Monroe、Colaresi、Quinn 2008），把一地与其余语料比较，给出 z 值。各地的词表不计地名：文章因提到某地及其上下级地名而归入该地，这些地名总是居首，却说明不了报道了什么。
+- **词语统计。** jieba 分词（另加老旧小区改造等领域的专有词语），按词典词性只保留实词，去除停用词，也不计由职务引出的人名（“区委书记胡拥军”中的“拥军”）。特征词用带信息先验的对数优势比（Monroe、Colaresi、Quinn 2008），把一地与其余语料比较，给出 z 值。词表不计地名：文章因提到某地及其上下级地名而归入该地，这些地名在该地的词表中总是居首，却说明不了报道的内容；各话题的词表也同样不计。
 """
 
 

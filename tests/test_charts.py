@@ -419,7 +419,7 @@ def test_scale_keeps_every_cell_apart_and_adds_nothing():
     assert 5532 + 213 not in set(table["数值"])  # the community stays out of its county
     assert "停车位" not in set(table["指标"])
     assert table.columns.tolist() == [
-        "地方", "指标", "数字", "进度", "年份", "资金来源", "所属省份", "数值", "单位", "来源文章数", "其他报道数字"]
+        "地方", "指标", "数字", "年份", "进度", "资金来源", "所属省份", "数值", "单位", "来源文章数", "其他报道数字"]
 
 
 def test_scale_labels_come_from_aggregate_format_value():

@@ -204,7 +204,7 @@ def test_report_scale_table_follows_the_place_tree(site):
 
     gazetteer = load_gazetteer()
     report = (site / "report.html").read_text(encoding="utf-8")
-    table = report[report.index("点击数值"):].split("</table>", 1)[0]
+    table = report[report.index("点击数字"):].split("</table>", 1)[0]
     places = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<tr>\s*<td>(.*?)</td>", table, re.S)]
     blocks = [place for i, place in enumerate(places) if i == 0 or places[i - 1] != place]
     assert len(blocks) == len(set(blocks)) >= 4, blocks  # each place's rows together
@@ -511,14 +511,16 @@ def test_a_place_page_shows_exactly_the_charts_that_draw_it_with_the_tables_read
         drawn = text.split(">图表</h2>")[-1] if shown else ""
         assert "<table" not in drawn and ('href="../report.html"' in drawn) == bool(shown), page.name
         assert all(f'href="../charts/{slug}.csv"' in drawn for slug in shown), page.name
-    # 任港街道 has no chart of its own, though a word naming it is among 崇川区's.
+    # 任港街道 has no chart of its own.
     assert "charts/" not in (site / "places" / "ren-gang-jie-dao.html").read_text(encoding="utf-8")
     report = (site / "report.html").read_text(encoding="utf-8")
     figure_tables = re.findall(r"</figure>.*?<table>(.*?)</table>", report, re.S)
     assert len(figure_tables) == 4
     for table in figure_tables:
         header = re.findall(r"<th[^>]*>([^<]*)</th>", table.split("</thead>")[0])
-        assert header[0] == "地方" and "数值" not in header and "单位" not in header
+        assert header[0] == "地方" and not {"数值", "单位", "所属省份", "来源文章数"} & set(header)
+        if "数字" in header:  # a figure's table names and orders its columns as the report's own
+            assert header[:5] == ["地方", "指标", "数字", "年份", "进度"]
         cells = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in table.split("<tr>")[2:]]
         assert all(any(row[i] != "—" for row in cells) for i in range(len(header)))  # no empty column
         assert all(all(row) for row in cells)  # an empty cell says so, as the report's tables do
@@ -678,6 +680,8 @@ def test_report_tables_set_columns_of_numbers_right(site):
         for i, name in enumerate(header):
             numbers = i > 0 and all(re.fullmatch(r"[\d,.]+\+?|—", row[i]) for row in rows) and any(row[i] != "—" for row in rows)
             assert aligned[i] == numbers, (header, name)
+            if numbers:  # as many decimal places on every row, so the points line up (4.10, not 4.1)
+                assert len({len(row[i].partition(".")[2]) for row in rows if row[i] != "—"}) == 1, (header, name)
             assert all(("right" in (td.get("style") or "")) == numbers for tr in table.findall(".//tbody/tr")
                        for td in tr.findall("td")[i:i + 1])
     assert any("出现次数" in [text_of(th) for th in t.findall(".//thead/tr/th")] for t in report_tables(site))
