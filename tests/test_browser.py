@@ -826,8 +826,13 @@ def test_a_filter_narrows_the_results_to_its_count(browser, site_url, sharded_si
     again.on("pageerror", lambda e: errors.append(str(e)))
     again.goto(shared)
     again.wait_for_function(f"document.querySelector('.search-status').textContent === '找到 {count} 篇文章'")
-    assert again.locator(f'.search-facet[data-facet="地区"] input[value="{place}"]').is_checked()
+    ticked = again.locator(f'.search-facet[data-facet="地区"] input[value="{place}"]')
+    assert ticked.is_checked() and ticked.is_visible()  # its group open, so the reader sees why
     assert "已选 1" in again.inner_text('.search-facet[data-facet="地区"] summary')
+    # An emptied box leaves the filters out of the address: alone they would open an empty page.
+    again.fill("#search-input", "")
+    again.press("#search-input", "Enter")
+    assert parse_qs(urlsplit(again.url).query) == {}
     again.close()
 
     # Clearing the filters brings every result back, and takes them out of the address.

@@ -563,7 +563,8 @@
   // --- wiring ----------------------------------------------------------------------------------
 
   /** The address holds the query and the ticked filters (?q=电梯&地区=重庆市&年份=2023), so a
-   *  search can be shared, bookmarked and found again after "back". */
+   *  search can be shared, bookmarked and found again after "back". Filters without a query
+   *  narrow nothing, so an empty box leaves them out: the address would open an empty page. */
   function rememberSearch() {
     const url = new URL(window.location.href);
     const query = input.value.trim();
@@ -571,14 +572,16 @@
     else url.searchParams.delete("q");
     for (const [facet, values] of selected) {
       url.searchParams.delete(facet);
-      for (const value of values) url.searchParams.append(facet, value);
+      if (query) for (const value of values) url.searchParams.append(facet, value);
     }
     window.history.replaceState(null, "", url);
   }
 
+  /** The filters of a shared address, ticked, and their groups open so that they show. */
   function rememberedFilters(params) {
     for (const [facet, values] of selected) {
       for (const value of params.getAll(facet)) values.add(value);
+      facetGroups.get(facet).group.open = values.size > 0;
     }
   }
 
