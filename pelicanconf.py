@@ -4,7 +4,7 @@ absolute URL and feeds."""
 
 AUTHOR = "地方报纸档案"
 SITENAME = "老旧小区改造 · 地方报纸档案"
-SITESUBTITLE = "重庆、南通、洛阳等地方报纸版面的可检索档案与统计报告"
+SITESUBTITLE = "报纸版面的可检索档案，附老旧小区改造的统计报告"  # true of any corpus: no paper or city named
 SITEURL = ""
 RELATIVE_URLS = True
 

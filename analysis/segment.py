@@ -48,7 +48,7 @@ _BYLINE = re.compile(
 _COMMENTATOR = re.compile(rf"^[□■]\s*[{CJK}]{{2,4}}$")
 _EDITOR_LINE = re.compile(r"^(?:本版责编|责任编辑|本版编辑|美术编辑|版式设计|校对)\s*[：:]")
 _PAGE_LABEL = re.compile(r"^第\s*[一二三四五六七八九十\d]+\s*版(?:\s*[：:]\s*\S{1,8})?$")
-_BULLET = re.compile(r"^[●◆▲■]\s*")
+BULLET = re.compile(r"^[●◆▲■]\s*")  # a key point's mark, which its text begins with
 _LATIN_WORD = re.compile(r"[A-Za-z]{4,}")
 _NOTE = re.compile(r"^[（(][^（）()]*[）)]$")
 _TRAILING_CREDIT = re.compile(rf"(?<=[{SENTENCE_END}”])([{CJK}]{{2,3}})$")
@@ -158,7 +158,7 @@ def classify_line(raw: str) -> Line | None:
         return Line(text, "furniture", marked)
     if _CONTINUATION.match(text):
         return Line(text, "continuation", marked)
-    if _BULLET.match(text) and len(text) > 8:
+    if BULLET.match(text) and len(text) > 8:
         return Line(text, "bullet", marked)
     if is_byline(text):
         return Line(text, "byline", marked)

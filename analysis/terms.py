@@ -30,7 +30,7 @@ import pandas as pd
 
 from . import lexicon
 from .model import Article
-from .segment import is_name_list, surnames, word_list
+from .segment import BULLET, is_name_list, surnames, word_list
 from .settings import DATA_DIR
 from .text import CJK, CLOSERS, OPENERS, SENTENCE_END
 
@@ -403,7 +403,8 @@ def concordance(term: str, articles: Iterable[Article], width: int = 20) -> list
     Context stays within one line (headline or paragraph) so it never runs across
     articles' structural breaks.
     """
-    lines = [(text, article.id) for article in articles for text in article_text(article).split("\n") if term in text]
+    # A key point's mark is no part of what it says: a line began …●“十四五”期间.
+    lines = [(BULLET.sub("", text), article.id) for article in articles for text in article_text(article).split("\n") if term in text]
     # Each run of Chinese characters and letters (a clause, between punctuation) is cut on
     # its own, so cutting only the runs that hold the term finds the same tokens.
     entries = lexicon.entries_for([run for text, _ in lines for run in _CUT_RUN.findall(text) if term in run])

@@ -359,7 +359,7 @@ def test_places_are_capped_by_article_count_and_the_left_out_are_named():
     chart = term_frequency_chart(TERMS, max_places=2, article_counts=ARTICLES)
     assert chart.table["地方"].unique().tolist() == ["重庆市", "南通市"]
     assert chart.omitted == ["洛阳市"]
-    assert "另有1个地方未画出：洛阳市" in chart.alt
+    assert "另有1个文章较少的地方未画出：洛阳市" in chart.alt
     assert len(chart.figure.axes) == 2
     # without article counts the places with the most words come first
     assert term_frequency_chart(TERMS, max_places=1).table["地方"].unique().tolist() == ["重庆市"]
@@ -453,7 +453,7 @@ def test_scale_caps_places_per_panel_and_says_which_were_left_out():
     chart = scale_chart(many, max_places=5)
     assert chart.table["地方"].tolist() == ["甲区", "乙区", "丙区", "丁区", "戊区"]
     assert chart.omitted == ["己区", "庚区"]
-    assert "未画出：改造小区另有2个地方（己区和庚区）" in chart.alt
+    assert "未画出：改造小区另有2个数字较小的地方（己区和庚区）" in chart.alt
 
 
 def test_scale_and_funding_accept_facts_as_a_dataframe_or_the_aggregated_table():

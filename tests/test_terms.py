@@ -29,7 +29,7 @@ from analysis.terms import (
     tokenize,
     top_keywords,
 )
-from analysis.segment import is_name_list
+from analysis.segment import BULLET, is_name_list
 from analysis.settings import load_settings
 from tests.corpus import SEEDS, seed_pages
 
@@ -312,6 +312,12 @@ def test_concordance_lines_have_term_and_context():
                for line in lines for a in articles if a.id == line.article_id)
 
 
+def test_concordance_leaves_out_a_key_points_mark():
+    article = Article(id="k", page="p.txt", title="标题", summary=["●“十四五”期间，重庆市将继续实施老旧小区改造"])
+    [line] = concordance("重庆市", [article], width=12)
+    assert line.left == "“十四五”期间，" and line.right == "将继续实施老旧小区改造"
+
+
 def test_concordance_agrees_with_token_counts():
     article = _article("a", "老旧小区", "老旧小区改造，城镇老旧小区。", "老旧小区居民")
     assert len(concordance("老旧小区", [article])) == tokenize(article_text(article)).count("老旧小区") == 3
@@ -325,6 +331,7 @@ def test_concordance_cuts_only_the_clauses_holding_the_term_and_finds_what_cutti
         for line in page.read_text(encoding="utf-8").splitlines():
             if is_name_list(line):
                 continue  # its names are not counted (article_text)
+            line = BULLET.sub("", line)  # a key point's mark, which no line shows
             whole = [(w, s, e) for w, s, e in tokenizer.tokenize(line, HMM=False)]
             for term in {w for w, _, _ in whole if len(w) > 1 and is_content_word(w, pos_tag(w))}:
                 expected = [KwicLine(line[max(0, s - 20) : s], w, line[e : e + 20], "a") for w, s, e in whole if w == term]

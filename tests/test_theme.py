@@ -698,6 +698,12 @@ def test_excerpt_and_tables():
     two = filters["wrap_tables"]('<h2 id="a">资金 &amp; 规模</h2><table></table><h3>词语<em>表</em></h3><p>y</p>'
                                  '<table><tr><th>报纸</th></tr></table><table><tr><th>年份</th></tr></table>')
     assert re.findall(r'aria-label="([^"]+)"', two) == ["表格：资金 &amp; 规模", "表格：词语表（报纸）", "表格：词语表（年份）"]
+    # A table alone under its heading is named by the heading only; tables whose first columns
+    # are the same are numbered.
+    alone = filters["wrap_tables"]('<h2>改造规模</h2><table><tr><th>地方</th></tr></table>')
+    assert re.findall(r'aria-label="([^"]+)"', alone) == ["表格：改造规模"]
+    same = filters["wrap_tables"]('<h2>词语</h2><table><tr><th>词语</th></tr></table><table><tr><th>词语</th></tr></table>')
+    assert re.findall(r'aria-label="([^"]+)"', same) == ["表格：词语（第1个）", "表格：词语（第2个）"]
 
 
 def test_an_articles_listing_excerpt_is_its_contents_excerpt_made_once():

@@ -287,13 +287,29 @@ def wrap_tables(content) -> str:
     if "<table" not in text:  # most pages: an article's content is read for nothing else here
         return text
     headings = [(m.start(), html.unescape(_TAG.sub("", m.group(2))).strip()) for m in _HEADING.finditer(text)]
+    tables = list(_TABLE.finditer(text))
+
+    def heading_of(table: re.Match) -> str:
+        above = [title for start, title in headings if start < table.start() and title]
+        return above[-1] if above else ""
+
+    def first_column(table: re.Match) -> str:
+        first = _FIRST_HEADER.search(table.group(0))
+        return html.unescape(_TAG.sub("", first.group(1))).strip() if first else ""
+
+    under: dict[str, list[re.Match]] = {}
+    for table in tables:
+        under.setdefault(heading_of(table), []).append(table)
+    labels = {}
+    for heading, group in under.items():
+        columns = [first_column(table) for table in group]
+        for n, (table, column) in enumerate(zip(group, columns), 1):
+            # Tables under one heading are told apart by their first column, or else by number.
+            apart = "" if len(group) == 1 else f"（{column}）" if all(columns) and len(set(columns)) == len(columns) else f"（第{n}个）"
+            labels[table.start()] = "表格" + (f"：{heading}" if heading else "") + apart
 
     def wrap(match: re.Match) -> str:
-        above = [title for start, title in headings if start < match.start() and title]
-        first = _FIRST_HEADER.search(match.group(0))  # tells apart tables under one heading
-        column = html.unescape(_TAG.sub("", first.group(1))).strip() if first else ""
-        label = "表格" + (f"：{above[-1]}" if above else "") + (f"（{column}）" if column else "")
-        label = html.escape(label, quote=True)
+        label = html.escape(labels[match.start()], quote=True)
         return f'<div class="table-wrap" role="region" aria-label="{label}" tabindex="0">{match.group(0)}</div>'
 
     return _TABLE.sub(wrap, text)
