@@ -121,7 +121,7 @@ def draw_charts(facts_or_scale, terms, counts: Counter, folder: Path, *, beside:
             shown=tuple(c for c in chart.table.columns if c not in charts.CSV_ONLY_COLUMNS),
             figures=tuple(c for c in chart.table.columns if c == charts.FIGURE_COLUMN),
             years=tuple(c for c in chart.table.columns if c == charts.YEAR_COLUMN),
-            names=tuple(c for c in chart.table.columns if c == charts.METRIC_COLUMN),
+            names=tuple(c for c in chart.table.columns if c in charts.NAME_COLUMNS),
         )
 
     tasks = [  # in the report's order

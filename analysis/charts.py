@@ -245,6 +245,9 @@ def fmt_number(x: float, digits: int = 1) -> str:
 PLACE_COLUMN = "地方"  # every chart's table names the place of each row in this column
 FIGURE_COLUMN = "数字"  # a scale or funding table's figure with its unit, as printed (4.3181亿元)
 METRIC_COLUMN = "指标"  # a page breaks these only between words (改造面|积 broke)
+STATUS_COLUMN = "进度"  # and these (签约或授信, not 签约或授|信)
+FUNDING_COLUMN = "资金来源"  # and these (银行|信贷)
+NAME_COLUMNS = (METRIC_COLUMN, STATUS_COLUMN, FUNDING_COLUMN)
 YEAR_COLUMN = "年份"  # and these only after a span's dash (2021—2025|年 broke)
 # The raw number and its base unit are for computing with the CSV; on a page the 数字 column
 # already shows both as a reader reads them (4.3181亿元).
@@ -579,8 +582,8 @@ def _scale_rows(cells: pd.DataFrame) -> pd.DataFrame:
         METRIC_COLUMN: [_metric_label(m)[0] for m in cells["metric"]],
         FIGURE_COLUMN: cells["display"].tolist(),
         YEAR_COLUMN: [year_label(y) for y in cells["year"]],
-        "进度": [status_label(s) for s in cells["status"]],
-        "资金来源": [funding_label(s) if m == FUNDING_METRIC else "" for m, s in zip(cells["metric"], cells["funding_source"])],
+        STATUS_COLUMN: [status_label(s) for s in cells["status"]],
+        FUNDING_COLUMN: [funding_label(s) if m == FUNDING_METRIC else "" for m, s in zip(cells["metric"], cells["funding_source"])],
         "所属省份": cells["province"].tolist(),
         "数值": cells["value"].tolist(),
         "单位": [_metric_label(m)[1] for m in cells["metric"]],

@@ -217,6 +217,10 @@ def scale_rows(scale: pd.DataFrame, facts: list[Fact], show_place: bool = True) 
         status = vocab.status_cell(r.status)
         if r.funding_source:
             status += f"（{vocab.funding_label(r.funding_source)}）"
+        # The report's table scrolls on a phone, where its status column was squeezed to a few
+        # characters a line (签约或授|信（银行|信贷）): there it breaks only between words. A
+        # place's own table must fit the screen, so there the bracket may break anywhere.
+        status = words_html(md(status)) if show_place else md(status)
         sources = [s for s in str(r.sources).split(",") if s]
         cell = (r.place, r.metric, r.year, r.status, r.funding_source)
         # The figure itself links to the sentence it came from; further sources follow it.
@@ -227,7 +231,7 @@ def scale_rows(scale: pd.DataFrame, facts: list[Fact], show_place: bool = True) 
         if len(sources) > SOURCES_LINKED:
             more += f" 等 {len(sources)} 篇"  # every source is in scale_by_place.csv
         year = vocab.year_label(r.year)
-        row = [words_html(md(vocab.metric(r.metric).label)), value + more, year_html(md(year)) if year else "—", md(status)]
+        row = [words_html(md(vocab.metric(r.metric).label)), value + more, year_html(md(year)) if year else "—", status]
         rows.append([place_link(r.place), *row] if show_place else row)
     return rows
 

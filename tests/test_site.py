@@ -668,6 +668,12 @@ def test_report_tables_name_a_place_once_for_its_rows_and_keep_it_out_of_sight_o
     csv_rows = list(csv.DictReader((site / "charts" / "distinctive-terms-by-place.csv").open(encoding="utf-8-sig")))
     distinctive = next(t for t in by_place if [text_of(th) for th in t.findall(".//thead/tr/th")][-1] == "z值")
     listed = [text_of(row.find("td")) for row in distinctive.findall(".//tbody/tr")]
+    # The scale table's status breaks between words only (签约或授|信 broke): the table scrolls
+    # on a phone, and a squeezed column made its rows four lines high.
+    scale = by_place[0]
+    column = [text_of(th) for th in scale.findall(".//thead/tr/th")].index("进度")
+    statuses = [row.findall("td")[column] for row in scale.findall(".//tbody/tr")]
+    assert statuses and all(cell.find("span[@class='wordwise']") is not None for cell in statuses)
     # Every row still names its place in full, as the chart's CSV does.
     assert {p for places in listed for p in places.split("、")} == {r["地方"] for r in csv_rows}
 
