@@ -115,6 +115,8 @@ def chart_block(chart: ChartFiles, with_table: bool = True) -> str:
                                 [row[0] for row in blocks])
     # The caption names the table's figures and years (白驹社区3.7亿元, 2021—2025年计划): kept as there.
     pieces = {v: cell[c](html.escape(v)) for c in (*chart.figures, *chart.years) if c in chart.table for v in chart.table[c].astype(str)}
+    shared = next((row[0] for row in blocks if "、" in row[0]), "")  # no place's own name holds 、
+    shared_note = [f"几个地方列在一起（如“{md(shared)}”），是因为归入它们的文章相同，数字也就相同。", ""] if shared else []
     return "\n".join([
         f"### {md(chart.title)}",
         "",
@@ -123,7 +125,7 @@ def chart_block(chart: ChartFiles, with_table: bool = True) -> str:
         "",
         f"[下载数据（CSV）]({{static}}/charts/{chart.csv})",
         "",
-        *([table([md(c) for c in shown.columns], rows), ""] if with_table else []),
+        *([table([md(c) for c in shown.columns], rows), "", *shared_note] if with_table else []),
     ])
 
 

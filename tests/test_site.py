@@ -648,6 +648,12 @@ def text_of(element) -> str:
     return "".join(element.itertext()).strip()
 
 
+def distinctive_rows(tables: list) -> list:
+    """The rows of the table under the chart of distinctive words (its last column z值)."""
+    table = next(t for t in tables if [text_of(th) for th in t.findall(".//thead/tr/th")][-1] == "z值")
+    return table.findall(".//tbody/tr")
+
+
 def test_report_tables_name_a_place_once_for_its_rows_and_keep_it_out_of_sight_on_the_others(site):
     by_place = [t for t in report_tables(site) if text_of(t.find(".//thead/tr/th")) == "地方"]
     assert len(by_place) >= 3  # the scale table and the charts' tables
@@ -666,14 +672,18 @@ def test_report_tables_name_a_place_once_for_its_rows_and_keep_it_out_of_sight_o
         assert all(a != b for a, b in zip(shown, shown[1:]))  # each place's rows together, named once
         assert len(shown) < len(rows)
     csv_rows = list(csv.DictReader((site / "charts" / "distinctive-terms-by-place.csv").open(encoding="utf-8-sig")))
-    distinctive = next(t for t in by_place if [text_of(th) for th in t.findall(".//thead/tr/th")][-1] == "z值")
-    listed = [text_of(row.find("td")) for row in distinctive.findall(".//tbody/tr")]
+    listed = [text_of(row.find("td")) for row in distinctive_rows(by_place)]
     # The scale table's status breaks between words only (签约或授|信 broke): the table scrolls
     # on a phone, and a squeezed column made its rows four lines high.
     scale = by_place[0]
     column = [text_of(th) for th in scale.findall(".//thead/tr/th")].index("进度")
     statuses = [row.findall("td")[column] for row in scale.findall(".//tbody/tr")]
     assert statuses and all(cell.find("span[@class='wordwise']") is not None for cell in statuses)
+    # Places listed together say why, under their table.
+    report = (site / "report.html").read_text(encoding="utf-8")
+    merged = next(text_of(row.find("td")) for row in distinctive_rows(by_place) if "、" in text_of(row.find("td")))
+    after = report[report.index(f"<td>{merged}</td>"):]
+    assert f"几个地方列在一起（如“{merged}”）" in after[after.index("</table>"):][:200]
     # Every row still names its place in full, as the chart's CSV does.
     assert {p for places in listed for p in places.split("、")} == {r["地方"] for r in csv_rows}
 
