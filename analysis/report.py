@@ -359,8 +359,10 @@ def terms_tables(rows: list[tuple] | None, peers: str = "地方", without: str =
     distinctive = [r for r in top_terms(rows, "log_odds_z") if r.log_odds_z > significant]
     if not frequent:
         return without + "\n"
+    # Each table under a heading of its own, so a reader's outline and a screen reader's list of
+    # tables name them (both tables once shared the heading 词语).
     rows = [[md(r.term), str(r.count), f"{r.per_10k:.1f}"] for r in frequent]
-    out = ["高频词：", "", table(["词语", "次数", "每万词"], rows), ""]
+    out = ["### 高频词", "", table(["词语", "次数", "每万词"], rows), "", "### 特征词", ""]
     if distinctive:
         rows = [[md(r.term), str(r.count), f"{r.log_odds_z:.2f}"] for r in distinctive]
         out += [f"与其他{peers}相比显著的特征词（z 值大于 {significant}，越大越突出）：", "", table(["词语", "次数", "z 值"], rows), ""]

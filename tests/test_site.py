@@ -333,6 +333,9 @@ def test_topic_pages_carry_the_topics_words(site):
     listed = re.search(r"显著的特征词.*?<tbody>(.*?)</tbody>", place, re.S).group(1)
     z_values = [float(z) for z in re.findall(r"<td[^>]*>(-?\d+\.\d+)</td>\s*</tr>", listed)]
     assert z_values and min(z_values) > 1.96, z_values
+    # Each table of words has a heading of its own, which names its region for a screen reader.
+    for text in (page, place):
+        assert re.findall(r'aria-label="表格：(高频词|特征词)"', text) == ["高频词", "特征词"]
 
 
 def test_a_place_named_only_beside_others_says_why_it_has_no_words(site):
