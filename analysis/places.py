@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .segment import word_list
 from .settings import DATA_DIR
 
 DEFAULT_PATH = DATA_DIR / "gazetteer.csv"
@@ -281,9 +282,21 @@ def collapse_qualifiers(mentions: Sequence[Mention], gazetteer: Gazetteer, text:
     return kept
 
 
+@lru_cache(maxsize=1)
+def _institution_words() -> tuple[str, ...]:
+    return tuple(word_list("institutions.txt"))
+
+
+def names_an_institution(mention: Mention, text: str) -> bool:
+    """True when the name is part of an institution's (四川大学, 四川省科协): data/institutions.txt."""
+    return text.startswith(_institution_words(), mention.end)
+
+
 def place_mentions(text: str, gazetteer: Gazetteer, home_place: str | None = None) -> list[Mention]:
-    """Named and deictic mentions in reading order, with address qualifiers collapsed."""
-    named = collapse_qualifiers(gazetteer.find_mentions(text), gazetteer, text)
+    """Named and deictic mentions in reading order, with address qualifiers collapsed and the
+    names of institutions left out."""
+    named = [m for m in gazetteer.find_mentions(text) if not names_an_institution(m, text)]
+    named = collapse_qualifiers(named, gazetteer, text)
     return sorted([*named, *deictic_mentions(text, gazetteer, home_place)], key=lambda m: m.start)
 
 

@@ -365,6 +365,15 @@ def test_commentary_about_chongqing_is_not_about_its_examples(gaz):
     assert article_places(title, paras, gaz, home_place="北碚区") == ["重庆市"]
 
 
+def test_a_place_named_only_in_its_institutions_names_is_not_where_the_article_is(gaz):
+    """四川大学 and 四川省科协, partners of a Chongqing think tank, made the article one about 四川省."""
+    title, paras = article("004", "市院士工作服务中心副主任秦定龙：推动两家国家级科技智库在渝落地", "“科技智库", "□本报记者")
+    assert "四川大学" in "".join(paras) and "四川省科协" in "".join(paras)
+    assert article_places(title, paras, gaz) == ["重庆市"]
+    # The same names as places still count.
+    assert article_places("四川推进改造", ["四川省启动老旧小区改造。"], gaz) == ["四川省"]
+
+
 def test_without_dominant_place_single_mentions_survive(gaz):
     places = article_places("两地合作", ["北碚区与江北区签订协议。"], gaz)
     assert set(places) == {"北碚区", "江北区", "重庆市"}
