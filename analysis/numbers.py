@@ -57,6 +57,7 @@ class Qualifiers:
     infix: tuple[tuple[str, str], ...] = ()
     suffix: tuple[tuple[str, str], ...] = ()
     rough: str = EXACT
+    not_prefix: tuple[str, ...] = ()  # words that end in a prefix and are no hedge (附近, 最近)
 
     @classmethod
     def from_mapping(cls, table: Mapping[str, Mapping]) -> Qualifiers:
@@ -67,7 +68,8 @@ class Qualifiers:
             return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
 
         rough = next((name for name, spec in table.items() if spec.get("rough_ranges")), EXACT)
-        return cls(collect("prefix"), collect("infix"), collect("suffix"), rough)
+        not_prefix = tuple(word for spec in table.values() for word in spec.get("not_prefix", ()))
+        return cls(collect("prefix"), collect("infix"), collect("suffix"), rough, not_prefix)
 
 
 @dataclass(frozen=True)
@@ -273,6 +275,8 @@ def _quantity_at(s: str, i: int, q: Qualifiers, units: Sequence[str], floor: int
         j, unit = j + len(word), word
     start, qualifier = i, core.qualifier
     prefix = next(((w, name) for w, name in q.prefix if w and i - len(w) >= floor and s.endswith(w, 0, i)), None)
+    if prefix and any(i - len(w) >= floor and s.endswith(w, 0, i) for w in q.not_prefix):
+        prefix = None  # 附近3个小区: 近 ends another word
     if prefix:
         start = i - len(prefix[0])
         qualifier = prefix[1] if qualifier == EXACT else qualifier
