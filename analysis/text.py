@@ -41,7 +41,9 @@ def to_full_width_punctuation(s: str) -> str:
 
     Punctuation between digits ("1,200", "10:30", "3.7") is left alone.
     """
-    s = _PARENS_WITH_CJK.sub(r"（\1）", s)
+    # Innermost pairs first, then the pairs around them: "((中))" turns whole in two rounds.
+    while (turned := _PARENS_WITH_CJK.sub(r"（\1）", s)) != s:
+        s = turned
     s = _PUNCT_NEAR_CJK.sub(lambda m: "".join(_HALF_TO_FULL[c] for c in m.group()), s)
     return _PERIOD_AFTER_CJK.sub("。", s)
 

@@ -152,6 +152,7 @@ def test_normalising_never_crashes_and_keeps_every_chinese_character(text):
 
 @given(st.text())
 @example(":,㐀")  # a run of marks turns as a whole: the colon once turned only on a second pass
+@example("((中))")  # and nested brackets: the outer pair turned only once the inner one had
 def test_normalising_is_idempotent(text):
     once = normalise_paragraph(text)
     assert normalise_paragraph(once) == once
