@@ -704,6 +704,9 @@ def test_excerpt_and_tables():
     assert re.findall(r'aria-label="([^"]+)"', alone) == ["表格：改造规模"]
     same = filters["wrap_tables"]('<h2>词语</h2><table><tr><th>词语</th></tr></table><table><tr><th>词语</th></tr></table>')
     assert re.findall(r'aria-label="([^"]+)"', same) == ["表格：词语（第1个）", "表格：词语（第2个）"]
+    # Two sections' headings of one title are two headings, each with its one table.
+    sections = filters["wrap_tables"]('<h2>甲</h2><h3>词语</h3><table></table><h2>乙</h2><h3>词语</h3><table></table>')
+    assert re.findall(r'aria-label="([^"]+)"', sections) == ["表格：词语", "表格：词语"]
 
 
 def test_an_articles_listing_excerpt_is_its_contents_excerpt_made_once():

@@ -289,19 +289,21 @@ def wrap_tables(content) -> str:
     headings = [(m.start(), html.unescape(_TAG.sub("", m.group(2))).strip()) for m in _HEADING.finditer(text)]
     tables = list(_TABLE.finditer(text))
 
-    def heading_of(table: re.Match) -> str:
-        above = [title for start, title in headings if start < table.start() and title]
-        return above[-1] if above else ""
+    def heading_of(table: re.Match) -> tuple[int, str]:
+        """The heading above the table, as (where, title): two sections' headings of one title
+        are two headings."""
+        above = [(start, title) for start, title in headings if start < table.start() and title]
+        return above[-1] if above else (-1, "")
 
     def first_column(table: re.Match) -> str:
         first = _FIRST_HEADER.search(table.group(0))
         return html.unescape(_TAG.sub("", first.group(1))).strip() if first else ""
 
-    under: dict[str, list[re.Match]] = {}
+    under: dict[tuple[int, str], list[re.Match]] = {}
     for table in tables:
         under.setdefault(heading_of(table), []).append(table)
     labels = {}
-    for heading, group in under.items():
+    for (_, heading), group in under.items():
         columns = [first_column(table) for table in group]
         for n, (table, column) in enumerate(zip(group, columns), 1):
             # Tables under one heading are told apart by their first column, or else by number.
