@@ -231,7 +231,7 @@ def test_on_a_phone_a_figure_keeps_its_unit_and_a_place_pages_table_fits(browser
         page.goto(f"{base}/{path}")
         assert page.evaluate(UNMARKED_FIGURES) == [], path
         for caption, amounts in page.eval_on_selector_all("figure.chart figcaption", CAPTION_AMOUNTS):
-            figures = re.findall(r"\d{4}—|\d{4}年|\d+(?:\.\d+)?[万亿]?\+?元", caption)  # a span breaks after its dash
+            figures = re.findall(r"\d{4}—|\d{4}年|\d+(?:\.\d+)?[万亿]?余?元", caption)  # a span breaks after its dash
             assert all(any(f in a for a in amounts) for f in figures), (path, caption, amounts)
             captions += bool(figures)
         for found in page.eval_on_selector_all("td .wordwise", f"es => es.map({LINES_AND_PIECES})"):
@@ -839,6 +839,14 @@ def test_a_filter_narrows_the_results_to_its_count(browser, site_url, sharded_si
     page.click(".search-filters__clear")
     page.wait_for_function(f"document.querySelector('.search-status').textContent === '找到 {total} 篇文章'")
     assert parse_qs(urlsplit(page.url).query) == {"q": [query]}
+    # Filters without a query, or with an empty value, narrow nothing.
+    for odd in (f"search.html?地区={quote(place)}", f"search.html?q={quote(query)}&地区="):
+        page.goto(f"{base}/{odd}")
+        if "q=" not in odd:
+            page.fill("#search-input", query)
+            page.press("#search-input", "Enter")
+        page.wait_for_function(f"document.querySelector('.search-status').textContent === '找到 {total} 篇文章'")
+        assert page.locator(".search-facet input:checked").count() == 0
     page.close()
     assert errors == []
 

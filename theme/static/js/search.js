@@ -577,10 +577,13 @@
     window.history.replaceState(null, "", url);
   }
 
-  /** The filters of a shared address, ticked, and their groups open so that they show. */
+  /** The filters of a shared search, ticked, and their groups open so that they show. Only
+   *  with its query, as rememberSearch writes them: filters alone would narrow, unseen, the
+   *  first search typed. */
   function rememberedFilters(params) {
+    if (!(params.get("q") || "").trim()) return;
     for (const [facet, values] of selected) {
-      for (const value of params.getAll(facet)) values.add(value);
+      for (const value of params.getAll(facet)) if (value) values.add(value);
       facetGroups.get(facet).group.open = values.size > 0;
     }
   }
