@@ -198,24 +198,27 @@ def join_names(names: Sequence[str], limit: int = 8) -> str:
     return "、".join(names[:-1]) + "和" + names[-1]
 
 
-def omitted_note(omitted: Sequence[str], why: str) -> str:
-    """Names the places a chart left out, and why (文章较少的: a chart draws the first few)."""
-    return f"另有{len(omitted)}个{why}地方未画出：{join_names(omitted)}。" if omitted else ""
+def omitted_note(omitted: Sequence[str], order: str) -> str:
+    """Names the places a chart left out, and the order that put them after those it draws
+    ("按文章篇数和词数": the first few in it are drawn). Said as an order, not as "fewer":
+    a place left out may tie with the last one drawn."""
+    return f"另有{len(omitted)}个地方{order}排在后面，未画出：{join_names(omitted)}。" if omitted else ""
 
 
-FEWER_ARTICLES = "文章较少的"  # why a term chart leaves a place out: it draws those of most articles
-SMALLER_SUMS = "资金数额较小的"  # why the funding chart does: it draws those of the largest sums
+BY_ARTICLES = "按文章篇数和词数"  # a term chart draws the places of most articles, then of most words
+BY_SUMS = "按资金数额"  # the funding chart, those of the largest sums
+BY_FIGURES = "按数字大小"  # a scale chart's panel, those of the largest figures
 
 
 _BREAK_AFTER = "，。；：、！？）》」』”’"  # a line ending on one of these ends a clause or a name
-_NO_LINE_START = _BREAK_AFTER + "%+"
+_NO_LINE_START = _BREAK_AFTER + "%+余"  # 余 too: 2600余个 must not read 2600 | 余个
 
 
 def wrap(text: str, width: int) -> str:
     """Lines of about `width` characters. A line ends, where it can, after the punctuation that
     ends a clause or a name in its last third (各数字分|列 and 南|宁市 split words); else
     between any two CJK characters, but never inside a run of digits or Latin letters
-    ("2021—2025" and "2600+" stay whole). Closing punctuation never begins a line: it hangs
+    ("2021—2025" and "2600余" stay whole). Closing punctuation never begins a line: it hangs
     at the end of the line before, as in Chinese typesetting, one character past `width`."""
     lines, start = [], 0
     while len(text) - start > width:
@@ -436,11 +439,11 @@ def term_frequency_chart(
     else:
         finding = "各地最常出现的词各不相同。"
     per_place = "；".join(f"{panel.name}为“{row['term']}”（每万词{fmt_number(row['per_10k'])}次）" for panel, row in firsts)
-    alt = f"{finding}各地最高频的词：{per_place}。图中{PLACE_NAMES_NOTE}。{omitted_note(omitted, FEWER_ARTICLES)}"
+    alt = f"{finding}各地最高频的词：{per_place}。图中{PLACE_NAMES_NOTE}。{omitted_note(omitted, BY_ARTICLES)}"
 
     title = f"各地报道高频词（每万词出现次数，前{top_n}个）"
     with chart_style():
-        fig, _ = _draw_term_panels(panels, "per_10k", _notes(PLACE_NAMES_NOTE, omitted_note(omitted, FEWER_ARTICLES)), BLUE)
+        fig, _ = _draw_term_panels(panels, "per_10k", _notes(PLACE_NAMES_NOTE, omitted_note(omitted, BY_ARTICLES)), BLUE)
     table = _term_table(panels, "per_10k", "每万词次数", 1)
     return Chart(slug=slug, title=title, alt=alt, table=table, figure=fig, omitted=omitted)
 
@@ -471,11 +474,11 @@ def distinctive_terms_chart(
     alt = (
         f"与其他地方相比，{best_panel.name}的“{best['term']}”最为突出（z={fmt_number(best['log_odds_z'], 2)}），"
         f"为各地特征词之首。各地最突出的词：{firsts}。"
-        f"图中{PLACE_NAMES_NOTE}，{n_sig}个词的z值超过{Z_SIGNIFICANT}（约95%置信水平）。{omitted_note(omitted, FEWER_ARTICLES)}"
+        f"图中{PLACE_NAMES_NOTE}，{n_sig}个词的z值超过{Z_SIGNIFICANT}（约95%置信水平）。{omitted_note(omitted, BY_ARTICLES)}"
     )
 
     title = f"各地特征词（对数优势比z值，前{top_n}个）"
-    note = _notes(f"{PLACE_NAMES_NOTE}；虚线：z={Z_SIGNIFICANT}，约95%置信水平", omitted_note(omitted, FEWER_ARTICLES))
+    note = _notes(f"{PLACE_NAMES_NOTE}；虚线：z={Z_SIGNIFICANT}，约95%置信水平", omitted_note(omitted, BY_ARTICLES))
     with chart_style():
         fig, axes = _draw_term_panels(panels, "log_odds_z", note, GREEN)
         for ax in axes:
@@ -640,7 +643,7 @@ def scale_chart(
         label, _ = _metric_label(metric)
         findings.append((top["place"], label, f"{_VOCAB.when(top['status'], top['year'])}{top['display']}"))
     omitted_all = list(dict.fromkeys(p for places in omitted_by_metric.values() for p in places))
-    left_out = "；".join(f"{_metric_label(m)[0]}另有{len(o)}个数字较小的地方（{join_names(o)}）" for m, o in omitted_by_metric.items())
+    left_out = "；".join(f"{_metric_label(m)[0]}另有{len(o)}个地方{BY_FIGURES}排在后面（{join_names(o)}）" for m, o in omitted_by_metric.items())
     left_out = f"未画出：{left_out}。" if left_out else ""
 
     alt = leaders_sentence(findings) + "各进度的数字分列，小区和社区的数字不计入所在区县，均未相加。" + left_out
@@ -690,13 +693,13 @@ def funding_chart(
         f"{top['display']}（{funding_label(top['funding_source'])}）。"
         + (f"其他地方的最大一笔：{'；'.join(per_place)}。" if per_place else "")
         + "不同来源和状态的资金分列，未相加。"
-        + omitted_note(omitted, SMALLER_SUMS)
+        + omitted_note(omitted, BY_SUMS)
     )
 
     title = "老旧小区改造资金（按地方和来源）"
     note = pattern_note(ordered["status"]) + "各笔资金分列，未相加。"
     if omitted:
-        note += "\n" + omitted_note(omitted, SMALLER_SUMS)
+        note += "\n" + omitted_note(omitted, BY_SUMS)
     with chart_style():
         groups = [ordered[ordered["place"] == p] for p in shown]
         fig, axes = _new_figure([len(g) * ROW_TWO_LINES / BAR_ROW for g in groups], note)

@@ -267,8 +267,8 @@ def without_place_names(table: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFra
     say nothing about what it reported; a topic's table leaves them out too, so that every
     list of words follows one rule. Left out after counting, so the other words' rates and z
     values are those of the whole text."""
-    names = {term: gazetteer.resolve(term) is not None for term in table["term"].unique()}
-    return table[~table["term"].map(names)].reset_index(drop=True)
+    names = {term for term in table["term"].unique() if gazetteer.resolve(term) is not None}
+    return table[~table["term"].isin(names)].reset_index(drop=True)
 
 
 def analyse(corpus, settings: dict, cache_dir: Path | None = None) -> Analysis:

@@ -64,13 +64,13 @@ def place_link(place: str) -> str:
     return f"[{md(place)}]({{filename}}/pages/places/{place_slug(place)}.md)"
 
 
-_NUMBER_CELL = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?\+?|—")
+NUMBER_CELL = re.compile(r"-?\d[\d,]*(?:\.\d+)?|—")  # a cell of a plain number, or of nothing
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:
     """A Markdown table; a column of plain numbers after the first (which names the row, as
     a year may) is set right, so that its digits line up."""
-    numeric = [i > 0 and all(_NUMBER_CELL.fullmatch(row[i]) for row in rows) and any(row[i] != "—" for row in rows)
+    numeric = [i > 0 and all(NUMBER_CELL.fullmatch(row[i]) for row in rows) and any(row[i] != "—" for row in rows)
                for i in range(len(header))]
     lines = ["| " + " | ".join(header) + " |", "|" + "".join("---:|" if n else "---|" for n in numeric)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
@@ -116,7 +116,7 @@ def chart_block(chart: ChartFiles, with_table: bool = True) -> str:
     # The caption names the table's figures and years (白驹社区3.7亿元, 2021—2025年计划): kept as there.
     pieces = {v: cell[c](html.escape(v)) for c in (*chart.figures, *chart.years) if c in chart.table for v in chart.table[c].astype(str)}
     shared = next((row[0] for row in blocks if "、" in row[0]), "")  # no place's own name holds 、
-    shared_note = [f"几个地方列在一起（如“{md(shared)}”），是因为归入它们的文章相同，数字也就相同。", ""] if shared else []
+    shared_note = [f"几个地方列在一起（如“{md(shared)}”），是因为它们的各行完全相同。", ""] if shared else []
     return "\n".join([
         f"### {md(chart.title)}",
         "",
@@ -431,11 +431,11 @@ def topic_notes(terms_by_topic: pd.DataFrame | None, topic_names: dict[str, str]
 METHOD = """## 方法说明
 
 - **什么算一条数据。** 只收录关于老旧小区改造规模和资金的数字：改造小区、楼栋、户数、居民、面积、资金、加装电梯、停车位、配套设施、党支部等（各指标及其单位见[数据下载]({filename}/pages/data.md)中 facts.csv 的 metric 列）。同一版面上的其他数字——宣传资料份数、供水工程投资、会议届次、日期、电话号码、年龄、比例——不收录。宁缺毋滥：错误的数字比缺失的数字更糟。
-- **约数。** 原文的“余、多、超过”记作“多于”，在表中写作“2600余个”；“约、左右”写作“约”；“近、将近、接近”写作“近”；“不超过、不到、不足”等写作“不超过”。
+- **约数。** 原文的“余、多、超过”等记作“多于”，在表中写作“2600余个”；“约、大约、左右”等写作“约”；“近、将近、接近”写作“近”；“不超过、不到、不足”等写作“不超过”（全部说法见[数据下载]({filename}/pages/data.md)中 facts.csv 的 qualifier 列）。
 - **进度与年份。** {statuses}分列，从不相加；只有{done}的数字算作已改造或已投入，首页只列这些数字。年份取原句所指的年份或时期（如“十四五”期间为 2021—2025年）。
 - **不重复计算。** 数字只记在原文所说的地方：小区的数字不加到所在区县，区县的合计只来自关于区县本身的数字；多篇文章给出同一格的数字时只取一个，并注明出处篇数。
 - **核对。** 每个数字都链接到它所在的原句；文章页中该句会被高亮。
-- **词语统计。** jieba 分词（另加老旧小区改造等领域的专有词语），按词典词性只保留实词，去除停用词，也不计由职务引出的人名（“区委书记胡拥军”中的“拥军”）。特征词用带信息先验的对数优势比（Monroe、Colaresi、Quinn 2008），把一地与其余语料比较，给出 z 值。词表不计地名：文章因提到某地及其上下级地名而归入该地，这些地名在该地的词表中总是居首，却说明不了报道的内容；各话题的词表也同样不计。
+- **词语统计。** jieba 分词（另加老旧小区改造等领域的专有词语），按词典词性只保留实词，去除停用词，也不计由职务引出的人名（“区委书记胡拥军”中的“拥军”）。特征词用带信息先验的对数优势比（Monroe、Colaresi、Quinn 2008），把一地与其余语料比较，给出 z 值。词表不计本站地名表中的地名：文章因提到某地及其上下级地名而归入该地，这些地名在该地的词表中往往居首，却说明不了报道的内容；各话题的词表也同样不计。
 """
 
 
@@ -684,6 +684,11 @@ def column_values(column: dict) -> str:
     vocab = load_vocab()
     if column["values_from"] == "metric":
         values = "、".join(f"{m.key} {m.label}（{m.display_unit}）" for m in vocab.metrics)
+    elif column["values_from"] == "qualifier":  # "nearly 将近/接近/近（写作“近2600个”）"
+        q = vocab.qualifiers
+        words = lambda name: "/".join(w for w, n in (*q.prefix, *q.infix, *q.suffix) if n == name) or "确数"
+        values = "、".join(f"{name} {words(name)}（写作“{display.format(n=2600, unit='个')}”）"
+                          for name, display in vocab.qualifier_display.items())
     else:
         table = {"status": vocab.statuses, "funding_source": vocab.funding_sources}[column["values_from"]]
         values = "、".join(f"{c.key} {c.label}" for c in table)

@@ -359,7 +359,7 @@ def test_places_are_capped_by_article_count_and_the_left_out_are_named():
     chart = term_frequency_chart(TERMS, max_places=2, article_counts=ARTICLES)
     assert chart.table["地方"].unique().tolist() == ["重庆市", "南通市"]
     assert chart.omitted == ["洛阳市"]
-    assert "另有1个文章较少的地方未画出：洛阳市" in chart.alt
+    assert "另有1个地方按文章篇数和词数排在后面，未画出：洛阳市" in chart.alt
     assert len(chart.figure.axes) == 2
     # without article counts the places with the most words come first
     assert term_frequency_chart(TERMS, max_places=1).table["地方"].unique().tolist() == ["重庆市"]
@@ -453,7 +453,7 @@ def test_scale_caps_places_per_panel_and_says_which_were_left_out():
     chart = scale_chart(many, max_places=5)
     assert chart.table["地方"].tolist() == ["甲区", "乙区", "丙区", "丁区", "戊区"]
     assert chart.omitted == ["己区", "庚区"]
-    assert "未画出：改造小区另有2个数字较小的地方（己区和庚区）" in chart.alt
+    assert "未画出：改造小区另有2个地方按数字大小排在后面（己区和庚区）" in chart.alt
 
 
 def test_scale_and_funding_accept_facts_as_a_dataframe_or_the_aggregated_table():
@@ -507,8 +507,9 @@ def test_wrap_keeps_numbers_whole_and_punctuation_off_line_starts():
     assert wrap("未画出：北京市、南宁市、拉萨市", 10).split("\n") == ["未画出：北京市、", "南宁市、拉萨市"]
     # a mark hanging at the very end of the text
     assert wrap("一二三。", 3) == "一二三。" and wrap("一二三四五六。", 3).split("\n") == ["一二三", "四五六。"]
-    assert all(len(line) <= 6 for line in wrap("一二三四五2600+个", 6).split("\n"))
-    assert "2600+" in wrap("一二三四五2600+个", 6).replace("\n", "|").split("|")[1]
+    assert all(len(line) <= 6 for line in wrap("一二三四五2600余个", 6).split("\n"))
+    assert "2600余" in wrap("一二三四五2600余个", 6).replace("\n", "|").split("|")[1]
+    assert all("2600余" in wrap("改造老旧小区2600余个", width) for width in range(5, 12))
 
 
 def test_places_with_identical_counts_share_one_panel():

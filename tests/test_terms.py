@@ -438,16 +438,18 @@ def test_word_tables_leave_out_place_names_which_head_a_places_words_because_art
     assert xigong["term"].iloc[0] == "物业"
 
 
-def test_leaving_out_place_names_keeps_the_other_words_rates_and_z_as_counted():
-    import pandas as pd
-
+def test_place_names_are_left_out_after_counting_so_the_other_words_keep_their_rates_and_z():
     from analysis.pipeline import without_place_names
     from analysis.places import load_gazetteer
 
-    table = pd.DataFrame({"place": ["洛阳市"] * 3, "term": ["洛阳", "物业", "洛阳市"], "count": [9, 4, 2],
-                          "per_10k": [90.0, 40.0, 20.0], "tfidf": [0.1, 0.2, 0.3], "log_odds_z": [5.0, 3.0, 1.0]})
-    kept = without_place_names(table, load_gazetteer())
-    assert kept.to_dict("records") == [table.iloc[1].to_dict()]
+    docs = [("洛阳市", "洛阳 物业 洛阳市 物业 洛阳"), ("重庆市", "重庆 改造 物业")]
+    counted = term_counts(docs)
+    kept = without_place_names(counted, load_gazetteer())
+    assert set(kept["term"]) == {"物业", "改造"}
+    assert kept.to_dict("records") == counted[counted["term"].isin(["物业", "改造"])].to_dict("records")
+    # An empty table keeps its columns, so its CSV still has a header.
+    empty = without_place_names(term_counts([]), load_gazetteer())
+    assert empty.empty and list(empty.columns) == list(counted.columns)
 
 
 def test_a_name_list_counts_only_its_labels():
