@@ -698,9 +698,10 @@ def column_values(column: dict) -> str:
 def column_list(columns: list[dict]) -> str:
     """A data file's columns as a list of terms and meanings (HTML): a table of four columns of
     prose squeezed each to a few characters a line on a phone."""
+    significant = str(load_vocab().report["significant_z"])  # the dictionary's {significant_z}
     items = []
     for c in columns:
-        notes = [html.escape(c["meaning"])]
+        notes = [html.escape(c["meaning"].replace("{significant_z}", significant))]
         notes += [f"{label}：{html.escape(value)}" for value, label in ((c.get("unit", ""), "单位"), (column_values(c), "取值")) if value]
         items.append(f'<dt><code>{html.escape(c["name"])}</code></dt><dd>{"<br>".join(notes)}</dd>')
     return f'<dl class="data-columns">{"".join(items)}</dl>'

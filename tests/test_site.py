@@ -320,6 +320,8 @@ def test_data_page_lists_every_qualifier_with_its_words_and_how_the_report_write
     assert listed["nearly"].split("/") == ["将近", "接近", "近"] and "不到" in listed["up_to"].split("/")
     facts = list(csv.DictReader((site / "data" / "facts.csv").open(encoding="utf-8-sig")))
     assert {f["qualifier"] for f in facts} <= set(listed) and "写作“近2600个”" in qualifier
+    # The threshold of a significant z is metrics.toml's, as the report's.
+    assert page.count(f"大于 {vocab.report['significant_z']} 为显著偏多") == 2 and "{significant_z}" not in page
 
 
 def test_report_shows_leading_terms_in_context_linking_to_articles(site):
