@@ -27,7 +27,7 @@ from .aggregate import format_value
 from .articles import place_slug
 from .extract import Fact, load_vocab
 from .model import Article
-from .pages import amount_html, fact_context, fact_figure, headline_html, labelled_figure_html, page_text_url, pieces_as_html, year_html
+from .pages import KIND_NAMES, amount_html, fact_context, fact_figure, headline_html, labelled_figure_html, page_text_url, pieces_as_html, year_html
 from .places import Gazetteer, filed_under, main_place
 from .settings import DATA_DIR
 from .terms import headline_words
@@ -293,8 +293,11 @@ def coverage(articles: list[Article], gazetteer: Gazetteer, problems: list) -> s
     by_province = Counter(gazetteer.province_of(p) if p else "不详" for p in (main_place(a.places, gazetteer) for a in articles))
     undated = sorted({a.page for a in articles if not a.date})
     placeless = [a for a in articles if not a.places]
+    # Every piece of a page is an article of the archive, an advert too: the kinds say so.
+    by_kind = sorted(Counter(KIND_NAMES.get(a.kind, a.kind) for a in articles).items(), key=lambda kv: (-kv[1], kv[0]))
     out = [
-        f"本报告依据 {len({a.page for a in articles})} 个报纸版面中的 {len(articles)} 篇文章。",
+        f"本报告依据 {len({a.page for a in articles})} 个报纸版面中的 {len(articles)} 篇文章"
+        + (f"，按体裁：{'、'.join(f'{md(kind)} {n} 篇' for kind, n in by_kind)}。" if by_kind else "。"),
         "",
         table(["报纸", "文章数"], count_rows(by_publication, unknown="来源不详")),
         "",

@@ -158,6 +158,9 @@ def test_report_counts_articles_by_paper_and_province_most_first_and_the_unknown
     # One province an article: the places index, which counts every place named, says more.
     assert sum(count for _, count in provinces) == len(articles(site))
     assert "每篇文章按其主要地方计入一个省级行政区" in section and 'href="./places.html"' in section
+    # The kinds of piece counted, the advert among them, add up to the articles.
+    kinds = dict(re.findall(r"([\u4e00-\u9fff]+) (\d+) 篇", section.split("按体裁：", 1)[1].split("。", 1)[0]))
+    assert kinds["广告"] == "1" and sum(map(int, kinds.values())) == len(articles(site))
     assert [name for name, _ in tables["年份"]] == ["2021", "2022", "2023"]
 
 
