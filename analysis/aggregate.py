@@ -11,6 +11,7 @@ Three rules keep the table honest:
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
@@ -32,7 +33,7 @@ def facts_frame(facts: Iterable[Fact | Mapping]) -> pd.DataFrame:
     rows = [f.to_dict() if isinstance(f, Fact) else dict(f) for f in facts]
     frame = pd.DataFrame(rows, columns=list(Fact.__dataclass_fields__))
     # Empty keys stay "" (not NaN) so groupby keeps them as keys of their own.
-    return frame.fillna({k: "" for k in KEY})
+    return frame.fillna({k: "" for k in [*KEY, "printed"]})
 
 
 def _short_number(value: float) -> str:
@@ -47,25 +48,45 @@ def _trim(x: float) -> str:
     return f"{x:.{_DECIMALS}f}".rstrip("0").rstrip(".")
 
 
-def format_value(value: float, metric: str, qualifier: str = EXACT, vocab: Vocab | None = None) -> str:
-    """Reader-friendly text: 4.3181亿元, 59.28万平方米, 2600余个, 约1亿平方米."""
+def format_value(value: float, metric: str, qualifier: str = EXACT, vocab: Vocab | None = None, printed: str = "") -> str:
+    """Reader-friendly text: 4.3181亿元, 59.28万平方米, 2600余个, 约1亿平方米. A figure `printed`
+    with its hedge before 万 or 亿 keeps it there: 60多亿元 is 60余亿元, sixty-odd 亿, where
+    60亿余元 would be 60亿 and a little more."""
     vocab = vocab or load_vocab()
     template = vocab.qualifier_display.get(qualifier, "{n}{unit}")
-    return template.format(n=_short_number(value), unit=vocab.metric(metric).display_unit)
+    n, unit = _short_number(value), vocab.metric(metric).display_unit
+    scale = _hedged_scale(printed, vocab)
+    if scale and n.endswith(scale):
+        n, unit = n[: -len(scale)], scale + unit
+    return template.format(n=n, unit=unit)
+
+
+_NUMERAL = r"[\d零〇一二两三四五六七八九十百千]"
+
+
+def _hedged_scale(printed: str, vocab: Vocab) -> str:
+    """The 万 or 亿 right after a hedge inside a printed figure (60多亿元 -> 亿), else ""."""
+    words = "|".join(re.escape(word) for word, _ in vocab.qualifiers.infix)
+    scales = "".join(word for _, word in _SCALES)
+    found = re.search(rf"{_NUMERAL}(?:{words})([{scales}])", printed) if printed and words else None
+    return found.group(1) if found else ""
 
 
 def _one_figure(metric: str, records: list[tuple], vocab: Vocab) -> dict:
-    """The cell's one figure from its (article, value, qualifier) records, in the order stated:
-    the figure most articles state (the first stated on a tie)."""
-    figures = list(dict.fromkeys(records))  # an article stating a figure twice counts once
+    """The cell's one figure from its (article, value, qualifier, printed) records, in the order
+    stated: the figure most articles state (the first stated on a tie)."""
+    figures = list(dict.fromkeys(record[:3] for record in records))  # an article stating a figure twice counts once
     counts = Counter((value, qualifier) for _, value, qualifier in figures)  # in order of first statement
+    printed = {}  # how each figure was first printed: where its hedge sits
+    for _, value, qualifier, as_printed in records:
+        printed.setdefault((value, qualifier), as_printed)
     value, qualifier = max(counts, key=counts.__getitem__)  # max keeps the first of equal counts
-    others = [format_value(v, metric, q, vocab) for (v, q) in counts if (v, q) != (value, qualifier)]
-    articles = list(dict.fromkeys(article for article, _, _ in records))
+    others = [format_value(v, metric, q, vocab, printed[v, q]) for (v, q) in counts if (v, q) != (value, qualifier)]
+    articles = list(dict.fromkeys(article for article, _, _, _ in records))
     return {
         "value": int(value) if float(value).is_integer() else float(value),
         "qualifier": qualifier,
-        "display": format_value(value, metric, qualifier, vocab),
+        "display": format_value(value, metric, qualifier, vocab, printed[value, qualifier]),
         "n_sources": len(articles),
         "sources": ",".join(articles),
         "agree": not others,
@@ -84,7 +105,7 @@ def scale_by_place(facts: Iterable[Fact | Mapping], vocab: Vocab | None = None) 
     if frame.empty:
         return pd.DataFrame(columns=COLUMNS)
     cells: dict[tuple, list[tuple]] = {}
-    for row in frame[[*KEY, "article_id", "value", "qualifier"]].itertuples(index=False, name=None):
+    for row in frame[[*KEY, "article_id", "value", "qualifier", "printed"]].itertuples(index=False, name=None):
         cells.setdefault(row[: len(KEY)], []).append(row[len(KEY) :])
     metric = KEY.index("metric")
     rows = [{**dict(zip(KEY, key)), **_one_figure(key[metric], cells[key], vocab)} for key in sorted(cells)]

@@ -89,7 +89,7 @@ def article_body_html(article: Article) -> str:
 
 def fact_figure(fact: Fact) -> str:
     """"改造小区 10个": the metric and its value as a reader checks it against the sentence."""
-    return f"{load_vocab().metric(fact.metric).label} {format_value(fact.value, fact.metric, fact.qualifier)}"
+    return f"{load_vocab().metric(fact.metric).label} {format_value(fact.value, fact.metric, fact.qualifier, printed=fact.printed)}"
 
 
 def fact_context(fact: Fact) -> list[str]:
@@ -156,7 +156,7 @@ def page_text_url(page: str) -> str:
 def printed_note(fact: Fact) -> str:
     """（原文作“43181万元”）where the figure is printed otherwise than the box writes it (4.3181亿元);
     nothing where the two read the same (57个)."""
-    if fact.printed == format_value(fact.value, fact.metric, fact.qualifier):
+    if fact.printed == format_value(fact.value, fact.metric, fact.qualifier, printed=fact.printed):
         return ""
     return f' <span class="unit">（原文作“{escape(fact.printed)}”）</span>'
 

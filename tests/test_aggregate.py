@@ -146,6 +146,11 @@ def test_every_cell_holds_a_figure_that_was_stated_for_exactly_that_cell(facts):
 # --- display ---------------------------------------------------------------------------------
 
 
+def test_a_cell_keeps_the_hedge_where_its_figure_was_printed():
+    table = scale_by_place([fact(metric="funding_yuan", value=6000000000, unit="亿元", qualifier="more_than", printed="60多亿元")])
+    assert table["display"].tolist() == ["60余亿元"]
+
+
 def test_more_than_about_and_nearly_stay_visible_in_the_table():
     table = scale_by_place([
         fact(metric="communities", value=2600, unit="个", qualifier="more_than"),
@@ -163,6 +168,10 @@ def test_format_value_uses_chinese_large_units():
     assert format_value(43500, "buildings", "about") == "约4.35万栋"
     assert format_value(680000, "households", "more_than") == "68万余户"
     assert format_value(6000000000, "funding_yuan", "more_than") == "60亿余元"
+    # A hedge the paper put before 万 or 亿 stays there: sixty-odd 亿 is not 60亿 and a little.
+    assert format_value(6000000000, "funding_yuan", "more_than", printed="60多亿元") == "60余亿元"
+    assert format_value(300000, "residents", "more_than", printed="三十余万") == "30余万人"
+    assert format_value(680000, "households", "more_than", printed="68万多户") == "68万余户"
     assert format_value(200, "elevators", "nearly") == "近200部"
     assert format_value(50, "households", "up_to") == "不超过50户"
     assert format_value(5532, "households") == "5532户"
