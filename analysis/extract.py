@@ -124,6 +124,11 @@ class Vocab:
         return next(m for m in self.metrics if m.key == key)
 
     @property
+    def metrics_in_reading_order(self) -> tuple[Metric, ...]:
+        """The metrics as the report lists them ([report] reading_order), not as they match."""
+        return tuple(self.metric(key) for key in self.report["reading_order"])
+
+    @property
     def funding_metric(self) -> str:
         return next(m.key for m in self.metrics if m.funding)
 

@@ -686,7 +686,7 @@ def column_values(column: dict) -> str:
         return column.get("values", "")
     vocab = load_vocab()
     if column["values_from"] == "metric":
-        values = "、".join(f"{m.key} {m.label}（{m.display_unit}）" for m in vocab.metrics)
+        values = "、".join(f"{m.key} {m.label}（{m.display_unit}）" for m in vocab.metrics_in_reading_order)
     elif column["values_from"] == "qualifier":  # "nearly 将近/接近/近（写作“近2600个”）"
         q = vocab.qualifiers
         words = lambda name: "/".join(w for w, n in (*q.prefix, *q.infix, *q.suffix) if n == name) or "确数"

@@ -146,6 +146,11 @@ def test_every_cell_holds_a_figure_that_was_stated_for_exactly_that_cell(facts):
 # --- display ---------------------------------------------------------------------------------
 
 
+def test_a_places_rows_follow_the_reading_order_of_metrics():
+    table = scale_by_place([fact(metric=m, value=10, unit="个") for m in ("managed_communities", "area_m2", "communities")])
+    assert table["metric"].tolist() == ["communities", "area_m2", "managed_communities"]
+
+
 def test_a_cell_keeps_the_hedge_where_its_figure_was_printed():
     table = scale_by_place([fact(metric="funding_yuan", value=6000000000, unit="亿元", qualifier="more_than", printed="60多亿元")])
     assert table["display"].tolist() == ["60余亿元"]

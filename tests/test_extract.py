@@ -496,6 +496,7 @@ def test_vocabulary_lists_every_metric_once_with_a_display_unit():
     vocab = load_vocab()
     keys = [m.key for m in vocab.metrics]
     assert len(keys) == len(set(keys))
+    assert sorted(vocab.report["reading_order"]) == sorted(keys)  # each metric once in the report's order
     assert all(m.display_unit and m.forms for m in vocab.metrics)
     assert {s.key for s in vocab.statuses} == {"planned", "committed", "started", "cumulative", "in_progress", "completed"}
     assert vocab.done_statuses == ("cumulative", "completed")
