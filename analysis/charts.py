@@ -327,10 +327,19 @@ def _cap(ordered: list[str], max_panels: int) -> tuple[list[str], list[str]]:
 class _Panel:
     places: tuple[str, ...]  # one place, or several whose panels would be identical
     rows: pd.DataFrame
+    articles: int = 0  # how many articles its words come from, when known
 
     @property
     def title(self) -> str:
-        return self.places[0] if len(self.places) == 1 else f"{'、'.join(self.places)}（数字相同）"
+        """The place and what its words rest on (江津区（1篇）: a z of 8 from one article reads
+        otherwise than from nineteen)."""
+        notes = ([f"{self.articles}篇"] if self.articles else []) + (["数字相同"] if len(self.places) > 1 else [])
+        return self.name + (f"（{'，'.join(notes)}）" if notes else "")
+
+    @property
+    def source(self) -> str:
+        """The panel's name with its article count, for a sentence: 江津区（1篇文章）."""
+        return self.name + (f"（{self.articles}篇文章）" if self.articles else "")
 
     @property
     def name(self) -> str:
@@ -378,7 +387,7 @@ def _term_panels(
         rows = top[top["place"] == place]
         signature = tuple(zip(rows["term"], rows["count"], rows[column].round(6)))
         groups.setdefault(signature, []).append(place)
-    panels = [_Panel(_broadest_first(places), top[top["place"] == places[0]]) for places in groups.values()]
+    panels = [_Panel(_broadest_first(places), top[top["place"] == places[0]], articles.get(places[0], 0)) for places in groups.values()]
     shown, left = panels[:max_places], panels[max_places:]
     return shown, [p for panel in left for p in panel.places]
 
@@ -393,12 +402,13 @@ def _term_table(panels: Sequence[_Panel], column: str, header: str, digits: int)
     return pd.DataFrame(rows, columns=[PLACE_COLUMN, "词语", "出现次数", header]).astype({"出现次数": "int64"})
 
 
-def _draw_term_panels(panels: Sequence[_Panel], column: str, note: str, color: str) -> tuple[Figure, list]:
+def _draw_term_panels(panels: Sequence[_Panel], column: str, note: str, color: str, digits: int) -> tuple[Figure, list]:
+    """`digits`: the decimals of a bar's label, as its table gives them (8.41, not 8.4)."""
     fig, axes = _new_figure([len(panel.rows) for panel in panels], note)
     xmax = max(float(panel.rows[column].max()) for panel in panels)  # one scale for every panel
     for ax, panel in zip(axes, panels):
         values = panel.rows[column].tolist()
-        _barh_panel(ax, panel.rows["term"].tolist(), values, [f"{v:.1f}" for v in values],
+        _barh_panel(ax, panel.rows["term"].tolist(), values, [f"{v:.{digits}f}" for v in values],
                     title=panel.title, xmax=xmax, color=color)
     return fig, axes
 
@@ -434,21 +444,26 @@ def term_frequency_chart(
     common = sorted(leaders[leaders > 1].items(), key=lambda kv: (-kv[1], kv[0]))
     if common and len(panels) > 1:
         term, n = common[0]
-        share = f"全部{n}幅小图" if n == len(panels) else f"{len(panels)}幅小图里{n}幅"
-        finding = f"“{term}”是图中{share}的第一高频词。"
+        share = f"全部{n}幅小图的第一高频词都是" if n == len(panels) else f"{len(panels)}幅小图中有{n}幅的第一高频词是"
+        finding = f"{share}“{term}”。"
     else:
         finding = "各地最常出现的词各不相同。"
-    per_place = "；".join(f"{panel.name}为“{row['term']}”（每万词{fmt_number(row['per_10k'])}次）" for panel, row in firsts)
+    per_place = "；".join(f"{panel.name}为“{row['term']}”（每万词{row['per_10k']:.1f}次）" for panel, row in firsts)
     alt = f"{finding}各地最高频的词：{per_place}。图中{PLACE_NAMES_NOTE}。{omitted_note(omitted, BY_ARTICLES)}"
 
     title = f"各地报道高频词（每万词出现次数，前{top_n}个）"
     with chart_style():
-        fig, _ = _draw_term_panels(panels, "per_10k", _notes(PLACE_NAMES_NOTE, omitted_note(omitted, BY_ARTICLES)), BLUE)
+        fig, _ = _draw_term_panels(panels, "per_10k", _notes(PLACE_NAMES_NOTE, omitted_note(omitted, BY_ARTICLES)), BLUE, 1)
     table = _term_table(panels, "per_10k", "每万词次数", 1)
     return Chart(slug=slug, title=title, alt=alt, table=table, figure=fig, omitted=omitted)
 
 
 Z_SIGNIFICANT = load_vocab().report["significant_z"]  # the reference line (metrics.toml)
+
+
+def significant_share(n_sig: int, n_bars: int) -> str:
+    """"48个词都" when every bar is significant, "48个词中有30个" when some are."""
+    return f"{n_bars}个词都" if n_sig == n_bars else f"{n_bars}个词中有{n_sig}个"
 
 
 def distinctive_terms_chart(
@@ -471,16 +486,17 @@ def distinctive_terms_chart(
     )
     firsts = "；".join(f"{panel.name}为“{panel.rows.iloc[0]['term']}”" for panel in panels)
     n_sig = sum(int((panel.rows["log_odds_z"] > Z_SIGNIFICANT).sum()) for panel in panels)
+    n_bars = sum(len(panel.rows) for panel in panels)
     alt = (
-        f"与其他地方相比，{best_panel.name}的“{best['term']}”最为突出（z={fmt_number(best['log_odds_z'], 2)}），"
+        f"与其他地方相比，{best_panel.source}的“{best['term']}”最为突出（z={best['log_odds_z']:.2f}），"
         f"为各地特征词之首。各地最突出的词：{firsts}。"
-        f"图中{PLACE_NAMES_NOTE}，{n_sig}个词的z值超过{Z_SIGNIFICANT}（约95%置信水平）。{omitted_note(omitted, BY_ARTICLES)}"
+        f"图中{PLACE_NAMES_NOTE}，{significant_share(n_sig, n_bars)}的z值超过{Z_SIGNIFICANT}（约95%置信水平）。{omitted_note(omitted, BY_ARTICLES)}"
     )
 
     title = f"各地特征词（对数优势比z值，前{top_n}个）"
     note = _notes(f"{PLACE_NAMES_NOTE}；虚线：z={Z_SIGNIFICANT}，约95%置信水平", omitted_note(omitted, BY_ARTICLES))
     with chart_style():
-        fig, axes = _draw_term_panels(panels, "log_odds_z", note, GREEN)
+        fig, axes = _draw_term_panels(panels, "log_odds_z", note, GREEN, 2)
         for ax in axes:
             ax.axvline(Z_SIGNIFICANT, color=INK, linestyle=(0, (4, 3)), linewidth=1, zorder=3)
     table = _term_table(panels, "log_odds_z", "z值", 2)

@@ -124,8 +124,8 @@ EXPECTED_TEXT = {
     "scale": ["重庆市", "巫山县", "望霞路35号小区", "西工区", "2600余个", "约450个", "57个", "2023年计划", "2022年已完成"],
     "funding": ["巫山县（重庆市）", "九龙坡区（重庆市）", "中央补助", "业主自筹",
                 format_value(431810000, "funding_yuan"), "9000万元", "60亿余元"],
-    "frequency": ["重庆市", "南通市", "洛阳市", "老旧小区", "管网改造", "95.5"],
-    "distinctive": ["重庆市", "南通市", "洛阳市", "山城", "7.5"],
+    "frequency": ["重庆市（30篇）", "南通市（20篇）", "洛阳市（10篇）", "老旧小区", "管网改造", "95.5"],
+    "distinctive": ["重庆市（30篇）", "南通市（20篇）", "洛阳市（10篇）", "山城", "7.45"],
 }
 
 
@@ -327,13 +327,13 @@ def test_term_frequency_keeps_the_top_terms_per_place_in_order():
 
 def test_term_frequency_alt_states_the_shared_leading_term_and_numbers():
     chart = term_frequency_chart(TERMS, article_counts=ARTICLES)
-    assert chart.alt.startswith("“老旧小区”是图中全部3幅小图的第一高频词。")
+    assert chart.alt.startswith("全部3幅小图的第一高频词都是“老旧小区”。")
     two = term_frequency_chart(TERMS, article_counts=ARTICLES, top_n=1, max_places=2)
-    assert two.alt.startswith("“老旧小区”是图中全部2幅小图的第一高频词。")
+    assert two.alt.startswith("全部2幅小图的第一高频词都是“老旧小区”。")
     rows = [(r.place, r.term, r.count, r.per_10k, r.log_odds_z) for r in TERMS.itertuples()]
     other = term_table([*rows, ("北碚区", "文明", 50, 99.0, 3.0)])
     assert term_frequency_chart(other, article_counts={**ARTICLES, "北碚区": 5}).alt.startswith(
-        "“老旧小区”是图中4幅小图里3幅的第一高频词。")
+        "4幅小图中有3幅的第一高频词是“老旧小区”。")
     assert "重庆市为“老旧小区”（每万词95.5次）" in chart.alt
     assert "条形图" not in chart.alt and "bar" not in chart.alt.lower()
 
@@ -342,9 +342,11 @@ def test_distinctive_terms_are_positive_only_and_the_alt_names_the_strongest():
     chart = distinctive_terms_chart(TERMS, article_counts=ARTICLES)
     assert (chart.table["z值"] > 0).all()
     assert "居民" not in chart.table[chart.table["地方"] == "重庆市"]["词语"].tolist()
-    assert chart.alt.startswith("与其他地方相比，重庆市的“山城”最为突出（z=7.45）")
-    # 山城 7.45, 加装电梯 3.1, 物业管理 4.2, 管网改造 5.0 clear 1.96
-    assert "4个词的z值超过1.96" in chart.alt
+    # what the strongest word rests on: a place of one article can have a large z
+    assert chart.alt.startswith("与其他地方相比，重庆市（30篇文章）的“山城”最为突出（z=7.45）")
+    # 山城 7.45, 加装电梯 3.1, 物业管理 4.2, 管网改造 5.0 clear 1.96; of 8 bars
+    assert "8个词中有4个的z值超过1.96" in chart.alt
+    assert "7.45" in chart.texts()  # a bar's label as precise as the table's (7.45, not 7.5)
 
 
 def test_distinctive_chart_draws_the_reference_line():
@@ -520,7 +522,7 @@ def test_places_with_identical_counts_share_one_panel():
     table = term_table(rows)
     chart = term_frequency_chart(table, article_counts={"南通市": 13, "崇川区": 13, "巫山县": 20})
     assert len(chart.figure.axes) == 2
-    assert "南通市、崇川区（数字相同）" in chart.texts()
+    assert "南通市、崇川区（13篇，数字相同）" in chart.texts() and "巫山县（20篇）" in chart.texts()
     assert chart.table["地方"].tolist() == ["巫山县", "南通市", "南通市", "崇川区", "崇川区"]
     assert "南通市、崇川区为“改造”（每万词437.1次）" in chart.alt
     # set against the same rest of the corpus, they have the same z too: one panel there as well
@@ -533,7 +535,7 @@ def test_a_shared_panel_names_its_places_from_the_province_down():
     """Not in the order of their names' characters, which gave 南通市、崇川区、江苏省."""
     rows = [(place, term, 55 - n, 437.1 - n, 3.4) for place in ("崇川区", "江苏省", "南通市") for n, term in enumerate(["改造", "安全"])]
     chart = term_frequency_chart(term_table(rows), article_counts={"崇川区": 13, "江苏省": 13, "南通市": 13})
-    assert "江苏省、南通市、崇川区（数字相同）" in chart.texts()
+    assert "江苏省、南通市、崇川区（13篇，数字相同）" in chart.texts()
     assert chart.table["地方"].tolist() == ["江苏省", "江苏省", "南通市", "南通市", "崇川区", "崇川区"]
 
 
