@@ -9,6 +9,7 @@ sub-path.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import heapq
 import html
@@ -376,6 +377,7 @@ def terms_tables(rows: list[tuple] | None, peers: str = "地方", without: str =
 
 KWIC_TERMS = 6  # leading terms shown in context on the report
 KWIC_LINES = 8  # lines per term
+KWIC_WIDTH = 20  # characters of context either side
 
 
 def leading_terms(terms_by_topic: pd.DataFrame | None, topic_name: str, n: int = KWIC_TERMS) -> list[str]:
@@ -393,14 +395,17 @@ def concordance_section(terms: list[str], articles: list[Article], lines: int = 
     out = []
     for term in terms:
         # Cheap substring filter first: segmenting every article for every term would be slow.
-        candidates = [a for a in articles if term in a.body_text][: lines * 2]
+        # The body only: a headline in context is the whole headline, the same for every term.
+        candidates = [dataclasses.replace(a, kicker="", title="", subtitle="") for a in articles if term in a.body_text][: lines * 2]
         # One line an article: several from one sentence would show the same words again.
-        kwic = list(first_per_article(concordance(term, candidates)))[:lines]
+        kwic = list(first_per_article(concordance(term, candidates, KWIC_WIDTH)))[:lines]
         if not kwic:
             continue
         out += [f"### {md(term)}", ""]
         for line in kwic:
-            context = f"…{md(line.left)}**{md(line.term)}**{md(line.right)}…"
+            # "…" only where the context is cut: a paragraph's start or end shows as it is.
+            before, after = "…" * line.cut_left, "…" * line.cut_right
+            context = f"{before}{md(line.left)}**{md(line.term)}**{md(line.right)}{after}"
             out.append(f"- {context} {article_link(line.article_id, '原文')}")
         out.append("")
     return "\n".join(out)

@@ -20,7 +20,7 @@ import heapq
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import chain
 from pathlib import Path
@@ -393,6 +393,10 @@ class KwicLine:
     term: str
     right: str
     article_id: str
+    # Whether the line's text goes on past the context, before it or after it (not compared:
+    # a line is its words).
+    cut_left: bool = field(default=False, compare=False)
+    cut_right: bool = field(default=False, compare=False)
 
 
 def concordance(term: str, articles: Iterable[Article], width: int = 20) -> list[KwicLine]:
@@ -420,7 +424,8 @@ def _kwic_in(term: str, text: str, width: int, article_id: str, entries: lexicon
         for word in cut_run(run.group(), entries.freq, entries.log_total):
             end = start + len(word)
             if word == term:
-                lines.append(KwicLine(text[max(0, start - width) : start], word, text[end : end + width], article_id))
+                lines.append(KwicLine(text[max(0, start - width) : start], word, text[end : end + width], article_id,
+                                      cut_left=start > width, cut_right=end + width < len(text)))
             start = end
     return lines
 

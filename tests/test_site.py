@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from analysis.build import Progress, build
 from analysis.report import NUMBER_CELL, pager_numbers
+from analysis.segment import BULLET
 from tests.corpus import ROOT, SEEDS, readers_agree
 
 
@@ -330,14 +331,21 @@ def test_data_page_lists_every_qualifier_with_its_words_and_how_the_report_write
 def test_report_shows_leading_terms_in_context_linking_to_articles(site):
     report = (site / "report.html").read_text(encoding="utf-8")
     section = report[report.index("关键词语境") : report.index("全部改造数据")]
-    lines = re.findall(r"<li>…(.*?)<strong>(.*?)</strong>(.*?)…\s*<a href=\"([^\"]+)\">原文</a>", section)
+    lines = re.findall(r"<li>(…?)(.*?)<strong>(.*?)</strong>(.*?)(…?)\s*<a href=\"([^\"]+)\">原文</a>", section)
     assert len(lines) >= 10
-    renovation = {a["url"] for a in articles(site) if "renovation" in a["topics"]}
-    for left, term, right, href in lines:
-        target = (site / href.split("#")[0]).read_text(encoding="utf-8")
-        assert term in target  # the line's article really holds the term
-        assert href.removeprefix("./").split("#")[0] in renovation  # and is a renovation article, as the section says
-    assert len({(term, href) for _, term, _, href in lines}) == len(lines)  # one line per article and term
+    by_url = {a["url"]: a for a in articles(site)}
+    renovation = {url for url, a in by_url.items() if "renovation" in a["topics"]}
+    for cut_before, left, term, right, cut_after, href in lines:
+        article = by_url[href.removeprefix("./").split("#")[0]]
+        assert article["url"] in renovation  # a renovation article, as the section says
+        # Key points (their ● left out) and paragraphs: the line is from the article's body, not
+        # its headline, and "…" marks only a cut.
+        paragraphs = [BULLET.sub("", p) for p in article["summary"]] + [p for section_ in article["sections"] for p in section_["paragraphs"]]
+        paragraph = next(p for p in paragraphs if left + term + right in p)
+        assert paragraph.startswith(left + term) != bool(cut_before), (left, term)
+        assert paragraph.endswith(term + right) != bool(cut_after), (term, right)
+    assert any(not cut for line in lines for cut in (line[0], line[4]))  # a paragraph's edge shows as it is
+    assert len({(term, href) for _, _, term, _, _, href in lines}) == len(lines)  # one line per article and term
 
 
 def test_topic_pages_carry_the_topics_words(site):

@@ -310,6 +310,8 @@ def test_concordance_lines_have_term_and_context():
     ]
     assert all(line.left + line.term + line.right in article_text(a)
                for line in lines for a in articles if a.id == line.article_id)
+    # Whether the text goes on past the context either side
+    assert [(line.cut_left, line.cut_right) for line in lines] == [(False, False), (True, True), (True, False)]
 
 
 def test_concordance_leaves_out_a_key_points_mark():
