@@ -413,7 +413,7 @@ def _draw_term_panels(panels: Sequence[_Panel], column: str, note: str, color: s
     return fig, axes
 
 
-PLACE_NAMES_NOTE = "不计地名"  # the term tables leave them out (pipeline.without_place_names)
+PLACE_NAMES_NOTE = load_vocab().report["place_names_note"]  # the term tables leave them out
 
 
 def _notes(*lines: str) -> str:

@@ -366,10 +366,11 @@ def terms_tables(rows: list[tuple] | None, peers: str = "地方", without: str =
     # Each table under a heading of its own, so a reader's outline and a screen reader's list of
     # tables name them (both tables once shared the heading 词语).
     rows = [[md(r.term), str(r.count), f"{r.per_10k:.1f}"] for r in frequent]
-    out = ["### 高频词", "", table(["词语", "次数", "每万词"], rows), "", "### 特征词", ""]
+    note = load_vocab().report["place_names_note"]
+    out = ["### 高频词", "", f"出现最多的实词，{note}：", "", table(["词语", "次数", "每万词"], rows), "", "### 特征词", ""]
     if distinctive:
         rows = [[md(r.term), str(r.count), f"{r.log_odds_z:.2f}"] for r in distinctive]
-        out += [f"与其他{peers}相比显著的特征词（z 值大于 {significant}，越大越突出）：", "", table(["词语", "次数", "z 值"], rows), ""]
+        out += [f"与其他{peers}相比显著的特征词（z 值大于 {significant}，越大越突出；{note}）：", "", table(["词语", "次数", "z 值"], rows), ""]
     else:
         out += [f"与其他{peers}相比，没有显著的特征词（z 值大于 {significant}）。", ""]
     return "\n".join(out)

@@ -359,9 +359,11 @@ def test_topic_pages_carry_the_topics_words(site):
     listed = re.search(r"显著的特征词.*?<tbody>(.*?)</tbody>", place, re.S).group(1)
     z_values = [float(z) for z in re.findall(r"<td[^>]*>(-?\d+\.\d+)</td>\s*</tr>", listed)]
     assert z_values and min(z_values) > 1.96, z_values
-    # Each table of words has a heading of its own, which names its region for a screen reader.
+    # Each table of words has a heading of its own, which names its region for a screen reader,
+    # and says that place names are left out, as the report's charts do.
     for text in (page, place):
         assert re.findall(r'aria-label="表格：(高频词|特征词)"', text) == ["高频词", "特征词"]
+        assert "出现最多的实词，不计地名" in text and "越大越突出；不计地名）" in text
 
 
 def test_a_place_named_only_beside_others_says_why_it_has_no_words(site):
