@@ -851,6 +851,19 @@ def test_a_filter_narrows_the_results_to_its_count(browser, site_url, sharded_si
     assert errors == []
 
 
+def test_the_search_hint_is_true_a_number_is_found_from_its_start(browser, site_url):
+    """The hint says "542" finds 542件 and "42" does not: the index holds words, not substrings."""
+    base, out = site_url
+    records = json.loads((out / "data" / "articles.json").read_text(encoding="utf-8"))
+    holding = {a["url"] for a in records if any("542件" in p for s in a["sections"] for p in s["paragraphs"])}
+    page = browser.new_page()
+    hint = page.goto(f"{base}/search.html") and page.inner_text("#search-hint")
+    assert "“542”能找到“542件”，“42”不能" in hint
+    assert holding and {url for url, _ in search_results(page, base, "542")} >= holding
+    assert not {url for url, _ in search_results(page, base, "42件")} & holding
+    page.close()
+
+
 def test_a_query_nothing_matches_says_so(browser, sharded_site_url):
     base, _ = sharded_site_url
     page = browser.new_page()
