@@ -405,6 +405,20 @@ def report_places(place: str, gazetteer: Gazetteer) -> list[str]:
     return list(dict.fromkeys(p for p in wanted if p))
 
 
+def listed_places(places: Sequence[str], gazetteer: Gazetteer, n: int = 2) -> list[str]:
+    """The `n` places a listing names for an article, each within the next: its most specific
+    place and the ones above it when everything it names lies on that one line (巫山县 · 重庆市);
+    else its main place and the ones above that (西工区 · 洛阳市 for several of its communities).
+    The two most specific could be siblings (交通花园小区 · 西工地小区) or strangers (朝天门街道 ·
+    渝北区, though 朝天门 is in 渝中区), which read as a place and the place it is in."""
+    known = [p for p in places if p in gazetteer]
+    if not known:
+        return list(places[:n])
+    line = gazetteer.hierarchy(known[0])
+    top = known[0] if all(p in line for p in known) else main_place(known, gazetteer)
+    return gazetteer.hierarchy(top)[:n] if top else []
+
+
 def main_place(places: Sequence[str], gazetteer: Gazetteer) -> str | None:
     """The one place an article is filed under: the most specific place that contains every
     place it names (西工地小区 + 健康新村 -> 西工区; 两江新区 + 九龙坡区 -> 重庆市).

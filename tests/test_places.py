@@ -412,6 +412,17 @@ def test_nothing_found(gaz):
         "巫山县", "重庆市"]
 
 
+def test_a_listing_names_a_place_and_the_place_it_is_in(gaz):
+    from analysis.places import listed_places
+
+    assert listed_places(["巫山县", "重庆市"], gaz) == ["巫山县", "重庆市"]
+    assert listed_places(["龙车村", "北碚区", "重庆市"], gaz) == ["龙车村", "北碚区"]
+    # Siblings, or places on different lines, give way to the place holding them all.
+    assert listed_places(["交通花园小区", "西工地小区", "健康新村", "西工区", "洛阳市", "河南省"], gaz) == ["西工区", "洛阳市"]
+    assert listed_places(["朝天门街道", "渝北区", "渝中区", "重庆市"], gaz) == ["重庆市"]  # 朝天门 is not in 渝北区
+    assert listed_places([], gaz) == [] and listed_places(["某某镇"], gaz) == ["某某镇"]
+
+
 def test_main_place_is_the_smallest_place_containing_every_named_place():
     from analysis.places import main_place, report_places
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from pelican.plugins import signals
 from pypinyin import lazy_pinyin
 
 from analysis.articles import place_slug as _place_slug, place_url as _place_url
 from analysis.pages import CUT_AT_START
+from analysis.places import listed_places, load_gazetteer
 from analysis.text import cut_outside_figures, date_label, date_parts as _date_parts
 
 # --- places -------------------------------------------------------------------
@@ -36,6 +38,16 @@ def split_list(value) -> list[str]:
         return []
     items = value if isinstance(value, (list, tuple)) else str(value).split(",")
     return [str(item).strip() for item in items if str(item).strip()]
+
+
+@lru_cache(maxsize=None)  # a listing names the same few sets of places again and again
+def _listed_places(places: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(listed_places(places, load_gazetteer()))
+
+
+def card_places(value) -> list[str]:
+    """The places a listing names for an article (`analysis.places.listed_places`)."""
+    return list(_listed_places(tuple(split_list(value))))
 
 
 # --- dates --------------------------------------------------------------------
@@ -330,6 +342,7 @@ FILTERS = {
     "place_slug": place_slug,
     "place_url": place_url,
     "split_list": split_list,
+    "card_places": card_places,
     "date_label": date_label,
     "date_attr": date_attr,
     "year_of": year_of,
