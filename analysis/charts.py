@@ -461,9 +461,13 @@ def term_frequency_chart(
 Z_SIGNIFICANT = load_vocab().report["significant_z"]  # the reference line (metrics.toml)
 
 
-def significant_share(n_sig: int, n_bars: int) -> str:
-    """"48个词都" when every bar is significant, "48个词中有30个" when some are."""
-    return f"{n_bars}个词都" if n_sig == n_bars else f"{n_bars}个词中有{n_sig}个"
+def significant_share(n_sig: int, n_bars: int, z: float) -> str:
+    """How many of the chart's words are significant, as a clause: every one, some, or none."""
+    if n_sig == n_bars:
+        return f"{n_bars}个词的z值都超过{z}"
+    if n_sig:
+        return f"{n_bars}个词中有{n_sig}个的z值超过{z}"
+    return f"{n_bars}个词的z值都不超过{z}"
 
 
 def distinctive_terms_chart(
@@ -490,7 +494,7 @@ def distinctive_terms_chart(
     alt = (
         f"与其他地方相比，{best_panel.source}的“{best['term']}”最为突出（z={best['log_odds_z']:.2f}），"
         f"为各地特征词之首。各地最突出的词：{firsts}。"
-        f"图中{PLACE_NAMES_NOTE}，{significant_share(n_sig, n_bars)}的z值超过{Z_SIGNIFICANT}（约95%置信水平）。{omitted_note(omitted, BY_ARTICLES)}"
+        f"图中{PLACE_NAMES_NOTE}，{significant_share(n_sig, n_bars, Z_SIGNIFICANT)}（约95%置信水平）。{omitted_note(omitted, BY_ARTICLES)}"
     )
 
     title = f"各地特征词（对数优势比z值，前{top_n}个）"
