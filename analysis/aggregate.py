@@ -32,7 +32,8 @@ def facts_frame(facts: Iterable[Fact | Mapping]) -> pd.DataFrame:
     """Facts (dataclasses or dicts) as a DataFrame, one row per fact."""
     rows = [f.to_dict() if isinstance(f, Fact) else dict(f) for f in facts]
     frame = pd.DataFrame(rows, columns=list(Fact.__dataclass_fields__))
-    # Empty keys stay "" (not NaN) so groupby keeps them as keys of their own.
+    # Empty keys stay "" (not NaN) so groupby keeps them as keys of their own; so does an
+    # unknown printed form, which format_value reads as text.
     return frame.fillna({k: "" for k in [*KEY, "printed"]})
 
 
@@ -50,8 +51,9 @@ def _trim(x: float) -> str:
 
 def format_value(value: float, metric: str, qualifier: str = EXACT, vocab: Vocab | None = None, printed: str = "") -> str:
     """Reader-friendly text: 4.3181亿元, 59.28万平方米, 2600余个, 约1亿平方米. A figure `printed`
-    with its hedge before 万 or 亿 keeps it there: 60多亿元 is 60余亿元, sixty-odd 亿, where
-    60亿余元 would be 60亿 and a little more."""
+    with its hedge before 万 or 亿, and shown in that scale, keeps it there: 60多亿元 is 60余亿元,
+    sixty-odd 亿, where 60亿余元 would be 60亿 and a little more. Shown in a larger scale the
+    hedge follows it, as it means a little more: 43181多万元 is 4.3181亿余元."""
     vocab = vocab or load_vocab()
     template = vocab.qualifier_display.get(qualifier, "{n}{unit}")
     n, unit = _short_number(value), vocab.metric(metric).display_unit
@@ -74,19 +76,23 @@ def _hedged_scale(printed: str, vocab: Vocab) -> str:
 
 def _one_figure(metric: str, records: list[tuple], vocab: Vocab) -> dict:
     """The cell's one figure from its (article, value, qualifier, printed) records, in the order
-    stated: the figure most articles state (the first stated on a tie)."""
-    figures = list(dict.fromkeys(record[:3] for record in records))  # an article stating a figure twice counts once
-    counts = Counter((value, qualifier) for _, value, qualifier in figures)  # in order of first statement
-    printed = {}  # how each figure was first printed: where its hedge sits
-    for _, value, qualifier, as_printed in records:
-        printed.setdefault((value, qualifier), as_printed)
-    value, qualifier = max(counts, key=counts.__getitem__)  # max keeps the first of equal counts
-    others = [format_value(v, metric, q, vocab, printed[v, q]) for (v, q) in counts if (v, q) != (value, qualifier)]
+    stated: the figure most articles state (the first stated on a tie). A figure is its value,
+    its qualifier and where its hedge sits: 60多亿元 and 60亿多元 are two figures."""
+    printed: dict[tuple, str] = {}  # each figure as it was first printed
+    stated = []
+    for article, value, qualifier, as_printed in records:
+        figure = (value, qualifier, _hedged_scale(as_printed, vocab))
+        printed.setdefault(figure, as_printed)
+        stated.append((article, figure))
+    counts = Counter(figure for _, figure in dict.fromkeys(stated))  # an article stating a figure twice counts once
+    chosen = max(counts, key=counts.__getitem__)  # in order of first statement: max keeps the first of equal counts
+    value, qualifier, _ = chosen
+    others = [format_value(v, metric, q, vocab, printed[v, q, h]) for (v, q, h) in counts if (v, q, h) != chosen]
     articles = list(dict.fromkeys(article for article, _, _, _ in records))
     return {
         "value": int(value) if float(value).is_integer() else float(value),
         "qualifier": qualifier,
-        "display": format_value(value, metric, qualifier, vocab, printed[value, qualifier]),
+        "display": format_value(value, metric, qualifier, vocab, printed[chosen]),
         "n_sources": len(articles),
         "sources": ",".join(articles),
         "agree": not others,

@@ -154,6 +154,13 @@ def test_a_places_rows_follow_the_reading_order_of_metrics():
 def test_a_cell_keeps_the_hedge_where_its_figure_was_printed():
     table = scale_by_place([fact(metric="funding_yuan", value=6000000000, unit="亿元", qualifier="more_than", printed="60多亿元")])
     assert table["display"].tolist() == ["60余亿元"]
+    # Hedged elsewhere it is another figure: the one most articles print is shown, the other noted.
+    stated = [fact(article_id=a, metric="funding_yuan", value=6000000000, unit="亿元", qualifier="more_than", printed=p)
+              for a, p in (("a1", "60亿多元"), ("a2", "60多亿元"), ("a3", "60多亿元"))]
+    row = scale_by_place(stated).iloc[0]
+    assert (row["display"], row["agree"], row["other_figures"]) == ("60余亿元", False, "60亿余元")
+    # Shown in a larger scale, a hedge before 万 follows the figure: a little more than 4.3181亿.
+    assert format_value(431810000, "funding_yuan", "more_than", printed="43181多万元") == "4.3181亿余元"
 
 
 def test_more_than_about_and_nearly_stay_visible_in_the_table():
