@@ -112,7 +112,8 @@ def amount_html(figure_html: str) -> str:
 
 def year_html(label_html: str) -> str:
     """A year or span of years kept whole but for the break a span allows after its dash:
-    2021—|2025年, where 2021—2025|年 and a line beginning with — read badly."""
+    2021—|2025年, where 2021—2025|年 and a line beginning with — read badly. (On a desktop
+    the theme keeps a table's span on one line.)"""
     first, dash, rest = label_html.partition("—")
     return amount_html(first + dash) + amount_html(rest) if dash and rest else amount_html(label_html)
 

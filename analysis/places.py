@@ -406,17 +406,22 @@ def report_places(place: str, gazetteer: Gazetteer) -> list[str]:
 
 
 def listed_places(places: Sequence[str], gazetteer: Gazetteer, n: int = 2) -> list[str]:
-    """The `n` places a listing names for an article, each within the next: its most specific
-    place and the ones above it when everything it names lies on that one line (巫山县 · 重庆市);
-    else its main place and the ones above that (西工区 · 洛阳市 for several of its communities).
-    The two most specific could be siblings (交通花园小区 · 西工地小区) or strangers (朝天门街道 ·
-    渝北区, though 朝天门 is in 渝中区), which read as a place and the place it is in."""
+    """The `n` places a listing names for an article (`places` most specific first), each
+    within the next: its most specific place and the ones above it when everything it names
+    lies on that one line (巫山县 · 重庆市); else its main place and the ones above that (西工区 ·
+    洛阳市 for several of its communities). The two most specific could be siblings (交通花园小区
+    · 西工地小区) or strangers (朝天门街道 · 渝北区, though 朝天门 is in 渝中区), which read as a
+    place and the place it is in. An article of several provinces names the most specific place
+    of each (巫山县 · 崇川区). Names the gazetteer lacks are shown only when it knows none."""
     known = [p for p in places if p in gazetteer]
     if not known:
         return list(places[:n])
+    by_province = list(dict.fromkeys(gazetteer.province_of(p) for p in known))
+    if len(by_province) > 1:
+        return [next(p for p in known if gazetteer.province_of(p) == province) for province in by_province][:n]
     line = gazetteer.hierarchy(known[0])
     top = known[0] if all(p in line for p in known) else main_place(known, gazetteer)
-    return gazetteer.hierarchy(top)[:n] if top else []
+    return gazetteer.hierarchy(top)[:n]
 
 
 def main_place(places: Sequence[str], gazetteer: Gazetteer) -> str | None:

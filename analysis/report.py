@@ -295,7 +295,7 @@ def coverage(articles: list[Article], gazetteer: Gazetteer, problems: list) -> s
     undated = sorted({a.page for a in articles if not a.date})
     placeless = [a for a in articles if not a.places]
     # Every piece of a page is an article of the archive, an advert too: the kinds say so.
-    by_kind = sorted(Counter(KIND_NAMES.get(a.kind, a.kind) for a in articles).items(), key=lambda kv: (-kv[1], kv[0]))
+    by_kind = sorted(Counter(KIND_NAMES.get(a.kind, "其他") for a in articles).items(), key=lambda kv: (-kv[1], lazy_pinyin(kv[0])))
     out = [
         f"本报告依据 {len({a.page for a in articles})} 个报纸版面中的 {len(articles)} 篇文章"
         + (f"，按体裁：{'、'.join(f'{md(kind)} {n} 篇' for kind, n in by_kind)}。" if by_kind else "。"),
@@ -390,14 +390,15 @@ def leading_terms(terms_by_topic: pd.DataFrame | None, topic_name: str, n: int =
 
 
 def concordance_section(terms: list[str], articles: list[Article], lines: int = KWIC_LINES) -> str:
-    """Keyword in context: each line shows a leading term in its sentence and links to the article."""
+    """Keyword in context: each line shows a leading term with the KWIC_WIDTH characters of its
+    paragraph either side, and links to the article."""
     from .terms import concordance  # jieba is loaded only when a concordance is asked for
 
     out = []
     for term in terms:
         # Cheap substring filter first: segmenting every article for every term would be slow.
         # The body only: a headline in context is the whole headline, the same for every term.
-        candidates = [dataclasses.replace(a, kicker="", title="", subtitle="") for a in articles if term in a.body_text][: lines * 2]
+        candidates = [dataclasses.replace(a, kicker="", title="", subtitle="") for a in [a for a in articles if term in a.body_text][: lines * 2]]
         # One line an article: several from one sentence would show the same words again.
         kwic = list(first_per_article(concordance(term, candidates, KWIC_WIDTH)))[:lines]
         if not kwic:

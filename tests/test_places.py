@@ -421,6 +421,8 @@ def test_a_listing_names_a_place_and_the_place_it_is_in(gaz):
     assert listed_places(["交通花园小区", "西工地小区", "健康新村", "西工区", "洛阳市", "河南省"], gaz) == ["西工区", "洛阳市"]
     assert listed_places(["朝天门街道", "渝北区", "渝中区", "重庆市"], gaz) == ["重庆市"]  # 朝天门 is not in 渝北区
     assert listed_places([], gaz) == [] and listed_places(["某某镇"], gaz) == ["某某镇"]
+    # Several provinces: the most specific place of each.
+    assert listed_places(["巫山县", "崇川区", "南通市", "重庆市", "江苏省"], gaz) == ["巫山县", "崇川区"]
 
 
 def test_main_place_is_the_smallest_place_containing_every_named_place():

@@ -324,8 +324,29 @@ def test_data_page_lists_every_qualifier_with_its_words_and_how_the_report_write
     assert listed["nearly"].split("/") == ["将近", "接近", "近"] and "不到" in listed["up_to"].split("/")
     facts = list(csv.DictReader((site / "data" / "facts.csv").open(encoding="utf-8-sig")))
     assert {f["qualifier"] for f in facts} <= set(listed) and "写作“近2600个”" in qualifier
-    # The threshold of a significant z is metrics.toml's, as the report's.
-    assert page.count(f"大于 {vocab.report['significant_z']} 为显著偏多") == 2 and "{significant_z}" not in page
+
+
+def test_data_page_gives_the_threshold_of_a_significant_z_as_metrics_toml_does(site):
+    from analysis.extract import load_vocab
+
+    page = (site / "data.html").read_text(encoding="utf-8")
+    assert page.count(f"大于 {load_vocab().report['significant_z']} 为显著偏多") == 2 and "{significant_z}" not in page
+
+
+def test_a_listing_names_each_articles_place_and_the_place_it_is_in(site):
+    """The 西工区 article names five of its communities: its card reads 西工区 · 洛阳市, not two
+    communities side by side; every card's places are the analysis's `listed_places`."""
+    from analysis.places import listed_places, load_gazetteer
+
+    gazetteer = load_gazetteer()
+    page = (site / "topics" / "lao-jiu-xiao-qu-gai-zao.html").read_text(encoding="utf-8")
+    by_url = {a["url"]: a for a in articles(site)}
+    cards = re.findall(r'<h2 class="entry__title[^"]*"><a href="\.\./([^"]+)">.*?<p class="entry__meta">(.*?)</p>', page, re.S)
+    assert len(cards) >= 4
+    for url, meta in cards:
+        shown = re.findall(r'<a href="\.\./places/[^"]+">([^<]+)</a>', meta)
+        assert shown == listed_places(by_url[url]["places"], gazetteer), url
+    assert ["西工区", "洛阳市"] in [re.findall(r'places/[^"]+">([^<]+)<', meta) for _, meta in cards]
 
 
 def test_report_shows_leading_terms_in_context_linking_to_articles(site):
@@ -349,6 +370,8 @@ def test_report_shows_leading_terms_in_context_linking_to_articles(site):
 
 
 def test_topic_pages_carry_the_topics_words(site):
+    from analysis.extract import load_vocab
+
     page = (site / "topics" / "lao-jiu-xiao-qu-gai-zao.html").read_text(encoding="utf-8")
     assert "话题词语" in page and "老旧小区" in page[page.index("话题词语") :]
     # Its distinctive words stand out against the other topics; a place's, against other places.
@@ -363,7 +386,8 @@ def test_topic_pages_carry_the_topics_words(site):
     # and says that place names are left out, as the report's charts do.
     for text in (page, place):
         assert re.findall(r'aria-label="表格：(高频词|特征词)"', text) == ["高频词", "特征词"]
-        assert "出现最多的实词，不计地名" in text and "越大越突出；不计地名）" in text
+        note = load_vocab().report["place_names_note"]
+        assert f"出现最多的实词，{note}" in text and f"越大越突出；{note}）" in text
 
 
 def test_a_place_named_only_beside_others_says_why_it_has_no_words(site):

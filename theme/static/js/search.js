@@ -3,7 +3,9 @@
  * The index holds each page cut into words the way `searchWords` cuts text: every Chinese
  * character a word of its own (analysis/search.py, `indexed_page`, says why). A query is cut
  * the same way, and each of its terms (the parts between spaces) is looked up as a phrase, so
- * the pages found are exactly those holding every term, as a reader's Ctrl-F would find them.
+ * the pages found are exactly those holding every term, as a reader's Ctrl-F would find them,
+ * but for a run of digits or letters, which is one word and found from its start (542 finds
+ * 542件, 42 does not).
  * The same words looked up loose rank those pages, the pages with more of them first.
  *
  * The build may split the index into several Pagefind bundles (SEARCH_SHARD_PAGES); each is
