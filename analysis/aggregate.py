@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 import pandas as pd
 
@@ -68,10 +69,16 @@ _NUMERAL = r"[\d零〇一二两三四五六七八九十百千]"
 
 def _hedged_scale(printed: str, vocab: Vocab) -> str:
     """The 万 or 亿 right after a hedge inside a printed figure (60多亿元 -> 亿), else ""."""
-    words = "|".join(re.escape(word) for word, _ in vocab.qualifiers.infix)
-    scales = "".join(word for _, word in _SCALES)
-    found = re.search(rf"{_NUMERAL}(?:{words})([{scales}])", printed) if printed and words else None
+    pattern = _hedge_before_scale(tuple(word for word, _ in vocab.qualifiers.infix))
+    found = pattern.search(printed) if printed and pattern else None
     return found.group(1) if found else ""
+
+
+@lru_cache(maxsize=4)  # asked once a fact: built once a vocabulary
+def _hedge_before_scale(hedges: tuple[str, ...]) -> re.Pattern | None:
+    scales = "".join(word for _, word in _SCALES)
+    words = "|".join(map(re.escape, hedges))
+    return re.compile(rf"{_NUMERAL}(?:{words})([{scales}])") if hedges else None
 
 
 def _one_figure(metric: str, records: list[tuple], vocab: Vocab) -> dict:
