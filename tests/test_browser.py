@@ -851,6 +851,53 @@ def test_a_filter_narrows_the_results_to_its_count(browser, site_url, sharded_si
     assert errors == []
 
 
+def tick(page, facet: str, value: str, results: int) -> None:
+    """Tick one filter value, its group opened as a reader would, until the search says `results`."""
+    group = page.locator(f'.search-facet[data-facet="{facet}"]')
+    if group.get_attribute("open") is None:
+        group.locator("summary").click()
+    group.locator(f'input[value="{value}"]').check()
+    page.wait_for_function(f"document.querySelector('.search-status').textContent === '找到 {results} 篇文章'")
+    wait_for_search(page)
+
+
+@pytest.mark.parametrize("query", ["老旧小区", "年 月"])
+def test_two_values_of_a_group_find_the_articles_of_either_and_another_group_narrows_them(browser, sharded_site_url, query):
+    """An article has one year: ticking 2023 beside 2022 found nothing when a group's ticks all
+    had to hold. A group's ticks are alternatives, groups hold together, and a ticked group's
+    counts stay those of ticking one more of its values."""
+    base, _ = sharded_site_url
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    urls = [url for url, _ in search_results(page, base, query)]
+    facets = {url: {facet: set(values.split("、")) for facet, values in shown.items()}
+              for url, shown in zip(urls, result_facets(page), strict=True)}
+    years = facet_counts(page, "年份")
+    (first, _), (second, _) = sorted(years.items(), key=lambda item: -item[1])[:2]
+
+    def having(facet, values, among):
+        return {url for url in among if facets[url].get(facet, set()) & values}
+
+    tick(page, "年份", first, len(having("年份", {first}, urls)))
+    assert facet_counts(page, "年份") == years
+    either = having("年份", {first, second}, urls)
+    tick(page, "年份", second, len(either))
+    show_all_results(page)
+    assert {url for url, _ in listed_results(page, base)} == either
+    assert facet_counts(page, "年份") == years
+    # A place of some of those articles narrows them; the years count under the place.
+    places = Counter(place for url in either for place in facets[url].get("地区", ()))
+    place = next(p for p, n in places.most_common() if n < len(either))
+    assert facet_counts(page, "地区")[place] == places[place]
+    both = having("地区", {place}, either)
+    tick(page, "地区", place, len(both))
+    show_all_results(page)
+    assert {url for url, _ in listed_results(page, base)} == both
+    in_place = having("地区", {place}, urls)
+    assert facet_counts(page, "年份") == dict(Counter(year for url in in_place for year in facets[url].get("年份", ())))
+    assert parse_qs(urlsplit(page.url).query) == {"q": [query], "年份": [first, second], "地区": [place]}
+    page.close()
+
+
 YEAR_SPANS_SPLIT = """() => [...document.querySelectorAll("td")].filter(td => td.querySelector(":scope > .amount + .amount"))
     .map(td => { const [first, last] = [td.firstElementChild, td.lastElementChild];
                  return first.getBoundingClientRect().top !== last.getBoundingClientRect().top; })"""

@@ -154,10 +154,13 @@
     return { pagefind, folder };
   }
 
-  function chosenFilters() {
+  /** The ticked values as Pagefind filters: a page has one of a group's ticked values (2022 or
+   *  2023; an article has one year) and a ticked value of every group. `except` leaves a group
+   *  out, to count its values as the reader would find them on ticking one more. */
+  function chosenFilters(except) {
     const filters = {};
     for (const [facet, values] of selected) {
-      if (values.size) filters[facet] = Array.from(values); // a list: the page must have all of them
+      if (values.size && facet !== except) filters[facet] = { any: Array.from(values) };
     }
     return filters;
   }
@@ -182,13 +185,18 @@
     }
     resultList.setAttribute("aria-busy", "true");
     try {
-      const filters = chosenFilters();
-      const answers = await Promise.all(bundles.map((bundle) => answer(bundle, query, filters)));
+      const ticked = FACETS.filter((facet) => selected.get(facet).size);
+      const [answers, ...withoutEach] = await Promise.all([null, ...ticked].map((except) =>
+        Promise.all(bundles.map((bundle) => answer(bundle, query, chosenFilters(except || undefined))))));
       if (number !== searchNumber) return;
       // Each bundle scores against its own pages, so scores from different bundles are close
       // but not strictly comparable (Pagefind issue #796).
       const results = answers.flatMap((a) => a.results).sort((a, b) => b.score - a.score).map((a) => a.result);
-      await showResults(number, query, results, sumCounts(answers.map((a) => a.counts)));
+      const counts = sumCounts(answers.map((a) => a.counts));
+      // A ticked group's values are counted without that group's own ticks: ticking one more
+      // adds the pages it counts (but those already found).
+      ticked.forEach((facet, i) => counts.set(facet, sumCounts(withoutEach[i].map((a) => a.counts)).get(facet)));
+      await showResults(number, query, results, counts);
     } catch (error) {
       if (number !== searchNumber) return;
       showNothing();
@@ -523,9 +531,9 @@
     return (a, b) => b[1] - a[1] || a[0].localeCompare(b[0], "zh-CN");
   }
 
-  /** Checkboxes for the values that would leave some result, and for those already checked,
-   *  each with the number of results it would leave (Pagefind's counts, or for a query of
-   *  several terms `countFilters`'s, summed over bundles). */
+  /** Checkboxes for the values some result has, and for those already checked, each with
+   *  the number of results that have it under the other groups' ticks (Pagefind's counts, or
+   *  for a query of several terms `countFilters`'s, summed over bundles). */
   function showFilters(counts) {
     const focused = document.activeElement;
     const refocus = focused && focused.type === "checkbox" && root.contains(focused)
