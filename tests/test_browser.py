@@ -257,6 +257,47 @@ def test_on_a_phone_a_figure_keeps_its_unit_and_a_place_pages_table_fits(browser
     page.close()
 
 
+# Every table laid out as a table, as on a desktop: the controls of phone layouts.
+AS_TABLES = ("table { display: table !important; } table tr { display: table-row !important; }"
+             " table :is(thead, tbody) { display: table-row-group !important; }"
+             " table :is(th, td) { display: table-cell !important; }")
+# For each report table in blocks by place: its box's overflow, the right edge of its last
+# header, whether each place's name is above the rest of its first row, and whether each
+# column's cells begin where its header does.
+PLACE_BLOCKS = """wraps => wraps.filter(w => w.querySelector(".same-place")).map(w => {
+    const heads = [...w.querySelectorAll("thead th")].slice(1).map(th => th.getBoundingClientRect().left);
+    const rows = [...w.querySelectorAll("tbody tr")];
+    const named = rows.filter(tr => !tr.cells[0].querySelector(".same-place")).map(tr =>
+        tr.cells[0].getBoundingClientRect().bottom <= tr.cells[1].getBoundingClientRect().top + 1);
+    const aligned = rows.every(tr => [...tr.cells].slice(1).every((td, i) => Math.abs(td.getBoundingClientRect().left - heads[i]) < 1));
+    return {overflow: w.scrollWidth - w.clientWidth, lastHead: w.querySelector("thead th:last-child").getBoundingClientRect().right,
+            named, aligned, columns: heads.length + 1};
+})"""
+
+
+@pytest.mark.parametrize("width", [360, 375])
+def test_on_a_phone_a_report_table_sets_each_place_above_its_rows_and_fits(browser, site_url, width):
+    """A five-column table put 进度 off the screen of a phone. Each place is now a line above
+    its rows, the other columns fit and line up, and the table keeps its cells and headers for
+    a screen reader; the control (laid out as a table again) does not fit."""
+    base, _ = site_url
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(f"{base}/report.html")
+    tables = page.eval_on_selector_all(".table-wrap", PLACE_BLOCKS)
+    assert {t["columns"] for t in tables} >= {4, 5, 6}, tables
+    for table in tables:
+        assert table["overflow"] <= 0 and table["lastHead"] <= width, table
+        assert table["named"] and all(table["named"]) and table["aligned"], table
+    tree = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
+    roles = Counter(node["role"]["value"] for node in tree if node.get("role"))
+    headers = page.eval_on_selector_all("th", "hs => hs.length")
+    cells = page.eval_on_selector_all("td", "ds => ds.length")
+    assert roles["columnheader"] == headers and roles["cell"] == cells, roles
+    page.add_style_tag(content=AS_TABLES)
+    assert any(t["overflow"] > 0 for t in page.eval_on_selector_all(".table-wrap", PLACE_BLOCKS))
+    page.close()
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_tables_headers_and_place_names_are_never_split_inside_a_word(browser, site_url, width):
     """改造小|区 and 望霞路35号小|区 broke even on a desktop; a name of several places breaks
@@ -275,7 +316,8 @@ def test_a_tables_headers_and_place_names_are_never_split_inside_a_word(browser,
         found = page.eval_on_selector_all(cells, stretches)
         assert all(lines <= parts for _, lines, parts in found), (path, [f for f in found if f[1] > f[2]])
         checked += len(found)
-        page.add_style_tag(content=f"{cells} {{ word-break: normal; }}")
+        # The control: without the rule, and with the report's tables as tables at every width.
+        page.add_style_tag(content=f"{cells} {{ word-break: normal; }} {AS_TABLES}")
         split_without += sum(lines > parts for _, lines, parts in page.eval_on_selector_all(cells, stretches))
     assert checked > 50 and split_without >= 1, (checked, split_without)
     page.close()
