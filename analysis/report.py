@@ -220,10 +220,8 @@ def scale_rows(scale: pd.DataFrame, facts: list[Fact], show_place: bool = True) 
         status = vocab.status_cell(r.status)
         if r.funding_source:
             status += f"（{vocab.funding_label(r.funding_source)}）"
-        # The report's table scrolls on a phone, where its status column was squeezed to a few
-        # characters a line (签约或授|信（银行|信贷）): there it breaks only between words. A
-        # place's own table must fit the screen, so there the bracket may break anywhere.
-        status = words_html(md(status)) if show_place else md(status)
+        # A status breaks only between words (签约或授|信（银行|信贷）, 累计（中|央补助） broke).
+        status = words_html(md(status))
         sources = [s for s in str(r.sources).split(",") if s]
         cell = (r.place, r.metric, r.year, r.status, r.funding_source)
         # The figure itself links to the sentence it came from; further sources follow it.
