@@ -715,6 +715,12 @@ def column_list(columns: list[dict]) -> str:
     return f'<dl class="data-columns">{"".join(items)}</dl>'
 
 
+def dotted_names(names: list[str]) -> str:
+    """Names as HTML, each whole on its line, the dot between two ending a line rather than
+    beginning one (as a figure's qualifiers' do); empty names are left out."""
+    return "\u00a0· ".join(f'<span class="term">{html.escape(name)}</span>' for name in names if name)
+
+
 def home_highlights(scale: pd.DataFrame | None, facts: list[Fact], articles: list[Article]) -> str:
     """The renovation story at a glance for the home page: the largest completed or cumulative
     figure of a few metrics, each linking to the sentence it came from (HTML for the theme)."""
@@ -731,12 +737,13 @@ def home_highlights(scale: pd.DataFrame | None, facts: list[Fact], articles: lis
         r = done.sort_values(["value", "place"], ascending=[False, True], kind="mergesort").iloc[0]
         source = str(r["sources"]).split(",")[0]
         anchor = anchors.get((source, r["place"], metric, r["year"], r["status"], r["funding_source"]), "")
-        # 2600余个 重庆市 改造小区（2018年起累计）
-        when = vocab.when(r["status"], r["year"])
-        label = f"{vocab.metric(metric).label}（{'，'.join(q for q in (when, vocab.funding_label(r['funding_source'])) if q)}）"
+        # A key figure over what it counts and when: 5532户 / 巫山县 · 户数 / 2022年已完成 · 中央补助
+        what = dotted_names([r["place"], vocab.metric(metric).label])
+        when = dotted_names([vocab.when(r["status"], r["year"]), vocab.funding_label(r["funding_source"])])
         items.append(
             f'<li><a href="{html.escape(urls.get(source, ""))}#{anchor}"><strong>{html.escape(r["display"])}</strong>'
-            f" {html.escape(r['place'])} {html.escape(label)}</a></li>"
+            f'<span class="highlight__what">{what}</span>'
+            + (f'<span class="highlight__when">{when}</span>' if when else "") + "</a></li>"
         )
     if not items:
         return ""

@@ -227,7 +227,7 @@ def test_on_a_phone_a_figure_keeps_its_unit_and_a_place_pages_table_fits(browser
     places = sorted(p.relative_to(out).as_posix() for p in (out / "places").glob("*.html"))
     articles = [path for path in sorted(p.relative_to(out).as_posix() for p in (out / "articles").glob("*.html"))
                 if 'class="facts-box"' in (out / path).read_text(encoding="utf-8")]
-    for path in ["report.html", *places, *articles]:
+    for path in ["index.html", "report.html", *places, *articles]:
         page.goto(f"{base}/{path}")
         assert page.evaluate(UNMARKED_FIGURES) == [], path
         for caption, amounts in page.eval_on_selector_all("figure.chart figcaption", CAPTION_AMOUNTS):

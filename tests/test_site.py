@@ -226,12 +226,15 @@ def test_home_highlights_show_only_work_done_or_money_spent(site):
     vocab = load_vocab()
     index = (site / "index.html").read_text(encoding="utf-8")
     section = index[index.index("改造数字一览") :]
-    links = re.findall(r'<li><a href="([^"#]+)#([^"]+)"><strong>([^<]+)</strong>', section)
-    assert len(links) >= 3
+    tiles = re.findall(r'<li><a href="([^"#]+)#([^"]+)"><strong>([^<]+)</strong><span class="highlight__what">(.*?)</span></span>', section)
+    assert len(tiles) >= 3
     facts = list(csv.DictReader((site / "data" / "facts.csv").open(encoding="utf-8-sig")))
-    for url, anchor, figure in links:
+    for url, anchor, figure, what in tiles:
         linked = [f for f in facts if f["article_url"] == url.removeprefix("./") and f["anchor"] == anchor]
         assert any(f["status"] in vocab.done_statuses for f in linked), figure  # one sentence can hold several
+        # The tile names the place and the metric of a fact of that sentence.
+        place, metric = re.findall(r'<span class="term">([^<]+)', what)
+        assert any(f["place"] == place and vocab.metric(f["metric"]).label == metric for f in linked), (figure, what)
     assert "2600余个" not in section and "37亿元" not in section
 
 
