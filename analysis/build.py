@@ -32,7 +32,7 @@ from .model import Article, PageProblem
 from .articles import place_slug
 from .pipeline import Analysis, analyse
 from .places import filed_under, load_gazetteer
-from .report import ChartFiles, chart_block, data_page, home_highlights, topic_notes, place_article_pages, place_contents, place_names, place_page, places_index, report_page
+from .report import ChartFiles, data_page, home_highlights, topic_notes, place_article_pages, place_contents, place_names, place_page, places_index, report_page
 from .pages import PAGE_TEXTS, article_markdown, articles_csv, articles_json, facts_csv, facts_json, table_csv, write_bytes, write_marked_text, write_text
 from .settings import load_settings
 from .terms import unload_dictionaries
@@ -333,11 +333,9 @@ class ChartFolder:
 
 
 def charts_about(all_charts: list[ChartFiles]):
-    """place -> the Markdown blocks of the report's charts that draw it (a row of the chart's
-    table is that place's; a word of another place's naming it does not count). Each block is
-    made once: most charts show on many place pages."""
-    drawn = [(chart_block(c, with_table=False), c.places) for c in all_charts]
-    return lambda place: [block for block, places in drawn if place in places]
+    """place -> the report's charts that draw it (a row of the chart's table is that place's;
+    a word of another place's naming it does not count)."""
+    return lambda place: [c for c in all_charts if place in c.places]
 
 
 def report_files(analysis: Analysis, data_files: list[str], all_charts: list[ChartFiles], page_texts: list[str] = ()) -> ContentFiles:
@@ -349,7 +347,7 @@ def report_files(analysis: Analysis, data_files: list[str], all_charts: list[Cha
     contents = place_contents(analysis, gazetteer)
     charts_showing = charts_about(all_charts)
     for place in names:
-        files[f"pages/places/{place_slug(place)}.md"] = place_page(place, analysis, gazetteer, chart_blocks=charts_showing(place), contents=contents)
+        files[f"pages/places/{place_slug(place)}.md"] = place_page(place, analysis, gazetteer, charts=charts_showing(place), contents=contents)
         for name, more in place_article_pages(place, contents).items():
             files[f"pages/{name}.md"] = more
     files["pages/data.md"] = data_page(data_files, page_texts)

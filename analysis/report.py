@@ -100,12 +100,15 @@ class ChartFiles:
     names: tuple[str, ...] = ()  # its columns of names, each broken only between its words
 
 
-def chart_block(chart: ChartFiles, with_table: bool = True) -> str:
+def chart_anchor(chart: ChartFiles) -> str:
+    """The id of a chart's heading in the report, from its file's name."""
+    return "chart-" + chart.svg.removesuffix(".svg")
+
+
+def chart_block(chart: ChartFiles) -> str:
     """A figure whose caption states its finding, a CSV link, and its data table below it.
     The page's table leaves out columns only the CSV needs and columns with nothing in them,
-    so it fits a phone; the image's alt text names the chart, as the caption states the finding.
-    A place page shows the chart without the table: its own sections hold the place's rows,
-    and every other place's rows made the page of a large place long on a phone."""
+    so it fits a phone; the image's alt text names the chart, as the caption states the finding."""
     shown = chart.table[list(chart.shown or chart.table.columns)].apply(same_decimals).astype(str)
     shown = shown[[c for c in shown.columns if (shown[c] != "").any()]]
     cell = {**{c: amount_html for c in chart.figures}, **{c: year_html for c in chart.years}, **{c: words_html for c in chart.names}}
@@ -119,14 +122,16 @@ def chart_block(chart: ChartFiles, with_table: bool = True) -> str:
     shared = next((row[0] for row in blocks if "、" in row[0]), "")  # no place's own name holds 、
     shared_note = [f"几个地方列在一起（如“{md(shared)}”），是因为它们的各行完全相同。", ""] if shared else []
     return "\n".join([
-        f"### {md(chart.title)}",
+        f'<h3 id="{chart_anchor(chart)}">{html.escape(chart.title)}</h3>',  # place pages link here
         "",
         f'<figure class="chart"><img src="{{static}}/charts/{chart.svg}" alt="{html.escape("图表：" + chart.title)}" loading="lazy">'
         f"<figcaption>{pieces_as_html(html.escape(chart.alt), pieces)}</figcaption></figure>",
         "",
         f"[下载数据（CSV）]({{static}}/charts/{chart.csv})",
         "",
-        *([table([md(c) for c in shown.columns], rows), "", *shared_note] if with_table else []),
+        table([md(c) for c in shown.columns], rows),
+        "",
+        *shared_note,
     ])
 
 
@@ -587,7 +592,7 @@ def place_article_pages(place: str, contents: PlaceContents) -> dict[str, str]:
     return pages
 
 
-def place_page(place: str, analysis, gazetteer: Gazetteer, chart_blocks: list[str], contents: PlaceContents | None = None) -> str:
+def place_page(place: str, analysis, gazetteer: Gazetteer, charts: list[ChartFiles], contents: PlaceContents | None = None) -> str:
     contents = contents or place_contents(analysis, gazetteer)
     chain = gazetteer.hierarchy(place)
     articles = contents.articles.get(place, [])
@@ -617,8 +622,11 @@ def place_page(place: str, analysis, gazetteer: Gazetteer, chart_blocks: list[st
     without = (f"词语按每篇文章的主要地方统计；本页的文章都以别的地方为主，所以{md(place)}没有自己的词频统计。"
                if beside else "文章太少，没有词频统计。")
     parts += [f"## 词语\n", terms_tables(terms, without=without)]
-    if chart_blocks:
-        parts += [f"## 图表\n", f"统计报告中含{md(place)}的图表（与其他地方画在一起），各地的数字见[统计报告]({{filename}}/pages/report.md)中图表下的表格。\n", *chart_blocks]
+    # The report's charts that draw the place, linked rather than shown again: each draws every
+    # place, and the page's own sections above hold this place's rows.
+    if charts:
+        parts += ["## 图表\n", f"[统计报告]({{filename}}/pages/report.md)中的这些图表把{md(place)}与其他地方画在一起：\n",
+                  *(f"- [{md(c.title)}]({{filename}}/pages/report.md#{chart_anchor(c)})" for c in charts), ""]
     return "\n".join(parts) + "\n"
 
 

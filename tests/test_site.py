@@ -554,21 +554,26 @@ def test_each_chart_on_the_report_offers_its_data(site):
         assert (site / f"{chart}.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
 
 
-def test_a_place_page_shows_exactly_the_charts_that_draw_it_with_the_tables_readers_need(site):
+def test_a_place_page_links_exactly_the_report_charts_that_draw_it(site):
+    """Each of the report's charts draws every place: a place page links to the charts, at
+    their headings in the report, rather than showing them again."""
     charts = {}
     for path in sorted((site / "charts").glob("*.csv")):
         rows = list(csv.DictReader(path.open(encoding="utf-8-sig")))
         charts[path.stem] = {r["地方"] for r in rows}
     assert len(charts) == 4
+    report = (site / "report.html").read_text(encoding="utf-8")
+    headings = dict(re.findall(r'<h3 id="chart-([^"]+)">([^<]+)</h3>', report))
+    assert set(headings) == set(charts)
+    for slug, title in headings.items():  # the heading is the chart's: its image follows it
+        assert re.search(rf'<h3 id="chart-{slug}">[^<]+</h3>\s*<figure class="chart"><img src="\./charts/{slug}\.svg"', report), slug
     for page in sorted((site / "places").glob("*.html")):
         text = page.read_text(encoding="utf-8")
         place = re.search(r"<h1[^>]*>([^<]+)</h1>", text).group(1).strip()
-        shown = set(re.findall(r'<img src="\.\./charts/([^"]+)\.svg"', text))
-        assert shown == {slug for slug, places in charts.items() if place in places}, page.name
-        # Without the tables of every place's rows: the page's own sections hold its rows.
-        drawn = text.split(">图表</h2>")[-1] if shown else ""
-        assert "<table" not in drawn and ('href="../report.html"' in drawn) == bool(shown), page.name
-        assert all(f'href="../charts/{slug}.csv"' in drawn for slug in shown), page.name
+        linked = dict(re.findall(r'<li><a href="\.\./report\.html#chart-([^"]+)">([^<]+)</a></li>', text))
+        assert set(linked) == {slug for slug, places in charts.items() if place in places}, page.name
+        assert all(headings[slug] == title for slug, title in linked.items()), page.name
+        assert "<img" not in text.split(">图表</h2>")[-1] if linked else ">图表</h2>" not in text, page.name
     # 任港街道 has no chart of its own.
     assert "charts/" not in (site / "places" / "ren-gang-jie-dao.html").read_text(encoding="utf-8")
     report = (site / "report.html").read_text(encoding="utf-8")
