@@ -51,7 +51,7 @@ FONT_FAMILY = "Noto Sans CJK SC"
 READER_FONTS = ("PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Source Han Sans SC")
 HASH_SALT = "newspaper-archive-charts"
 
-WIDTH = 4.4  # inches: one phone column
+WIDTH = 3.6  # inches: one phone column (259 pt, 345 px: a 375 px screen less its margins)
 BASE_SIZE = 11  # points
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.

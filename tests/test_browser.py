@@ -318,6 +318,23 @@ def test_on_a_phone_a_places_table_of_figures_fits_with_each_status_whole(browse
     page.close()
 
 
+def test_on_a_phone_a_charts_smallest_text_is_at_least_12_px(browser, site_url):
+    """A chart is drawn a phone column wide, so its text is not shrunk to fit one: drawn for a
+    wider column, its bar labels came out 11 px on a 375 px phone."""
+    base, out = site_url
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    page.goto(f"{base}/report.html")
+    shown = page.eval_on_selector_all("figure.chart img", """imgs => Promise.all(imgs.map(async i => {
+        i.loading = "eager"; await i.decode(); return [i.getAttribute('src'), i.getBoundingClientRect().width]; }))""")
+    assert len(shown) == 4
+    for src, width in shown:
+        svg = (out / unquote(src).removeprefix("./")).read_text(encoding="utf-8")
+        view_width = float(re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+) ', svg).group(1))
+        smallest = min(float(size) for size in re.findall(r"font-size: ([\d.]+)px", svg))
+        assert smallest * width / view_width >= 12, (src, smallest, width, view_width)
+    page.close()
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_tables_headers_and_place_names_are_never_split_inside_a_word(browser, site_url, width):
     """改造小|区 and 望霞路35号小|区 broke even on a desktop; a name of several places breaks
