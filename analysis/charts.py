@@ -20,8 +20,8 @@ Reproducibility. A fixed svg.hashsalt, no dates or software versions in the file
 metadata, and a total order on every set of bars (value, then name) make the
 files byte-identical for the same data.
 
-Readability. Figures are one column wide (about 4.4 inches) and grow downwards,
-so scaled into a 375px phone column the text stays near 12 CSS pixels. Colours
+Readability. Figures are one column wide (3.6 inches, a phone's) and grow downwards,
+so on a 375px phone the text shows at 13 CSS pixels or more. Colours
 are the Okabe-Ito colour-blind-safe set; planned figures are also hatched and
 named in their value labels, so no meaning is carried by colour alone.
 """
