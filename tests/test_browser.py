@@ -1115,6 +1115,17 @@ def test_the_not_found_page_works_for_a_missing_address_deep_in_a_site_under_a_s
         server.shutdown()
 
 
+@pytest.mark.parametrize("parted", ["电梯、停车", "电梯，停车", "电梯；停车", "电梯\u3000停车"])
+def test_terms_parted_as_a_chinese_list_parts_them_are_looked_up_each(browser, site_url, parted):
+    """电梯、停车 found only the pages holding that very phrase; it finds what 电梯 停车 finds."""
+    base, _ = site_url
+    page = browser.new_page()
+    apart = search_results(page, base, "电梯 停车")
+    assert len(apart) >= 2  # one page holds 电梯、停车 itself
+    assert search_results(page, base, parted) == apart
+    page.close()
+
+
 @pytest.mark.parametrize(("query", "more_than_a_page"), [("老旧小区 电梯", False), ("年 月", True)])
 def test_a_query_of_two_terms_counts_each_filter_value_over_its_own_results(browser, sharded_site_url, query, more_than_a_page):
     """Counted from each bundle's list of page filters: the pages fetched are only those shown
