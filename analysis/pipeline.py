@@ -221,8 +221,11 @@ def combine(results: list[PageResult], problems: list[PageProblem], settings: di
         analysis.facts.extend(result.facts)
         tokens.extend(result.tokens)
     stats = document_frequencies(tokens)
+    gazetteer = load_gazetteer()
+    # An article's keywords leave out place names, as the word tables do (`without_place_names`).
+    place_names = {term for term in stats.df if gazetteer.resolve(term) is not None}
     for article, words in zip(analysis.articles, tokens):
-        article.keywords = top_keywords(words, stats, settings["KEYWORDS_PER_ARTICLE"])
+        article.keywords = top_keywords(words, stats, settings["KEYWORDS_PER_ARTICLE"], leave_out=place_names)
     with_topics = [_with_topics(words, a.topics) for a, words in zip(analysis.articles, tokens)]
     neighbours = similar_documents(with_topics, k=settings["RELATED_ARTICLES"])
     for article, similar in zip(analysis.articles, neighbours):
@@ -233,7 +236,7 @@ def combine(results: list[PageResult], problems: list[PageProblem], settings: di
     topic_docs = [(analysis.topic_names[t], words) for a, words in zip(analysis.articles, tokens) for t in a.topics]
     if topic_docs:
         table = term_counts(topic_docs, min_count=settings["MIN_TERM_COUNT"], corpus=everything)
-        analysis.terms_by_topic = without_place_names(table, load_gazetteer()).rename(columns={"place": "topic"})
+        analysis.terms_by_topic = without_place_names(table, gazetteer).rename(columns={"place": "topic"})
     return analysis
 
 

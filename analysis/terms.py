@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import chain
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Container, Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -373,15 +373,16 @@ def document_frequencies(texts: Iterable[str | Sequence[str]]) -> CorpusStats:
     return CorpusStats(n_docs=n, df=dict(df))
 
 
-def top_keywords(text: str | Sequence[str], corpus_stats: CorpusStats, k: int = 5) -> list[str]:
-    """The k terms of one article with the highest tf * smooth idf against the corpus.
+def top_keywords(text: str | Sequence[str], corpus_stats: CorpusStats, k: int = 5, leave_out: Container[str] = frozenset()) -> list[str]:
+    """The k terms of one article with the highest tf * smooth idf against the corpus, but
+    those in `leave_out` (the place names its 地区 line already gives).
 
     Ties break on the term itself so the result does not depend on dict order.
     """
     tf = text if isinstance(text, Counter) else Counter(_as_tokens(text))
     idf, unseen = corpus_stats.idf, smooth_idf(corpus_stats.n_docs, 0)
     # Plain tuples compare in C: no key function called per term.
-    return [term for _, term in heapq.nsmallest(k, [(-n * idf.get(term, unseen), term) for term, n in tf.items()])]
+    return [term for _, term in heapq.nsmallest(k, [(-n * idf.get(term, unseen), term) for term, n in tf.items() if term not in leave_out])]
 
 
 # ---------------------------------------------------------------- keyword in context

@@ -238,6 +238,18 @@ def test_home_highlights_show_only_work_done_or_money_spent(site):
     assert "2600余个" not in section and "37亿元" not in section
 
 
+def test_an_articles_keywords_name_no_place_its_places_line_gives(site):
+    """西工区 and 重庆市 headed articles' keywords, beside a 地区 line that names them; the word
+    tables leave place names out, and so do the keywords."""
+    from analysis.places import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    records = articles(site)
+    keywords = [k for a in records for k in a["keywords"]]
+    assert len(keywords) >= 4 * len(records)  # a place name's place went to the next word
+    assert [k for k in keywords if gazetteer.resolve(k) is not None] == []
+
+
 def test_a_story_missing_its_opening_tells_the_reader_so(site):
     record = next(a for a in articles(site) if a["title"].startswith("巫山：老旧小区"))
     assert record["cut_at_start"] and not record["cut_at_end"]

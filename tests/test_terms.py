@@ -262,6 +262,13 @@ def test_top_keywords_tfidf_by_hand():
     assert top_keywords(["居民", "居民", "老旧小区", "电梯"], stats, k=1) == ["电梯"]
 
 
+def test_top_keywords_leave_out_the_words_asked_and_take_the_next():
+    stats = document_frequencies([["西工区", "居民"], ["老旧小区"], ["电梯"]])
+    words = ["西工区", "西工区", "居民", "老旧小区"]
+    assert top_keywords(words, stats, k=2) == ["西工区", "居民"]
+    assert top_keywords(words, stats, k=2, leave_out={"西工区"}) == ["居民", "老旧小区"]
+
+
 def test_top_keywords_ties_break_on_term_and_text_is_tokenized():
     stats = document_frequencies(["老旧小区", "加装电梯"])
     assert top_keywords("加装电梯和老旧小区", stats, k=2) == sorted(["加装电梯", "老旧小区"])
