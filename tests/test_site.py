@@ -238,6 +238,16 @@ def test_home_highlights_show_only_work_done_or_money_spent(site):
     assert "2600余个" not in section and "37亿元" not in section
 
 
+def test_an_article_reporting_elevators_fitted_twice_is_filed_under_the_topic(site):
+    """巫山's article reports 电梯加装 twice, the second time with the money spent on it."""
+    wushan = next(a for a in articles(site) if a["title"].startswith("巫山：老旧小区"))
+    assert "elevator-retrofit" in wushan["topics"]
+    body = "".join(p for s in wushan["sections"] for p in s["paragraphs"])
+    assert body.count("电梯加装") == 2 and "加装电梯" not in body
+    page = (site / "topics" / "jia-zhuang-dian-ti.html").read_text(encoding="utf-8")
+    assert wushan["url"].rsplit("/", 1)[-1] in page
+
+
 def test_an_articles_keywords_name_no_place_its_places_line_gives(site):
     """西工区 and 重庆市 headed articles' keywords, beside a 地区 line that names them; the word
     tables leave place names out, and so do the keywords."""
