@@ -607,10 +607,14 @@ def place_page(place: str, analysis, gazetteer: Gazetteer, charts: list[ChartFil
         # The breadcrumb of a province-level place leads to the index of all places.
         "上级：" + (" › ".join(place_link(p) for p in reversed(chain[1:])) if len(chain) > 1 else PLACES_INDEX_LINK) + "\n",
         f"## {md(place)}的改造数据\n",
-        scale_table(scale, facts, show_place=False) if scale is not None and not scale.empty else facts_list(facts, show_place=False),
     ]
+    own = scale is not None and not scale.empty
+    if own or facts or not nearby:
+        parts.append(scale_table(scale, facts, show_place=False) if own else facts_list(facts, show_place=False))
+    else:  # "none extracted" and then a list of figures read as a contradiction
+        parts.append(f"文章没有报道{md(place)}本级的数字，只报道了辖区内更具体的地方。\n")
     if nearby:
-        parts += ["### 辖区内更具体地方的数据\n", "这些数字不计入上表。\n", facts_by_place(nearby)]
+        parts += ["### 辖区内更具体地方的数据\n", "这些数字不计入上表。\n" if own or facts else "", facts_by_place(nearby)]
     # The articles come before the words and the charts: they are what a reader came for, and
     # the charts, drawn for the whole report, are long on a phone.
     count = -(-len(articles) // PLACE_ARTICLES_PER_PAGE)

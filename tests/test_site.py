@@ -238,6 +238,26 @@ def test_home_highlights_show_only_work_done_or_money_spent(site):
     assert "2600余个" not in section and "37亿元" not in section
 
 
+def test_a_place_page_with_figures_only_below_it_says_so_without_contradiction(site):
+    """洛阳市's page said 没有抽取到老旧小区改造数据 over eleven figures of 西工区, and that
+    they were not counted in a table above that was not there."""
+    below_only = 0
+    for page in sorted((site / "places").glob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        if "<h2" not in text or "的改造数据</h2>" not in text:
+            continue
+        own = text.split("的改造数据</h2>", 1)[1].split("<h2", 1)[0]
+        above, _, nearby = own.partition("辖区内更具体地方的数据</h3>")
+        if not nearby:
+            continue
+        has_own = "<table" in above or "<li" in above
+        assert ("不计入上表" in nearby) == has_own, page.name
+        if not has_own:
+            assert "没有抽取到" not in above and "只报道了辖区内更具体的地方" in above, page.name
+            below_only += 1
+    assert below_only >= 2
+
+
 def test_an_article_reporting_elevators_fitted_twice_is_filed_under_the_topic(site):
     """巫山's article reports 电梯加装 twice, the second time with the money spent on it."""
     wushan = next(a for a in articles(site) if a["title"].startswith("巫山：老旧小区"))
