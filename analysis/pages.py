@@ -19,6 +19,7 @@ from urllib.parse import quote
 from .aggregate import format_value
 from .extract import Fact, load_vocab
 from .model import Article
+from .segment import BULLET
 from .text import sentence_anchor, split_sentences
 
 KIND_NAMES = {
@@ -46,6 +47,20 @@ def sentence_spans(paragraph: str, taken: set[str]) -> str:
     )
 
 
+def key_point_html(point: str, taken: set[str]) -> str:
+    """A key point's sentences, its mark (●) drawn by the theme from an attribute, not text:
+    in excerpts, the page's description and search results "…得到解决 ●“十四五”期间" read as
+    a stray character. The sentence's anchor is still made from its text as printed, mark and
+    all, as its facts' are."""
+    spans = sentence_spans(point, taken)
+    mark = BULLET.match(point)
+    if not mark:
+        return spans
+    start = spans.index(">") + 1  # the first sentence's text, which the mark begins
+    printed = escape(mark.group())
+    return f'{spans[:start]}<span class="key-mark" data-mark="{printed.strip()}"></span>{spans[start + len(printed):]}'
+
+
 # Where a story's text runs off the page (lost by the OCR, or printed on another page)
 CUT_AT_START = "……（前文不在本版）"
 CUT_AT_END = "（后文不在本版）……"
@@ -60,7 +75,7 @@ def article_body_html(article: Article) -> str:
     if article.cut_at_start:
         parts.append(f'<p class="cut" data-pagefind-ignore>{CUT_AT_START}</p>')
     if article.summary:
-        items = "".join(f"<li>{sentence_spans(s, taken)}</li>" for s in article.summary)
+        items = "".join(f"<li>{key_point_html(s, taken)}</li>" for s in article.summary)
         summary = f'<ul class="summary">{items}</ul>'
         if article.summary_label:  # the paper's own box, under its own label
             label = escape(article.summary_label)

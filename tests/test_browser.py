@@ -120,7 +120,7 @@ def test_pages_fit_the_screen_have_no_errors_and_render_chinese(browser, site_ur
         charts = page.evaluate(
             "[...document.querySelectorAll('figure.chart img')].map(i => { i.loading = 'eager'; return i.src; })"
         )
-        if name in ("report", "place"):
+        if name == "report":  # a place page links to the report's charts
             assert charts, name
         page.wait_for_function("[...document.querySelectorAll('figure.chart img')].every(i => i.complete && i.naturalWidth > 0)")
         # Shown at most at the size they were drawn, whose text is the body's size: never stretched.
@@ -315,6 +315,26 @@ def test_on_a_phone_a_places_table_of_figures_fits_with_each_status_whole(browse
         page.add_style_tag(content="table { font-size: 0.9375rem !important; } table :is(th, td) { padding: 0.4rem 0.5rem !important; }")
         without += any(overflow > 0 for overflow in page.eval_on_selector_all(".table-wrap", overflows))
     assert statuses > 10 and without >= 1, (statuses, without)
+    page.close()
+
+
+def test_a_key_points_mark_shows_on_its_page_and_nowhere_it_would_run_into_text(browser, site_url):
+    """"…得到解决 ●“十四五”期间" in listings, the page's description and search results: the
+    mark (●) is drawn on the page only, before each key point."""
+    base, out = site_url
+    path = article_path(out, "重庆“党建+市场”")
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    page.goto(f"{base}/{path}")
+    marks = page.eval_on_selector_all(".summary li", "items => items.map(li => { const m = li.querySelector('.key-mark');"
+                                      " return m ? getComputedStyle(m, '::before').content : ''; })")
+    assert marks and all(mark == '"●"' for mark in marks), marks
+    description = page.get_attribute('meta[name="description"]', "content")
+    assert description.startswith("全市680余个社区") and "●" not in description
+    page.goto(f"{base}/index.html")
+    assert "全市680余个社区" in page.inner_text("main") and "●" not in page.inner_text("main")
+    assert "●" not in "".join(title for _, title in search_results(page, base, "十四五"))
+    excerpts = page.eval_on_selector_all(".search-result__excerpt", "es => es.map(e => e.textContent)")
+    assert any("得到解决 “十四五”期间" in e for e in excerpts) and not any("●" in e for e in excerpts), excerpts
     page.close()
 
 
