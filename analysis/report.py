@@ -32,7 +32,7 @@ from .pages import KIND_NAMES, amount_html, fact_context, fact_figure, headline_
 from .places import Gazetteer, filed_under, main_place
 from .settings import DATA_DIR
 from .terms import headline_words
-from .text import cut_outside_figures, date_label
+from .text import cut_at_clauses, cut_outside_figures, date_label
 from .topics import load_topics
 
 TOP_TERMS = 15
@@ -182,14 +182,21 @@ def fact_item(fact: Fact, show_place: bool = True) -> str:
 
 def quoted_around(fact: Fact, before: int = 16, after: int = 14) -> str:
     """The sentence around the figure as printed ("…国家补助资金43181万元，业主自筹…"): a quote
-    cut from the sentence's start could stop short of the very number it vouches for."""
+    cut from the sentence's start could stop short of the very number it vouches for. It
+    begins and ends at a clause's edge where one is near (`cut_at_clauses`), and its own
+    quotations take the inner marks ‘’, as a quotation inside “” does in Chinese."""
     sentence = fact.sentence
     at = sentence.find(fact.printed) if fact.printed else -1
     if len(sentence) <= before + after + len(fact.printed) or at < 0:
-        return sentence if len(sentence) <= 40 else sentence[: cut_outside_figures(sentence, 0, 40)[1]] + "…"
-    start, end = max(0, at - before), min(len(sentence), at + len(fact.printed) + after)
-    start, end = cut_outside_figures(sentence, start, end)
-    return ("…" if start else "") + sentence[start:end] + ("…" if end < len(sentence) else "")
+        quoted = sentence if len(sentence) <= 40 else sentence[: cut_outside_figures(sentence, 0, 40)[1]] + "…"
+    else:
+        start, end = max(0, at - before), min(len(sentence), at + len(fact.printed) + after)
+        start, end = cut_outside_figures(sentence, *cut_at_clauses(sentence, start, end, keep=(at, at + len(fact.printed))))
+        quoted = ("…" if start else "") + sentence[start:end] + ("…" if end < len(sentence) else "")
+    return quoted.translate(INNER_QUOTES)
+
+
+INNER_QUOTES = str.maketrans("“”", "‘’")
 
 
 def fact_anchors(facts: list[Fact]) -> dict[tuple, str]:

@@ -109,6 +109,43 @@ def cut_outside_figures(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+CLAUSE_MARKS = "，。；：！？、,;:!?"  # a quote cut from a sentence begins after one, or ends before one
+CLAUSE_SNAP = 8  # characters a cut moves, at most, to begin or end a clause or a quotation
+
+
+def cut_at_clauses(text: str, start: int, end: int, keep: tuple[int, int]) -> tuple[int, int]:
+    """`text[start:end]` moved to begin and end at a clause's edge where one is within
+    CLAUSE_SNAP characters (outward first, for more of the clause), never into `keep` (the
+    figure it quotes), and else outside a quotation: "…四五”期间" cut 十四五 and its
+    quotation in two, "…用于电…" a word."""
+    if start > 0:
+        marks = [i for i in range(start - 1, max(start - 1 - CLAUSE_SNAP, -1), -1) if text[i] in CLAUSE_MARKS]
+        marks = marks or [i for i in range(start, min(start + CLAUSE_SNAP, keep[0])) if text[i] in CLAUSE_MARKS]
+        if marks:
+            start = marks[0] + 1
+        elif _inside_quote(text, start) and start - text.rfind("“", 0, start) <= CLAUSE_SNAP:
+            start = text.rfind("“", 0, start)
+    if end < len(text):
+        marks = [i for i in range(end, min(end + CLAUSE_SNAP, len(text))) if text[i] in CLAUSE_MARKS]
+        marks = marks or [i for i in range(end - 1, max(end - CLAUSE_SNAP, keep[1]) - 1, -1) if text[i] in CLAUSE_MARKS]
+        if marks:
+            end = marks[0] + (text[marks[0]] in SENTENCE_END)  # a sentence's end stays; a comma goes
+        if _inside_quote(text, end):
+            closing, opening = text.find("”", end), text.rfind("“", 0, end)
+            if 0 <= closing - end < CLAUSE_SNAP:
+                end = closing + 1
+            elif opening >= keep[1]:
+                end = opening
+    while start < keep[0] and text[start] in CLOSERS:  # never begun by what closes the text before
+        start += 1
+    return start, end
+
+
+def _inside_quote(text: str, at: int) -> bool:
+    """Whether `at` falls between a “ and its ”."""
+    return text.rfind("“", 0, at) > text.rfind("”", 0, at)
+
+
 # ---------------------------------------------------------------- dates
 
 _ISO_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import json
 import re
 from collections import Counter, deque
@@ -237,6 +238,19 @@ def test_home_highlights_show_only_work_done_or_money_spent(site):
         place, metric = re.findall(r'<span class="term">([^<]+)', what)
         assert any(f["place"] == place and vocab.metric(f["metric"]).label == metric for f in linked), (figure, what)
     assert "2600余个" not in section and "37亿元" not in section
+
+
+def test_a_figures_quote_begins_a_clause_or_quotation_and_quotes_inside_it_are_single(site):
+    """“…四五”期间将全部完成改造，需投入60多亿元。” cut 十四五 and nested “” in “”."""
+    from analysis.text import CLAUSE_MARKS, CLOSERS
+
+    quotes = []
+    for page in [site / "report.html", *sorted((site / "places").glob("*.html"))]:
+        quotes += [html.unescape(q) for q in re.findall(r'#s-[0-9a-f]+">“([^<]*)”</a>', page.read_text(encoding="utf-8"))]
+    assert len(quotes) > 30
+    assert not [q for q in quotes if "“" in q or "”" in q]
+    assert any("‘十四五’期间" in q for q in quotes)
+    assert not [q for q in quotes if q.lstrip("…")[:1] in set(CLOSERS + CLAUSE_MARKS)]
 
 
 def test_a_place_page_with_figures_only_below_it_says_so_without_contradiction(site):
@@ -835,6 +849,7 @@ def test_each_listed_figure_is_quoted_with_the_words_around_it(site):
     facts = list(csv.DictReader((site / "data" / "facts.csv").open(encoding="utf-8-sig")))
     assert len(items) == len(facts) > 20
     for (figure, quote), fact in zip(items, facts):
+        quote = quote.translate(str.maketrans("‘’", "“”"))  # the sentence's own quotations, inner in the quote
         assert fact["printed"] in quote, (figure, quote)
         assert quote.strip("…") in fact["sentence"]
         start = fact["sentence"].index(quote.strip("…"))

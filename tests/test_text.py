@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.text import cut_outside_figures
+from analysis.text import CLAUSE_SNAP, cut_at_clauses, cut_outside_figures
 
 SENTENCE = "截至9月底专项调度下达7亿元资金，2000年以前修建的小区增长50%以上，G20峰会"
 
@@ -37,3 +37,43 @@ def test_an_end_that_would_leave_nothing_takes_the_whole_figure_instead():
 def test_a_cut_between_words_or_after_punctuation_is_left_alone():
     assert cut("投入10亿元，改造57个小区", 0, 7) == "投入10亿元，"
     assert cut("投入10亿元，改造57个小区", 7, 14) == "改造57个小区"
+
+
+# A sentence of the 九龙坡 article, and where its figure 60多亿元 is.
+FUNDED = "九龙坡区2000年以前修建的老旧小区较多，面积816万多平方米，“十四五”期间将全部完成改造，需投入60多亿元。"
+FIGURE = (FUNDED.index("60多亿元"), FUNDED.index("60多亿元") + len("60多亿元"))
+
+
+def clauses(text: str, start: int, end: int, keep: tuple[int, int]) -> str:
+    start, end = cut_at_clauses(text, start, end, keep)
+    return text[start:end]
+
+
+def test_a_quote_begins_at_a_clause_not_inside_a_quotation():
+    """…四五”期间 cut 十四五 and its quotation in two."""
+    start = FUNDED.index("四五")
+    assert clauses(FUNDED, start, len(FUNDED), FIGURE) == "“十四五”期间将全部完成改造，需投入60多亿元。"
+
+
+def test_a_quote_reaches_out_to_the_nearest_clause_edge_within_the_snap():
+    text = "县住房城乡建委共争取到国家补助资金43181万元，业主自筹9000万元用于电梯加装、门窗更换"
+    figure = (text.index("9000万元"), text.index("9000万元") + len("9000万元"))
+    assert clauses(text, text.index("资金") + 2, text.index("梯加装"), figure) == "业主自筹9000万元用于电梯加装"
+    assert clauses(text, text.index("万元，") + 3, text.index("梯加装"), figure) == "业主自筹9000万元用于电梯加装"
+    # Out of reach of a mark the cut stays where it was.
+    assert clauses(text, 3, len(text), figure) == text[3:]
+
+
+def test_a_sentences_end_stays_in_the_quote_and_a_comma_goes():
+    text = "共为老旧小区加装电梯3000余部，群众满意。"
+    figure = (text.index("3000"), text.index("部") + 1)
+    assert clauses(text, 0, len(text) - 2, figure) == text
+    assert clauses("改造57个小区，惠及居民", 0, 9, (2, 5)) == "改造57个小区"
+
+
+def test_a_quote_never_gives_up_its_figure_and_never_begins_with_a_closing_mark():
+    text = "，”" + "字" * CLAUSE_SNAP + "投入60亿元"
+    figure = (text.index("60"), len(text))
+    start, end = cut_at_clauses(text, 1, len(text), figure)
+    assert text[start] not in "，”" and (start, end) <= (figure[0], len(text))
+    assert clauses(FUNDED, FIGURE[0] + 1, FIGURE[1] - 1, FIGURE)[:1] != "，"
