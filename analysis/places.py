@@ -449,6 +449,15 @@ def _main_place(places: tuple[str, ...], gazetteer: Gazetteer) -> str | None:
     return common or known[0]
 
 
+def places_above(places: Sequence[str], gazetteer: Gazetteer) -> list[str]:
+    """The places above an article's places that it does not name itself, nearest first: a
+    place's page lists the articles of every place within it (白驹社区's on 九龙坡区's), and
+    search finds them under it as well."""
+    named = set(places)
+    above = (a for p in places if p in gazetteer for a in gazetteer.hierarchy(p)[1:])
+    return [a for a in dict.fromkeys(above) if a not in named]
+
+
 def filed_under(places: Sequence[str], gazetteer: Gazetteer) -> list[str]:
     """The report places an article is counted under: those of its main place."""
     home = main_place(places, gazetteer)

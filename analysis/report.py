@@ -29,7 +29,7 @@ from .articles import place_slug
 from .extract import Fact, load_vocab
 from .model import Article
 from .pages import KIND_NAMES, amount_html, fact_context, fact_figure, headline_html, labelled_figure_html, page_text_url, pieces_as_html, year_html
-from .places import Gazetteer, filed_under, main_place
+from .places import Gazetteer, filed_under, main_place, places_above
 from .settings import DATA_DIR
 from .terms import headline_words
 from .text import cut_at_clauses, cut_outside_figures, date_label
@@ -517,8 +517,8 @@ class PlaceContents:
 def place_contents(analysis, gazetteer: Gazetteer) -> PlaceContents:
     articles: dict[str, list[Article]] = {}
     for article in sorted(analysis.articles, key=lambda a: (a.date, a.id), reverse=True):
-        for ancestor in {a for p in article.places if p in gazetteer for a in gazetteer.hierarchy(p)}:
-            articles.setdefault(ancestor, []).append(article)
+        for place in (*(p for p in article.places if p in gazetteer), *places_above(article.places, gazetteer)):
+            articles.setdefault(place, []).append(article)
     facts: dict[str, list[Fact]] = {}
     for fact in analysis.facts:
         for ancestor in gazetteer.hierarchy(fact.place) if fact.place in gazetteer else [fact.place]:

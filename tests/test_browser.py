@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, quote, unquote, urljoin, urlsplit
 import pytest
 
 from analysis.build import Progress, build
+from analysis.places import load_gazetteer, places_above
 from analysis.search import search_shards
 from tests.corpus import ROOT, SEEDS
 
@@ -882,6 +883,17 @@ def result_facets(page) -> list[dict[str, str]]:
     )
 
 
+def filed_facets(page) -> list[dict[str, str]]:
+    """`result_facets` with each result's 地区 as its search entry is filed: the places it
+    lists and those above them (`places_above`), as place pages list it."""
+    gazetteer = load_gazetteer()
+    filed = []
+    for facets in result_facets(page):
+        places = [p for p in facets.get("地区", "").split("、") if p]
+        filed.append({**facets, "地区": "、".join(places + places_above(places, gazetteer))})
+    return filed
+
+
 def test_a_filter_narrows_the_results_to_its_count(browser, site_url, sharded_site_url):
     (one_base, _), (base, _) = site_url, sharded_site_url
     query = "老旧小区"
@@ -911,7 +923,7 @@ def test_a_filter_narrows_the_results_to_its_count(browser, site_url, sharded_si
     narrowed = dict(listed_results(page, base))
     assert len(narrowed) == count == shown_count(page)
     assert narrowed.items() <= everything.items()
-    assert all(place in facets["地区"].split("、") for facets in result_facets(page))
+    assert all(place in facets["地区"].split("、") for facets in filed_facets(page))
     assert facet_counts(page, "地区")[place] == count
     assert page.evaluate("document.activeElement.value") == place  # focus stays on the box
     assert "已选 1" in page.inner_text('.search-facet[data-facet="地区"] summary')
@@ -969,7 +981,7 @@ def test_two_values_of_a_group_find_the_articles_of_either_and_another_group_nar
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     urls = [url for url, _ in search_results(page, base, query)]
     facets = {url: {facet: set(values.split("、")) for facet, values in shown.items()}
-              for url, shown in zip(urls, result_facets(page), strict=True)}
+              for url, shown in zip(urls, filed_facets(page), strict=True)}
     years = facet_counts(page, "年份")
     (first, _), (second, _) = sorted(years.items(), key=lambda item: -item[1])[:2]
 
@@ -994,6 +1006,32 @@ def test_two_values_of_a_group_find_the_articles_of_either_and_another_group_nar
     in_place = having("地区", {place}, urls)
     assert facet_counts(page, "年份") == dict(Counter(year for url in in_place for year in facets[url].get("年份", ())))
     assert parse_qs(urlsplit(page.url).query) == {"q": [query], "年份": [first, second], "地区": [place]}
+    page.close()
+
+
+def test_a_place_filter_finds_the_articles_its_place_page_lists_and_a_result_names_its_own_places(browser, site_url):
+    """沙坪坝区's page lists an article about 团结坝社区 in it, which search could not find under
+    沙坪坝区; 渝北区 counted 1 where its page lists 2. A result still names the places its page
+    names, not every place above them."""
+    base, out = site_url
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    found = {url for url, _ in search_results(page, base, "的")}
+    counts = facet_counts(page, "地区")
+    checked = 0
+    for place_page in sorted((out / "places").glob("*.html")):
+        text = place_page.read_text(encoding="utf-8")
+        place = re.search(r"<h1[^>]*>([^<]+)</h1>", text).group(1).strip()
+        listed = text.split("<h2>文章", 1)[1].split("<h2", 1)[0]
+        assert "更多文章" not in listed and "下一页" not in listed  # the whole list is on the page
+        articles = {"articles/" + href for href in re.findall(r'href="\.\./articles/([^"]+)"', listed)}
+        assert counts.get(place, 0) == len(articles & found), place
+        checked += bool(articles & found)
+    assert checked >= 20 and counts["沙坪坝区"] >= 1
+    records = json.loads((out / "data" / "articles.json").read_text(encoding="utf-8"))
+    shown = dict(zip([url for url, _ in listed_results(page, base)], result_facets(page)))
+    for record in records:
+        if record["url"] in shown:
+            assert shown[record["url"]].get("地区", "") == "、".join(record["places"]), record["url"]
     page.close()
 
 
@@ -1060,7 +1098,7 @@ def test_without_a_bundles_list_of_page_filters_two_terms_are_counted_from_the_p
         results = search_results(page, f"http://127.0.0.1:{server.server_port}", "年 月")
         assert len(results) > 10 and "出错" not in page.inner_text(".search-status")
         for facet in ("地区", "话题", "来源", "年份"):
-            listed = Counter(value for facets in result_facets(page) for value in facets.get(facet, "").split("、") if value)
+            listed = Counter(value for facets in filed_facets(page) for value in facets.get(facet, "").split("、") if value)
             assert facet_counts(page, facet) == dict(listed), facet
     finally:
         page.close()
@@ -1160,6 +1198,6 @@ def test_a_query_of_two_terms_counts_each_filter_value_over_its_own_results(brow
     show_all_results(page)
     assert page.locator(".search-result").count() == shown_count(page) >= 2
     for facet in ("地区", "话题", "来源", "年份"):
-        listed = Counter(value for facets in result_facets(page) for value in facets.get(facet, "").split("、") if value)
+        listed = Counter(value for facets in filed_facets(page) for value in facets.get(facet, "").split("、") if value)
         assert facet_counts(page, facet) == dict(listed), facet
     page.close()

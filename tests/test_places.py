@@ -18,6 +18,7 @@ from analysis.places import (
     dateline_place,
     deictic_mentions,
     load_gazetteer,
+    places_above,
 )
 
 SEEDS = ROOT / "seeds"
@@ -435,3 +436,10 @@ def test_main_place_is_the_smallest_place_containing_every_named_place():
     assert main_place([], g) is None
     assert report_places("西工区", g) == ["西工区", "洛阳市", "河南省"]
     assert report_places("任港社区", g) == ["崇川区", "南通市", "江苏省"]
+
+
+def test_places_above_are_those_an_article_does_not_name_nearest_first():
+    gaz = load_gazetteer()
+    assert places_above(["白驹社区", "九龙坡区", "重庆市"], gaz) == [p for p in gaz.hierarchy("白驹社区")[1:] if p not in ("九龙坡区", "重庆市")]
+    assert places_above(["旺瑞小区"], gaz) == ["双龙湖街道", "渝北区", "重庆市"]
+    assert places_above(["不在地名表里的地方", "重庆市"], gaz) == []

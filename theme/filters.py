@@ -17,7 +17,7 @@ from pypinyin import lazy_pinyin
 
 from analysis.articles import place_slug as _place_slug, place_url as _place_url
 from analysis.pages import CUT_AT_START
-from analysis.places import listed_places, load_gazetteer
+from analysis.places import listed_places, load_gazetteer, places_above
 from analysis.text import cut_outside_figures, date_label, date_parts as _date_parts
 
 # --- places -------------------------------------------------------------------
@@ -48,6 +48,12 @@ def _listed_places(places: tuple[str, ...]) -> tuple[str, ...]:
 def card_places(value) -> list[str]:
     """The places a listing names for an article (`analysis.places.listed_places`)."""
     return list(_listed_places(tuple(split_list(value))))
+
+
+def above_places(value) -> list[str]:
+    """The places above an article's own that it does not name (`analysis.places.places_above`):
+    its search entry is filed under them too, as place pages list it."""
+    return places_above(split_list(value), load_gazetteer())
 
 
 # --- dates --------------------------------------------------------------------
@@ -343,6 +349,7 @@ FILTERS = {
     "place_url": place_url,
     "split_list": split_list,
     "card_places": card_places,
+    "above_places": above_places,
     "date_label": date_label,
     "date_attr": date_attr,
     "year_of": year_of,

@@ -492,12 +492,15 @@
       excerpt.append(...(meta.opening === "elsewhere" ? ["…"] : []), ...opening.nodes, ...(opening.cut ? ["…"] : []));
     }
     item.append(excerpt);
-    const facets = RESULT_FACETS.filter((facet) => page.filters && page.filters[facet] && page.filters[facet].length);
+    // A facet's values as the page lists them where it gives them (its 地区 filter holds the
+    // places above them too, which its page does not name), else as filed.
+    const values = (facet) => (page.meta && page.meta[facet] ? page.meta[facet].split("、") : (page.filters || {})[facet] || []);
+    const facets = RESULT_FACETS.filter((facet) => values(facet).length);
     if (facets.length) {
       const list = element("dl", "search-result__facets");
       for (const facet of facets) {
         const pair = element("div");
-        pair.append(element("dt", "", facet), element("dd", "", page.filters[facet].join("、")));
+        pair.append(element("dt", "", facet), element("dd", "", values(facet).join("、")));
         list.append(pair);
       }
       item.append(list);
