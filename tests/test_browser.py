@@ -723,7 +723,7 @@ def test_an_excerpt_cut_from_its_page_says_so_where_it_is_cut(browser, site_url)
     assert len(middle) >= 2 and all(t.startswith("…") and t.endswith("…") for t in middle), middle
     open_search(page, base, "党建+市场")
     start = page.inner_text(".search-result__excerpt")
-    assert start.startswith("●全市680余个社区在基层党组织带领下") and start.endswith("…"), start  # after the byline
+    assert start.startswith("全市680余个社区在基层党组织带领下") and start.endswith("…"), start  # after the byline
     # An article whose opening is on another page (前文不在本版) begins inside it, and says so.
     open_search(page, base, "幸福新生活")
     start = page.inner_text(".search-result__excerpt")
