@@ -336,11 +336,18 @@ def _gather_evidence(
         add(m.name, TITLE_WEIGHT, True)
     offset = 0
     for paragraph in paragraphs:
+        examples = [m.span(1) for m in _EXAMPLE.finditer(paragraph)]
         for m in place_mentions(paragraph, gazetteer, home_place):
             in_lead = offset + m.start < LEAD_CHARS
-            add(m.name, LEAD_WEIGHT if in_lead else BODY_WEIGHT, in_lead)
+            # A place the paragraph takes as its example (以渝中区中山二路社区为例) is what the
+            # paragraph is about, however deep in the article: never a mention in passing.
+            example = any(start <= m.start < end for start, end in examples)
+            add(m.name, LEAD_WEIGHT if in_lead else BODY_WEIGHT, in_lead or example)
         offset += len(paragraph) + 1
     return evidence
+
+
+_EXAMPLE = re.compile(r"以([^，。；：、“”]{2,20}?)为例")
 
 
 def _dominant_place(evidence: dict[str, _Evidence], gazetteer: Gazetteer) -> str | None:

@@ -405,6 +405,15 @@ def test_chongqing_renovation_roundup(gaz):
     assert places[0] == "邢家桥社区"  # most mentioned of the communities
     assert "两江新区" in places  # filled in as the top place's parent
     assert "北京市" not in places  # 北京愿景集团, once, deep in the body
+    # Named once, deep in the body, but as a paragraph's example: 以渝中区中山二路社区为例.
+    assert "中山二路社区" in places
+
+
+def test_a_place_a_paragraph_takes_as_its_example_is_never_a_mention_in_passing(gaz):
+    paragraphs = ["重庆市推进老旧小区改造。" * 30, "重庆市加装电梯。以渝中区中山二路社区为例，居民出行方便了。"]
+    assert "中山二路社区" in article_places("重庆改造老旧小区", paragraphs, gaz)
+    passing = [paragraphs[0], "重庆市加装电梯。渝中区中山二路社区的居民出行方便了。"]
+    assert "中山二路社区" not in article_places("重庆改造老旧小区", passing, gaz)  # the control
 
 
 def test_nothing_found(gaz):
