@@ -386,6 +386,16 @@ def article_places(
     named once in passing are dropped when another place clearly dominates the article.
     """
     evidence = _gather_evidence(title, paragraphs, gazetteer, dateline, home_place)
+    # A dateline names where the story was filed: 本报南宁10月29日电 over 广西筹资支持农村学生
+    # 改善营养, a story of all 广西, which never names 南宁 again. Named nowhere else, under a
+    # headline naming a place above it, it is not what the story is about.
+    dated = dateline_place(dateline, gazetteer)
+    if dated in evidence:
+        text = "\n".join(paragraphs).replace(dateline, "", 1)  # the lead begins with the dateline
+        elsewhere = any(m.name == dated for m in place_mentions(f"{title}\n{text}", gazetteer, home_place))
+        headline = {m.name for m in place_mentions(title, gazetteer, home_place)}
+        if not elsewhere and any(p != dated and gazetteer.is_within(dated, p) for p in headline):
+            del evidence[dated]
     if not evidence:
         return gazetteer.hierarchy(home_place) if home_place else []
     dominant = _dominant_place(evidence, gazetteer)

@@ -306,13 +306,13 @@ def test_xigong_story_in_003(gaz):
 
 def test_lhasa_item(gaz):
     title, paras = article("003", "西藏成立儿童先心病管理机构", "本报拉萨10月29日电", "广西筹资支持农村学生改善营养")
-    assert article_places(title, paras, gaz, dateline="本报拉萨10月29日电（记者申琳）") == ["拉萨市", "西藏自治区"]
+    # Filed from 拉萨, which it never names again: a story of 西藏, as its headline says.
+    assert article_places(title, paras, gaz, dateline="本报拉萨10月29日电（记者申琳）") == ["西藏自治区"]
 
 
 def test_nanning_item(gaz):
     title, paras = article("003", "广西筹资支持农村学生改善营养", "本报南宁10月29日电", "中医药杏林文化传承创新发展大会举行")
-    assert article_places(title, paras, gaz, dateline="本报南宁10月29日电（记者庞革平、郑壹）") == [
-        "南宁市", "广西壮族自治区"]
+    assert article_places(title, paras, gaz, dateline="本报南宁10月29日电（记者庞革平、郑壹）") == ["广西壮族自治区"]
 
 
 def test_lushan_item_gets_its_prefecture_filled_in(gaz):
@@ -407,6 +407,17 @@ def test_chongqing_renovation_roundup(gaz):
     assert "北京市" not in places  # 北京愿景集团, once, deep in the body
     # Named once, deep in the body, but as a paragraph's example: 以渝中区中山二路社区为例.
     assert "中山二路社区" in places
+
+
+def test_a_datelines_city_is_not_the_subject_of_a_story_of_the_province_its_headline_names(gaz):
+    """本报南宁10月29日电 over 广西筹资支持农村学生改善营养: a story of all 广西, filed from 南宁."""
+    dateline = "本报南宁10月29日电（记者庞革平、郑壹）"
+    lead = dateline + "记者从广西壮族自治区财政厅获悉：广西将加大义务教育领域投入保障。"
+    assert article_places("广西筹资支持农村学生改善营养", [lead], gaz, dateline=dateline) == ["广西壮族自治区"]
+    # Named again in the story, or under a headline that names no place above it, it stays.
+    again = lead + "南宁市各校已启动实施。"
+    assert article_places("广西筹资支持农村学生改善营养", [again], gaz, dateline=dateline)[0] == "南宁市"
+    assert article_places("筹资支持农村学生改善营养", [lead], gaz, dateline=dateline)[0] == "南宁市"
 
 
 def test_a_place_a_paragraph_takes_as_its_example_is_never_a_mention_in_passing(gaz):
