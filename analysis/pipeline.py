@@ -227,7 +227,7 @@ def combine(results: list[PageResult], problems: list[PageProblem], settings: di
     for article, words in zip(analysis.articles, tokens):
         article.keywords = top_keywords(words, stats, settings["KEYWORDS_PER_ARTICLE"], leave_out=place_names)
     with_topics = [_with_topics(words, a.topics) for a, words in zip(analysis.articles, tokens)]
-    neighbours = similar_documents(with_topics, k=settings["RELATED_ARTICLES"])
+    neighbours = similar_documents(with_topics, k=settings["RELATED_ARTICLES"], min_score=settings["RELATED_MIN_SIMILARITY"])
     for article, similar in zip(analysis.articles, neighbours):
         article.related = [analysis.articles[j].id for j in similar]
     everything = corpus_counts(tokens)  # every article once: what a place or a topic is set against

@@ -19,6 +19,10 @@ DEFAULTS: dict = {
     "KEYWORDS_PER_ARTICLE": 5,  # TF-IDF keywords shown as secondary tags
     "MIN_TERM_COUNT": 2,  # terms seen once in a place are left out of the term tables
     "RELATED_ARTICLES": 3,  # similar articles listed under each article
+    # How alike (cosine of their heaviest words) a related article must be: below it, two
+    # articles share only words common to many (创新, 会议), and a meeting's report listed a
+    # think tank's interview and an advert as related.
+    "RELATED_MIN_SIMILARITY": 0.1,
     "WORKERS": 0,  # processes for page analysis; 0 means one per core
     "PARALLEL_MIN_PAGES": 40,  # below this, starting worker processes costs more than it saves
     # Articles per Pagefind run (0: one run for all). Pagefind holds a run in memory, about

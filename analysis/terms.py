@@ -437,8 +437,9 @@ def _kwic_in(term: str, text: str, width: int, article_id: str, entries: lexicon
 MAX_POSTINGS = 100  # a term shared by more documents than this says little about which are alike
 
 
-def similar_documents(docs: Sequence[Sequence[str]], k: int = 3, terms_per_doc: int = 20) -> list[list[int]]:
-    """For each document, the indices of the k most similar others (TF-IDF cosine).
+def similar_documents(docs: Sequence[Sequence[str]], k: int = 3, terms_per_doc: int = 20, min_score: float = 0.0) -> list[list[int]]:
+    """For each document, the indices of the k most similar others (TF-IDF cosine), each at
+    least `min_score` alike.
 
     Only each document's `terms_per_doc` heaviest terms take part, and candidates come from
     an inverted index over those terms in which terms held by more than MAX_POSTINGS
@@ -464,6 +465,6 @@ def similar_documents(docs: Sequence[Sequence[str]], k: int = 3, terms_per_doc: 
             for j in postings.get(term, ()):
                 if j != i:
                     scores[j] = scores.get(j, 0.0) + weight * vectors[j][term]
-        best = heapq.nsmallest(k, [(-score, j) for j, score in scores.items()])
+        best = heapq.nsmallest(k, [(-score, j) for j, score in scores.items() if score >= min_score])
         result.append([j for _, j in best])
     return result

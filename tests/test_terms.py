@@ -274,7 +274,7 @@ def test_top_keywords_ties_break_on_term_and_text_is_tokenized():
     assert top_keywords("加装电梯和老旧小区", stats, k=2) == sorted(["加装电梯", "老旧小区"])
 
 
-def _similar_by_brute_force(docs, k, terms_per_doc):
+def _similar_by_brute_force(docs, k, terms_per_doc, min_score=0.0):
     """Cosine of every pair of documents over each one's heaviest terms, no index."""
     idf = document_frequencies(docs).idf
     vectors = []
@@ -286,6 +286,7 @@ def _similar_by_brute_force(docs, k, terms_per_doc):
     for i, vector in enumerate(vectors):
         scores = {j: sum(w * other[t] for t, w in vector.items() if t in other)
                   for j, other in enumerate(vectors) if j != i and vector.keys() & other.keys()}
+        scores = {j: score for j, score in scores.items() if score >= min_score}
         result.append([j for j, _ in sorted(scores.items(), key=lambda js: (-js[1], js[0]))[:k]])
     return result
 
@@ -294,6 +295,7 @@ def _similar_by_brute_force(docs, k, terms_per_doc):
 def test_similar_documents_are_the_nearest_by_cosine_over_each_documents_heaviest_terms(docs):
     assert similar_documents(docs, k=3, terms_per_doc=4) == _similar_by_brute_force(docs, 3, 4)
     assert similar_documents([Counter(d) for d in docs], k=3, terms_per_doc=4) == _similar_by_brute_force(docs, 3, 4)
+    assert similar_documents(docs, k=3, terms_per_doc=4, min_score=0.4321) == _similar_by_brute_force(docs, 3, 4, 0.4321)
 
 
 # ---------------------------------------------------------------- concordance
