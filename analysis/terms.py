@@ -196,11 +196,11 @@ def cut_run(run: str, freq: Mapping[str, int], log_total: float) -> list[str]:
 # Where a headline's line may break: before a word or an opening mark, after a word, a
 # closing mark or a space; never inside a word, after an opening mark or a number, before a closing
 # mark, between a one-character word and the word it goes with (王|俊, 推进|会, 新|生活), nor inside
-# a short quotation (“幸福里”).
+# a short quotation (“幸福里”) or bracket (（社会资本）).
 _OPENING = frozenset(OPENERS)
 _CLOSING = frozenset(CLOSERS + SENTENCE_END + "，、：,.:")
 _CJK_CHAR = re.compile(f"[{CJK}]")
-_SHORT_QUOTE = re.compile("[“‘「『《][^“‘「『《”’」』》]{1,8}[”’」』》]")
+_SHORT_QUOTE = re.compile("[“‘「『《（][^“‘「『《（”’」』》）]{1,8}[”’」』》）]")
 
 
 def headline_words(text: str) -> list[str]:

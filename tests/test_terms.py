@@ -40,11 +40,12 @@ from tests.corpus import SEEDS, seed_pages
     ("努力把老旧小区变成群众“幸福里”", ["努力把", "老旧小区", "变成", "群众", "“幸福里”"]),
     ("城乡供水一体化惠及30余万群众", ["城乡", "供水一体化", "惠及", "30余万", "群众"]),
     ("重庆“党建+市场”模式", ["重庆", "“党建+市场”", "模式"]),
-    ("（上接1版）“一共有542件水……”", ["（上接", "1版）", "“一共有", "542件水……”"]),
+    ("（上接1版）“一共有542件水……”", ["（上接1版）", "“一共有", "542件水……”"]),
+    ("状态未注明（社会资本）", ["状态", "未注明", "（社会资本）"]),
     ("巫山：老旧小区“改”出幸福新生活", ["巫山：", "老旧小区", "“改”出", "幸福", "新生活"]),
     ("区委常委会召开会", ["区委", "常委会", "召开会"]),
     ("王俊在我区创建全国文明城市推进大会上强调", ["王俊", "在我区", "创建", "全国文明城市", "推进", "大会上", "强调"]),
-], ids=["quote-kept-whole", "number-with-its-unit", "quote-with-a-plus", "marks-kept-with-their-words",
+], ids=["quote-kept-whole", "number-with-its-unit", "quote-with-a-plus", "short-bracket-kept-whole", "status-with-its-source",
         "one-character-word-with-the-word-it-begins", "last-one-character-word-with-the-word-before",
         "one-character-words-in-a-row"])
 def test_a_headline_breaks_only_between_words(title, pieces):
