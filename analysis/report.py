@@ -622,8 +622,8 @@ def place_page(place: str, analysis, gazetteer: Gazetteer, charts: list[ChartFil
         parts.append(f"文章没有报道{md(place)}本级的数字，只报道了辖区内更具体的地方。\n")
     if nearby:
         parts += ["### 辖区内更具体地方的数据\n", "这些数字不计入上表。\n" if own or facts else "", facts_by_place(nearby)]
-    # The articles come before the words and the charts: they are what a reader came for, and
-    # the charts, drawn for the whole report, are long on a phone.
+    # The articles come before the words and the links to the charts: they are what a reader
+    # came for.
     count = -(-len(articles) // PLACE_ARTICLES_PER_PAGE)
     parts += [f"## 文章（{len(articles)} 篇）\n", article_list_html(articles[:PLACE_ARTICLES_PER_PAGE]), article_pages_nav(place, 1, count, len(articles))]
     # Words are counted under an article's main place only (places.filed_under): 渝北区, named
