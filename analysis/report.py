@@ -192,11 +192,19 @@ def quoted_around(fact: Fact, before: int = 16, after: int = 14) -> str:
     else:
         start, end = max(0, at - before), min(len(sentence), at + len(fact.printed) + after)
         start, end = cut_outside_figures(sentence, *cut_at_clauses(sentence, start, end, keep=(at, at + len(fact.printed))))
+        # A figure's hedge goes with it: …1亿平方米 for 约1亿平方米 read an estimate as exact.
+        start -= next((len(w) for w in hedge_words() if start >= len(w) and sentence[start - len(w):start] == w and sentence[start].isdigit()), 0)
         quoted = ("…" if start else "") + sentence[start:end] + ("…" if end < len(sentence) else "")
     return quoted.translate(INNER_QUOTES)
 
 
 INNER_QUOTES = str.maketrans("“”", "‘’")
+
+
+@functools.lru_cache(maxsize=1)
+def hedge_words() -> tuple[str, ...]:
+    """The words printed before a figure to hedge it (约, 近, 超过; metrics.toml), longest first."""
+    return tuple(sorted({w for w, _ in load_vocab().qualifiers.prefix}, key=len, reverse=True))
 
 
 def fact_anchors(facts: list[Fact]) -> dict[tuple, str]:

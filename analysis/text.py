@@ -109,27 +109,38 @@ def cut_outside_figures(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-CLAUSE_MARKS = "，。；：！？、,;:!?"  # a quote cut from a sentence begins after one, or ends before one
-CLAUSE_SNAP = 8  # characters a cut moves, at most, to begin or end a clause or a quotation
+# A quote cut from a sentence begins after one of these, or ends before one; after 、, which
+# parts the items of a list, only where none is near (…社区书屋、供暖排水等 began inside a list).
+CLAUSE_MARKS = "，。；：！？,;:!?"
+LIST_MARKS = "、"
+CLAUSE_SNAP = 12  # characters a cut moves, at most, to begin or end a clause or a quotation
 
 
 def cut_at_clauses(text: str, start: int, end: int, keep: tuple[int, int]) -> tuple[int, int]:
     """`text[start:end]` moved to begin and end at a clause's edge where one is within
-    CLAUSE_SNAP characters (outward first, for more of the clause), never into `keep` (the
-    figure it quotes), and else outside a quotation: "…四五”期间" cut 十四五 and its
-    quotation in two, "…用于电…" a word."""
+    CLAUSE_SNAP characters (outward first, for more of the clause), else at a list item's,
+    never into `keep` (the figure it quotes), and else outside a quotation: "…四五”期间" cut
+    十四五 and its quotation in two, "…用于电…" a word."""
+    def nearest(marks: str, outward: range, inward: range) -> int | None:
+        """Where the first of `marks` is, outward from the cut, else inward."""
+        for side in (outward, inward):
+            found = next((i for i in side if text[i] in marks), None)
+            if found is not None:
+                return found
+        return None
+
     if start > 0:
-        marks = [i for i in range(start - 1, max(start - 1 - CLAUSE_SNAP, -1), -1) if text[i] in CLAUSE_MARKS]
-        marks = marks or [i for i in range(start, min(start + CLAUSE_SNAP, keep[0])) if text[i] in CLAUSE_MARKS]
-        if marks:
-            start = marks[0] + 1
+        before, after = range(start - 1, max(start - 1 - CLAUSE_SNAP, -1), -1), range(start, min(start + CLAUSE_SNAP, keep[0]))
+        mark = next((m for m in (nearest(CLAUSE_MARKS, before, after), nearest(LIST_MARKS, before, after)) if m is not None), None)
+        if mark is not None:
+            start = mark + 1
         elif _inside_quote(text, start) and start - text.rfind("“", 0, start) <= CLAUSE_SNAP:
             start = text.rfind("“", 0, start)
     if end < len(text):
-        marks = [i for i in range(end, min(end + CLAUSE_SNAP, len(text))) if text[i] in CLAUSE_MARKS]
-        marks = marks or [i for i in range(end - 1, max(end - CLAUSE_SNAP, keep[1]) - 1, -1) if text[i] in CLAUSE_MARKS]
-        if marks:
-            end = marks[0] + (text[marks[0]] in SENTENCE_END)  # a sentence's end stays; a comma goes
+        after, before = range(end, min(end + CLAUSE_SNAP, len(text))), range(end - 1, max(end - CLAUSE_SNAP, keep[1]) - 1, -1)
+        mark = next((m for m in (nearest(CLAUSE_MARKS, after, before), nearest(LIST_MARKS, after, before)) if m is not None), None)
+        if mark is not None:
+            end = mark + (text[mark] in SENTENCE_END)  # a sentence's end stays; a comma goes
         if _inside_quote(text, end):
             closing, opening = text.find("”", end), text.rfind("“", 0, end)
             if 0 <= closing - end < CLAUSE_SNAP:

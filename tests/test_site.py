@@ -846,12 +846,18 @@ def test_each_listed_figure_is_quoted_with_the_words_around_it(site):
     report = (site / "report.html").read_text(encoding="utf-8")
     section = report[report.index("全部改造数据") : report.index("方法说明")]
     items = re.findall(r"<li><span class=\"amount\"><strong>([^<]+)</strong></span>.*?<a href=\"[^\"]+\">“(.*?)”</a></li>", section, re.S)
+    from analysis.extract import load_vocab
+
+    hedges = tuple(w for w, _ in load_vocab().qualifiers.prefix)
     facts = list(csv.DictReader((site / "data" / "facts.csv").open(encoding="utf-8-sig")))
     assert len(items) == len(facts) > 20
     for (figure, quote), fact in zip(items, facts):
         quote = quote.translate(str.maketrans("‘’", "“”"))  # the sentence's own quotations, inner in the quote
         assert fact["printed"] in quote, (figure, quote)
         assert quote.strip("…") in fact["sentence"]
+        # A figure the quote begins with keeps its hedge: …1亿平方米 for 约1亿平方米.
+        before = fact["sentence"][: fact["sentence"].index(quote.strip("…"))]
+        assert not (quote.strip("…")[:1].isdigit() and before.endswith(hedges)), quote
         start = fact["sentence"].index(quote.strip("…"))
         end = start + len(quote.strip("…"))
         assert not (quote.startswith("…") and cuts_a_figure(fact["sentence"], start)), quote

@@ -77,3 +77,12 @@ def test_a_quote_never_gives_up_its_figure_and_never_begins_with_a_closing_mark(
     start, end = cut_at_clauses(text, 1, len(text), figure)
     assert text[start] not in "，”" and (start, end) <= (figure[0], len(text))
     assert clauses(FUNDED, FIGURE[0] + 1, FIGURE[1] - 1, FIGURE)[:1] != "，"
+
+
+def test_a_list_items_edge_serves_only_where_no_clauses_edge_is_near():
+    """…社区书屋、供暖排水等 began inside a list where a clause began a few characters before."""
+    text = "目前，建成游园、绿地、社区书屋、供暖排水等公共服务设施420多处"
+    figure = (text.index("420"), len(text))
+    assert clauses(text, text.index("社区"), len(text), figure).startswith("建成游园、")
+    listed = "建成游园、绿地、社区书屋、供暖排水等公共服务设施420多处"  # no clause's edge near
+    assert clauses(listed, listed.index("区书"), len(listed), (listed.index("420"), len(listed))).startswith("社区书屋")
