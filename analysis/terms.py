@@ -32,7 +32,7 @@ from . import lexicon
 from .model import Article
 from .segment import BULLET, is_name_list, surnames, word_list
 from .settings import DATA_DIR
-from .text import CJK, CLOSERS, OPENERS, SENTENCE_END
+from .text import CJK, CLOSERS, OPENERS, SENTENCE_END, cut_outside_figures, with_hedge_before
 
 # Tags kept as content words. Nouns of every kind, verbs and verbal nouns, fixed
 # phrases (l: 一体化, 对外开放), abbreviations (j: 党建, 政协, 人大) and noun-like
@@ -400,8 +400,9 @@ class KwicLine:
     cut_right: bool = field(default=False, compare=False)
 
 
-def concordance(term: str, articles: Iterable[Article], width: int = 20) -> list[KwicLine]:
-    """Every occurrence of `term` as a token, with up to `width` characters either side.
+def concordance(term: str, articles: Iterable[Article], width: int = 20, hedges: tuple[str, ...] = ()) -> list[KwicLine]:
+    """Every occurrence of `term` as a token, with up to `width` characters either side, never
+    cutting a figure nor the hedge before it (`hedges`: 约, 近…).
 
     Matching uses the same segmentation as the counts, so the number of lines equals
     the term's count over `article_text` (老旧小区 does not match inside 城镇老旧小区).
@@ -413,10 +414,10 @@ def concordance(term: str, articles: Iterable[Article], width: int = 20) -> list
     # Each run of Chinese characters and letters (a clause, between punctuation) is cut on
     # its own, so cutting only the runs that hold the term finds the same tokens.
     entries = lexicon.entries_for([run for text, _ in lines for run in _CUT_RUN.findall(text) if term in run])
-    return [kwic for text, article_id in lines for kwic in _kwic_in(term, text, width, article_id, entries)]
+    return [kwic for text, article_id in lines for kwic in _kwic_in(term, text, width, article_id, entries, hedges)]
 
 
-def _kwic_in(term: str, text: str, width: int, article_id: str, entries: lexicon.Entries) -> list[KwicLine]:
+def _kwic_in(term: str, text: str, width: int, article_id: str, entries: lexicon.Entries, hedges: tuple[str, ...] = ()) -> list[KwicLine]:
     lines = []
     for run in _CUT_RUN.finditer(text):
         if term not in run.group():
@@ -425,8 +426,11 @@ def _kwic_in(term: str, text: str, width: int, article_id: str, entries: lexicon
         for word in cut_run(run.group(), entries.freq, entries.log_total):
             end = start + len(word)
             if word == term:
-                lines.append(KwicLine(text[max(0, start - width) : start], word, text[end : end + width], article_id,
-                                      cut_left=start > width, cut_right=end + width < len(text)))
+                # Never inside a figure: …8万多户 for 68万多户 is another number.
+                left, right = cut_outside_figures(text, max(0, start - width), min(len(text), end + width))
+                left, right = min(with_hedge_before(text, left, hedges), start), max(right, end)
+                lines.append(KwicLine(text[left:start], word, text[end:right], article_id,
+                                      cut_left=left > 0, cut_right=right < len(text)))
             start = end
     return lines
 

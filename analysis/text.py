@@ -109,6 +109,15 @@ def cut_outside_figures(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def with_hedge_before(text: str, start: int, hedges: tuple[str, ...]) -> int:
+    """`start` moved back over a hedge (约, 近, 超过: `hedges`, longest first) printed right
+    before the figure it falls on: a quote or context beginning …1亿平方米 for 约1亿平方米
+    reads an estimate as exact."""
+    if start < len(text) and text[start].isdigit():
+        return start - next((len(w) for w in hedges if start >= len(w) and text[start - len(w):start] == w), 0)
+    return start
+
+
 # A quote cut from a sentence begins after one of these, or ends before one; after 、, which
 # parts the items of a list, only where none is near (…社区书屋、供暖排水等 began inside a list).
 CLAUSE_MARKS = "，。；：！？,;:!?"

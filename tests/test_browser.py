@@ -731,6 +731,19 @@ def test_an_excerpt_cut_from_its_page_says_so_where_it_is_cut(browser, site_url)
     page.close()
 
 
+def test_an_excerpt_cut_inside_a_figure_leaves_the_piece_out(browser, site_url):
+    """Pagefind's window ended …涉及约4.… for 约4.35万栋: its words part 4. from 35."""
+    base, _ = site_url
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    endings = []
+    for query in ("十四五", "电梯", "资金", "小区"):
+        search_results(page, base, query)
+        endings += page.eval_on_selector_all(".search-result__excerpt", "es => es.map(e => e.textContent.slice(-3))")
+    assert len(endings) > 10
+    assert not [end for end in endings if re.search(r"[\d.,]…$", end)], endings
+    page.close()
+
+
 RESULT_PARTS = """items => items.map(item => ({
     kicker: item.querySelector(".entry__kicker")?.textContent ?? null,
     title: item.querySelector(".search-result__title").textContent,

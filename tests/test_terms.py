@@ -31,6 +31,7 @@ from analysis.terms import (
 )
 from analysis.segment import BULLET, is_name_list
 from analysis.settings import load_settings
+from analysis.text import cut_outside_figures
 from tests.corpus import SEEDS, seed_pages
 
 # ---------------------------------------------------------------- headline_words
@@ -330,6 +331,13 @@ def test_concordance_leaves_out_a_key_points_mark():
     assert line.left == "“十四五”期间，" and line.right == "将继续实施老旧小区改造"
 
 
+def test_concordance_never_cuts_a_figure_nor_the_hedge_before_it():
+    """…8万多户 for 68万多户 is another number; …450个 for 约450个 an exact one."""
+    articles = [_article("f", "", "惠及居民68万多户老旧小区"), _article("h", "", "西工区完成约450个老旧小区")]
+    assert [line.left for line in concordance("老旧小区", articles, width=4, hedges=("约", "近"))] == ["68万多户", "约450个"]
+    assert [line.left for line in concordance("老旧小区", articles, width=4)] == ["68万多户", "450个"]  # no hedges asked for
+
+
 def test_concordance_agrees_with_token_counts():
     article = _article("a", "老旧小区", "老旧小区改造，城镇老旧小区。", "老旧小区居民")
     assert len(concordance("老旧小区", [article])) == tokenize(article_text(article)).count("老旧小区") == 3
@@ -346,7 +354,8 @@ def test_concordance_cuts_only_the_clauses_holding_the_term_and_finds_what_cutti
             line = BULLET.sub("", line)  # a key point's mark, which no line shows
             whole = [(w, s, e) for w, s, e in tokenizer.tokenize(line, HMM=False)]
             for term in {w for w, _, _ in whole if len(w) > 1 and is_content_word(w, pos_tag(w))}:
-                expected = [KwicLine(line[max(0, s - 20) : s], w, line[e : e + 20], "a") for w, s, e in whole if w == term]
+                cuts = {(s, e): cut_outside_figures(line, max(0, s - 20), min(len(line), e + 20)) for w, s, e in whole if w == term}
+                expected = [KwicLine(line[min(cuts[s, e][0], s) : s], w, line[e : max(cuts[s, e][1], e)], "a") for w, s, e in whole if w == term]
                 assert concordance(term, [_article("a", "", line)]) == expected, (page.name, term)
     assert jieba.re_han_default.pattern.strip("()") == terms_module._CUT_RUN.pattern
 

@@ -23,6 +23,7 @@
   // (G20); a sign after it is its unit. As in analysis/text.py.
   const FIGURE_RUN = /[A-Za-z]*\d(?:[\d.,]*\d)?/gu;
   const UNIT_SIGNS = "%％‰‱℃°㎡";
+  const FIGURE_PIECE = /^[A-Za-z\d.,]$/u; // what a figure's run is made of (FIGURE_RUN)
   const FACETS = ["地区", "话题", "来源", "年份"]; // data-pagefind-filter names on article pages, in the order offered
   const RESULT_FACETS = ["来源", "年份", "地区", "话题"]; // the order shown under each result
 
@@ -265,16 +266,28 @@
    *  matched words. Only the text and the marks are carried over, the spaces the index put
    *  between words are taken out again, and where the page itself had a space or a block
    *  ended (SPACE_MARK, analysis/search.py) there is one space. */
-  function excerptNodes(html) {
+  function excerptNodes(html, cutAfter) {
     const parsed = document.createElement("template"); // inert: nothing in it loads or runs
     parsed.innerHTML = html;
     const chars = []; // [character, marked]
     for (const node of parsed.content.childNodes) {
       for (const char of node.textContent) chars.push([char, node.nodeName === "MARK"]);
     }
-    const unspaced = withoutIndexSpacing(chars);
+    let unspaced = withoutIndexSpacing(chars);
+    if (cutAfter) unspaced = beforeCutFigure(unspaced);
     const marked = unspaced.findIndex(([, isMarked]) => isMarked);
     return markedNodes(fromClauseStart(unspaced, marked < 0 ? unspaced.length : marked));
+  }
+
+  /** An excerpt Pagefind cut off inside a figure (…涉及约4.|35万栋: its words part 4. from 35)
+   *  without the piece of it, and without the clause's mark the cut then leaves last, as a
+   *  listing's: a figure's piece is another number. The excerpt's marked terms stay. */
+  function beforeCutFigure(chars) {
+    let end = chars.length;
+    while (end > 0 && FIGURE_PIECE.test(chars[end - 1][0]) && !chars[end - 1][1]) end--;
+    if (end === chars.length) return chars;
+    while (end > 0 && (chars[end - 1][0] === SPACE_MARK || TRAILING_MARK.test(chars[end - 1][0]))) end--;
+    return chars.slice(0, end);
   }
 
   /** An excerpt cut from the middle of its page, begun where a clause does if one begins
@@ -486,7 +499,7 @@
       const inside = stretch.cutBefore || meta.opening === "elsewhere";
       excerpt.append(...(inside ? ["…"] : []), ...stretch.nodes, ...(stretch.cutAfter ? ["…"] : []));
     } else if (cutBefore) {
-      excerpt.append("…", ...excerptNodes(page.excerpt || ""), ...(cutAfter ? ["…"] : []));
+      excerpt.append("…", ...excerptNodes(page.excerpt || "", cutAfter), ...(cutAfter ? ["…"] : []));
     } else {
       const opening = openingNodes(page.content, heading);
       excerpt.append(...(meta.opening === "elsewhere" ? ["…"] : []), ...opening.nodes, ...(opening.cut ? ["…"] : []));
