@@ -317,6 +317,8 @@ class _Evidence:
     count: int = 0
     prominent: bool = False  # in the title, the dateline or the lead
     first: int = 0  # reading-order index of the first mention, for stable ties
+    dateline: int = 0  # of `count`, the dateline's and its words' in the lead (本报南宁…电)
+    titled: bool = False  # named in the headline
 
 
 def _gather_evidence(
@@ -324,25 +326,28 @@ def _gather_evidence(
 ) -> dict[str, _Evidence]:
     evidence: dict[str, _Evidence] = {}
 
-    def add(name: str, weight: int, prominent: bool) -> None:
+    def add(name: str, weight: int, prominent: bool, dated: bool = False) -> _Evidence:
         e = evidence.setdefault(name, _Evidence(first=len(evidence)))
         e.weight += weight
         e.count += 1
         e.prominent = e.prominent or prominent
+        e.dateline += dated
+        return e
 
     if (place := dateline_place(dateline, gazetteer)) is not None:
-        add(place, DATELINE_WEIGHT, True)
+        add(place, DATELINE_WEIGHT, True, dated=True)
     for m in place_mentions(title, gazetteer, home_place):
-        add(m.name, TITLE_WEIGHT, True)
+        add(m.name, TITLE_WEIGHT, True).titled = True
     offset = 0
     for paragraph in paragraphs:
         examples = [m.span(1) for m in _EXAMPLE.finditer(paragraph)]
+        in_dateline = len(dateline) if dateline and paragraph.startswith(dateline) else 0
         for m in place_mentions(paragraph, gazetteer, home_place):
             in_lead = offset + m.start < LEAD_CHARS
             # A place the paragraph takes as its example (以渝中区中山二路社区为例) is what the
             # paragraph is about, however deep in the article: never a mention in passing.
             example = any(start <= m.start < end for start, end in examples)
-            add(m.name, LEAD_WEIGHT if in_lead else BODY_WEIGHT, in_lead or example)
+            add(m.name, LEAD_WEIGHT if in_lead else BODY_WEIGHT, in_lead or example, dated=m.start < in_dateline)
         offset += len(paragraph) + 1
     return evidence
 
@@ -389,12 +394,9 @@ def article_places(
     # A dateline names where the story was filed: 本报南宁10月29日电 over 广西筹资支持农村学生
     # 改善营养, a story of all 广西, which never names 南宁 again. Named nowhere else, under a
     # headline naming a place above it, it is not what the story is about.
-    dated = dateline_place(dateline, gazetteer)
-    if dated in evidence:
-        text = "\n".join(paragraphs).replace(dateline, "", 1)  # the lead begins with the dateline
-        elsewhere = any(m.name == dated for m in place_mentions(f"{title}\n{text}", gazetteer, home_place))
-        headline = {m.name for m in place_mentions(title, gazetteer, home_place)}
-        if not elsewhere and any(p != dated and gazetteer.is_within(dated, p) for p in headline):
+    dated = next((p for p, e in evidence.items() if e.dateline), None)
+    if dated is not None and evidence[dated].count == evidence[dated].dateline:
+        if any(p != dated and e.titled and gazetteer.is_within(dated, p) for p, e in evidence.items()):
             del evidence[dated]
     if not evidence:
         return gazetteer.hierarchy(home_place) if home_place else []
