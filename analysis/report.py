@@ -176,7 +176,7 @@ def place_once_per_block(rows: list[list[str]], places: list[str]) -> list[list[
 def fact_item(fact: Fact, show_place: bool = True) -> str:
     """One figure as a list item: what, how much, when, status — and a link to its sentence."""
     what = labelled_figure_html(f"**{md(fact_figure(fact))}**", [md(c) for c in fact_context(fact)])
-    where = f"（{place_link(fact.place)}）" if show_place else ""
+    where = f'<span class="term">（{place_link(fact.place)}）</span>' if show_place else ""  # a name in brackets, whole
     return f"- {what}{where}：{article_link(fact.article_id, f'“{quoted_around(fact)}”', fact.anchor)}"
 
 
@@ -764,13 +764,12 @@ def home_highlights(scale: pd.DataFrame | None, facts: list[Fact], articles: lis
         r = done.sort_values(["value", "place"], ascending=[False, True], kind="mergesort").iloc[0]
         source = str(r["sources"]).split(",")[0]
         anchor = anchors.get((source, r["place"], metric, r["year"], r["status"], r["funding_source"]), "")
-        # A key figure over what it counts and when: 5532户 / 巫山县 · 户数 / 2022年已完成 · 中央补助
-        what = dotted_names([r["place"], vocab.metric(metric).label])
-        when = dotted_names([vocab.when(r["status"], r["year"]), vocab.funding_label(r["funding_source"])])
+        # A key figure over what it counts, then where and when: 5532户 / 户数 / 巫山县 · 2022年已完成
+        where = dotted_names([r["place"], vocab.when(r["status"], r["year"]), vocab.funding_label(r["funding_source"])])
         items.append(
             f'<li><a href="{html.escape(urls.get(source, ""))}#{anchor}"><strong>{html.escape(r["display"])}</strong>'
-            f'<span class="highlight__what">{what}</span>'
-            + (f'<span class="highlight__when">{when}</span>' if when else "") + "</a></li>"
+            f'<span class="highlight__what">{html.escape(vocab.metric(metric).label)}</span>'
+            f'<span class="highlight__where">{where}</span></a></li>'
         )
     if not items:
         return ""

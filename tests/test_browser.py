@@ -1186,7 +1186,7 @@ def test_the_not_found_page_works_for_a_missing_address_deep_in_a_site_under_a_s
         server.shutdown()
 
 
-@pytest.mark.parametrize("parted", ["电梯、停车", "电梯，停车", "电梯；停车", "电梯\u3000停车"])
+@pytest.mark.parametrize("parted", ["电梯、停车", "电梯，停车", "电梯；停车", "电梯\u3000停车", "电梯,停车", "电梯;停车"])
 def test_terms_parted_as_a_chinese_list_parts_them_are_looked_up_each(browser, site_url, parted):
     """电梯、停车 found only the pages holding that very phrase; it finds what 电梯 停车 finds."""
     base, _ = site_url

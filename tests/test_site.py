@@ -228,15 +228,15 @@ def test_home_highlights_show_only_work_done_or_money_spent(site):
     vocab = load_vocab()
     index = (site / "index.html").read_text(encoding="utf-8")
     section = index[index.index("改造数字一览") :]
-    tiles = re.findall(r'<li><a href="([^"#]+)#([^"]+)"><strong>([^<]+)</strong><span class="highlight__what">(.*?)</span></span>', section)
+    tiles = re.findall(r'<li><a href="([^"#]+)#([^"]+)"><strong>([^<]+)</strong><span class="highlight__what">([^<]+)</span>'
+                       r'<span class="highlight__where"><span class="term">([^<]+)</span>', section)
     assert len(tiles) >= 3
     facts = list(csv.DictReader((site / "data" / "facts.csv").open(encoding="utf-8-sig")))
-    for url, anchor, figure, what in tiles:
+    for url, anchor, figure, metric, place in tiles:
         linked = [f for f in facts if f["article_url"] == url.removeprefix("./") and f["anchor"] == anchor]
         assert any(f["status"] in vocab.done_statuses for f in linked), figure  # one sentence can hold several
-        # The tile names the place and the metric of a fact of that sentence.
-        place, metric = re.findall(r'<span class="term">([^<]+)', what)
-        assert any(f["place"] == place and vocab.metric(f["metric"]).label == metric for f in linked), (figure, what)
+        # The tile names the metric and the place of a fact of that sentence.
+        assert any(f["place"] == place and vocab.metric(f["metric"]).label == metric for f in linked), (figure, metric, place)
     assert "2600余个" not in section and "37亿元" not in section
 
 

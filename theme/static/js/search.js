@@ -2,7 +2,7 @@
  *
  * The index holds each page cut into words the way `searchWords` cuts text: every Chinese
  * character a word of its own (analysis/search.py, `indexed_page`, says why). A query is cut
- * the same way, and each of its terms (the parts between spaces or 、，；) is looked up as a phrase, so
+ * the same way, and each of its terms (the parts between spaces, 、，；) is looked up as a phrase, so
  * the pages found are exactly those holding every term, as a reader's Ctrl-F would find them,
  * but for a run of digits or letters, which is one word and found from its start (542 finds
  * 542件, 42 does not).
@@ -66,11 +66,12 @@
   const PUNCT_CHAR = new RegExp(`^${PUNCT}$`, "u");
 
   /** The query's terms, each as the phrase of its words. Terms are parted by spaces, or as a
-   *  Chinese list parts them, by 、，； (电梯、停车 is two terms, as 电梯 停车; 1,200 one).
+   *  Chinese list parts them, by 、，； or by , ; between Chinese characters (电梯、停车 and
+   *  电梯,停车 are two terms, as 电梯 停车 is; 1,200 is one).
    *  Pagefind keeps each word of a page without its punctuation and symbols, but takes a
    *  query's word as typed but for some punctuation (党建+市场 would look up 建+), so they go here. */
   function phrases(query) {
-    return query.split(/[\s、，；]+/u)
+    return query.split(/[\s、，；]+|(?<=\p{Script=Han})[,;](?=\p{Script=Han})/u)
       .map((term) => searchWords(term).map((word) => word.replace(PUNCTS, "")).filter(Boolean).join(" "))
       .filter(Boolean);
   }
