@@ -339,6 +339,18 @@ def test_a_key_points_mark_shows_on_its_page_and_nowhere_it_would_run_into_text(
     page.close()
 
 
+def test_a_place_pages_link_to_a_report_chart_opens_at_its_heading_with_room_above(browser, site_url):
+    base, out = site_url
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    page.goto(f"{base}/places/wu-shan-xian.html")
+    page.click("text=老旧小区改造资金（按地方和来源）")
+    page.wait_for_load_state()
+    assert page.url.endswith("report.html#chart-renovation-funding-by-place")
+    top = page.eval_on_selector("#chart-renovation-funding-by-place", "h => h.getBoundingClientRect().top")
+    assert 16 <= top <= 48, top  # in view, not flush with the window's edge
+    page.close()
+
+
 def test_on_a_phone_a_charts_smallest_text_is_at_least_12_px(browser, site_url):
     """A chart is drawn a phone column wide, so its text is not shrunk to fit one: drawn for a
     wider column, its bar labels came out 11 px on a 375 px phone."""
