@@ -59,6 +59,27 @@ class Qualifiers:
     rough: str = EXACT
     not_prefix: tuple[str, ...] = ()  # words that end in a prefix and are no hedge (附近, 最近)
 
+    def prefix_before(self, s: str, i: int, floor: int = 0) -> tuple[str, str] | None:
+        """The hedge printed right before `s[i]` (约, 不超过) with its qualifier, if one is there
+        and begins at `floor` or after; not a word it ends (附近3个小区: 近 hedges nothing)."""
+        prefix = next(((w, name) for w, name in self.prefix if w and i - len(w) >= floor and s.endswith(w, 0, i)), None)
+        if prefix and any(i - len(w) >= floor and s.endswith(w, 0, i) for w in self.not_prefix):
+            return None
+        return prefix
+
+    def hedge_start(self, s: str, start: int) -> int:
+        """`start`, a cut in `s`, moved back to the beginning of a hedge it falls on or inside,
+        where that hedge ends at a figure: a quote beginning …1亿平方米 for 约1亿平方米 reads an
+        estimate as exact, and …超过30万元 for 不超过30万元 the opposite of what was printed; so
+        with a word that only ends like a hedge (…近13个 for 附近13个)."""
+        longest = max((len(w) for w in (*(w for w, _ in self.prefix), *self.not_prefix)), default=0)
+        figure = next((f for f in range(start, min(len(s), start + longest + 1)) if s[f].isdigit()), None)
+        if figure is None:
+            return start
+        words = [w for w in self.not_prefix if s.endswith(w, 0, figure)] + [w for w, _ in self.prefix if s.endswith(w, 0, figure)]
+        word = max(words, key=len, default="")
+        return figure - len(word) if figure - len(word) < start else start
+
     @classmethod
     def from_mapping(cls, table: Mapping[str, Mapping]) -> Qualifiers:
         """From metrics.toml's [qualifiers.<name>] tables (prefix/infix/suffix word lists)."""
@@ -274,9 +295,7 @@ def _quantity_at(s: str, i: int, q: Qualifiers, units: Sequence[str], floor: int
     elif (word := next((u for u in units if u and s.startswith(u, j)), None)) is not None:
         j, unit = j + len(word), word
     start, qualifier = i, core.qualifier
-    prefix = next(((w, name) for w, name in q.prefix if w and i - len(w) >= floor and s.endswith(w, 0, i)), None)
-    if prefix and any(i - len(w) >= floor and s.endswith(w, 0, i) for w in q.not_prefix):
-        prefix = None  # 附近3个小区: 近 ends another word
+    prefix = q.prefix_before(s, i, floor)
     if prefix:
         start = i - len(prefix[0])
         qualifier = prefix[1] if qualifier == EXACT else qualifier

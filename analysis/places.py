@@ -315,7 +315,7 @@ class _Evidence:
 
     weight: int = 0
     count: int = 0
-    prominent: bool = False  # in the title, the dateline or the lead
+    prominent: bool = False  # in the title, the dateline or the lead, or a paragraph's example
     first: int = 0  # reading-order index of the first mention, for stable ties
     dateline: int = 0  # of `count`, the dateline's and its words' in the lead (本报南宁…电)
     titled: bool = False  # named in the headline
@@ -352,7 +352,8 @@ def _gather_evidence(
     return evidence
 
 
-_EXAMPLE = re.compile(r"以([^，。；：、“”]{2,20}?)为例")
+# 以…为例 within a clause, from the 以 nearest it (not 可以为南岸区…以旺瑞小区为例's first 以).
+_EXAMPLE = re.compile(r"以((?:(?!以)[^，。；：、“”]){2,20})为例")
 
 
 def _dominant_place(evidence: dict[str, _Evidence], gazetteer: Gazetteer) -> str | None:

@@ -32,7 +32,7 @@ from .pages import KIND_NAMES, amount_html, fact_context, fact_figure, headline_
 from .places import Gazetteer, filed_under, main_place, places_above
 from .settings import DATA_DIR
 from .terms import headline_words
-from .text import cut_at_clauses, cut_outside_figures, date_label, with_hedge_before
+from .text import cut_at_clauses, cut_outside_figures, date_label
 from .topics import load_topics
 
 TOP_TERMS = 15
@@ -192,19 +192,13 @@ def quoted_around(fact: Fact, before: int = 16, after: int = 14) -> str:
     else:
         start, end = max(0, at - before), min(len(sentence), at + len(fact.printed) + after)
         start, end = cut_outside_figures(sentence, *cut_at_clauses(sentence, start, end, keep=(at, at + len(fact.printed))))
-        # A figure's hedge goes with it: …1亿平方米 for 约1亿平方米 read an estimate as exact.
-        start = with_hedge_before(sentence, start, hedge_words())
+        start = load_vocab().qualifiers.hedge_start(sentence, start)  # a figure's hedge goes with it
         quoted = ("…" if start else "") + sentence[start:end] + ("…" if end < len(sentence) else "")
     return quoted.translate(INNER_QUOTES)
 
 
 INNER_QUOTES = str.maketrans("“”", "‘’")
 
-
-@functools.lru_cache(maxsize=1)
-def hedge_words() -> tuple[str, ...]:
-    """The words printed before a figure to hedge it (约, 近, 超过; metrics.toml), longest first."""
-    return tuple(sorted({w for w, _ in load_vocab().qualifiers.prefix}, key=len, reverse=True))
 
 
 def fact_anchors(facts: list[Fact]) -> dict[tuple, str]:
@@ -418,7 +412,7 @@ def concordance_section(terms: list[str], articles: list[Article], lines: int = 
         # The body only: a headline in context is the whole headline, the same for every term.
         candidates = [dataclasses.replace(a, kicker="", title="", subtitle="") for a in [a for a in articles if term in a.body_text][: lines * 2]]
         # One line an article: several from one sentence would show the same words again.
-        kwic = list(first_per_article(concordance(term, candidates, KWIC_WIDTH, hedges=hedge_words())))[:lines]
+        kwic = list(first_per_article(concordance(term, candidates, KWIC_WIDTH, qualifiers=load_vocab().qualifiers)))[:lines]
         if not kwic:
             continue
         out += [f"### {md(term)}", ""]

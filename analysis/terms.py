@@ -30,9 +30,10 @@ import pandas as pd
 
 from . import lexicon
 from .model import Article
+from .numbers import Qualifiers
 from .segment import BULLET, is_name_list, surnames, word_list
 from .settings import DATA_DIR
-from .text import CJK, CLOSERS, OPENERS, SENTENCE_END, cut_outside_figures, with_hedge_before
+from .text import CJK, CLOSERS, OPENERS, SENTENCE_END, cut_outside_figures
 
 # Tags kept as content words. Nouns of every kind, verbs and verbal nouns, fixed
 # phrases (l: 一体化, 对外开放), abbreviations (j: 党建, 政协, 人大) and noun-like
@@ -375,7 +376,7 @@ def document_frequencies(texts: Iterable[str | Sequence[str]]) -> CorpusStats:
 
 def top_keywords(text: str | Sequence[str], corpus_stats: CorpusStats, k: int = 5, leave_out: Container[str] = frozenset()) -> list[str]:
     """The k terms of one article with the highest tf * smooth idf against the corpus, but
-    those in `leave_out` (the place names its 地区 line already gives).
+    those in `leave_out` (the gazetteer's place names, as the word tables leave them out).
 
     Ties break on the term itself so the result does not depend on dict order.
     """
@@ -400,9 +401,9 @@ class KwicLine:
     cut_right: bool = field(default=False, compare=False)
 
 
-def concordance(term: str, articles: Iterable[Article], width: int = 20, hedges: tuple[str, ...] = ()) -> list[KwicLine]:
+def concordance(term: str, articles: Iterable[Article], width: int = 20, qualifiers: Qualifiers | None = None) -> list[KwicLine]:
     """Every occurrence of `term` as a token, with up to `width` characters either side, never
-    cutting a figure nor the hedge before it (`hedges`: 约, 近…).
+    cutting a figure nor the hedge before it (约, 不超过: `qualifiers`, metrics.toml's).
 
     Matching uses the same segmentation as the counts, so the number of lines equals
     the term's count over `article_text` (老旧小区 does not match inside 城镇老旧小区).
@@ -414,10 +415,10 @@ def concordance(term: str, articles: Iterable[Article], width: int = 20, hedges:
     # Each run of Chinese characters and letters (a clause, between punctuation) is cut on
     # its own, so cutting only the runs that hold the term finds the same tokens.
     entries = lexicon.entries_for([run for text, _ in lines for run in _CUT_RUN.findall(text) if term in run])
-    return [kwic for text, article_id in lines for kwic in _kwic_in(term, text, width, article_id, entries, hedges)]
+    return [kwic for text, article_id in lines for kwic in _kwic_in(term, text, width, article_id, entries, qualifiers)]
 
 
-def _kwic_in(term: str, text: str, width: int, article_id: str, entries: lexicon.Entries, hedges: tuple[str, ...] = ()) -> list[KwicLine]:
+def _kwic_in(term: str, text: str, width: int, article_id: str, entries: lexicon.Entries, qualifiers: Qualifiers | None = None) -> list[KwicLine]:
     lines = []
     for run in _CUT_RUN.finditer(text):
         if term not in run.group():
@@ -428,7 +429,8 @@ def _kwic_in(term: str, text: str, width: int, article_id: str, entries: lexicon
             if word == term:
                 # Never inside a figure: …8万多户 for 68万多户 is another number.
                 left, right = cut_outside_figures(text, max(0, start - width), min(len(text), end + width))
-                left, right = min(with_hedge_before(text, left, hedges), start), max(right, end)
+                left = qualifiers.hedge_start(text, left) if qualifiers else left
+                left, right = min(left, start), max(right, end)
                 lines.append(KwicLine(text[left:start], word, text[end:right], article_id,
                                       cut_left=left > 0, cut_right=right < len(text)))
             start = end

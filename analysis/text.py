@@ -109,27 +109,19 @@ def cut_outside_figures(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def with_hedge_before(text: str, start: int, hedges: tuple[str, ...]) -> int:
-    """`start` moved back over a hedge (约, 近, 超过: `hedges`, longest first) printed right
-    before the figure it falls on: a quote or context beginning …1亿平方米 for 约1亿平方米
-    reads an estimate as exact."""
-    if start < len(text) and text[start].isdigit():
-        return start - next((len(w) for w in hedges if start >= len(w) and text[start - len(w):start] == w), 0)
-    return start
-
-
 # A quote cut from a sentence begins after one of these, or ends before one; after 、, which
 # parts the items of a list, only where none is near (…社区书屋、供暖排水等 began inside a list).
-CLAUSE_MARKS = "，。；：！？,;:!?"
+# Not "," and ":", which a figure holds (1,200, 10:30); text near Chinese is in full-width marks.
+CLAUSE_MARKS = "，。；：！？;!?"
 LIST_MARKS = "、"
-CLAUSE_SNAP = 12  # characters a cut moves, at most, to begin or end a clause or a quotation
+CLAUSE_SNAP = 12  # characters a cut moves, at most, to begin or end a clause or a quotation (search.js's too)
 
 
 def cut_at_clauses(text: str, start: int, end: int, keep: tuple[int, int]) -> tuple[int, int]:
     """`text[start:end]` moved to begin and end at a clause's edge where one is within
     CLAUSE_SNAP characters (outward first, for more of the clause), else at a list item's,
-    never into `keep` (the figure it quotes), and else outside a quotation: "…四五”期间" cut
-    十四五 and its quotation in two, "…用于电…" a word."""
+    never into `keep` (the figure it quotes), and outside a quotation where its opening mark is
+    as near: "…四五”期间" cut 十四五 and its quotation in two, "…用于电…" a word."""
     def nearest(marks: str, outward: range, inward: range) -> int | None:
         """Where the first of `marks` is, outward from the cut, else inward."""
         for side in (outward, inward):
@@ -143,8 +135,8 @@ def cut_at_clauses(text: str, start: int, end: int, keep: tuple[int, int]) -> tu
         mark = next((m for m in (nearest(CLAUSE_MARKS, before, after), nearest(LIST_MARKS, before, after)) if m is not None), None)
         if mark is not None:
             start = mark + 1
-        elif _inside_quote(text, start) and start - text.rfind("“", 0, start) <= CLAUSE_SNAP:
-            start = text.rfind("“", 0, start)
+        if _inside_quote(text, start) and start - text.rfind("“", 0, start) <= CLAUSE_SNAP:
+            start = text.rfind("“", 0, start)  # a clause inside a quotation begins with it
     if end < len(text):
         after, before = range(end, min(end + CLAUSE_SNAP, len(text))), range(end - 1, max(end - CLAUSE_SNAP, keep[1]) - 1, -1)
         mark = next((m for m in (nearest(CLAUSE_MARKS, after, before), nearest(LIST_MARKS, after, before)) if m is not None), None)

@@ -277,3 +277,18 @@ def test_chinese_encoder_of_this_test():
 def test_chinese_numerals_round_trip(n):
     q = parse_number(to_chinese(n), Q)
     assert q is not None and q.value == n
+
+
+@pytest.mark.parametrize(("text", "cut", "kept"), [
+    ("改造约1亿平方米", 3, "约1亿平方米"),  # on the figure, after its hedge
+    ("改造不超过50户", 3, "不超过50户"),  # inside the hedge: …超过 says the opposite
+    ("改造不超过50户", 4, "不超过50户"),
+    ("联合附近13个小区", 3, "附近13个小区"),  # inside a word that only ends like a hedge
+    ("投资1亿元", 2, "1亿元"),  # no hedge: the cut stays
+    ("投资约1亿元", 2, "约1亿元"),  # before the hedge: the cut stays
+    ("改造小区", 2, "小区"),  # no figure near
+])
+def test_a_cut_moves_back_to_the_start_of_the_hedge_of_the_figure_it_falls_on(text, cut, kept):
+    from analysis.extract import load_vocab
+
+    assert text[load_vocab().qualifiers.hedge_start(text, cut):] == kept

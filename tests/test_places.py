@@ -425,6 +425,9 @@ def test_a_place_a_paragraph_takes_as_its_example_is_never_a_mention_in_passing(
     assert "中山二路社区" in article_places("重庆改造老旧小区", paragraphs, gaz)
     passing = [paragraphs[0], "重庆市加装电梯。渝中区中山二路社区的居民出行方便了。"]
     assert "中山二路社区" not in article_places("重庆改造老旧小区", passing, gaz)  # the control
+    # The example runs from the 以 nearest 为例: 可以为南岸区 before it is a mention in passing.
+    beside = [paragraphs[0], "这些做法可以为南岸区提供借鉴以渝中区中山二路社区为例，居民出行方便了。"]
+    assert "中山二路社区" in (places := article_places("重庆改造老旧小区", beside, gaz)) and "南岸区" not in places
 
 
 def test_nothing_found(gaz):

@@ -283,7 +283,7 @@ def test_an_article_reporting_elevators_fitted_twice_is_filed_under_the_topic(si
     assert wushan["url"].rsplit("/", 1)[-1] in page
 
 
-def test_an_articles_keywords_name_no_place_its_places_line_gives(site):
+def test_an_articles_keywords_name_no_place(site):
     """西工区 and 重庆市 headed articles' keywords, beside a 地区 line that names them; the word
     tables leave place names out, and so do the keywords."""
     from analysis.places import load_gazetteer
@@ -632,7 +632,7 @@ def test_a_place_page_links_exactly_the_report_charts_that_draw_it(site):
         assert all(headings[slug] == title for slug, title in linked.items()), page.name
         assert "<img" not in text.split(">图表</h2>")[-1] if linked else ">图表</h2>" not in text, page.name
     # 任港街道 has no chart of its own.
-    assert "charts/" not in (site / "places" / "ren-gang-jie-dao.html").read_text(encoding="utf-8")
+    assert "report.html#chart-" not in (site / "places" / "ren-gang-jie-dao.html").read_text(encoding="utf-8")
     report = (site / "report.html").read_text(encoding="utf-8")
     figure_tables = re.findall(r"</figure>.*?<table>(.*?)</table>", report, re.S)
     assert len(figure_tables) == 4
@@ -848,16 +848,16 @@ def test_each_listed_figure_is_quoted_with_the_words_around_it(site):
     items = re.findall(r"<li><span class=\"amount\"><strong>([^<]+)</strong></span>.*?<a href=\"[^\"]+\">“(.*?)”</a></li>", section, re.S)
     from analysis.extract import load_vocab
 
-    hedges = tuple(w for w, _ in load_vocab().qualifiers.prefix)
+    qualifiers = load_vocab().qualifiers
     facts = list(csv.DictReader((site / "data" / "facts.csv").open(encoding="utf-8-sig")))
     assert len(items) == len(facts) > 20
     for (figure, quote), fact in zip(items, facts):
         quote = quote.translate(str.maketrans("‘’", "“”"))  # the sentence's own quotations, inner in the quote
         assert fact["printed"] in quote, (figure, quote)
         assert quote.strip("…") in fact["sentence"]
-        # A figure the quote begins with keeps its hedge: …1亿平方米 for 约1亿平方米.
-        before = fact["sentence"][: fact["sentence"].index(quote.strip("…"))]
-        assert not (quote.strip("…")[:1].isdigit() and before.endswith(hedges)), quote
+        # A quote begins where a hedge of the figure it begins with does: …1亿平方米 for 约1亿平方米.
+        at = fact["sentence"].index(quote.strip("…"))
+        assert qualifiers.hedge_start(fact["sentence"], at) == at, quote
         start = fact["sentence"].index(quote.strip("…"))
         end = start + len(quote.strip("…"))
         assert not (quote.startswith("…") and cuts_a_figure(fact["sentence"], start)), quote

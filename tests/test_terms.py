@@ -332,10 +332,16 @@ def test_concordance_leaves_out_a_key_points_mark():
 
 
 def test_concordance_never_cuts_a_figure_nor_the_hedge_before_it():
-    """…8万多户 for 68万多户 is another number; …450个 for 约450个 an exact one."""
-    articles = [_article("f", "", "惠及居民68万多户老旧小区"), _article("h", "", "西工区完成约450个老旧小区")]
-    assert [line.left for line in concordance("老旧小区", articles, width=4, hedges=("约", "近"))] == ["68万多户", "约450个"]
-    assert [line.left for line in concordance("老旧小区", articles, width=4)] == ["68万多户", "450个"]  # no hedges asked for
+    """…8万多户 for 68万多户 is another number; …450个 for 约450个 an exact one; …超过50户 for
+    不超过50户 the opposite one; …近13个 for 附近13个 a hedged one."""
+    from analysis.extract import load_vocab
+
+    articles = [_article("f", "", "惠及居民68万多户老旧小区"), _article("h", "", "西工区完成约450个老旧小区"),
+                _article("m", "", "每年改造不超过50户老旧小区"), _article("n", "", "联合附近13个老旧小区")]
+    qualifiers = load_vocab().qualifiers
+    assert [line.left for line in concordance("老旧小区", articles, width=4, qualifiers=qualifiers)] == ["68万多户", "约450个", "不超过50户", "附近13个"]
+    # Without the qualifiers, figures stay whole and their hedges are cut.
+    assert [line.left for line in concordance("老旧小区", articles, width=4)] == ["68万多户", "450个", "过50户", "近13个"]
 
 
 def test_concordance_agrees_with_token_counts():

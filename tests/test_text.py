@@ -75,7 +75,7 @@ def test_a_quote_never_gives_up_its_figure_and_never_begins_with_a_closing_mark(
     text = "，”" + "字" * CLAUSE_SNAP + "投入60亿元"
     figure = (text.index("60"), len(text))
     start, end = cut_at_clauses(text, 1, len(text), figure)
-    assert text[start] not in "，”" and (start, end) <= (figure[0], len(text))
+    assert text[start] not in "，”" and start <= figure[0] and end >= figure[1]
     assert clauses(FUNDED, FIGURE[0] + 1, FIGURE[1] - 1, FIGURE)[:1] != "，"
 
 
@@ -86,3 +86,10 @@ def test_a_list_items_edge_serves_only_where_no_clauses_edge_is_near():
     assert clauses(text, text.index("社区"), len(text), figure).startswith("建成游园、")
     listed = "建成游园、绿地、社区书屋、供暖排水等公共服务设施420多处"  # no clause's edge near
     assert clauses(listed, listed.index("区书"), len(listed), (listed.index("420"), len(listed))).startswith("社区书屋")
+
+
+def test_a_clause_inside_a_quotation_is_quoted_from_the_quotations_opening():
+    """Begun after 今年以来， a quote kept ” with no “ before it."""
+    text = "区长介绍说：“今年以来，我们全区累计投入资金60亿元，完成改造老旧小区200个。”"
+    figure = (text.index("200个"), text.index("200个") + 4)
+    assert clauses(text, text.index("我们") + 1, len(text), figure).startswith("“今年以来")

@@ -55,7 +55,7 @@
   const CLOSING_MARK = /^[\p{Pe}\p{Pf}\p{Po}]$/u; // 。，、！？：；”）: never the first of an excerpt
   const CLAUSE_END = /^[。！？；，、：!?;]$/u; // not "," or ":", which a figure holds (1,200, 10:30)
   const TRAILING_MARK = /^[，、；：,;:\s]$/u; // dropped before an excerpt's closing "…", as theme/filters.py drops them
-  const CLAUSE_SNAP = 12; // characters an excerpt may drop to begin where a clause does
+  const CLAUSE_SNAP = 12; // characters an excerpt may drop to begin where a clause does (as analysis/text.py)
 
   /** The words of `text` as the index holds them: 重庆“党建+市场” -> 重, 庆“, 党, 建+, 市, 场”. */
   function searchWords(text) {
@@ -71,7 +71,8 @@
    *  Pagefind keeps each word of a page without its punctuation and symbols, but takes a
    *  query's word as typed but for some punctuation (党建+市场 would look up 建+), so they go here. */
   function phrases(query) {
-    return query.split(/[\s、，；]+|(?<=\p{Script=Han})[,;](?=\p{Script=Han})/u)
+    // No lookbehind: a Safari before 16.4 could not parse it, and the whole script failed.
+    return query.replace(/(\p{Script=Han})[,;](?=\p{Script=Han})/gu, "$1 ").split(/[\s、，；]+/u)
       .map((term) => searchWords(term).map((word) => word.replace(PUNCTS, "")).filter(Boolean).join(" "))
       .filter(Boolean);
   }
@@ -286,7 +287,7 @@
   function beforeCutFigure(chars) {
     let end = chars.length;
     while (end > 0 && FIGURE_PIECE.test(chars[end - 1][0]) && !chars[end - 1][1]) end--;
-    if (end === chars.length) return chars;
+    if (!chars.slice(end).some(([char]) => /\d/u.test(char))) return chars; // a word, not a figure (手机APP)
     while (end > 0 && (chars[end - 1][0] === SPACE_MARK || TRAILING_MARK.test(chars[end - 1][0]))) end--;
     return chars.slice(0, end);
   }
