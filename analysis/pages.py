@@ -150,7 +150,14 @@ def labelled_figure_html(figure_html: str, parts_html: list[str]) -> str:
     after a dot, which a no-break space holds to the piece before it: a separator does not begin
     a line in Chinese typesetting. The theme keeps the figure (`amount`) and each part (`term`)
     whole. The pieces come escaped for where they go (HTML, Markdown)."""
-    return amount_html(figure_html) + "".join(f'\u00a0· <span class="term">{part}</span>' for part in parts_html)
+    terms = terms_html(parts_html)
+    return amount_html(figure_html) + (f"\u00a0· {terms}" if terms else "")
+
+
+def terms_html(parts_html: list[str]) -> str:
+    """Names or qualifiers, each whole on its line (`term`), the dot between two ending a line
+    rather than beginning one; empty ones are left out. They come escaped."""
+    return "\u00a0· ".join(f'<span class="term">{part}</span>' for part in parts_html if part)
 
 
 def facts_box_html(facts: list[Fact]) -> str:

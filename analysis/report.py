@@ -28,7 +28,7 @@ from .aggregate import format_value
 from .articles import place_slug
 from .extract import Fact, load_vocab
 from .model import Article
-from .pages import KIND_NAMES, amount_html, fact_context, fact_figure, headline_html, labelled_figure_html, page_text_url, pieces_as_html, year_html
+from .pages import KIND_NAMES, amount_html, fact_context, fact_figure, headline_html, labelled_figure_html, page_text_url, pieces_as_html, terms_html, year_html
 from .places import Gazetteer, filed_under, main_place, places_above
 from .settings import DATA_DIR
 from .terms import headline_words
@@ -736,12 +736,6 @@ def column_list(columns: list[dict]) -> str:
     return f'<dl class="data-columns">{"".join(items)}</dl>'
 
 
-def dotted_names(names: list[str]) -> str:
-    """Names as HTML, each whole on its line, the dot between two ending a line rather than
-    beginning one (as a figure's qualifiers' do); empty names are left out."""
-    return "\u00a0· ".join(f'<span class="term">{html.escape(name)}</span>' for name in names if name)
-
-
 def home_highlights(scale: pd.DataFrame | None, facts: list[Fact], articles: list[Article]) -> str:
     """The renovation story at a glance for the home page: the largest completed or cumulative
     figure of a few metrics, each linking to the sentence it came from (HTML for the theme)."""
@@ -759,7 +753,7 @@ def home_highlights(scale: pd.DataFrame | None, facts: list[Fact], articles: lis
         source = str(r["sources"]).split(",")[0]
         anchor = anchors.get((source, r["place"], metric, r["year"], r["status"], r["funding_source"]), "")
         # A key figure over what it counts, then where and when: 5532户 / 户数 / 巫山县 · 2022年已完成
-        where = dotted_names([r["place"], vocab.when(r["status"], r["year"]), vocab.funding_label(r["funding_source"])])
+        where = terms_html([html.escape(name) for name in (r["place"], vocab.when(r["status"], r["year"]), vocab.funding_label(r["funding_source"]))])
         items.append(
             f'<li><a href="{html.escape(urls.get(source, ""))}#{anchor}"><strong>{html.escape(r["display"])}</strong>'
             f'<span class="highlight__what">{html.escape(vocab.metric(metric).label)}</span>'

@@ -122,24 +122,23 @@ def cut_at_clauses(text: str, start: int, end: int, keep: tuple[int, int]) -> tu
     CLAUSE_SNAP characters (outward first, for more of the clause), else at a list item's,
     never into `keep` (the figure it quotes), and outside a quotation where its opening mark is
     as near: "…四五”期间" cut 十四五 and its quotation in two, "…用于电…" a word."""
-    def nearest(marks: str, outward: range, inward: range) -> int | None:
-        """Where the first of `marks` is, outward from the cut, else inward."""
-        for side in (outward, inward):
-            found = next((i for i in side if text[i] in marks), None)
-            if found is not None:
-                return found
+    def edge(outward: range, inward: range) -> int | None:
+        """Where the nearest clause's mark is, outward from the cut, else inward; else a list's."""
+        for marks in (CLAUSE_MARKS, LIST_MARKS):
+            for side in (outward, inward):
+                found = next((i for i in side if text[i] in marks), None)
+                if found is not None:
+                    return found
         return None
 
     if start > 0:
-        before, after = range(start - 1, max(start - 1 - CLAUSE_SNAP, -1), -1), range(start, min(start + CLAUSE_SNAP, keep[0]))
-        mark = next((m for m in (nearest(CLAUSE_MARKS, before, after), nearest(LIST_MARKS, before, after)) if m is not None), None)
+        mark = edge(range(start - 1, max(start - 1 - CLAUSE_SNAP, -1), -1), range(start, min(start + CLAUSE_SNAP, keep[0])))
         if mark is not None:
             start = mark + 1
         if _inside_quote(text, start) and start - text.rfind("“", 0, start) <= CLAUSE_SNAP:
             start = text.rfind("“", 0, start)  # a clause inside a quotation begins with it
     if end < len(text):
-        after, before = range(end, min(end + CLAUSE_SNAP, len(text))), range(end - 1, max(end - CLAUSE_SNAP, keep[1]) - 1, -1)
-        mark = next((m for m in (nearest(CLAUSE_MARKS, after, before), nearest(LIST_MARKS, after, before)) if m is not None), None)
+        mark = edge(range(end, min(end + CLAUSE_SNAP, len(text))), range(end - 1, max(end - CLAUSE_SNAP, keep[1]) - 1, -1))
         if mark is not None:
             end = mark + (text[mark] in SENTENCE_END)  # a sentence's end stays; a comma goes
         if _inside_quote(text, end):
