@@ -7,7 +7,8 @@ Three rules keep the table honest:
   two cells, not one bigger number;
 - the same cell stated by several articles is one figure, shown with how many sources state it -
   figures are never added up across articles.
-"More than", "about" and "nearly" stay visible in the text of every cell ("2600余个", "约1亿平方米", "近200部").
+"More than", "about" and "nearly" stay visible in the text of every cell ("2600余个", "约1亿平方米", "近200部"),
+in the paper's own word where it prints one after the digits (2600多个 stays 2600多个).
 """
 from __future__ import annotations
 
@@ -61,7 +62,9 @@ def format_value(value: float, metric: str, qualifier: str = EXACT, vocab: Vocab
     scale = _hedged_scale(printed, vocab)
     if scale and n.endswith(scale):
         n, unit = n[: -len(scale)], scale + unit
-    return template.format(n=n, unit=unit)
+    # The paper's own hedge word (2600多个), so the figure shown is the figure a reader searches for
+    infix = _printed_infix(printed, vocab) or vocab.qualifiers.default_infix(qualifier)
+    return template.format(n=n, unit=unit, infix=infix)
 
 
 _NUMERAL = r"[\d零〇一二两三四五六七八九十百千]"
@@ -72,6 +75,21 @@ def _hedged_scale(printed: str, vocab: Vocab) -> str:
     pattern = _hedge_before_scale(tuple(word for word, _ in vocab.qualifiers.infix))
     found = pattern.search(printed) if printed and pattern else None
     return found.group(1) if found else ""
+
+
+def _printed_infix(printed: str, vocab: Vocab) -> str:
+    """The hedge word printed right after a figure's digits or its 万/亿 (68万多户 -> 多), else "".
+    Digits only: a figure in Chinese numerals is shown in digits, so 十几个 is 10余个, not 10几个."""
+    pattern = _infix_after_number(tuple(word for word, _ in vocab.qualifiers.infix))
+    found = pattern.search(printed) if printed and pattern else None
+    return found.group(1) if found else ""
+
+
+@lru_cache(maxsize=4)
+def _infix_after_number(hedges: tuple[str, ...]) -> re.Pattern | None:
+    scales = "".join(word for _, word in _SCALES)
+    words = "|".join(map(re.escape, hedges))
+    return re.compile(rf"(?:\d|\d[{scales}])({words})") if hedges else None
 
 
 @lru_cache(maxsize=4)  # asked once a fact: built once a vocabulary

@@ -211,7 +211,7 @@ BY_FIGURES = "按数字大小"  # a scale chart's panel, those of the largest fi
 
 
 _BREAK_AFTER = "，。；：、！？）》」』”’"  # a line ending on one of these ends a clause or a name
-_NO_LINE_START = _BREAK_AFTER + "%+余"  # 余 too: 2600余个 must not read 2600 | 余个
+_NO_LINE_START = _BREAK_AFTER + "%+余多"  # the hedges too: 2600多个 must not read 2600 | 多个
 
 
 def wrap(text: str, width: int) -> str:

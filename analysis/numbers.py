@@ -80,6 +80,11 @@ class Qualifiers:
         word = max(words, key=len, default="")
         return figure - len(word) if figure - len(word) < start else start
 
+    def default_infix(self, qualifier: str) -> str:
+        """The qualifier's infix written first in metrics.toml (余), for a figure hedged otherwise
+        (超过2600个 is shown 2600余个); "" for a qualifier without one."""
+        return next((word for word, name in self.infix if name == qualifier), "")
+
     @classmethod
     def from_mapping(cls, table: Mapping[str, Mapping]) -> Qualifiers:
         """From metrics.toml's [qualifiers.<name>] tables (prefix/infix/suffix word lists)."""

@@ -453,7 +453,7 @@ def topic_notes(terms_by_topic: pd.DataFrame | None, topic_names: dict[str, str]
 METHOD = """## 方法说明
 
 - **什么算一条数据。** 只收录关于老旧小区改造规模和资金的数字：改造小区、楼栋、户数、居民、面积、资金、加装电梯、停车位、配套设施、党支部等（各指标及其单位见[数据下载]({filename}/pages/data.md)中 facts.csv 的 metric 列）。同一版面上的其他数字——宣传资料份数、供水工程投资、会议届次、日期、电话号码、年龄、比例——不收录。宁缺毋滥：错误的数字比缺失的数字更糟。
-- **约数。** 原文的“余、多、超过”等记作“多于”，在表中写作“2600余个”；“约、大约、左右”等写作“约”；“近、将近、接近”写作“近”；“不超过、不到、不足”等写作“不超过”（全部说法见[数据下载]({filename}/pages/data.md)中 facts.csv 的 qualifier 列）。
+- **约数。** 原文的“余、多、超过”等记作“多于”，在表中照原文写作“2600多个”“330余个”，原文作“超过”等的写作“余”；“约、大约、左右”等写作“约”；“近、将近、接近”写作“近”；“不超过、不到、不足”等写作“不超过”（全部说法见[数据下载]({filename}/pages/data.md)中 facts.csv 的 qualifier 列）。
 - **进度与年份。** {statuses}分列，从不相加；只有{done}的数字算作已改造或已投入，首页只列这些数字。年份取原句所指的年份或时期（如“十四五”期间为 2021—2025年）。
 - **不重复计算。** 数字只记在原文所说的地方：小区的数字不加到所在区县，区县的合计只来自关于区县本身的数字；多篇文章给出同一格的数字时只取一个，并注明出处篇数。
 - **核对。** 每个数字都链接到它所在的原句；文章页中该句会被高亮。
@@ -716,8 +716,8 @@ def column_values(column: dict) -> str:
     elif column["values_from"] == "qualifier":  # "nearly 将近/接近/近（写作“近2600个”）"
         q = vocab.qualifiers
         words = lambda name: "/".join(w for w, n in (*q.prefix, *q.infix, *q.suffix) if n == name) or "确数"
-        values = "、".join(f"{name} {words(name)}（写作“{display.format(n=2600, unit='个')}”）"
-                          for name, display in vocab.qualifier_display.items())
+        values = "、".join(f"{name} {words(name)}（写作“{format_value(2600, 'communities', name, vocab)}”）"
+                          for name in vocab.qualifier_display)
     else:
         table = {"status": vocab.statuses, "funding_source": vocab.funding_sources}[column["values_from"]]
         values = "、".join(f"{c.key} {c.label}" for c in table)

@@ -153,14 +153,14 @@ def test_a_places_rows_follow_the_reading_order_of_metrics():
 
 def test_a_cell_keeps_the_hedge_where_its_figure_was_printed():
     table = scale_by_place([fact(metric="funding_yuan", value=6000000000, unit="亿元", qualifier="more_than", printed="60多亿元")])
-    assert table["display"].tolist() == ["60余亿元"]
+    assert table["display"].tolist() == ["60多亿元"]
     # Hedged elsewhere it is another figure: the one most articles print is shown, the other noted.
     stated = [fact(article_id=a, metric="funding_yuan", value=6000000000, unit="亿元", qualifier="more_than", printed=p)
               for a, p in (("a1", "60亿多元"), ("a2", "60多亿元"), ("a3", "60多亿元"))]
     row = scale_by_place(stated).iloc[0]
-    assert (row["display"], row["agree"], row["other_figures"]) == ("60余亿元", False, "60亿余元")
+    assert (row["display"], row["agree"], row["other_figures"]) == ("60多亿元", False, "60亿多元")
     # Shown in a larger scale, a hedge before 万 follows the figure: a little more than 4.3181亿.
-    assert format_value(431810000, "funding_yuan", "more_than", printed="43181多万元") == "4.3181亿余元"
+    assert format_value(431810000, "funding_yuan", "more_than", printed="43181多万元") == "4.3181亿多元"
 
 
 def test_more_than_about_and_nearly_stay_visible_in_the_table():
@@ -181,9 +181,20 @@ def test_format_value_uses_chinese_large_units():
     assert format_value(680000, "households", "more_than") == "68万余户"
     assert format_value(6000000000, "funding_yuan", "more_than") == "60亿余元"
     # A hedge the paper put before 万 or 亿 stays there: sixty-odd 亿 is not 60亿 and a little.
-    assert format_value(6000000000, "funding_yuan", "more_than", printed="60多亿元") == "60余亿元"
+    assert format_value(6000000000, "funding_yuan", "more_than", printed="60余亿元") == "60余亿元"
     assert format_value(300000, "residents", "more_than", printed="三十余万") == "30余万人"
-    assert format_value(680000, "households", "more_than", printed="68万多户") == "68万余户"
+
+
+def test_a_figure_keeps_the_hedge_word_its_digits_are_printed_with():
+    # so the figure a reader copies from a table finds its article in search
+    assert format_value(2600, "communities", "more_than", printed="2600多个") == "2600多个"
+    assert format_value(680000, "households", "more_than", printed="68万多户") == "68万多户"
+    assert format_value(3000, "elevators", "more_than", printed="3000余部") == "3000余部"
+    # a hedge printed before the figure, or after Chinese numerals, is shown in the table's word
+    assert format_value(4000000, "residents", "more_than", printed="超过400万") == "400万余人"
+    assert format_value(10, "communities", "more_than", printed="十几个") == "10余个"
+    # other qualifiers have no word after the digits to keep
+    assert format_value(450, "communities", "about", printed="约450个") == "约450个"
     assert format_value(200, "elevators", "nearly") == "近200部"
     assert format_value(50, "households", "up_to") == "不超过50户"
     assert format_value(5532, "households") == "5532户"

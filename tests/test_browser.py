@@ -1,6 +1,7 @@
 """The built site in a real browser: Debian's Chromium driven by Playwright, at phone and desktop widths."""
 from __future__ import annotations
 
+import csv
 import functools
 import http.server
 import json
@@ -636,6 +637,25 @@ def test_search_finds_exactly_the_articles_holding_the_query(browser, site_url):
     for query in SEARCH_QUERIES:
         assert set(search_results(page, base, query)) == holding(out, query), query
     assert len(search_results(page, base, "工作")) > 10  # 更多结果 was pressed
+    page.close()
+
+
+def test_a_figure_copied_from_the_report_finds_the_articles_that_state_it(browser, site_url):
+    """The report shows a figure as its sources print it (2600多个, not 2600余个), unless its
+    unit is written otherwise (43181万元 is 4.3181亿元); search then finds the figure's articles."""
+    base, out = site_url
+    texts = article_texts(out)
+    url_of = {a["id"]: a["url"] for a in json.loads((out / "data" / "articles.json").read_text(encoding="utf-8"))}
+    with (out / "data" / "scale_by_place.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    as_printed = {row["display"]: {url_of[a] for a in row["sources"].split(",")} for row in rows
+                  if all(row["display"] in texts[url_of[a]][1] for a in row["sources"].split(","))}
+    assert len(as_printed) >= 0.9 * len({row["display"] for row in rows}), sorted(as_printed)
+    assert "2600多个" in as_printed and "68万多户" in as_printed
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    for figure, sources in as_printed.items():
+        found = {url for url, _ in search_results(page, base, figure)}
+        assert sources <= found, figure
     page.close()
 
 

@@ -120,7 +120,8 @@ def test_report_links_every_figure_to_its_sentence(site):
         facts = list(csv.DictReader(fh))
     for fact in facts:
         assert f'{fact["article_url"]}#{fact["anchor"]}' in report, fact["sentence"]
-    assert "2600余个" in report  # "more than" stays visible
+    # "more than" stays visible, in the paper's own word: a reader searching the figure finds it
+    assert "2600多个" in report and "2600余个" not in report
     assert "约1亿平方米" in report
 
 
@@ -237,7 +238,7 @@ def test_home_highlights_show_only_work_done_or_money_spent(site):
         assert any(f["status"] in vocab.done_statuses for f in linked), figure  # one sentence can hold several
         # The tile names the metric and the place of a fact of that sentence.
         assert any(f["place"] == place and vocab.metric(f["metric"]).label == metric for f in linked), (figure, metric, place)
-    assert "2600余个" not in section and "37亿元" not in section
+    assert "2600多个" not in section and "37亿元" not in section
 
 
 def test_a_figures_quote_begins_a_clause_or_quotation_and_quotes_inside_it_are_single(site):
