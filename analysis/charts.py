@@ -599,7 +599,11 @@ def _status_bars(ax, cells: pd.DataFrame, tick_labels: Sequence[str], *, title: 
 def _scale_rows(cells: pd.DataFrame) -> pd.DataFrame:
     """The table beside a scale or funding chart: one row per drawn bar, Chinese headers, the
     figure next to its place and metric (the first columns are those a phone shows unscrolled),
-    then its year and status, in the order of the report's own table of figures."""
+    then its year and status, in the order of the report's own table of figures. A place's
+    rows come together, places in the order the chart first draws them: in the panels' order
+    重庆市 came back once a panel, and on a phone each return repeats its name on a line of its own."""
+    first = {place: i for i, place in reversed(list(enumerate(cells["place"])))}
+    cells = cells.assign(_first=cells["place"].map(first)).sort_values("_first", kind="stable")
     return pd.DataFrame({
         PLACE_COLUMN: cells["place"].tolist(),
         METRIC_COLUMN: [_metric_label(m)[0] for m in cells["metric"]],
@@ -617,7 +621,7 @@ def _scale_rows(cells: pd.DataFrame) -> pd.DataFrame:
 
 def leaders_sentence(findings: Sequence[tuple[str, str, str]]) -> str:
     """(place, metric, figure) of each metric's largest figure, said once per place:
-    "楼栋、户数数字最大的都是重庆市（2021—2025年计划约4.35万栋，2018年起累计68万余户）。"."""
+    "楼栋、户数数字最大的都是重庆市（2021—2025年计划约4.35万栋，2018年起累计68万多户）。"."""
     by_place: dict[str, list[tuple[str, str]]] = {}
     for place, label, figure in findings:
         by_place.setdefault(place, []).append((label, figure))

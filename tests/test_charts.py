@@ -427,6 +427,17 @@ def test_scale_keeps_every_cell_apart_and_adds_nothing():
         "地方", "指标", "数字", "年份", "进度", "资金来源", "所属省份", "数值", "单位", "来源文章数", "其他报道数字"]
 
 
+def test_the_scale_tables_rows_of_a_place_come_together_in_the_order_the_chart_draws_them():
+    """The panels go metric by metric; the table goes place by place, so a phone (which sets
+    each place on a line above its rows) names 重庆市 once, not once a panel."""
+    table = scale_chart(FACTS).table
+    places = table["地方"].tolist()
+    blocks = [place for i, place in enumerate(places) if i == 0 or places[i - 1] != place]
+    assert blocks == list(dict.fromkeys(places)) == ["重庆市", "西工区", "巫山县", "望霞路35号小区"]
+    chongqing = table[table["地方"] == "重庆市"]
+    assert chongqing["指标"].tolist() == ["改造小区", "户数"]  # within a place, the panels' order
+
+
 def test_scale_labels_come_from_aggregate_format_value():
     table = scale_chart(FACTS).table
     assert set(table["数字"]) == {
