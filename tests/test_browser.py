@@ -1080,6 +1080,27 @@ def test_a_place_filter_finds_the_articles_its_place_page_lists_and_a_result_nam
     page.close()
 
 
+def test_a_result_found_under_a_ticked_place_it_does_not_name_says_it_is_within_it(browser, site_url):
+    """Under 渝中区, an article naming only 中山二路社区 listed 地区 中山二路社区 and nothing
+    that said why it was found; it now adds ；文中有渝中区内的地方. A place it names is not repeated."""
+    base, out = site_url
+    gazetteer = load_gazetteer()
+    records = json.loads((out / "data" / "articles.json").read_text(encoding="utf-8"))
+    above = Counter(place for record in records for place in places_above(record["places"], gazetteer))
+    place = max(above, key=lambda p: (above[p], p))  # the place most articles are filed under unnamed
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{base}/search.html?q={quote('的')}&{quote('地区')}={quote(place)}")
+    wait_for_search(page)
+    show_all_results(page)
+    lines = [facets["地区"] for facets in result_facets(page)]
+    assert len(lines) >= above[place]
+    named = [line for line in lines if place in line.split("；")[0].split("、")]
+    within = [line for line in lines if line.endswith(f"；文中有{place}内的地方")]
+    assert len(within) >= above[place] and len(named) + len(within) == len(lines), lines
+    assert not any("；" in line for line in named)
+    page.close()
+
+
 YEAR_SPANS_SPLIT = """() => [...document.querySelectorAll("td")].filter(td => td.querySelector(":scope > .amount + .amount"))
     .map(td => { const [first, last] = [td.firstElementChild, td.lastElementChild];
                  return first.getBoundingClientRect().top !== last.getBoundingClientRect().top; })"""
