@@ -679,10 +679,20 @@ def test_date_filters():
 
 
 def test_excerpt_and_tables():
+    from analysis.pages import CUT_AT_START as CUT_AT_START_TEXT
+
     filters = theme_filters()
     body = '<p class="continued">（上接第一版）</p><h2>小标题</h2><p><span class="sentence">甲&amp;乙说。</span></p>'
     assert filters["excerpt"](body, 80) == "…甲&amp;乙说。"  # begun on another page: the excerpt says so
     assert filters["excerpt"](body.replace('<p class="continued">（上接第一版）</p>', ""), 80) == "甲&amp;乙说。"
+    # A page begun inside a sentence: the excerpt begins with the first sentence begun on it.
+    cut = f'<p class="cut">{CUT_AT_START_TEXT}</p><p>改造，再加上安装工程全面完工。”</p><p>据悉，面对居民的诉求。</p>'
+    assert filters["excerpt"](cut, 80) == "…据悉，面对居民的诉求。"
+    assert filters["excerpt"](cut.replace('<p class="cut">' + CUT_AT_START_TEXT + "</p>", ""), 80).startswith("改造，")
+    assert filters["excerpt"](f'<p class="cut">{CUT_AT_START_TEXT}</p><p>只有一句的残段。”</p>', 80) == "…只有一句的残段。”"
+    # A page begun with a whole quotation, or with no quotation's tail, keeps its opening.
+    for whole in ("“成长快。”负责人介绍。", "“有542件水。”曾君说。", "要把握部署要求。曹邦兴指出。"):
+        assert filters["excerpt"](f'<p class="cut">{CUT_AT_START_TEXT}</p><p>{whole}</p>', 80) == "…" + whole
     from analysis.pages import CUT_AT_END, CUT_AT_START
 
     assert filters["opening_elsewhere"](f'<p class="cut" data-pagefind-ignore>{CUT_AT_START}</p><p>甲</p>')
