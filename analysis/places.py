@@ -341,12 +341,13 @@ def _gather_evidence(
     offset = 0
     for paragraph in paragraphs:
         examples = [m.span(1) for m in _EXAMPLE.finditer(paragraph)]
+        instances = {m.end() for m in _INSTANCE.finditer(paragraph)}
         in_dateline = len(dateline) if dateline and paragraph.startswith(dateline) else 0
         for m in place_mentions(paragraph, gazetteer, home_place):
             in_lead = offset + m.start < LEAD_CHARS
-            # A place the paragraph takes as its example (以渝中区中山二路社区为例) is what the
-            # paragraph is about, however deep in the article: never a mention in passing.
-            example = any(start <= m.start < end for start, end in examples)
+            # A place the paragraph takes as its example (以渝中区中山二路社区为例, 如北碚区通过…)
+            # is what the paragraph is about, however deep in the article: never in passing.
+            example = any(start <= m.start < end for start, end in examples) or m.start in instances
             add(m.name, LEAD_WEIGHT if in_lead else BODY_WEIGHT, in_lead or example, dated=m.start < in_dateline)
         offset += len(paragraph) + 1
     return evidence
@@ -354,6 +355,9 @@ def _gather_evidence(
 
 # 以…为例 within a clause, from the 以 nearest it (not 可以为南岸区…以旺瑞小区为例's first 以).
 _EXAMPLE = re.compile(r"以((?:(?!以)[^，。；：、“”]){2,20})为例")
+# 如北碚区…, 比如江北区…: a clause that opens on a place gives it as the paragraph's instance
+# (如果, 如何 and 如今 are no place's opening).
+_INSTANCE = re.compile(r"(?:^|(?<=[。；！？：，]))(?:例如|比如|譬如|如)，?")
 
 
 def _dominant_place(evidence: dict[str, _Evidence], gazetteer: Gazetteer) -> str | None:

@@ -360,10 +360,15 @@ def test_beibei_cppcc_story(gaz):
     assert article_places(title, paras, gaz, home_place="北碚区") == ["北碚区", "重庆市"]
 
 
-def test_commentary_about_chongqing_is_not_about_its_examples(gaz):
+def test_commentary_about_chongqing_is_about_the_places_it_gives_as_instances(gaz):
+    """如北碚区通过组织…, 如江北区作为…: each opens the paragraph on its practice, as 以…为例
+    does; 北碚区's page (and 北碚报's own district) missed the article."""
     title, paras = article("001", "托起“一老一小”稳稳的幸福", "老人和小孩", None)
-    assert "北碚区" in "".join(paras) and "江北区" in "".join(paras)
-    assert article_places(title, paras, gaz, home_place="北碚区") == ["重庆市"]
+    assert any("。如北碚区" in p or p.startswith("如北碚区") for p in paras)
+    assert article_places(title, paras, gaz, home_place="北碚区") == ["北碚区", "江北区", "重庆市"]
+    # Named in passing, not as a clause's instance, a district stays out.
+    passing = [p.replace("如北碚区", "如同北碚区").replace("如江北区", "而江北区") for p in paras]
+    assert article_places(title, passing, gaz, home_place="北碚区") == ["重庆市"]
 
 
 def test_a_place_named_only_in_its_institutions_names_is_not_where_the_article_is(gaz):
