@@ -20,7 +20,7 @@ from .aggregate import format_value
 from .extract import Fact, load_vocab
 from .model import Article
 from .segment import BULLET
-from .text import sentence_anchor, split_sentences
+from .text import cut_at_clauses, quotable, sentence_anchor, split_sentences
 
 KIND_NAMES = {
     "news": "消息",
@@ -66,6 +66,17 @@ CUT_AT_START = "……（前文不在本版）"
 CUT_AT_END = "（后文不在本版）……"
 
 
+def fragment_opening(article: Article, starts: str) -> str:
+    """The words a reader finds where a reattached part begins (`starts`, its first characters),
+    quoted from the clause it begins in and to a clause's edge: a part joined inside a
+    sentence began 后，路更平了, which the article reads as 老旧小区改造后，路更平了."""
+    texts = [*(p for section in article.sections for p in section.paragraphs), *article.captions]
+    text = next((t for t in texts if starts and starts in t), starts)
+    at = text.find(starts)
+    start, end = cut_at_clauses(text, at, at + len(starts), (at, at))
+    return quotable(text[start:end]) or quotable(starts)
+
+
 def article_body_html(article: Article) -> str:
     taken: set[str] = set()
     parts: list[str] = []
@@ -93,7 +104,7 @@ def article_body_html(article: Article) -> str:
     if article.reattached:
         notes = "".join(
             # the opening words in quotation marks of our own: a quotation's own opening mark goes
-            f"<li>从“{escape(r['starts'].lstrip('“'))}…”起的 {r['paragraphs']} 段</li>" for r in article.reattached
+            f"<li>从“{escape(fragment_opening(article, r['starts']))}…”起的 {r['paragraphs']} 段</li>" for r in article.reattached
         )
         parts.append(
             '<aside class="reattached"><p>版面识别时本文有段落被排在别处，以下部分已按语句衔接和内容相似度接回：</p>'

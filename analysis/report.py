@@ -32,7 +32,7 @@ from .pages import KIND_NAMES, amount_html, fact_context, fact_figure, headline_
 from .places import Gazetteer, filed_under, main_place, places_above
 from .settings import DATA_DIR
 from .terms import headline_words
-from .text import cut_at_clauses, cut_outside_figures, date_label
+from .text import INNER_QUOTES, cut_at_clauses, cut_outside_figures, date_label
 from .topics import load_topics
 
 TOP_TERMS = 15
@@ -195,9 +195,6 @@ def quoted_around(fact: Fact, before: int = 16, after: int = 14) -> str:
         start = load_vocab().qualifiers.hedge_start(sentence, start)  # a figure's hedge goes with it
         quoted = ("…" if start else "") + sentence[start:end] + ("…" if end < len(sentence) else "")
     return quoted.translate(INNER_QUOTES)
-
-
-INNER_QUOTES = str.maketrans("“”", "‘’")
 
 
 

@@ -152,6 +152,28 @@ def cut_at_clauses(text: str, start: int, end: int, keep: tuple[int, int]) -> tu
     return start, end
 
 
+# A quotation inside our own quotation marks takes the inner ones, as in Chinese typesetting.
+INNER_QUOTES = str.maketrans("“”", "‘’")
+
+
+def quotable(words: str) -> str:
+    """`words` cut from a text, made fit to stand inside our own “…”: no mark of their own at
+    either end, no quotation mark whose counterpart was cut off (在抗疫的关键时刻…担当。” ended
+    a quotation begun before it, and our quote read …担当。”…”), their quotations in ‘’."""
+    words = words.strip(CLAUSE_MARKS + SENTENCE_END + "、,")
+    opened = []
+    for i, char in enumerate(words):
+        if char == "“":
+            opened.append(i)
+        elif char == "”" and opened:
+            opened.pop()
+        elif char == "”":  # closes a quotation begun before the words: they end there
+            return quotable(words[:i])
+    if opened:  # opens one they do not close: they end before it, or go on without its mark
+        return quotable(words[: opened[0]] if opened[0] else words[1:])
+    return words.translate(INNER_QUOTES)
+
+
 def _inside_quote(text: str, at: int) -> bool:
     """Whether `at` falls between a “ and its ”."""
     return text.rfind("“", 0, at) > text.rfind("”", 0, at)

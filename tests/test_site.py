@@ -871,13 +871,26 @@ def test_listings_leave_out_the_note_of_a_story_missing_its_opening(site):
     assert "…据悉，面对居民的诉求" in index and "前文不在本版" not in index and "改造，再加上安装工程" not in index
 
 
-def test_the_note_on_reattached_paragraphs_quotes_their_opening_once(site):
+def test_the_note_on_reattached_paragraphs_quotes_words_a_reader_finds_in_the_article(site):
+    """从“后，路更平了…”起 quoted a part joined inside 老旧小区改造后，路更平了; 从“…担当。”…”起
+    ended on the quotation's own mark. The note now quotes whole clauses of the text as shown,
+    from the clause the part begins in, with no lone quotation mark and inner quotations in ‘’."""
+    notes = 0
     for record in articles(site):
         page = (site / record["url"]).read_text(encoding="utf-8")
-        assert "从““" not in page, record["url"]
-        for fragment in record["reattached"]:
-            assert f"从“{fragment['starts'].lstrip('“')[:8]}" in page
+        text = "\n".join(p for section in record["sections"] for p in section["paragraphs"])
+        quoted = re.findall(r"<li>从“(.+?)…”起的 \d+ 段</li>", page)
+        assert len(quoted) == len(record["reattached"]), record["url"]
+        for words, fragment in zip(quoted, record["reattached"]):
+            words = html.unescape(words)
+            assert "“" not in words and "”" not in words and words.count("‘") == words.count("’"), words
+            assert words.replace("‘", "“").replace("’", "”") in text, words
+            assert fragment["starts"].lstrip("“")[:6] in words.replace("‘", "“").replace("’", "”"), words
+            notes += 1
+    assert notes >= 3
     assert any(f["starts"].startswith("“") for a in articles(site) for f in a["reattached"])  # the case is there
+    wushan = next(a for a in articles(site) if any(f["starts"].startswith("后，") for f in a["reattached"]))
+    assert "从“老旧小区改造后，路更平了" in (site / wushan["url"]).read_text(encoding="utf-8")
 
 
 def test_data_files_for_spreadsheets_carry_the_mark_excel_reads_utf8_by(site):

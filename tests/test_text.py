@@ -93,3 +93,15 @@ def test_a_clause_inside_a_quotation_is_quoted_from_the_quotations_opening():
     text = "区长介绍说：“今年以来，我们全区累计投入资金60亿元，完成改造老旧小区200个。”"
     figure = (text.index("200个"), text.index("200个") + 4)
     assert clauses(text, text.index("我们") + 1, len(text), figure).startswith("“今年以来")
+
+
+def test_words_cut_from_a_text_are_made_quotable_inside_our_own_quotation_marks():
+    from analysis.text import quotable
+
+    # a quotation begun before the words ends them; so does one they open and do not close
+    assert quotable("在抗疫的关键时刻，我们必须彰显出应有的担当。”他说") == "在抗疫的关键时刻，我们必须彰显出应有的担当"
+    assert quotable("居民说“好") == "居民说"
+    assert quotable("“老旧小区改造后，路更平了，") == "老旧小区改造后，路更平了"
+    # whole quotations stay, in the inner marks
+    assert quotable("“成长快。”负责人介绍，") == "‘成长快。’负责人介绍"
+    assert quotable("“里子工程”见实效。") == "‘里子工程’见实效"
