@@ -404,12 +404,18 @@ def concordance_section(terms: list[str], articles: list[Article], lines: int = 
     from .terms import concordance  # jieba is loaded only when a concordance is asked for
 
     out = []
+    shown: dict[str, list[str]] = {}  # each article's lines shown so far, under any term
     for term in terms:
         # Cheap substring filter first: segmenting every article for every term would be slow.
         # The body only: a headline in context is the whole headline, the same for every term.
         candidates = [dataclasses.replace(a, kicker="", title="", subtitle="") for a in [a for a in articles if term in a.body_text][: lines * 2]]
-        # One line an article: several from one sentence would show the same words again.
-        kwic = list(first_per_article(concordance(term, candidates, KWIC_WIDTH, qualifiers=load_vocab().qualifiers)))[:lines]
+        found = concordance(term, candidates, KWIC_WIDTH, qualifiers=load_vocab().qualifiers)
+        # One line an article, and none a line above shows: 改造, 老旧小区 and 居民 showed
+        # the same sentence three times over.
+        fresh = (line for line in found if not any(_in_sight(line, seen) for seen in shown.get(line.article_id, ())))
+        kwic = list(first_per_article(fresh))[:lines]
+        for line in kwic:
+            shown.setdefault(line.article_id, []).append(line.left + line.term + line.right)
         if not kwic:
             continue
         out += [f"### {md(term)}", ""]
@@ -420,6 +426,11 @@ def concordance_section(terms: list[str], articles: list[Article], lines: int = 
             out.append(f"- {context} {article_link(line.article_id, '原文')}")
         out.append("")
     return "\n".join(out)
+
+
+def _in_sight(line, shown: str) -> bool:
+    """Whether a line's term, with a few characters either side, is in a line already shown."""
+    return line.left[-4:] + line.term + line.right[:4] in shown
 
 
 def first_per_article(lines: Iterable) -> Iterator:

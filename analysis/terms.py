@@ -33,7 +33,7 @@ from .model import Article
 from .numbers import Qualifiers
 from .segment import BULLET, is_name_list, surnames, word_list
 from .settings import DATA_DIR
-from .text import CJK, CLOSERS, OPENERS, SENTENCE_END, cut_outside_figures
+from .text import CJK, CLAUSE_MARKS, CLOSERS, LIST_MARKS, OPENERS, SENTENCE_END, cut_outside_figures
 
 # Tags kept as content words. Nouns of every kind, verbs and verbal nouns, fixed
 # phrases (l: 一体化, 对外开放), abbreviations (j: 党建, 政协, 人大) and noun-like
@@ -412,14 +412,15 @@ def concordance(term: str, articles: Iterable[Article], width: int = 20, qualifi
     """
     # A key point's mark is no part of what it says: a line began …●“十四五”期间.
     lines = [(BULLET.sub("", text), article.id) for article in articles for text in article_text(article).split("\n") if term in text]
-    # Each run of Chinese characters and letters (a clause, between punctuation) is cut on
-    # its own, so cutting only the runs that hold the term finds the same tokens.
-    entries = lexicon.entries_for([run for text, _ in lines for run in _CUT_RUN.findall(text) if term in run])
+    # Each run of Chinese characters and letters (a clause, between punctuation) is cut on its
+    # own: the runs of these lines are all a line's context can begin or end in.
+    entries = lexicon.entries_for([run for text, _ in lines for run in _CUT_RUN.findall(text)])
     return [kwic for text, article_id in lines for kwic in _kwic_in(term, text, width, article_id, entries, qualifiers)]
 
 
 def _kwic_in(term: str, text: str, width: int, article_id: str, entries: lexicon.Entries, qualifiers: Qualifiers | None = None) -> list[KwicLine]:
     lines = []
+    edges = _word_edges(text, entries)
     for run in _CUT_RUN.finditer(text):
         if term not in run.group():
             continue
@@ -427,14 +428,49 @@ def _kwic_in(term: str, text: str, width: int, article_id: str, entries: lexicon
         for word in cut_run(run.group(), entries.freq, entries.log_total):
             end = start + len(word)
             if word == term:
-                # Never inside a figure: …8万多户 for 68万多户 is another number.
-                left, right = cut_outside_figures(text, max(0, start - width), min(len(text), end + width))
-                left = qualifiers.hedge_start(text, left) if qualifiers else left
-                left, right = min(left, start), max(right, end)
+                left, right = _context(text, start, end, width, edges, qualifiers)
                 lines.append(KwicLine(text[left:start], word, text[end:right], article_id,
                                       cut_left=left > 0, cut_right=right < len(text)))
             start = end
     return lines
+
+
+def _word_edges(text: str, entries: lexicon.Entries) -> set[int]:
+    """Where a word of `text` begins or ends, as the counts cut it (and at every mark)."""
+    edges = set(range(len(text) + 1))
+    for run in _CUT_RUN.finditer(text):
+        edges -= set(range(run.start() + 1, run.end()))
+        at = run.start()
+        for word in cut_run(run.group(), entries.freq, entries.log_total):
+            at += len(word)
+            edges.add(at)
+    return edges
+
+
+KWIC_SNAP = 8  # characters a context may run past its width to begin or end where a clause does
+
+
+def _context(text: str, start: int, end: int, width: int, edges: set[int], qualifiers: Qualifiers | None) -> tuple[int, int]:
+    """The edges of the context of `text[start:end]`: about `width` characters either side,
+    reaching on to the clause's edge (or the line's) where one is within KWIC_SNAP, else drawn
+    back to a word's (…省洛阳市 cut 河南省, 社区医… 医疗); never begun by a closing mark nor
+    ended by an opening one, nor inside a figure (…8万多户 for 68万多户 is another number) or
+    after its hedge."""
+    marks = CLAUSE_MARKS + LIST_MARKS
+    left, right = max(0, start - width), min(len(text), end + width)
+    if left > 0:
+        mark = next((i for i in range(left - 1, max(left - 2 - KWIC_SNAP, -2), -1) if i < 0 or text[i] in marks), None)
+        left = mark + 1 if mark is not None else min(e for e in edges if left <= e <= start)
+    if right < len(text):
+        mark = next((i for i in range(right, min(right + KWIC_SNAP, len(text)) + 1) if i == len(text) or text[i] in marks), None)
+        right = (mark + (mark < len(text) and text[mark] in SENTENCE_END)) if mark is not None else max(e for e in edges if end <= e <= right)
+    while left < start and text[left] in CLOSERS:
+        left += 1
+    while right > end and text[right - 1] in OPENERS:
+        right -= 1
+    left, right = cut_outside_figures(text, left, right)
+    left = qualifiers.hedge_start(text, left) if qualifiers else left
+    return min(left, start), max(right, end)
 
 
 # ---------------------------------------------------------------- related articles

@@ -430,6 +430,30 @@ def test_report_shows_leading_terms_in_context_linking_to_articles(site):
     assert len({(term, href) for _, _, term, _, _, href in lines}) == len(lines)  # one line per article and term
 
 
+def test_terms_in_context_begin_and_end_between_words_and_show_no_sentence_twice(site):
+    """…省洛阳市 cut 河南省 and 社区医… 医疗; 改造, 老旧小区 and 居民 each showed one sentence of
+    the same article. A line now ends where a word does, and no term shows inside a line above."""
+    from analysis import lexicon
+
+    report = (site / "report.html").read_text(encoding="utf-8")
+    section = report[report.index("关键词语境") : report.index("全部改造数据")]
+    lines = re.findall(r"<li>(…?)(.*?)<strong>(.*?)</strong>(.*?)(…?)\s*<a href=\"([^\"]+)\">原文</a>", section)
+    texts = {a["url"]: [BULLET.sub("", p) for p in a["summary"]] + [p for s in a["sections"] for p in s["paragraphs"]]
+             for a in articles(site)}
+    tokenizer = lexicon.tokenizer()
+    shown: dict[str, list[str]] = {}
+    for _, left, term, right, _, href in lines:
+        left, term, right = (html.unescape(x) for x in (left, term, right))
+        url = href.removeprefix("./").split("#")[0]
+        paragraph = next(p for p in texts[url] if left + term + right in p)
+        edges = {start for _, start, _ in tokenizer.tokenize(paragraph, HMM=False)} | {len(paragraph)}
+        start = paragraph.index(left + term + right)
+        assert start in edges and start + len(left + term + right) in edges, (left, term, right)
+        assert not any(left[-4:] + term + right[:4] in seen for seen in shown.get(url, [])), (term, left, right)
+        shown.setdefault(url, []).append(left + term + right)
+    assert len(lines) >= 10
+
+
 def test_topic_pages_carry_the_topics_words(site):
     from analysis.extract import load_vocab
 

@@ -311,18 +311,35 @@ def test_concordance_lines_have_term_and_context():
     articles = [
         _article("a1", "老旧小区改造", "巫山县推进老旧小区改造，城镇老旧小区焕新。", "没有关键词的段落。"),
         _article("a2", "", "加装电梯后，老旧小区"),
+        _article("a3", "", "今年以来记者在采访中了解到河南省洛阳市西工区承担了全市中心城区54%的老旧小区改造工作，点多、面广、任务重。"),
     ]
     lines = concordance("老旧小区", articles, width=4)
     assert lines == [
         KwicLine("", "老旧小区", "改造", "a1"),  # headline line: nothing to the left
-        KwicLine("山县推进", "老旧小区", "改造，城", "a1"),
+        # on to the line's start and the sentence's end, each within KWIC_SNAP characters
+        KwicLine("巫山县推进", "老旧小区", "改造，城镇老旧小区焕新。", "a1"),
         # 城镇老旧小区 is one token, so it is not a hit: lines match the counts.
-        KwicLine("电梯后，", "老旧小区", "", "a2"),  # context stops at the paragraph end
+        KwicLine("加装电梯后，", "老旧小区", "", "a2"),
+        # no clause's edge near: drawn back to a word's (54%的, not 4%的); a clause's end near
+        KwicLine("54%的", "老旧小区", "改造工作", "a3"),
     ]
     assert all(line.left + line.term + line.right in article_text(a)
                for line in lines for a in articles if a.id == line.article_id)
     # Whether the text goes on past the context either side
-    assert [(line.cut_left, line.cut_right) for line in lines] == [(False, False), (True, True), (True, False)]
+    assert [(line.cut_left, line.cut_right) for line in lines] == [(False, False), (False, False), (False, False), (True, True)]
+
+
+def test_a_concordance_line_begins_and_ends_between_words():
+    """…省洛阳市 cut 河南省, 社区医… 医疗: a context with no clause's edge near ends on a word's."""
+    text = "今年以来记者在采访中了解到河南省洛阳市西工区承担了全市中心城区54%的老旧小区改造工作"
+    [line] = concordance("西工区", [_article("w", "", text)], width=4)
+    assert (line.left, line.right) == ("洛阳市", "承担了")
+    words = [w for w, _, _ in lexicon.tokenizer().tokenize(text, HMM=False)]
+    edges = {sum(map(len, words[:i])) for i in range(len(words) + 1)}
+    for width in range(1, 12):
+        for line in concordance("西工区", [_article("w", "", text)], width=width):
+            start = text.index(line.left + line.term)
+            assert start in edges and start + len(line.left + line.term + line.right) in edges, (width, line)
 
 
 def test_concordance_leaves_out_a_key_points_mark():
@@ -336,12 +353,13 @@ def test_concordance_never_cuts_a_figure_nor_the_hedge_before_it():
     不超过50户 the opposite one; …近13个 for 附近13个 a hedged one."""
     from analysis.extract import load_vocab
 
-    articles = [_article("f", "", "惠及居民68万多户老旧小区"), _article("h", "", "西工区完成约450个老旧小区"),
-                _article("m", "", "每年改造不超过50户老旧小区"), _article("n", "", "联合附近13个老旧小区")]
+    far = "今年以来记者在采访中了解到"  # no line's start within reach
+    articles = [_article("f", "", far + "惠及居民68万多户老旧小区"), _article("h", "", far + "西工区完成约450个老旧小区"),
+                _article("m", "", far + "每年改造不超过50户老旧小区"), _article("n", "", far + "联合附近13个老旧小区")]
     qualifiers = load_vocab().qualifiers
     assert [line.left for line in concordance("老旧小区", articles, width=4, qualifiers=qualifiers)] == ["68万多户", "约450个", "不超过50户", "附近13个"]
-    # Without the qualifiers, figures stay whole and their hedges are cut.
-    assert [line.left for line in concordance("老旧小区", articles, width=4)] == ["68万多户", "450个", "过50户", "近13个"]
+    # Without the qualifiers, figures stay whole and their hedges are left out.
+    assert [line.left for line in concordance("老旧小区", articles, width=4)] == ["68万多户", "450个", "50户", "13个"]
 
 
 def test_concordance_agrees_with_token_counts():
@@ -360,9 +378,9 @@ def test_concordance_cuts_only_the_clauses_holding_the_term_and_finds_what_cutti
             line = BULLET.sub("", line)  # a key point's mark, which no line shows
             whole = [(w, s, e) for w, s, e in tokenizer.tokenize(line, HMM=False)]
             for term in {w for w, _, _ in whole if len(w) > 1 and is_content_word(w, pos_tag(w))}:
-                cuts = {(s, e): cut_outside_figures(line, max(0, s - 20), min(len(line), e + 20)) for w, s, e in whole if w == term}
-                expected = [KwicLine(line[min(cuts[s, e][0], s) : s], w, line[e : max(cuts[s, e][1], e)], "a") for w, s, e in whole if w == term]
-                assert concordance(term, [_article("a", "", line)]) == expected, (page.name, term)
+                found = concordance(term, [_article("a", "", line)])
+                assert [(k.term, line.index(k.left + k.term + k.right) + len(k.left)) for k in found] == \
+                    [(w, s) for w, s, e in whole if w == term], (page.name, term)
     assert jieba.re_han_default.pattern.strip("()") == terms_module._CUT_RUN.pattern
 
 
