@@ -458,9 +458,7 @@ def topic_notes(terms_by_topic: pd.DataFrame | None, topic_names: dict[str, str]
 # ---------------------------------------------------------------------------- pages
 
 
-METHOD = """## 方法说明
-
-- **什么算一条数据。** 只收录关于老旧小区改造规模和资金的数字：改造小区、楼栋、户数、居民、面积、资金、加装电梯、停车位、配套设施、党支部等（各指标及其单位见[数据下载]({filename}/pages/data.md)中 facts.csv 的 metric 列）。同一版面上的其他数字——宣传资料份数、供水工程投资、会议届次、日期、电话号码、年龄、比例——不收录。宁缺毋滥：错误的数字比缺失的数字更糟。
+METHOD = """- **什么算一条数据。** 只收录关于老旧小区改造规模和资金的数字：改造小区、楼栋、户数、居民、面积、资金、加装电梯、停车位、配套设施、党支部等（各指标及其单位见[数据下载]({filename}/pages/data.md)中 facts.csv 的 metric 列）。同一版面上的其他数字——宣传资料份数、供水工程投资、会议届次、日期、电话号码、年龄、比例——不收录。宁缺毋滥：错误的数字比缺失的数字更糟。
 - **约数。** 原文的“余、多、超过”等记作“多于”，在表中照原文写作“2600多个”“330余个”，原文作“超过”等的写作“余”；“约、大约、左右”等写作“约”；“近、将近、接近”写作“近”；“不超过、不到、不足”等写作“不超过”（全部说法见[数据下载]({filename}/pages/data.md)中 facts.csv 的 qualifier 列）。
 - **进度与年份。** {statuses}分列，从不相加；只有{done}的数字算作已改造或已投入，首页只列这些数字。年份取原句所指的年份或时期（如“十四五”期间为 2021—2025年）。
 - **不重复计算。** 数字只记在原文所说的地方：小区的数字不加到所在区县，区县的合计只来自关于区县本身的数字；多篇文章给出同一格的数字时只取一个，并注明出处篇数。
@@ -476,6 +474,22 @@ def method_text(vocab) -> str:
     return METHOD.replace("{statuses}", statuses).replace("{done}", done)
 
 
+# The report's sections, in order: their ids (for links from other pages and a reader's own)
+# and headings, which the page's contents lists. A phone scrolls 20-odd screens of it.
+REPORT_SECTIONS = {"overview": "概览", "coverage": "数据依据", "scale": "改造规模与资金", "charts": "图表",
+                   "context": "关键词语境", "facts": "全部改造数据", "method": "方法说明"}
+
+
+def section_heading(key: str) -> str:
+    return f'<h2 id="{key}">{REPORT_SECTIONS[key]}</h2>\n'
+
+
+def report_contents() -> str:
+    """The report's sections as a list of links, under its overview."""
+    items = "".join(f'<li><a href="#{key}">{name}</a></li>' for key, name in REPORT_SECTIONS.items() if key != "overview")
+    return f'<nav class="page-contents" aria-label="本页目录"><ol>{items}</ol></nav>\n'
+
+
 def report_page(analysis, gazetteer: Gazetteer, charts: list[ChartFiles]) -> str:
     focus = load_topics().focus  # the focus topic: renovation, as topics.toml says
     renovation = [a for a in analysis.articles if focus in a.topics]
@@ -484,20 +498,22 @@ def report_page(analysis, gazetteer: Gazetteer, charts: list[ChartFiles]) -> str
     parts = [
         # A page's description is otherwise its opening words, which run on into the tables below.
         page_header("统计报告", "report", Description=overview),
-        "## 概览\n",
+        section_heading("overview"),
         overview + "\n",
-        "## 数据依据\n",
+        report_contents(),
+        section_heading("coverage"),
         coverage(analysis.articles, gazetteer, analysis.problems),
-        "## 改造规模与资金\n",
+        section_heading("scale"),
         "同一地方、指标、年份和进度只列一个数字；计划与完成分列，小区和社区的数字不计入所在区县。\n",
         report_scale(analysis.scale, analysis.facts, gazetteer),
-        "## 图表\n",
+        section_heading("charts"),
         *(chart_block(c) for c in charts),
-        "## 关键词语境\n",
+        section_heading("context"),
         "老旧小区改造报道中最常用的词，在原文中的样子（每行链接到文章）：\n",
         concordance_section(leading_terms(analysis.terms_by_topic, analysis.topic_names.get(focus, "")), renovation),
-        "## 全部改造数据\n",
+        section_heading("facts"),
         facts_by_place(analysis.facts),
+        section_heading("method"),
         method_text(load_vocab()),
         "数据文件见[数据下载]({filename}/pages/data.md)。\n",
     ]

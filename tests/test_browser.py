@@ -352,6 +352,24 @@ def test_a_place_pages_link_to_a_report_chart_opens_at_its_heading_with_room_abo
     page.close()
 
 
+def test_on_a_phone_the_reports_contents_are_large_enough_to_tap_and_go_to_their_sections(browser, site_url):
+    base, _ = site_url
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    page.goto(f"{base}/report.html")
+    links = page.locator(".page-contents a")
+    assert links.count() >= 6
+    boxes = [links.nth(i).bounding_box() for i in range(links.count())]
+    assert all(box["height"] >= 44 and box["x"] + box["width"] <= 375 for box in boxes), boxes
+    for i in (links.count() - 1, 2):  # the last section, then one back up the page
+        target = links.nth(i).get_attribute("href")
+        links.nth(i).click()
+        page.wait_for_function(f"location.hash === '{target}'")
+        top = page.eval_on_selector(target, "h => h.getBoundingClientRect().top")
+        assert 0 <= top <= 48 or page.evaluate("innerHeight + scrollY >= document.documentElement.scrollHeight - 1"), (target, top)
+        page.evaluate("window.scrollTo(0, 0)")
+    page.close()
+
+
 def test_on_a_phone_a_charts_smallest_text_is_at_least_12_px(browser, site_url):
     """A chart is drawn a phone column wide, so its text is not shrunk to fit one: drawn for a
     wider column, its bar labels came out 11 px on a 375 px phone."""

@@ -147,7 +147,7 @@ def test_each_fact_is_printed_in_the_sentence_its_article_page_anchors(site):
 
 def test_report_counts_articles_by_paper_and_province_most_first_and_the_unknown_last(site):
     report = (site / "report.html").read_text(encoding="utf-8")
-    section = report[report.index("数据依据") : report.index("改造规模与资金")]
+    section = report[report.index('<h2 id="coverage">') : report.index('<h2 id="scale">')]
     tables = {}
     for block in re.findall(r"<table>.*?</table>", section, re.S):
         header = re.search(r"<th[^>]*>(.*?)</th>", block).group(1)
@@ -410,9 +410,19 @@ def test_a_listing_names_each_articles_place_and_the_place_it_is_in(site):
     assert ["西工区", "洛阳市"] in [re.findall(r'places/[^"]+">([^<]+)<', meta) for _, meta in cards]
 
 
+def test_the_reports_contents_link_to_each_of_its_sections_in_order(site):
+    """The report runs to 20-odd screens on a phone: a list under its overview goes to each section."""
+    report = (site / "report.html").read_text(encoding="utf-8")
+    contents = re.search(r'<nav class="page-contents" aria-label="本页目录">(.*?)</nav>', report, re.S)
+    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', contents.group(1))
+    headings = re.findall(r'<h2 id="([^"]+)">([^<]+)</h2>', report)
+    assert links == headings[1:] and len(links) >= 6  # every section after the overview, in order
+    assert report.index('<h2 id="overview">') < contents.start() < report.index(f'<h2 id="{links[0][0]}">')
+
+
 def test_report_shows_leading_terms_in_context_linking_to_articles(site):
     report = (site / "report.html").read_text(encoding="utf-8")
-    section = report[report.index("关键词语境") : report.index("全部改造数据")]
+    section = report[report.index('<h2 id="context">') : report.index('<h2 id="facts">')]
     lines = re.findall(r"<li>(…?)(.*?)<strong>(.*?)</strong>(.*?)(…?)\s*<a href=\"([^\"]+)\">原文</a>", section)
     assert len(lines) >= 10
     by_url = {a["url"]: a for a in articles(site)}
@@ -436,7 +446,7 @@ def test_terms_in_context_begin_and_end_between_words_and_show_no_sentence_twice
     from analysis import lexicon
 
     report = (site / "report.html").read_text(encoding="utf-8")
-    section = report[report.index("关键词语境") : report.index("全部改造数据")]
+    section = report[report.index('<h2 id="context">') : report.index('<h2 id="facts">')]
     lines = re.findall(r"<li>(…?)(.*?)<strong>(.*?)</strong>(.*?)(…?)\s*<a href=\"([^\"]+)\">原文</a>", section)
     texts = {a["url"]: [BULLET.sub("", p) for p in a["summary"]] + [p for s in a["sections"] for p in s["paragraphs"]]
              for a in articles(site)}
@@ -602,7 +612,7 @@ def test_a_pager_shows_the_ends_and_the_current_page_with_its_neighbours_and_mar
 
 def test_a_long_fact_list_becomes_counts_by_place_that_add_up(small_pages_site):
     report = (small_pages_site / "report.html").read_text(encoding="utf-8")
-    section = report[report.index("全部改造数据") : report.index("方法说明")]
+    section = report[report.index('<h2 id="facts">') : report.index('<h2 id="method">')]
     counts = [int(n) for n in re.findall(r"</a>：(\d+) 条", section)]
     with (small_pages_site / "data" / "facts.csv").open(encoding="utf-8-sig") as fh:
         assert sum(counts) == len(list(csv.DictReader(fh))) > 3
@@ -612,7 +622,7 @@ def test_a_long_fact_list_becomes_counts_by_place_that_add_up(small_pages_site):
 def test_a_long_scale_table_keeps_provinces_and_cities_and_counts_the_rest_by_place(small_pages_site):
     site = small_pages_site
     report = (site / "report.html").read_text(encoding="utf-8")
-    section = report[report.index("改造规模与资金") : report.index(">图表<")]
+    section = report[report.index('<h2 id="scale">') : report.index('<h2 id="charts">')]
     table = re.search(r"<table>.*?</table>", section, re.S).group(0)
     in_table = re.findall(r'<td><a href="\./(places/[^"]+)">', table)
     assert set(in_table) == {"places/chong-qing-shi.html"}  # the only province or city with figures
@@ -869,7 +879,7 @@ def test_each_listed_figure_is_quoted_with_the_words_around_it(site):
     """A quote cut from the sentence's start stopped short of the number it vouches for; one
     cut inside another figure changed it (…0年以前 for 2000年以前)."""
     report = (site / "report.html").read_text(encoding="utf-8")
-    section = report[report.index("全部改造数据") : report.index("方法说明")]
+    section = report[report.index('<h2 id="facts">') : report.index('<h2 id="method">')]
     items = re.findall(r"<li><span class=\"amount\"><strong>([^<]+)</strong></span>.*?<a href=\"[^\"]+\">“(.*?)”</a></li>", section, re.S)
     from analysis.extract import load_vocab
 
