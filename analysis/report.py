@@ -297,6 +297,23 @@ def count_rows(counts: Counter, unknown: str) -> list[list[str]]:
     return [[md(name), str(count)] for name, count in ordered]
 
 
+def years_of_a_page_note(articles: list[Article]) -> list[str]:
+    """Why one page's articles are counted under two years, where some are: each is dated by its
+    own dateline, often a day or two before the paper's date (江海晚报's page of 1 January 2022
+    reports 上月31日's meeting)."""
+    years: dict[str, set[str]] = {}
+    for a in articles:
+        if a.date:
+            years.setdefault(a.page, set()).add(a.date[:4])
+    split = {page: sorted(ys) for page, ys in years.items() if len(ys) > 1}
+    if not split:
+        return []
+    publication = {a.page: a.publication or a.page for a in articles}
+    cases = "；".join(f"{md(publication[page])}的一个版面分属{'、'.join(ys)}年" for page, ys in sorted(split.items()))
+    return [f"年份按各篇文章自己的日期计：日期取自电头或导语，多为发稿或事发之日，常比出版日早一两天，"
+            f"同一版面的文章因此可能分属两年（{cases}）。", ""]
+
+
 def coverage(articles: list[Article], gazetteer: Gazetteer, problems: list) -> str:
     by_publication = Counter(a.publication or "来源不详" for a in articles)
     by_year = Counter((a.date or "不详")[:4] for a in articles)
@@ -313,6 +330,7 @@ def coverage(articles: list[Article], gazetteer: Gazetteer, problems: list) -> s
         "",
         table(["年份", "文章数"], [[md(k), str(v)] for k, v in sorted(by_year.items())]),  # digits sort before 不详
         "",
+        *years_of_a_page_note(articles),
         table(["省级行政区", "文章数"], count_rows(by_province, unknown="不详")),
         "",
         # places.html counts every place an article names: 四川省 may be there and not here.
