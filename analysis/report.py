@@ -570,11 +570,17 @@ def place_contents(analysis, gazetteer: Gazetteer) -> PlaceContents:
     return PlaceContents(articles, facts, rows_of_each(analysis.scale), term_rows_of_each(analysis.terms_by_place))
 
 
+def whole_parts(*parts: str) -> str:
+    """Parts joined by ，, each kept whole on its line (the theme's `term`)."""
+    return "，".join(f'<span class="term">{html.escape(part)}</span>' for part in parts if part)
+
+
 def article_list_html(articles: list[Article]) -> str:
     """One HTML block: Markdown would parse each of a long list's lines for inline syntax."""
     items = "".join(
         f'<li><a href="{{filename}}/articles/{a.id}.md">{html.escape(a.title)}</a>'
-        f"（{'，'.join(html.escape(part) for part in (a.publication, date_label(a.date)) if part)}）</li>"
+        # each part whole on its line: （巫山|报，2023年6月14日） broke a paper's name
+        f"（{whole_parts(a.publication, date_label(a.date))}）</li>"
         for a in articles
     )
     return f"<ul>{items}</ul>\n"
