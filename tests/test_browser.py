@@ -1098,6 +1098,28 @@ def test_a_place_filter_finds_the_articles_its_place_page_lists_and_a_result_nam
     page.close()
 
 
+def test_a_query_naming_a_place_or_topic_points_to_its_page_which_lists_what_search_cannot_find(browser, site_url):
+    """巫山县 finds the articles printing it, not those saying 我县; its place page lists them all."""
+    base, out = site_url
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    for name, folder in (("巫山县", "places"), ("加装电梯", "topics")):
+        found = {url for url, _ in search_results(page, base, name)}
+        link = page.locator(".search-also a")
+        assert page.locator(".search-also").is_visible() and link.inner_text() == name
+        href = link.get_attribute("href")
+        target = out / href.split(base.rstrip("/") + "/", 1)[1]
+        text = target.read_text(encoding="utf-8")
+        listed = {"articles/" + a for a in re.findall(r'href="\.\./articles/([^"#]+)"', text.split("<main", 1)[1])}
+        assert target.parent.name == folder and f"<h1>{name}" in text
+        assert found <= listed and listed - found, (name, found, listed)  # the page lists what search cannot find
+        link.click()
+        page.wait_for_load_state()
+        assert page.url == href
+    search_results(page, base, "电梯")
+    assert not page.locator(".search-also").is_visible()  # not a name of a page
+    page.close()
+
+
 def test_a_result_found_under_a_ticked_place_it_does_not_name_says_it_is_within_it(browser, site_url):
     """Under 渝中区, an article naming only 中山二路社区 listed 地区 中山二路社区 and nothing
     that said why it was found; it now adds ；文中有渝中区内的地方. A place it names is not repeated."""

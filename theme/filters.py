@@ -363,9 +363,23 @@ def forget_articles(*_args, **_kwargs) -> None:
 
 signals.finalized.connect(forget_articles)
 
+
+def name_pages(pages, tags) -> dict[str, list[str]]:
+    """Each place's and topic's name -> [kind, URL] of its page, for the search page to point a
+    query of that name to it: a page lists articles that never print the name (我县 for 巫山县)."""
+    found = {}
+    for tag, _ in tags or ():
+        found[tag.name] = ["话题", tag.url]
+    for page in pages or ():
+        title = str(getattr(page, "title", ""))
+        if str(getattr(page, "slug", "")).startswith("place-") and page.url == place_url(title):  # not a later page of its list
+            found.setdefault(title, ["地区", page.url])
+    return found
+
 FILTERS = {
     "place_slug": place_slug,
     "place_url": place_url,
+    "name_pages": name_pages,
     "split_list": split_list,
     "card_places": card_places,
     "above_places": above_places,

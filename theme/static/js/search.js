@@ -41,6 +41,8 @@
   const bundleFolders = JSON.parse(root.dataset.bundles || "[]");
   const pageFiltersFile = root.dataset.pageFilters || ""; // beside each bundle, if the build wrote one
   const OPENING_CHARS = Number(root.dataset.excerptChars); // a page's opening shown as its excerpt, as long as a listing's
+  const namePages = JSON.parse(root.dataset.namePages || "{}"); // a place's or topic's name -> [kind, its page]
+  const also = root.querySelector(".search-also");
 
   // --- the index's words ------------------------------------------------------------------
 
@@ -220,6 +222,7 @@
     moreButton.hidden = true;
     filterPanel.hidden = true;
     status.textContent = "";
+    also.hidden = true;
   }
 
   async function showResults(number, query, results, counts) {
@@ -232,6 +235,7 @@
     moreButton.hidden = shownCount >= results.length;
     showFilters(counts);
     const filtering = Array.from(selected.values()).some((values) => values.size);
+    showNamePage(query);
     if (results.length) {
       status.textContent = `找到 ${results.length} 篇文章`;
     } else {
@@ -239,6 +243,18 @@
         ? `没有同时符合所选条件、含有“${query}”的文章。可以取消一些筛选条件再试。`
         : `没有找到含有“${query}”的文章。可以换一个词语，或按日期、地区、话题、来源浏览。`;
     }
+  }
+
+  /** A query that is a place's or topic's name points to its page, which lists the articles
+   *  filed under it, those that never print the name too (巫山县's 我县). */
+  function showNamePage(query) {
+    const name = query.trim();
+    const [kind, url] = Object.prototype.hasOwnProperty.call(namePages, name) ? namePages[name] : [];
+    also.hidden = !url;
+    if (!url) return;
+    const link = element("a", "", name);
+    link.href = new URL(url, siteRoot).href;
+    also.replaceChildren("另见", link, `的${kind}页：归入${kind === "地区" ? "该地" : "该话题"}的全部文章，包括没有写出“${name}”的。`);
   }
 
   async function showMore() {
