@@ -883,7 +883,9 @@ def test_a_place_list_entry_names_what_is_known_of_its_article():
     known = Article(id="a", page="p.txt", title="标题", publication="巫山报", date="2023-06-14")
     unknown = Article(id="b", page="q.txt", title="无名", publication="", date="")
     html_ = article_list_html([known, unknown])
-    assert "标题</a>（巫山报，2023年6月14日）" in html_ and "无名</a>（日期不详）" in html_
+    text = re.sub(r"<(?!/?a\b)[^>]+>", "", html_)  # each part is whole on its line
+    assert "标题</a>（巫山报，2023年6月14日）" in text and "无名</a>（日期不详）" in text
+    assert '<span class="term">巫山报</span>，<span class="term">2023年6月14日</span>' in html_
 
 
 def cuts_a_figure(text: str, at: int) -> bool:
