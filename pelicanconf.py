@@ -120,6 +120,7 @@ MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.meta": {},
         "markdown.extensions.tables": {},
+        "markdown.extensions.md_in_html": {},  # Markdown inside <details markdown="1"> (a chart's data)
     },
     "output_format": "html5",
 }

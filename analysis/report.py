@@ -129,9 +129,15 @@ def chart_block(chart: ChartFiles) -> str:
         "",
         f"[下载数据（CSV）]({{static}}/charts/{chart.csv})",
         "",
+        # Folded: the charts' tables took a phone 5,000 px of a report of 18,000, the scale
+        # chart's repeating the table of figures above it.
+        f'<details class="chart-data" markdown="1"><summary>图表数据（{len(rows)} 行）</summary>',
+        "",
         table([md(c) for c in shown.columns], rows),
         "",
         *shared_note,
+        "</details>",
+        "",
     ])
 
 

@@ -277,6 +277,25 @@ PLACE_BLOCKS = """wraps => wraps.filter(w => w.querySelector(".same-place")).map
 })"""
 
 
+def test_a_charts_data_table_is_folded_under_it_and_opens_at_a_tap(browser, site_url):
+    """The charts' tables took 5,000 px of a phone's report: each is folded under its chart,
+    its summary saying how many rows it holds, and a tap shows it."""
+    base, _ = site_url
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    page.goto(f"{base}/report.html")
+    folded = page.locator("details.chart-data")
+    assert folded.count() == page.locator("figure.chart").count() >= 4
+    short = page.evaluate("document.documentElement.scrollHeight")
+    for i in range(folded.count()):
+        summary = folded.nth(i).locator("summary")
+        rows = int(re.search(r"（(\d+) 行）", summary.inner_text()).group(1))
+        assert not folded.nth(i).locator("table").is_visible() and summary.bounding_box()["height"] >= 44
+        summary.click()
+        assert folded.nth(i).locator("table").is_visible() and folded.nth(i).locator("tbody tr").count() == rows
+    assert page.evaluate("document.documentElement.scrollHeight") > short + 2000
+    page.close()
+
+
 @pytest.mark.parametrize("width", [360, 375])
 def test_on_a_phone_a_report_table_sets_each_place_above_its_rows_and_fits(browser, site_url, width):
     """A five-column table put 进度 off the screen of a phone. Each place is now a line above
@@ -285,6 +304,7 @@ def test_on_a_phone_a_report_table_sets_each_place_above_its_rows_and_fits(brows
     base, _ = site_url
     page = browser.new_page(viewport={"width": width, "height": 800})
     page.goto(f"{base}/report.html")
+    page.eval_on_selector_all("details.chart-data", "ds => ds.forEach(d => { d.open = true; })")  # the charts' tables too
     tables = page.eval_on_selector_all(".table-wrap", PLACE_BLOCKS)
     assert {t["columns"] for t in tables} >= {4, 5, 6}, tables
     for table in tables:
