@@ -89,7 +89,7 @@ def _printed_infix(printed: str, vocab: Vocab) -> str:
 def _infix_after_number(hedges: tuple[str, ...]) -> re.Pattern | None:
     scales = "".join(word for _, word in _SCALES)
     words = "|".join(map(re.escape, hedges))
-    return re.compile(rf"(?:\d|\d[{scales}])({words})") if hedges else None
+    return re.compile(rf"\d[{scales}]?({words})") if hedges else None
 
 
 @lru_cache(maxsize=4)  # asked once a fact: built once a vocabulary
@@ -103,12 +103,15 @@ def _one_figure(metric: str, records: list[tuple], vocab: Vocab) -> dict:
     """The cell's one figure from its (article, value, qualifier, printed) records, in the order
     stated: the figure most articles state (the first stated on a tie). A figure is its value,
     its qualifier and where its hedge sits: 60多亿元 and 60亿多元 are two figures."""
-    printed: dict[tuple, str] = {}  # each figure as it was first printed
+    forms: dict[tuple, Counter] = {}  # how the articles print each figure (2600多个, 2600余个)
     stated = []
-    for article, value, qualifier, as_printed in records:
+    for article, value, qualifier, as_printed in dict.fromkeys(records):  # an article printing it twice counts once
         figure = (value, qualifier, _hedged_scale(as_printed, vocab))
-        printed.setdefault(figure, as_printed)
+        forms.setdefault(figure, Counter())[as_printed] += 1
         stated.append((article, figure))
+    # each figure as most of its articles print it, the first printed on a tie: the form a
+    # reader searching the shown figure finds most often
+    printed = {figure: max(counted, key=counted.__getitem__) for figure, counted in forms.items()}
     counts = Counter(figure for _, figure in dict.fromkeys(stated))  # an article stating a figure twice counts once
     chosen = max(counts, key=counts.__getitem__)  # in order of first statement: max keeps the first of equal counts
     value, qualifier, _ = chosen

@@ -211,7 +211,8 @@ BY_FIGURES = "按数字大小"  # a scale chart's panel, those of the largest fi
 
 
 _BREAK_AFTER = "，。；：、！？）》」』”’"  # a line ending on one of these ends a clause or a name
-_NO_LINE_START = _BREAK_AFTER + "%+余多"  # the hedges too: 2600多个 must not read 2600 | 多个
+# the hedges after digits too (metrics.toml's infixes): 2600多个 must not read 2600 | 多个
+_NO_LINE_START = _BREAK_AFTER + "%+" + "".join(word[0] for word, _ in load_vocab().qualifiers.infix)
 
 
 def wrap(text: str, width: int) -> str:

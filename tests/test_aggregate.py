@@ -190,6 +190,10 @@ def test_a_figure_keeps_the_hedge_word_its_digits_are_printed_with():
     assert format_value(2600, "communities", "more_than", printed="2600多个") == "2600多个"
     assert format_value(680000, "households", "more_than", printed="68万多户") == "68万多户"
     assert format_value(3000, "elevators", "more_than", printed="3000余部") == "3000余部"
+    # stated by several articles, the figure takes the word most of them print
+    stated = [fact(article_id=a, metric="communities", value=2600, unit="个", qualifier="more_than", printed=p)
+              for a, p in (("a1", "2600余个"), ("a2", "2600多个"), ("a3", "2600多个"), ("a1", "2600余个"))]
+    assert scale_by_place(stated).iloc[0][["display", "agree", "n_sources"]].tolist() == ["2600多个", True, 3]
     # a hedge printed before the figure, or after Chinese numerals, is shown in the table's word
     assert format_value(4000000, "residents", "more_than", printed="超过400万") == "400万余人"
     assert format_value(10, "communities", "more_than", printed="十几个") == "10余个"
