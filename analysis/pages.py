@@ -20,7 +20,7 @@ from .aggregate import format_value
 from .extract import Fact, load_vocab
 from .model import Article
 from .segment import BULLET
-from .text import cut_at_clauses, quotable, sentence_anchor, split_sentences
+from .text import OUTER_QUOTES, cut_at_clauses, quotable, sentence_anchor, split_sentences
 
 KIND_NAMES = {
     "news": "消息",
@@ -74,7 +74,10 @@ def fragment_opening(article: Article, starts: str) -> str:
     text = next((t for t in texts if starts and starts in t), starts)
     at = text.find(starts)
     start, end = cut_at_clauses(text, at, at + len(starts), (at, at))
-    return quotable(text[start:end]) or quotable(starts)
+    words = quotable(text[start:end])
+    # A quotation's lone closing mark between the clause's start and the part's ends the words
+    # before the part (…都说要有担当”后，路更平了): then they begin where the part does.
+    return words if quotable(starts)[:4] in words.translate(OUTER_QUOTES) else quotable(text[at:end]) or quotable(starts)
 
 
 def article_body_html(article: Article) -> str:

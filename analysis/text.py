@@ -118,29 +118,31 @@ CLAUSE_SNAP = 12  # characters a cut moves, at most, to begin or end a clause or
 
 
 def cut_at_clauses(text: str, start: int, end: int, keep: tuple[int, int]) -> tuple[int, int]:
-    """`text[start:end]` moved to begin and end at a clause's edge where one is within
-    CLAUSE_SNAP characters (outward first, for more of the clause), else at a list item's,
-    never into `keep` (the figure it quotes), and outside a quotation where its opening mark is
-    as near: "…四五”期间" cut 十四五 and its quotation in two, "…用于电…" a word."""
+    """`text[start:end]` moved to begin and end at a clause's edge (the text's own start and
+    end are ones) where one is within CLAUSE_SNAP characters (outward first, for more of the
+    clause), else at a list item's, never into `keep` (the figure it quotes), and outside a
+    quotation where its opening mark is as near: "…四五”期间" cut 十四五 and its quotation in
+    two, "…用于电…" a word, and "后，路更平了" began a text reading 老旧小区改造后，路更平了."""
     def edge(outward: range, inward: range) -> int | None:
-        """Where the nearest clause's mark is, outward from the cut, else inward; else a list's."""
+        """Where the nearest clause's mark is, outward from the cut, else inward; else a list's.
+        -1 and len(text), the text's edges, are clauses' too."""
         for marks in (CLAUSE_MARKS, LIST_MARKS):
             for side in (outward, inward):
-                found = next((i for i in side if text[i] in marks), None)
+                found = next((i for i in side if not 0 <= i < len(text) or text[i] in marks), None)
                 if found is not None:
                     return found
         return None
 
     if start > 0:
-        mark = edge(range(start - 1, max(start - 1 - CLAUSE_SNAP, -1), -1), range(start, min(start + CLAUSE_SNAP, keep[0])))
+        mark = edge(range(start - 1, max(start - 2 - CLAUSE_SNAP, -2), -1), range(start, min(start + CLAUSE_SNAP, keep[0])))
         if mark is not None:
             start = mark + 1
         if _inside_quote(text, start) and start - text.rfind("“", 0, start) <= CLAUSE_SNAP:
             start = text.rfind("“", 0, start)  # a clause inside a quotation begins with it
     if end < len(text):
-        mark = edge(range(end, min(end + CLAUSE_SNAP, len(text))), range(end - 1, max(end - CLAUSE_SNAP, keep[1]) - 1, -1))
+        mark = edge(range(end, min(end + CLAUSE_SNAP, len(text) + 1)), range(end - 1, max(end - CLAUSE_SNAP, keep[1]) - 1, -1))
         if mark is not None:
-            end = mark + (text[mark] in SENTENCE_END)  # a sentence's end stays; a comma goes
+            end = mark + (mark < len(text) and text[mark] in SENTENCE_END)  # a sentence's end stays; a comma goes
         if _inside_quote(text, end):
             closing, opening = text.find("”", end), text.rfind("“", 0, end)
             if 0 <= closing - end < CLAUSE_SNAP:
@@ -154,6 +156,7 @@ def cut_at_clauses(text: str, start: int, end: int, keep: tuple[int, int]) -> tu
 
 # A quotation inside our own quotation marks takes the inner ones, as in Chinese typesetting.
 INNER_QUOTES = str.maketrans("“”", "‘’")
+OUTER_QUOTES = str.maketrans("‘’", "“”")  # back as the text prints them
 
 
 def quotable(words: str) -> str:

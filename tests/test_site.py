@@ -876,6 +876,21 @@ def test_report_tables_set_columns_of_numbers_right(site):
     assert any("出现次数" in [text_of(th) for th in t.findall(".//thead/tr/th")] for t in report_tables(site))
 
 
+def test_the_note_on_a_reattached_part_quotes_it_from_its_clause_and_never_leaves_it_out():
+    from analysis.model import Article, Section
+    from analysis.pages import fragment_opening
+
+    def opening(paragraph: str, starts: str) -> str:
+        return fragment_opening(Article(id="a", page="p.txt", title="题", sections=[Section("", [paragraph])]), starts)
+
+    # joined inside a sentence at the paragraph's start: from the sentence's start
+    assert opening("老旧小区改造后，路更平了，环境更好了。", "后，路更平了，环境") == "老旧小区改造后，路更平了，环境更好了"
+    # a quotation's lone closing mark before the part: from the part itself, not the words before
+    assert opening("居民们，大家都说要有担当”后，路更平了，环境更好了", "后，路更平了，环境") == "后，路更平了，环境更好了"
+    # a whole quotation in inner marks
+    assert opening("“在抗疫的关键时刻，我们必须彰显出应有的担当。”他说。", "“在抗疫的关键时刻，我们必须彰显").startswith("‘在抗疫的关键时刻")
+
+
 def test_a_place_list_entry_names_what_is_known_of_its_article():
     from analysis.model import Article
     from analysis.report import article_list_html

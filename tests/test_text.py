@@ -56,19 +56,23 @@ def test_a_quote_begins_at_a_clause_not_inside_a_quotation():
 
 
 def test_a_quote_reaches_out_to_the_nearest_clause_edge_within_the_snap():
-    text = "县住房城乡建委共争取到国家补助资金43181万元，业主自筹9000万元用于电梯加装、门窗更换"
+    text = "县住房城乡建委共争取到国家补助资金43181万元，业主自筹9000万元用于电梯加装、门窗更换、车库建设、室内装修等项目"
     figure = (text.index("9000万元"), text.index("9000万元") + len("9000万元"))
     assert clauses(text, text.index("资金") + 2, text.index("梯加装"), figure) == "业主自筹9000万元用于电梯加装"
     assert clauses(text, text.index("万元，") + 3, text.index("梯加装"), figure) == "业主自筹9000万元用于电梯加装"
     # Out of reach of a mark the cut stays where it was.
-    assert clauses(text, 3, len(text), figure) == text[3:]
+    far = "今年以来" + text  # 国家… begins 15 characters in, no mark before it
+    assert cut_at_clauses(far, 15, len(far) - 20, (33, 39))[0] == 15
+    # The text's own start and end are clauses' edges: 后，路更平了 began 老旧小区改造后，路更平了.
+    assert clauses(text, 3, len(text) - 3, figure) == text
+    assert clauses("老旧小区改造后，路更平了", 6, 12, (6, 6)) == "老旧小区改造后，路更平了"
 
 
 def test_a_sentences_end_stays_in_the_quote_and_a_comma_goes():
     text = "共为老旧小区加装电梯3000余部，群众满意。"
     figure = (text.index("3000"), text.index("部") + 1)
     assert clauses(text, 0, len(text) - 2, figure) == text
-    assert clauses("改造57个小区，惠及居民", 0, 9, (2, 5)) == "改造57个小区"
+    assert clauses("改造57个小区，惠及居民一万多户并且同步完成了管网改造", 0, 9, (2, 5)) == "改造57个小区"
 
 
 def test_a_quote_never_gives_up_its_figure_and_never_begins_with_a_closing_mark():
@@ -84,7 +88,7 @@ def test_a_list_items_edge_serves_only_where_no_clauses_edge_is_near():
     text = "目前，建成游园、绿地、社区书屋、供暖排水等公共服务设施420多处"
     figure = (text.index("420"), len(text))
     assert clauses(text, text.index("社区"), len(text), figure).startswith("建成游园、")
-    listed = "建成游园、绿地、社区书屋、供暖排水等公共服务设施420多处"  # no clause's edge near
+    listed = "今年全区累计建成游园、绿地、社区书屋、供暖排水等公共服务设施420多处"  # no clause's edge near
     assert clauses(listed, listed.index("区书"), len(listed), (listed.index("420"), len(listed))).startswith("社区书屋")
 
 
