@@ -459,10 +459,13 @@ def _context(text: str, start: int, end: int, width: int, edges: set[int], quali
     marks = CLAUSE_MARKS + LIST_MARKS
     left, right = max(0, start - width), min(len(text), end + width)
     if left > 0:
-        mark = next((i for i in range(left - 1, max(left - 2 - KWIC_SNAP, -2), -1) if i < 0 or text[i] in marks), None)
+        # outward from the cut (a mark right at it too), else inward short of the term
+        outward = range(left, max(left - 1 - KWIC_SNAP, -2), -1)
+        mark = next((i for i in (*outward, *range(left + 1, start)) if i < 0 or text[i] in marks), None)
         left = mark + 1 if mark is not None else min(e for e in edges if left <= e <= start)
     if right < len(text):
-        mark = next((i for i in range(right, min(right + KWIC_SNAP, len(text)) + 1) if i == len(text) or text[i] in marks), None)
+        outward = range(right - 1, min(right + KWIC_SNAP, len(text)) + 1)
+        mark = next((i for i in (*outward, *range(right - 2, end - 1, -1)) if i >= len(text) or text[i] in marks), None)
         right = (mark + (mark < len(text) and text[mark] in SENTENCE_END)) if mark is not None else max(e for e in edges if end <= e <= right)
     while left < start and text[left] in CLOSERS:
         left += 1

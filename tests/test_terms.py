@@ -342,6 +342,17 @@ def test_a_concordance_line_begins_and_ends_between_words():
             assert start in edges and start + len(line.left + line.term + line.right) in edges, (width, line)
 
 
+def test_a_concordance_line_never_begins_nor_ends_on_a_clauses_mark():
+    """A mark right at the cut (…，居民) or a clause's edge just inside it (…到，“老旧小区) was
+    passed over, and the line began with the mark."""
+    far = "今年以来记者在采访中了解到"
+    texts = [far + "面对诉求，居民对这种修补很不满意，小区改造，大家都说好", far + "说到，“老旧小区改造后路更平了”他说道了这些事情很多"]
+    lines = [line for width in range(1, 12) for text in texts for term in ("居民", "老旧小区", "改造")
+             for line in concordance(term, [_article("a", "", text)], width=width)]
+    assert len(lines) >= 33
+    assert not [line for line in lines if line.left[:1] in tuple("，、：”") or line.right[-1:] in tuple("，、：“")]
+
+
 def test_concordance_leaves_out_a_key_points_mark():
     article = Article(id="k", page="p.txt", title="标题", summary=["●“十四五”期间，重庆市将继续实施老旧小区改造"])
     [line] = concordance("重庆市", [article], width=12)
