@@ -341,9 +341,11 @@ def _gather_evidence(
     offset = 0
     for paragraph in paragraphs:
         examples = [m.span(1) for m in _EXAMPLE.finditer(paragraph)]
-        instances = {m.end() for m in _INSTANCE.finditer(paragraph)}
+        mentions = place_mentions(paragraph, gazetteer, home_place)
+        # 如杭州市、成都市 is a list, not one instance
+        instances = {m.end() for m in _INSTANCE.finditer(paragraph)} - {m.start for m in mentions if paragraph.startswith("、", m.end)}
         in_dateline = len(dateline) if dateline and paragraph.startswith(dateline) else 0
-        for m in place_mentions(paragraph, gazetteer, home_place):
+        for m in mentions:
             in_lead = offset + m.start < LEAD_CHARS
             # A place the paragraph takes as its example (以渝中区中山二路社区为例, 如北碚区通过…)
             # is what the paragraph is about, however deep in the article: never in passing.
@@ -355,9 +357,9 @@ def _gather_evidence(
 
 # 以…为例 within a clause, from the 以 nearest it (not 可以为南岸区…以旺瑞小区为例's first 以).
 _EXAMPLE = re.compile(r"以((?:(?!以)[^，。；：、“”]){2,20})为例")
-# 如北碚区…, 比如江北区…: a clause that opens on a place gives it as the paragraph's instance
-# (如果, 如何 and 如今 are no place's opening).
-_INSTANCE = re.compile(r"(?:^|(?<=[。；！？：，]))(?:例如|比如|譬如|如)，?")
+# 。如北碚区通过…: a sentence that opens on one place, as its instance of what the one before
+# says; not ，如杭州市、成都市…, places listed for comparison (如果, 如何, 如今 open no place).
+_INSTANCE = re.compile(r"(?:^|(?<=[。；！？]))(?:例如|比如|譬如|如)，?")
 
 
 def _dominant_place(evidence: dict[str, _Evidence], gazetteer: Gazetteer) -> str | None:

@@ -311,13 +311,14 @@ def years_of_a_page_note(articles: list[Article]) -> list[str]:
     for a in articles:
         if a.date:
             years.setdefault(a.page, set()).add(a.date[:4])
-    split = {page: sorted(ys) for page, ys in years.items() if len(ys) > 1}
+    split = {page: "、".join(sorted(ys)) for page, ys in years.items() if len(ys) > 1}
     if not split:
         return []
-    publication = {a.page: a.publication or a.page for a in articles}
-    cases = "；".join(f"{md(publication[page])}的一个版面分属{'、'.join(ys)}年" for page, ys in sorted(split.items()))
+    publication = {a.page: a.publication or "来源不详" for a in articles}
+    counted = Counter((publication[page], ys) for page, ys in split.items())
+    cases = "；".join(f"{md(paper)}的{n}个版面分属{ys}年" for (paper, ys), n in sorted(counted.items()))
     return [f"年份按各篇文章自己的日期计：日期取自电头或导语，多为发稿或事发之日，常比出版日早一两天，"
-            f"同一版面的文章因此可能分属两年（{cases}）。", ""]
+            f"同一版面的文章因此可能分属不同年份（{cases}）。", ""]
 
 
 def coverage(articles: list[Article], gazetteer: Gazetteer, problems: list) -> str:

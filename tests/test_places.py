@@ -366,9 +366,11 @@ def test_commentary_about_chongqing_is_about_the_places_it_gives_as_instances(ga
     title, paras = article("001", "托起“一老一小”稳稳的幸福", "老人和小孩", None)
     assert any("。如北碚区" in p or p.startswith("如北碚区") for p in paras)
     assert article_places(title, paras, gaz, home_place="北碚区") == ["北碚区", "江北区", "重庆市"]
-    # Named in passing, not as a clause's instance, a district stays out.
-    passing = [p.replace("如北碚区", "如同北碚区").replace("如江北区", "而江北区") for p in paras]
-    assert article_places(title, passing, gaz, home_place="北碚区") == ["重庆市"]
+    # Named in passing, not as a sentence's instance, a district stays out; so do places listed
+    # for comparison, or named after a comma.
+    for was, now in (("如北碚区", "如同北碚区"), ("如北碚区", "如北碚区、沙坪坝区"), ("。如北碚区", "，如北碚区")):
+        passing = [p.replace(was, now).replace("如江北区", "而江北区") for p in paras]
+        assert article_places(title, passing, gaz, home_place="北碚区") == ["重庆市"], now
 
 
 def test_a_place_named_only_in_its_institutions_names_is_not_where_the_article_is(gaz):

@@ -422,8 +422,24 @@ def test_the_report_says_why_a_pages_articles_fall_in_two_years(site):
     split = {key: sorted(ys) for key, ys in years.items() if len(ys) > 1}
     assert split  # the case is in the corpus
     for (publication, _), ys in split.items():
-        assert f"{publication}的一个版面分属{'、'.join(ys)}年" in section
+        pages = sum(p == publication and y == ys for (p, _), y in split.items())
+        assert f"{publication}的{pages}个版面分属{'、'.join(ys)}年" in section
     assert section.index("分属") > section.index("<th>年份</th>")  # under the table it explains
+
+
+def test_the_note_on_pages_across_years_counts_them_by_paper():
+    from analysis.model import Article
+    from analysis.report import years_of_a_page_note
+
+    def a(page, date, publication=""):
+        return Article(id=page + date, page=page, title="题", publication=publication, date=date)
+
+    articles = [a("p1", "2021-12-31", "晚报"), a("p1", "2022-01-01", "晚报"), a("p2", "2021-12-30", "晚报"), a("p2", "2022-01-01", "晚报"),
+                a("p3", "2020-12-31"), a("p3", "2021-06-01"), a("p3", "2022-01-01"), a("p4", "2022-01-01", "日报")]
+    [note, _] = years_of_a_page_note(articles)
+    assert "晚报的2个版面分属2021、2022年" in note and "来源不详的1个版面分属2020、2021、2022年" in note
+    assert "日报" not in note and "p3" not in note
+    assert years_of_a_page_note(articles[-1:]) == []
 
 
 def test_the_reports_contents_link_to_each_of_its_sections_in_order(site):

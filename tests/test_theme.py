@@ -690,6 +690,9 @@ def test_excerpt_and_tables():
     assert filters["excerpt"](cut, 80) == "…据悉，面对居民的诉求。"
     assert filters["excerpt"](cut.replace('<p class="cut">' + CUT_AT_START_TEXT + "</p>", ""), 80).startswith("改造，")
     assert filters["excerpt"](f'<p class="cut">{CUT_AT_START_TEXT}</p><p>只有一句的残段。”</p>', 80) == "…只有一句的残段。”"
+    # A closing mark past the first sentence is no tail of the page's opening.
+    late = f'<p class="cut">{CUT_AT_START_TEXT}</p><p>居民说好。{"字" * 300}完工。”</p><p>据悉。</p>'
+    assert filters["excerpt"](late, 80).startswith("…居民说好。")
     # A page begun with a whole quotation, or with no quotation's tail, keeps its opening.
     for whole in ("“成长快。”负责人介绍。", "“有542件水。”曾君说。", "要把握部署要求。曹邦兴指出。"):
         assert filters["excerpt"](f'<p class="cut">{CUT_AT_START_TEXT}</p><p>{whole}</p>', 80) == "…" + whole

@@ -276,18 +276,15 @@ def excerpt(content, length: int = 80) -> str:
 
 
 def _quotation_tail(text: str) -> int:
-    """Where a text begun on another page starts its own first sentence, when it begins with a
-    quotation's tail (改造，再加上安装工程全面完工。” closes a “ printed there): 0 otherwise, or
-    when nothing follows the tail. A sentence begun with its own “ is whole and stays."""
-    closing = text.find("”")
-    if closing < 0 or "“" in text[:closing]:
+    """Where a text begun on another page starts its own second sentence, when its first ends a
+    quotation begun there (改造，再加上安装工程全面完工。” closes a “ printed there): 0
+    otherwise, or when nothing follows. A sentence begun with its own “ is whole and stays."""
+    sentences = split_sentences(text)
+    first = sentences[0] if sentences else ""
+    closing = first.find("”")
+    if closing < 0 or "“" in first[:closing] or not text[len(first):].strip():
         return 0
-    end = 0
-    for sentence in split_sentences(text):
-        end += len(sentence)
-        if end > closing:
-            return end if text[end:].strip() else 0
-    return 0
+    return len(first)
 
 
 def opening_elsewhere(content) -> bool:

@@ -534,7 +534,7 @@
         // A ticked place the page is filed under but does not name (渝中区, for an article on
         // 中山二路社区 in it) is said, or the result would seem not to be about it; as a clause
         // of its own: after the list, 重庆市（位于渝中区） read as if 重庆市 were in it.
-        const within = [...selected.get(facet)].filter((value) =>
+        const within = facet !== "地区" ? [] : [...selected.get(facet)].filter((value) =>
           ((page.filters || {})[facet] || []).includes(value) && !values(facet).includes(value));
         const note = within.length ? `；文中有${within.join("、")}内的地方` : "";
         pair.append(element("dt", "", facet), element("dd", "", values(facet).join("、") + note));
