@@ -413,15 +413,24 @@ def concordance(term: str, articles: Iterable[Article], width: int = 20, qualifi
     # A key point's mark is no part of what it says: a line began …●“十四五”期间.
     lines = [(BULLET.sub("", text), article.id) for article in articles for text in article_text(article).split("\n") if term in text]
     # Each run of Chinese characters and letters (a clause, between punctuation) is cut on its
-    # own: the runs of these lines are all a line's context can begin or end in.
-    entries = lexicon.entries_for([run for text, _ in lines for run in _CUT_RUN.findall(text)])
-    return [kwic for text, article_id in lines for kwic in _kwic_in(term, text, width, article_id, entries, qualifiers)]
+    # own: those within a context's reach of the term are all a line can begin or end in, and
+    # the only ones looked up (a whole line's would load the whole dictionary sooner).
+    near = {text: _runs_near(text, term, width + KWIC_SNAP) for text, _ in lines}
+    entries = lexicon.entries_for([run.group() for runs in near.values() for run in runs])
+    return [kwic for text, article_id in lines for kwic in _kwic_in(term, text, width, article_id, entries, qualifiers, near[text])]
 
 
-def _kwic_in(term: str, text: str, width: int, article_id: str, entries: lexicon.Entries, qualifiers: Qualifiers | None = None) -> list[KwicLine]:
+def _runs_near(text: str, term: str, reach: int) -> list[re.Match]:
+    spans = [(m.start() - reach, m.end() + reach) for m in re.finditer(re.escape(term), text)]
+    return [run for run in _CUT_RUN.finditer(text) if any(run.start() < end and run.end() > start for start, end in spans)]
+
+
+def _kwic_in(term: str, text: str, width: int, article_id: str, entries: lexicon.Entries, qualifiers: Qualifiers | None = None,
+             runs: list[re.Match] | None = None) -> list[KwicLine]:
     lines = []
-    edges = _word_edges(text, entries)
-    for run in _CUT_RUN.finditer(text):
+    runs = list(_CUT_RUN.finditer(text)) if runs is None else runs
+    edges = _word_edges(text, entries, runs)
+    for run in runs:
         if term not in run.group():
             continue
         start = run.start()
@@ -435,11 +444,11 @@ def _kwic_in(term: str, text: str, width: int, article_id: str, entries: lexicon
     return lines
 
 
-def _word_edges(text: str, entries: lexicon.Entries) -> set[int]:
-    """Where a word of `text` begins or ends, as the counts cut it (and at every mark)."""
-    edges = set(range(len(text) + 1))
-    for run in _CUT_RUN.finditer(text):
-        edges -= set(range(run.start() + 1, run.end()))
+def _word_edges(text: str, entries: lexicon.Entries, runs: list[re.Match]) -> set[int]:
+    """Where a word of `text` begins or ends, as the counts cut it, in `runs`; and every other
+    position but those inside another run (a context never reaches them)."""
+    edges = set(range(len(text) + 1)) - {i for run in _CUT_RUN.finditer(text) for i in range(run.start() + 1, run.end())}
+    for run in runs:
         at = run.start()
         for word in cut_run(run.group(), entries.freq, entries.log_total):
             at += len(word)
