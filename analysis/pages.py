@@ -77,7 +77,13 @@ def fragment_opening(article: Article, starts: str) -> str:
     words = quotable(text[start:end])
     # A quotation's lone closing mark between the clause's start and the part's ends the words
     # before the part (…都说要有担当”后，路更平了): then they begin where the part does.
-    return words if quotable(starts)[:4] in words.translate(OUTER_QUOTES) else quotable(text[at:end]) or quotable(starts)
+    if quotable(starts)[:4] not in words.translate(OUTER_QUOTES):
+        words = quotable(text[at:end]) or quotable(starts)
+    # Words that are one whole quotation are quoted without its marks, as a reader searching
+    # the page types them: ‘在抗疫的关键时刻…担当。’ was found by no search for its words.
+    if words[:1] == "‘" and words.find("’") == len(words) - 1:
+        words = quotable(words[1:-1])
+    return words
 
 
 def article_body_html(article: Article) -> str:

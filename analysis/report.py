@@ -453,9 +453,14 @@ def concordance_section(terms: list[str], articles: list[Article], lines: int = 
     return "\n".join(out)
 
 
+SHOWN_RUN = 8  # characters a line may share with one above: more, and it shows the same words again
+
+
 def _in_sight(line, shown: str) -> bool:
-    """Whether a line's term, with a few characters either side, is in a line already shown."""
-    return line.left[-4:] + line.term + line.right[:4] in shown
+    """Whether a line shares a run of SHOWN_RUN characters with a line already shown: 居民's
+    …惠及居民68万多户，让一些老旧小区… and 小区's …让一些老旧小区变成了宜居、网红小区… were one sentence."""
+    context = line.left + line.term + line.right
+    return any(context[i : i + SHOWN_RUN] in shown for i in range(max(1, len(context) - SHOWN_RUN + 1)))
 
 
 def first_per_article(lines: Iterable) -> Iterator:
@@ -578,16 +583,16 @@ def place_contents(analysis, gazetteer: Gazetteer) -> PlaceContents:
 
 
 def whole_parts(*parts: str) -> str:
-    """Parts joined by ，, each kept whole on its line (the theme's `term`)."""
-    return "，".join(f'<span class="term">{html.escape(part)}</span>' for part in parts if part)
+    """Parts joined by ， in brackets, kept whole on one line (the theme's `term`): （北碚报，|
+    2021年10月20日） parted a paper from its date."""
+    return f'<span class="term">（{"，".join(html.escape(part) for part in parts if part)}）</span>'
 
 
 def article_list_html(articles: list[Article]) -> str:
     """One HTML block: Markdown would parse each of a long list's lines for inline syntax."""
     items = "".join(
         f'<li><a href="{{filename}}/articles/{a.id}.md">{html.escape(a.title)}</a>'
-        # each part whole on its line: （巫山|报，2023年6月14日） broke a paper's name
-        f"（{whole_parts(a.publication, date_label(a.date))}）</li>"
+        f"{whole_parts(a.publication, date_label(a.date))}</li>"
         for a in articles
     )
     return f"<ul>{items}</ul>\n"

@@ -16,6 +16,7 @@ boundaries change with context, which makes counts unstable across articles.
 """
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import math
 import re
@@ -33,7 +34,7 @@ from .model import Article
 from .numbers import Qualifiers
 from .segment import BULLET, is_name_list, surnames, word_list
 from .settings import DATA_DIR
-from .text import CJK, CLAUSE_MARKS, CLOSERS, LIST_MARKS, OPENERS, SENTENCE_END, cut_outside_figures
+from .text import CJK, CLAUSE_MARKS, CLOSERS, LIST_MARKS, OPENERS, SENTENCE_END, cut_outside_figures, inside_quote
 
 # Tags kept as content words. Nouns of every kind, verbs and verbal nouns, fixed
 # phrases (l: 一体化, 对外开放), abbreviations (j: 党建, 政协, 人大) and noun-like
@@ -411,13 +412,24 @@ def concordance(term: str, articles: Iterable[Article], width: int = 20, qualifi
     articles' structural breaks.
     """
     # A key point's mark is no part of what it says: a line began …●“十四五”期间.
-    lines = [(BULLET.sub("", text), article.id) for article in articles for text in article_text(article).split("\n") if term in text]
+    lines = [(BULLET.sub("", text), article.id, text == _opening_elsewhere(article))
+             for article in articles for text in article_text(article).split("\n") if term in text]
     # Each run of Chinese characters and letters (a clause, between punctuation) is cut on its
     # own: those within a context's reach of the term are all a line can begin or end in, and
     # the only ones looked up (a whole line's would load the whole dictionary sooner).
-    near = {text: _runs_near(text, term, width + KWIC_SNAP) for text, _ in lines}
+    near = {text: _runs_near(text, term, width + KWIC_SNAP) for text, _, _ in lines}
     entries = lexicon.entries_for([run.group() for runs in near.values() for run in runs])
-    return [kwic for text, article_id in lines for kwic in _kwic_in(term, text, width, article_id, entries, qualifiers, near[text])]
+    return [dataclasses.replace(kwic, cut_left=True) if begun_elsewhere and not kwic.cut_left else kwic
+            for text, article_id, begun_elsewhere in lines
+            for kwic in _kwic_in(term, text, width, article_id, entries, qualifiers, near[text])]
+
+
+def _opening_elsewhere(article: Article) -> str | None:
+    """The article's first paragraph where it begins inside a story printed elsewhere (its line
+    in context goes on before it: 改造，再加上安装工程… showed as if it opened the story)."""
+    if not (article.cut_at_start or article.continued_from):
+        return None
+    return next((p for section in article.sections for p in section.paragraphs), None)
 
 
 def _runs_near(text: str, term: str, reach: int) -> list[re.Match]:
@@ -476,9 +488,19 @@ def _context(text: str, start: int, end: int, width: int, edges: set[int], quali
         outward = range(right - 1, min(right + KWIC_SNAP, len(text)) + 1)
         mark = next((i for i in (*outward, *range(right - 2, end - 1, -1)) if i >= len(text) or text[i] in marks), None)
         right = (mark + (mark < len(text) and text[mark] in SENTENCE_END)) if mark is not None else max(e for e in edges if end <= e <= right)
+    # A quotation cut near its mark is shown whole from that side: …简单的“头痛医头… for
+    # “头痛医头，脚痛医脚”; else the line stops short of a quotation it cannot close.
+    if inside_quote(text, left) and 0 <= left - (opening := text.rfind("“", 0, left)) <= KWIC_SNAP:
+        left = opening
+    if inside_quote(text, right):
+        closing, opening = text.find("”", right), text.rfind("“", end, right)
+        if 0 <= closing - right < KWIC_SNAP:
+            right = closing + 1
+        elif opening >= end:
+            right = opening
     while left < start and text[left] in CLOSERS:
         left += 1
-    while right > end and text[right - 1] in OPENERS:
+    while right > end and (text[right - 1] in OPENERS or text[right - 1] in "，、：,:"):  # …他告诉记者，
         right -= 1
     left, right = cut_outside_figures(text, left, right)
     left = qualifiers.hedge_start(text, left) if qualifiers else left

@@ -137,13 +137,13 @@ def cut_at_clauses(text: str, start: int, end: int, keep: tuple[int, int]) -> tu
         mark = edge(range(start - 1, max(start - 2 - CLAUSE_SNAP, -2), -1), range(start, min(start + CLAUSE_SNAP, keep[0])))
         if mark is not None:
             start = mark + 1
-        if _inside_quote(text, start) and start - text.rfind("“", 0, start) <= CLAUSE_SNAP:
+        if inside_quote(text, start) and start - text.rfind("“", 0, start) <= CLAUSE_SNAP:
             start = text.rfind("“", 0, start)  # a clause inside a quotation begins with it
     if end < len(text):
         mark = edge(range(end, min(end + CLAUSE_SNAP, len(text) + 1)), range(end - 1, max(end - CLAUSE_SNAP, keep[1]) - 1, -1))
         if mark is not None:
             end = mark + (mark < len(text) and text[mark] in SENTENCE_END)  # a sentence's end stays; a comma goes
-        if _inside_quote(text, end):
+        if inside_quote(text, end):
             closing, opening = text.find("”", end), text.rfind("“", 0, end)
             if 0 <= closing - end < CLAUSE_SNAP:
                 end = closing + 1
@@ -177,7 +177,7 @@ def quotable(words: str) -> str:
     return words.translate(INNER_QUOTES)
 
 
-def _inside_quote(text: str, at: int) -> bool:
+def inside_quote(text: str, at: int) -> bool:
     """Whether `at` falls between a “ and its ”."""
     return text.rfind("“", 0, at) > text.rfind("”", 0, at)
 

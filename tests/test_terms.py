@@ -353,6 +353,21 @@ def test_a_concordance_line_never_begins_nor_ends_on_a_clauses_mark():
     assert not [line for line in lines if line.left[:1] in tuple("，、：”") or line.right[-1:] in tuple("，、：“")]
 
 
+def test_a_concordance_line_shows_a_quotation_cut_near_its_mark_whole_and_marks_a_story_begun_elsewhere():
+    text = "今年以来记者在采访中了解到老旧小区改造是系统工程，简单的“头痛医头，脚痛医脚”不仅不能彻底解决问题"
+    [line] = concordance("简单", [_article("q", "", text)], width=6)
+    assert line.right.endswith("“头痛医头，脚痛医脚”") or "“" not in line.right, line
+    assert line.left.count("“") == line.left.count("”") and line.right.count("“") <= line.right.count("”"), line
+    # stopped short of a quotation it cannot close, the line ends on no comma
+    told = "今年以来记者在采访中了解到老人覃先国便是受惠及的群众之一，他告诉记者，“老旧小区改造后，路更平了，环境更好了，同时还增加了一些健身器材”"
+    [line] = concordance("群众", [_article("t", "", told)], width=14)
+    assert not line.right.endswith(("，", "“")) and "“" not in line.right, line
+    # The first paragraph of a story printed from elsewhere goes on before it.
+    begun = Article(id="c", page="p.txt", title="", sections=[Section("", ["改造，再加上安装工程全面完工。", "老旧小区改造后路更平了。"])],
+                    cut_at_start=True)
+    assert [(line.left, line.cut_left) for line in concordance("改造", [begun], width=4)] == [("", True), ("老旧小区", False)]
+
+
 def test_concordance_leaves_out_a_key_points_mark():
     article = Article(id="k", page="p.txt", title="标题", summary=["●“十四五”期间，重庆市将继续实施老旧小区改造"])
     [line] = concordance("重庆市", [article], width=12)
