@@ -58,6 +58,7 @@ class Qualifiers:
     suffix: tuple[tuple[str, str], ...] = ()
     rough: str = EXACT
     not_prefix: tuple[str, ...] = ()  # words that end in a prefix and are no hedge (附近, 最近)
+    first_infix: tuple[tuple[str, str], ...] = ()  # (qualifier, its infix listed first), for showing it
 
     def prefix_before(self, s: str, i: int, floor: int = 0) -> tuple[str, str] | None:
         """The hedge printed right before `s[i]` (约, 不超过) with its qualifier, if one is there
@@ -83,7 +84,7 @@ class Qualifiers:
     def default_infix(self, qualifier: str) -> str:
         """The qualifier's infix written first in metrics.toml (余), for a figure hedged otherwise
         (超过2600个 is shown 2600余个); "" for a qualifier without one."""
-        return next((word for word, name in self.infix if name == qualifier), "")
+        return dict(self.first_infix).get(qualifier, "")
 
     @classmethod
     def from_mapping(cls, table: Mapping[str, Mapping]) -> Qualifiers:
@@ -95,7 +96,8 @@ class Qualifiers:
 
         rough = next((name for name, spec in table.items() if spec.get("rough_ranges")), EXACT)
         not_prefix = tuple(word for spec in table.values() for word in spec.get("not_prefix", ()))
-        return cls(collect("prefix"), collect("infix"), collect("suffix"), rough, not_prefix)
+        first_infix = tuple((name, spec["infix"][0]) for name, spec in table.items() if spec.get("infix"))
+        return cls(collect("prefix"), collect("infix"), collect("suffix"), rough, not_prefix, first_infix)
 
 
 @dataclass(frozen=True)

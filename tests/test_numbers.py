@@ -292,3 +292,11 @@ def test_a_cut_moves_back_to_the_start_of_the_hedge_of_the_figure_it_falls_on(te
     from analysis.extract import load_vocab
 
     assert text[load_vocab().qualifiers.hedge_start(text, cut):] == kept
+
+
+def test_a_qualifiers_shown_infix_is_the_one_listed_first_whatever_its_length():
+    from analysis.numbers import Qualifiers
+
+    table = {"more_than": {"infix": ["余", "多"]}, "long_first": {"infix": ["有余", "余"]}, "exact": {}}
+    qualifiers = Qualifiers.from_mapping(table)
+    assert [qualifiers.default_infix(q) for q in ("more_than", "long_first", "exact")] == ["余", "有余", ""]
