@@ -705,7 +705,10 @@ def test_excerpt_and_tables():
     assert filters["excerpt"]("<p>截至9月底专项调度下达7亿元资金</p>", 12) == "截至9月底专项调度下达…"
     assert filters["excerpt"]("<p>改造2000户，惠及居民</p>", 4) == "改造…"
     # Key points, paragraphs and lines do not run into one another.
-    assert filters["excerpt"]("<ul><li>●问题得到解决</li><li>●“十四五”期间</li></ul><p>正文</p>") == "●问题得到解决 ●“十四五”期间 正文"
+    assert filters["excerpt"]("<ul><li>●问题得到解决</li><li>●“十四五”期间</li></ul><p>正文</p>") == "●问题得到解决；●“十四五”期间 正文"
+    assert filters["excerpt"]("<ul><li>问题得到解决。</li><li>完成</li></ul>") == "问题得到解决。 完成"  # its own mark stays alone
+    marked = '<ul class="summary"><li><span class="key-mark" data-mark="●"></span><span class="sentence">问题得到解决</span></li><li>完成</li></ul>'
+    assert filters["excerpt"](marked) == "问题得到解决；完成"  # as the theme writes a key point
     wrapped = filters["wrap_tables"]("<p>x</p><table><tr><td>1</td></tr></table>")
     assert wrapped.startswith("<p>x</p><div class=\"table-wrap\"") and wrapped.endswith("</table></div>")
     assert 'aria-label="表格"' in wrapped

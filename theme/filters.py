@@ -249,6 +249,9 @@ def byline(value) -> str:
 
 
 _BLOCK_END = re.compile(r"</(?:p|li|div|blockquote|section|aside|figcaption)>|<br\s*/?>", re.I)
+_ITEM_END = re.compile(r"</li>\s*(?=<li)", re.I)  # a list item followed by another
+_ITEM_BREAK = "\x00"  # where one ended, until its text shows whether it has a mark of its own
+_ITEM_AFTER_MARK = re.compile(rf"(?<=[。！？；…”’）]){_ITEM_BREAK}")
 # How analysis/pages.py's article_body_html begins an article whose opening is on another page.
 _OPENING_ELSEWHERE = re.compile(rf'\s*<p class="(?:continued"|cut"[^>]*>{re.escape(CUT_AT_START)})')
 _DROP_FROM_EXCERPT = re.compile(
@@ -263,7 +266,11 @@ def excerpt(content, length: int = 80) -> str:
     begun there, which told a reader nothing."""
     content = str(content or "")
     text = _DROP_FROM_EXCERPT.sub(" ", content)
-    text = html.unescape(_TAG.sub("", _BLOCK_END.sub(" ", text)))  # key points stay apart
+    # Key points stay apart: one without a mark of its own ends with ；, as a list run into a
+    # sentence does (…得到解决 “十四五”期间 read as one clause); other blocks with a space.
+    text = _ITEM_END.sub(_ITEM_BREAK, text)
+    text = html.unescape(_TAG.sub("", _BLOCK_END.sub(" ", text)))
+    text = _ITEM_AFTER_MARK.sub(" ", text).replace(_ITEM_BREAK, "；")
     text = " ".join(text.split())
     elsewhere = opening_elsewhere(content)
     if elsewhere:
