@@ -66,12 +66,28 @@ CUT_AT_START = "……（前文不在本版）"
 CUT_AT_END = "（后文不在本版）……"
 
 
+def part_paragraph(article: Article, starts: str) -> str | None:
+    """The paragraph or caption a reattached part begins in, by its first characters."""
+    texts = [*(p for section in article.sections for p in section.paragraphs), *article.captions]
+    return next((t for t in texts if starts and starts in t), None)
+
+
+def part_ids(article: Article) -> dict[str, str]:
+    """The id of each paragraph a reattached part begins in (part-1, part-2 …), for the note on
+    them to link to: a reader could not tell where 从“…”起的 7 段 began."""
+    ids: dict[str, str] = {}
+    for k, record in enumerate(article.reattached, 1):
+        paragraph = part_paragraph(article, record["starts"])
+        if paragraph is not None:
+            ids.setdefault(paragraph, f"part-{k}")
+    return ids
+
+
 def fragment_opening(article: Article, starts: str) -> str:
     """The words a reader finds where a reattached part begins (`starts`, its first characters),
     quoted from the clause it begins in and to a clause's edge: a part joined inside a
     sentence began 后，路更平了, which the article reads as 老旧小区改造后，路更平了."""
-    texts = [*(p for section in article.sections for p in section.paragraphs), *article.captions]
-    text = next((t for t in texts if starts and starts in t), starts)
+    text = part_paragraph(article, starts) or starts
     at = text.find(starts)
     start, end = cut_at_clauses(text, at, at + len(starts), (at, at))
     words = quotable(text[start:end])
@@ -89,6 +105,11 @@ def fragment_opening(article: Article, starts: str) -> str:
 def article_body_html(article: Article) -> str:
     taken: set[str] = set()
     parts: list[str] = []
+    ids = part_ids(article)
+
+    def opening(tag: str, text: str) -> str:
+        return f'<{tag} id="{ids[text]}"' if text in ids else f"<{tag}"
+
     if article.continued_from:
         # not indexed: a search excerpt from the page's start is the article's own text, begun with "…"
         parts.append(f'<p class="continued" data-pagefind-ignore>{escape(article.continued_from)}</p>')
@@ -105,16 +126,18 @@ def article_body_html(article: Article) -> str:
     for section in article.sections:
         if section.heading:
             parts.append(f"<h2>{escape(section.heading)}</h2>")
-        parts.extend(f"<p>{sentence_spans(p, taken)}</p>" for p in section.paragraphs)
+        parts.extend(f"{opening('p', p)}>{sentence_spans(p, taken)}</p>" for p in section.paragraphs)
     if article.cut_at_end:
         parts.append(f'<p class="cut" data-pagefind-ignore>{CUT_AT_END}</p>')
     for caption in article.captions:
-        parts.append(f'<p class="caption">图片说明：{sentence_spans(caption, taken)}</p>')
+        parts.append(f'{opening("p", caption)} class="caption">图片说明：{sentence_spans(caption, taken)}</p>')
     if article.reattached:
-        notes = "".join(
-            # the opening words in quotation marks of our own: a quotation's own opening mark goes
-            f"<li>从“{escape(fragment_opening(article, r['starts']))}…”起的 {r['paragraphs']} 段</li>" for r in article.reattached
-        )
+        notes = ""
+        for record in article.reattached:
+            # the opening words in quotation marks of our own, linking to where the part begins
+            said = f"从“{escape(fragment_opening(article, record['starts']))}…”起的 {record['paragraphs']} 段"
+            paragraph = part_paragraph(article, record["starts"])
+            notes += f'<li><a href="#{ids[paragraph]}">{said}</a></li>' if paragraph in ids else f"<li>{said}</li>"
         parts.append(
             '<aside class="reattached"><p>版面识别时本文有段落被排在别处，以下部分已按语句衔接和内容相似度接回：</p>'
             f"<ul>{notes}</ul></aside>"

@@ -967,10 +967,13 @@ def test_the_note_on_reattached_paragraphs_quotes_words_a_reader_finds_in_the_ar
     for record in articles(site):
         page = (site / record["url"]).read_text(encoding="utf-8")
         text = "\n".join(p for section in record["sections"] for p in section["paragraphs"])
-        quoted = re.findall(r"<li>从“(.+?)…”起的 \d+ 段</li>", page)
+        quoted = re.findall(r'<li><a href="#(part-\d+)">从“(.+?)…”起的 \d+ 段</a></li>', page)
         assert len(quoted) == len(record["reattached"]), record["url"]
-        for words, fragment in zip(quoted, record["reattached"]):
+        for (target, words), fragment in zip(quoted, record["reattached"]):
+            # the note links to the paragraph the part begins in, which holds the quoted words
+            paragraph = re.search(rf'<p id="{target}"[^>]*>(.*?)</p>', page, re.S)
             words = html.unescape(words)
+            assert words.replace("‘", "“").replace("’", "”") in html.unescape(re.sub(r"<[^>]+>", "", paragraph.group(1))), target
             assert "“" not in words and "”" not in words and words.count("‘") == words.count("’"), words
             assert words.replace("‘", "“").replace("’", "”") in text, words
             assert fragment["starts"].lstrip("“")[:6] in words.replace("‘", "“").replace("’", "”"), words
