@@ -28,6 +28,7 @@ from .aggregate import format_value
 from .articles import place_slug
 from .extract import Fact, load_vocab
 from .model import Article
+from .numbers import find_quantities
 from .pages import KIND_NAMES, amount_html, fact_context, fact_figure, headline_html, labelled_figure_html, page_text_url, pieces_as_html, terms_html, year_html
 from .places import Gazetteer, filed_under, main_place, places_above
 from .settings import DATA_DIR
@@ -429,12 +430,13 @@ def concordance_section(terms: list[str], articles: list[Article], lines: int = 
     from .terms import concordance  # jieba is loaded only when a concordance is asked for
 
     out = []
+    vocab = load_vocab()
     shown: dict[str, list[str]] = {}  # each article's lines shown so far, under any term
     for term in terms:
         # Cheap substring filter first: segmenting every article for every term would be slow.
         # The body only: a headline in context is the whole headline, the same for every term.
         candidates = [dataclasses.replace(a, kicker="", title="", subtitle="") for a in [a for a in articles if term in a.body_text][: lines * 2]]
-        found = concordance(term, candidates, KWIC_WIDTH, qualifiers=load_vocab().qualifiers)
+        found = concordance(term, candidates, KWIC_WIDTH, qualifiers=vocab.qualifiers)
         # One line an article, and none a line above shows: 改造, 老旧小区 and 居民 showed
         # the same sentence three times over.
         fresh = (line for line in found if not any(_in_sight(line, seen) for seen in shown.get(line.article_id, ())))
@@ -447,7 +449,12 @@ def concordance_section(terms: list[str], articles: list[Article], lines: int = 
         for line in kwic:
             # "…" only where the context is cut: a paragraph's start or end shows as it is.
             before, after = "…" * line.cut_left, "…" * line.cut_right
-            context = f"{before}{md(line.left)}**{md(line.term)}**{md(line.right)}{after}"
+            # Its figures whole on their lines, as everywhere in the report (约4.35|万栋 broke).
+            said = line.left + line.term + line.right
+            figures = {said[q.start : q.end]: amount_html(md(said[q.start : q.end])) for q in find_quantities(said, vocab.qualifiers, vocab.units)
+                       if any(c.isdigit() for c in said[q.start : q.end])}  # digits: 一 of 一些 is no figure
+            left, right = (pieces_as_html(md(part), figures) for part in (line.left, line.right))
+            context = f"{before}{left}**{md(line.term)}**{right}{after}"
             out.append(f"- {context} {article_link(line.article_id, '原文')}")
         out.append("")
     return "\n".join(out)
