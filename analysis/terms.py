@@ -34,7 +34,7 @@ from .model import Article
 from .numbers import Qualifiers
 from .segment import BULLET, is_name_list, surnames, word_list
 from .settings import DATA_DIR
-from .text import CJK, CLAUSE_MARKS, CLOSERS, LIST_MARKS, OPENERS, SENTENCE_END, cut_outside_figures, inside_quote
+from .text import CJK, CLAUSE_MARKS, CLOSERS, LIST_MARKS, OPENERS, SENTENCE_END, cut_outside_figures, outside_quotations
 
 # Tags kept as content words. Nouns of every kind, verbs and verbal nouns, fixed
 # phrases (l: 一体化, 对外开放), abbreviations (j: 党建, 政协, 人大) and noun-like
@@ -488,18 +488,7 @@ def _context(text: str, start: int, end: int, width: int, edges: set[int], quali
         outward = range(right - 1, min(right + KWIC_SNAP, len(text)) + 1)
         mark = next((i for i in (*outward, *range(right - 2, end - 1, -1)) if i >= len(text) or text[i] in marks), None)
         right = (mark + (mark < len(text) and text[mark] in SENTENCE_END)) if mark is not None else max(e for e in edges if end <= e <= right)
-    # A quotation cut near its mark is shown whole from that side: …简单的“头痛医头… for
-    # “头痛医头，脚痛医脚”; else the line stops short of a quotation it cannot close.
-    if inside_quote(text, left) and 0 <= left - (opening := text.rfind("“", 0, left)) <= KWIC_SNAP:
-        left = opening
-    if inside_quote(text, right):
-        closing, opening = text.find("”", right), text.rfind("“", end, right)
-        if 0 <= closing - right < KWIC_SNAP:
-            right = closing + 1
-        elif opening >= end:
-            right = opening
-    while left < start and text[left] in CLOSERS:
-        left += 1
+    left, right = outside_quotations(text, left, right, (start, end), KWIC_SNAP)
     while right > end and (text[right - 1] in OPENERS or text[right - 1] in "，、：,:"):  # …他告诉记者，
         right -= 1
     left, right = cut_outside_figures(text, left, right)

@@ -137,19 +137,27 @@ def cut_at_clauses(text: str, start: int, end: int, keep: tuple[int, int]) -> tu
         mark = edge(range(start - 1, max(start - 2 - CLAUSE_SNAP, -2), -1), range(start, min(start + CLAUSE_SNAP, keep[0])))
         if mark is not None:
             start = mark + 1
-        if inside_quote(text, start) and start - text.rfind("“", 0, start) <= CLAUSE_SNAP:
-            start = text.rfind("“", 0, start)  # a clause inside a quotation begins with it
     if end < len(text):
         mark = edge(range(end, min(end + CLAUSE_SNAP, len(text) + 1)), range(end - 1, max(end - CLAUSE_SNAP, keep[1]) - 1, -1))
         if mark is not None:
             end = mark + (mark < len(text) and text[mark] in SENTENCE_END)  # a sentence's end stays; a comma goes
-        if inside_quote(text, end):
-            closing, opening = text.find("”", end), text.rfind("“", 0, end)
-            if 0 <= closing - end < CLAUSE_SNAP:
-                end = closing + 1
-            elif opening >= keep[1]:
-                end = opening
-    while start < keep[0] and text[start] in CLOSERS:  # never begun by what closes the text before
+    return outside_quotations(text, start, end, keep)
+
+
+def outside_quotations(text: str, start: int, end: int, keep: tuple[int, int], snap: int = CLAUSE_SNAP) -> tuple[int, int]:
+    """`text[start:end]` with no quotation cut where its mark is within `snap` characters: a
+    clause inside a quotation begins with its opening mark, an end inside one takes in its
+    closing mark, else stops short of a quotation opened after `keep` (简单的“头痛医头… for
+    “头痛医头，脚痛医脚”); and never begun by what closes the text before."""
+    if inside_quote(text, start) and start - text.rfind("“", 0, start) <= snap:
+        start = text.rfind("“", 0, start)
+    if end < len(text) and inside_quote(text, end):
+        closing, opening = text.find("”", end), text.rfind("“", 0, end)
+        if 0 <= closing - end < snap:
+            end = closing + 1
+        elif opening >= keep[1]:
+            end = opening
+    while start < keep[0] and text[start] in CLOSERS:
         start += 1
     return start, end
 
