@@ -8,7 +8,8 @@ Three rules keep the table honest:
 - the same cell stated by several articles is one figure, shown with how many sources state it -
   figures are never added up across articles.
 "More than", "about" and "nearly" stay visible in the text of every cell ("2600余个", "约1亿平方米", "近200部"),
-in the paper's own word where it prints one after the digits (2600多个 stays 2600多个).
+in the paper's own word where it prints one after the digits (2600多个 stays 2600多个), and a figure
+printed in digits keeps the paper's 万 or 亿 (43181万元 stays 43181万元, not 4.3181亿元).
 """
 from __future__ import annotations
 
@@ -24,8 +25,8 @@ from .numbers import EXACT
 
 KEY = ["place", "province", "metric", "year", "status", "funding_source"]
 COLUMNS = [*KEY, "value", "qualifier", "display", "n_sources", "sources", "agree", "other_figures"]
-# Chinese large-number units, largest first: 431810000 -> 4.3181亿. Four decimals keep every
-# printed digit of figures like 43181万元, so a reader checking the source finds the same number.
+# Chinese large-number units, largest first: 431810000 -> 4.3181亿 where the paper's own scale is
+# unknown. Four decimals keep every printed digit of figures like 4.3181亿元.
 _SCALES = ((10**8, "亿"), (10**4, "万"))
 _DECIMALS = 4
 
@@ -39,8 +40,14 @@ def facts_frame(facts: Iterable[Fact | Mapping]) -> pd.DataFrame:
     return frame.fillna({k: "" for k in [*KEY, "printed"]})
 
 
-def _short_number(value: float) -> str:
-    """Scaled to 万/亿, with up to _DECIMALS decimals: 592800 -> "59.28万", 2600 -> "2600"."""
+def _short_number(value: float, printed_scale: str | None = None) -> str:
+    """Scaled to 万/亿, with up to _DECIMALS decimals: 592800 -> "59.28万", 2600 -> "2600"; in
+    `printed_scale` ("万", "亿" or "" for none) where that keeps every digit: 431810000 in 万 -> "43181万"."""
+    if printed_scale is not None:
+        scale = {word: size for size, word in _SCALES}.get(printed_scale, 1)
+        shown = round(value / scale, _DECIMALS)
+        if shown * scale == value or abs(shown * scale - value) < 1e-9 * abs(value):
+            return _trim(shown) + printed_scale
     for scale, word in _SCALES:
         if abs(value) >= scale:
             return _trim(round(value / scale, _DECIMALS)) + word
@@ -53,12 +60,11 @@ def _trim(x: float) -> str:
 
 def format_value(value: float, metric: str, qualifier: str = EXACT, vocab: Vocab | None = None, printed: str = "") -> str:
     """Reader-friendly text: 4.3181亿元, 59.28万平方米, 2600余个, 约1亿平方米. A figure `printed`
-    with its hedge before 万 or 亿, and shown in that scale, keeps it there: 60多亿元 is 60余亿元,
-    sixty-odd 亿, where 60亿余元 would be 60亿 and a little more. Shown in a larger scale the
-    hedge follows it, as it means a little more: 43181多万元 is 4.3181亿余元."""
+    in digits keeps its 万 or 亿 (43181万元), and its hedge where it sits: 60多亿元, sixty-odd 亿,
+    stays 60多亿元, where 60亿多元 would be 60亿 and a little more."""
     vocab = vocab or load_vocab()
     template = vocab.qualifier_display.get(qualifier, "{n}{unit}")
-    n, unit = _short_number(value), vocab.metric(metric).display_unit
+    n, unit = _short_number(value, _printed_scale(printed, vocab)), vocab.metric(metric).display_unit
     scale = _hedged_scale(printed, vocab)
     if scale and n.endswith(scale):
         n, unit = n[: -len(scale)], scale + unit
@@ -77,12 +83,27 @@ def _hedged_scale(printed: str, vocab: Vocab) -> str:
     return found.group(1) if found else ""
 
 
+def _printed_scale(printed: str, vocab: Vocab) -> str | None:
+    """The 万 or 亿 a figure's digits are printed with, past any hedge ("43181万元" -> "万",
+    "60多亿元" -> "亿", "2600多个" -> ""); None where no digits are printed (十几个, or unknown)."""
+    pattern = _digits_and_scale(tuple(word for word, _ in vocab.qualifiers.infix))
+    found = pattern.search(printed) if printed else None
+    return found.group(1) if found else None
+
+
 def _printed_infix(printed: str, vocab: Vocab) -> str:
     """The hedge word printed right after a figure's digits or its 万/亿 (68万多户 -> 多), else "".
     Digits only: a figure in Chinese numerals is shown in digits, so 十几个 is 10余个, not 10几个."""
     pattern = _infix_after_number(tuple(word for word, _ in vocab.qualifiers.infix))
     found = pattern.search(printed) if printed and pattern else None
     return found.group(1) if found else ""
+
+
+@lru_cache(maxsize=4)
+def _digits_and_scale(hedges: tuple[str, ...]) -> re.Pattern:
+    scales = "".join(word for _, word in _SCALES)
+    words = "|".join(map(re.escape, hedges))
+    return re.compile(rf"\d[\d.,]*(?:{words})?([{scales}]?)" if hedges else rf"\d[\d.,]*([{scales}]?)")
 
 
 @lru_cache(maxsize=4)

@@ -247,14 +247,14 @@ def fmt_number(x: float, digits: int = 1) -> str:
 # ---------------------------------------------------------------- figure helpers
 
 PLACE_COLUMN = "地方"  # every chart's table names the place of each row in this column
-FIGURE_COLUMN = "数字"  # a scale or funding table's figure with its unit, as printed (4.3181亿元)
+FIGURE_COLUMN = "数字"  # a scale or funding table's figure with its unit, as printed (43181万元)
 METRIC_COLUMN = "指标"  # a page breaks these only between words (改造面|积 broke)
 STATUS_COLUMN = "进度"  # and these (签约或授信, not 签约或授|信)
 FUNDING_COLUMN = "资金来源"  # and these (银行|信贷)
 NAME_COLUMNS = (METRIC_COLUMN, STATUS_COLUMN, FUNDING_COLUMN)
 YEAR_COLUMN = "年份"  # and these only after a span's dash (2021—2025|年 broke)
 # The raw number and its base unit are for computing with the CSV; on a page the 数字 column
-# already shows both as a reader reads them (4.3181亿元).
+# already shows both as a reader reads them (43181万元).
 CSV_ONLY_COLUMNS = ("数值", "单位", "所属省份", "来源文章数")  # a page's table fits its column without them
 PANEL_HEAD = 0.5  # inches per panel for its title and padding
 BAR_ROW = 0.26  # inches per bar

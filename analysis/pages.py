@@ -220,7 +220,7 @@ def page_text_url(page: str) -> str:
 
 
 def printed_note(fact: Fact) -> str:
-    """（原文作“43181万元”）where the figure is printed otherwise than the box writes it (4.3181亿元);
+    """（原文作“4.5万多名”）where the figure is printed otherwise than the box writes it (4.5万多人);
     nothing where the two read the same (57个)."""
     if fact.printed == format_value(fact.value, fact.metric, fact.qualifier, printed=fact.printed):
         return ""

@@ -29,7 +29,8 @@ BASE = Fact(
 
 
 def fact(**changes) -> Fact:
-    return replace(BASE, **changes)
+    # another value is not printed as BASE's 5532户: unknown unless given
+    return replace(BASE, **{**({"printed": ""} if "value" in changes else {}), **changes})
 
 
 def cell(table: pd.DataFrame, **key) -> pd.DataFrame:
@@ -159,8 +160,19 @@ def test_a_cell_keeps_the_hedge_where_its_figure_was_printed():
               for a, p in (("a1", "60亿多元"), ("a2", "60多亿元"), ("a3", "60多亿元"))]
     row = scale_by_place(stated).iloc[0]
     assert (row["display"], row["agree"], row["other_figures"]) == ("60多亿元", False, "60亿多元")
-    # Shown in a larger scale, a hedge before 万 follows the figure: a little more than 4.3181亿.
-    assert format_value(431810000, "funding_yuan", "more_than", printed="43181多万元") == "4.3181亿多元"
+    # In the scale it was printed in, so a hedge before 万 stays before it.
+    assert format_value(431810000, "funding_yuan", "more_than", printed="43181多万元") == "43181多万元"
+
+
+def test_a_figure_printed_in_digits_keeps_the_papers_scale():
+    # the figure a reader searches for, not the same amount in a larger unit
+    assert format_value(431810000, "funding_yuan", printed="43181万元") == "43181万元"
+    assert format_value(431810000, "funding_yuan", printed="4.3181亿元") == "4.3181亿元"
+    assert format_value(12000, "households", printed="12000户") == "12000户"
+    assert format_value(680000, "households", "more_than", printed="68万多户") == "68万多户"
+    # unknown, or printed in Chinese numerals: scaled to 万/亿
+    assert format_value(431810000, "funding_yuan", printed="") == "4.3181亿元"
+    assert format_value(30000, "households", printed="三万户") == "3万户"
 
 
 def test_more_than_about_and_nearly_stay_visible_in_the_table():
