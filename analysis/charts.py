@@ -530,6 +530,7 @@ STATUS_STYLE = {
     "in_progress": {"color": GREEN, "hatch": "..", "edgecolor": "#00573F", "pattern": "圆点"},
     "committed": {"color": "#D8C4EC", "hatch": "\\\\", "edgecolor": "#5B3A87", "pattern": "反斜线"},
     "planned": {"color": "#F6D28A", "hatch": "///", "edgecolor": "#9A6200", "pattern": "斜线"},
+    "needed": {"color": "white", "hatch": "///", "edgecolor": "#9A6200", "pattern": "空心斜线"},
     "": {"color": "#BBBBBB", "hatch": None, "edgecolor": "white", "pattern": "灰色"},
 }
 

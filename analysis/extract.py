@@ -99,6 +99,7 @@ class Cues:
     frame: bool = False  # a status whose cue covers every figure after it in the sentence
     label: str = ""  # the Chinese name the report uses
     done: bool = False  # a status of work done or money spent (see metrics.toml)
+    clause_only: bool = False  # its cues name only the figure in their clause (see metrics.toml)
 
     def found_in(self, text: str) -> bool:
         return _has_any(_strip(text, self.ignore), self.cues)
@@ -143,6 +144,11 @@ class Vocab:
 
     def funding_label(self, key: str) -> str:
         return next((c.label for c in self.funding_sources if c.key == key), "")
+
+    @property
+    def sentence_statuses(self) -> tuple[Cues, ...]:
+        """The statuses whose cues also speak for figures outside their own clause."""
+        return tuple(c for c in self.statuses if not c.clause_only)
 
     def status_cell(self, key: str) -> str:
         """The status as a table cell: its name, or that the paper gives none."""
@@ -202,7 +208,7 @@ def parse_vocab(data: dict) -> Vocab:
 def _cues(rows: Sequence[dict]) -> tuple[Cues, ...]:
     return tuple(
         Cues(r["key"], _tuple(r, "cues"), _tuple(r, "ignore"), bool(r.get("frame", False)), r.get("label", r["key"]),
-             bool(r.get("done", False)))
+             bool(r.get("done", False)), bool(r.get("clause_only", False)))
         for r in rows
     )
 
@@ -391,7 +397,8 @@ def status_of(spot: Spot, vocab: Vocab) -> str:
     272栋房屋，…完成全面提档升级")."""
     head = spot.sentence[: spot.clause_end]
     near = [g.key for g in vocab.statuses if g.found_in(spot.clause) or (g.frame and g.found_in(head))]
-    return near[0] if near else _best_cue(head, vocab.statuses) or _best_cue(spot.sentence, vocab.statuses)
+    farther = vocab.sentence_statuses
+    return near[0] if near else _best_cue(head, farther) or _best_cue(spot.sentence, farther)
 
 
 def _year_marks(sentence: str, article_year: str, years: dict) -> list[tuple[int, str]]:
@@ -628,7 +635,7 @@ def where_it_left_off(sentence: str, article_date: str, vocab: Vocab) -> tuple[s
     ("…去年5月开工改造，今年3月全部完工。": 2023, completed)."""
     marks = _year_marks(sentence, article_date[:4], vocab.years)
     clauses = [c for c in re.split(r"[，；]", sentence) if c]
-    status = next((s for s in (_best_cue(c, vocab.statuses) for c in reversed(clauses)) if s), "")
+    status = next((s for s in (_best_cue(c, vocab.sentence_statuses) for c in reversed(clauses)) if s), "")
     return (marks[-1][1] if marks else ""), status
 
 

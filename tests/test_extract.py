@@ -343,7 +343,7 @@ def test_the_same_value_from_two_funding_sources_is_two_facts():
 
 
 def test_planned_wins_over_completed_and_cumulative_over_completed():
-    planned = facts_of("九龙坡区“十四五”期间将全部完成改造，需投入60多亿元。")
+    planned = facts_of("九龙坡区“十四五”期间将全部完成改造，投入60多亿元。")
     assert brief(planned) == [("funding_yuan", 6000000000, "more_than", "planned")]
     assert planned[0].year == "2021-2025"
     cumulative = facts_of("截至目前，巫山县已完成改造老旧小区120个。")
@@ -404,6 +404,14 @@ def test_each_figure_takes_the_status_of_its_own_clause_first():
     assert [(f.value, f.status, f.year) for f in facts] == [(10, "completed", "2022"), (57, "planned", "2023")]
     reversed_order = facts_of("巫山县2023年将改造57个老旧小区，2022年完成改造10个老旧小区。")
     assert [(f.value, f.status) for f in reversed_order] == [(57, "planned"), (10, "completed")]
+
+
+def test_money_a_plan_needs_is_not_money_planned():
+    facts = facts_of("九龙坡区“十四五”期间将全部完成改造，需投入60多亿元。明年计划投入资金5亿元。")
+    assert [(f.value, f.status) for f in facts] == [(6000000000, "needed"), (500000000, "planned")]
+    # 需投入 speaks for its own clause's amount only: the area before it is what is planned
+    area = facts_of("九龙坡区老旧小区面积816万多平方米，“十四五”期间将全部完成改造，需投入60多亿元。")
+    assert [(f.metric, f.status) for f in area] == [("area_m2", "planned"), ("funding_yuan", "needed")]
 
 
 def test_a_running_total_frame_covers_the_figures_after_it_but_not_a_plan():
@@ -498,7 +506,7 @@ def test_vocabulary_lists_every_metric_once_with_a_display_unit():
     assert len(keys) == len(set(keys))
     assert sorted(vocab.report["reading_order"]) == sorted(keys)  # each metric once in the report's order
     assert all(m.display_unit and m.forms for m in vocab.metrics)
-    assert {s.key for s in vocab.statuses} == {"planned", "committed", "started", "cumulative", "in_progress", "completed"}
+    assert {s.key for s in vocab.statuses} == {"needed", "planned", "committed", "started", "cumulative", "in_progress", "completed"}
     assert vocab.done_statuses == ("cumulative", "completed")
     assert {s.key for s in vocab.funding_sources} == {
         "central_subsidy", "local_government", "owners", "social_capital", "bank_credit"}
