@@ -20,7 +20,9 @@ from .model import Page, PageProblem
 from .places import load_gazetteer
 from .text import cjk_count
 
-_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?>")
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:[\s/][^<>]*)?>")
+# A script's or style sheet's body is code, not the paper's words: it goes with its tags.
+_HTML_CODE = re.compile(r"<(script|style)\b[^<>]*>.*?</\1\s*>", re.S | re.I)
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -238,8 +240,21 @@ def read_page(path: Path, name: str, source: dict, max_bytes: int) -> tuple[Page
         notes.append(PageProblem(name, f"held {controls} control or text-direction character(s); removed", skipped=False))
     tags = _HTML_TAG.findall(text)
     if tags:
-        notes.append(PageProblem(name, f"holds {len(tags)} HTML tag(s) such as {tags[0][:40]}; shown as plain text", skipped=False))
+        text = without_markup(text)
+        notes.append(PageProblem(name, f"held {len(tags)} HTML tag(s) such as {tags[0][:40]}; removed, the text between them kept",
+                                 skipped=False))
     return Page(name=name, text=text, sha256=digest, encoding=encoding, source=source), notes
+
+
+def without_markup(text: str) -> str:
+    """The text without stray HTML: tags go, the words between them stay, and a script or
+    style element goes whole. Stray markup is no part of the page, and kept as text it led
+    the article's excerpt (<div class="ad">…)."""
+    while True:  # until no tag is left: removing <b> from <scr<b>ipt> makes another
+        stripped = _HTML_TAG.sub("", _HTML_CODE.sub("", text))
+        if stripped == text:
+            return text
+        text = stripped
 
 
 def read_corpus(seeds: Path, settings: dict) -> Corpus:

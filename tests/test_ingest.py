@@ -69,9 +69,20 @@ def test_legacy_encodings_and_truncated_pages_are_decoded_not_skipped(bad_seeds)
     assert "sub/inner.txt" in by_name and "中文 名字.txt" in by_name
 
 
-def test_stray_html_is_reported_and_kept_as_text(bad_seeds):
+def test_stray_html_is_reported_and_removed_keeping_the_words_between_tags(bad_seeds):
     corpus, problems = problems_by_page(bad_seeds)
-    assert "HTML" in problems["html.txt"].problem and not problems["html.txt"].skipped
+    assert problems["html.txt"].page == "html.txt" and not problems["html.txt"].skipped
+    assert "2 HTML tag(s) such as <script>; removed" in problems["html.txt"].problem
+    text = next(p.text for p in corpus.pages if p.name == "html.txt")
+    assert "70个" in text and "<" not in text and "alert" not in text
+
+
+def test_removing_markup_keeps_the_words_and_every_angle_bracket_that_is_no_tag():
+    from analysis.ingest import without_markup
+
+    assert without_markup('<div class="ad">广告</div>增幅<5%，<b>惠及</b>500户') == "广告增幅<5%，惠及500户"
+    assert without_markup("<scr<b>ipt>alert(3)</scr</b>ipt>改造") == "改造"
+    assert without_markup("<img/src=x onerror=alert(1)>小区<STYLE>p{}</STYLE>") == "小区"
 
 
 def test_oversized_page_is_refused_before_it_is_read(tmp_path):
