@@ -680,6 +680,8 @@ def check_folders(seeds: Path, output: Path, work: Path, conf: Path) -> None:
     project, and must not lie among the pages (which are read with their subfolders)."""
     if not seeds.is_dir():
         raise BuildRefused(f"{seeds}: no such folder of pages")
+    if not conf.is_file():
+        raise BuildRefused(f"{conf}: no such settings file")
     out = output.resolve()
     kept = {"the pages (--seeds)": seeds, "the work folder (--work)": work, "the settings": conf, "the project": PROJECT_ROOT}
     for what, path in kept.items():
@@ -688,6 +690,17 @@ def check_folders(seeds: Path, output: Path, work: Path, conf: Path) -> None:
             raise BuildRefused(f"{output}: the output folder would hold {what} ({path}), which replacing it would delete; choose another --output")
     if seeds.resolve() in out.parents:
         raise BuildRefused(f"{output}: the output folder lies among the pages ({seeds}), whose subfolders are read as pages; choose another --output")
+
+
+def readable_settings(conf: Path, content: Path, output: Path, overrides: dict | None) -> dict:
+    """Pelican's settings from `conf`; a file that will not run refuses the build in one line
+    naming the file and where, not in the interpreter's traceback."""
+    try:
+        return pelican_settings(conf, content, output, overrides)
+    except SyntaxError as error:
+        raise BuildRefused(f"{conf}: line {error.lineno}: {error.msg}; the settings file does not run") from error
+    except Exception as error:
+        raise BuildRefused(f"{conf}: {type(error).__name__}: {error}; the settings file does not run") from error
 
 
 def build(
@@ -714,7 +727,7 @@ def _build(seeds: Path, output: Path, work: Path, conf: Path, drawer: ChartDrawe
            pelican_overrides: dict | None, settings: dict | None, base: Path | None) -> BuildOutcome:
     settings = load_settings(settings)
     corpus = read_corpus(seeds, settings)
-    pelican_read = pelican_settings(conf, seeds, output, pelican_overrides)
+    pelican_read = readable_settings(conf, seeds, output, pelican_overrides)
     inputs = inputs_fingerprint(corpus, settings, pelican_read, base)
     progress.step(f"read {len(corpus.pages)} pages from {seeds}", "ingest")
     unchanged = unchanged_analysis(work, output, inputs)

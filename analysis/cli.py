@@ -12,7 +12,7 @@ from .build import PROJECT_ROOT, BuildRefused, Progress, build
 from .diff import changes_json, changes_text, compare
 from .pages import write_text
 
-EXIT_SKIPPED = 3  # the site was built, but --strict and some pages were skipped
+EXIT_SKIPPED = 3  # the site was built from the other pages, but --strict and some pages were skipped
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
 EXIT_REFUSED = 2  # nothing was built: the folders given would lose what is there (the message says why)
 
@@ -24,7 +24,8 @@ def add_build_options(p, *, once: bool = True) -> None:
     p.add_argument("--work", type=Path, default=PROJECT_ROOT / "build", help="folder for generated content and caches (default: build/)")
     p.add_argument("--settings", type=Path, default=PROJECT_ROOT / "pelicanconf.py", help="Pelican settings file (default: pelicanconf.py)")
     if once:
-        p.add_argument("--strict", action="store_true", help="exit with status 3 when any page was skipped")
+        p.add_argument("--strict", action="store_true",
+                       help="exit with status 3 when any page was skipped (the site is still built from the others)")
     p.add_argument("--base", type=Path, help="output folder of another build: add a 数据变更 (changes) page comparing the data")
     p.add_argument("--quiet", action="store_true", help="print only problems and the summary")
 
@@ -32,8 +33,9 @@ def add_build_options(p, *, once: bool = True) -> None:
 def add_watch_parser(commands) -> None:
     p = commands.add_parser(
         "watch",
-        help="rebuild whenever pages, content, theme or settings change",
-        description="Build once, then rebuild each time a file under SEEDS, content/, theme/ or the settings file changes. Ctrl-C stops.",
+        help="rebuild whenever pages, content, theme, reference data or settings change",
+        description="Build once, then rebuild each time a file under SEEDS, content/, theme/ or analysis/data/, "
+                    "or the settings file, changes. Ctrl-C stops.",
     )
     add_build_options(p, once=False)
     p.add_argument("--interval", type=float, default=1.0, help="seconds between checks (default: 1)")
@@ -41,7 +43,7 @@ def add_watch_parser(commands) -> None:
 
 
 def watched_state(args) -> tuple:
-    folders = [args.seeds, PROJECT_ROOT / "content", PROJECT_ROOT / "theme"]
+    folders = [args.seeds, PROJECT_ROOT / "content", PROJECT_ROOT / "theme", PROJECT_ROOT / "analysis" / "data"]
     files = [p for f in folders for p in sorted(f.rglob("*")) if p.is_file()] + [args.settings]
     return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists())
 
@@ -72,7 +74,12 @@ def add_build_parser(commands) -> None:
         description=(
             "Read every .txt page under SEEDS, split pages into articles, extract facts and terms, "
             "write generated Markdown, charts and data files, and build the static site with Pelican. "
-            "The new site replaces OUTPUT only when the whole build succeeded."
+            "A page that cannot be read is skipped with a message naming it, and the rest is built. "
+            "The new site replaces OUTPUT only once all of it is built: a build that fails or is "
+            "interrupted leaves OUTPUT as it was. "
+            f"Exit status: 0 built; {EXIT_REFUSED} refused (the message says why: folders that would "
+            f"lose what is there, an unreadable settings file, no page with an article); "
+            f"{EXIT_SKIPPED} built, but --strict and a page was skipped; {EXIT_INTERRUPTED} interrupted."
         ),
     )
     add_build_options(p)

@@ -154,3 +154,32 @@ def test_ctrl_c_ends_a_build_with_a_line_not_a_traceback_and_no_process_left(tmp
     assert status == 130 and err.strip().splitlines()[-1] == f"interrupted; {tmp_path / 'out'} is as the last build left it"
     assert "Traceback" not in err
     assert multiprocessing.active_children() == []  # the charts' process the build started is gone
+
+
+@pytest.mark.parametrize("settings, said", [
+    ("SITENAME = 'x'\nTHEME = (\n", "line 2"),  # will not parse
+    ("SITENAME = UNDEFINED_NAME\n", "NameError"),  # parses, will not run
+    (None, "no such settings file"),
+])
+def test_a_settings_file_that_will_not_run_refuses_the_build_in_one_line(tmp_path, capsys, settings, said):
+    conf = tmp_path / "conf.py"
+    if settings is not None:
+        conf.write_text(settings, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.html").write_text("the last build", encoding="utf-8")
+    status = main(["build", "--seeds", str(SEEDS), "--output", str(out), "--work", str(tmp_path / "w"), "--settings", str(conf)])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert len([line for line in err.splitlines() if line.strip()]) == 1
+    assert err.startswith(f"error: {conf}") and said in err and "Traceback" not in err
+    assert (out / "index.html").read_text(encoding="utf-8") == "the last build"
+
+
+def test_watch_rebuilds_when_the_reference_data_changes(tmp_path):
+    """Editing metrics.toml or the gazetteer changes the site as much as editing a page does."""
+    from analysis.cli import parser, watched_state
+
+    args = parser().parse_args(["watch", "--seeds", str(tmp_path)])
+    watched = {path for path, _, _ in watched_state(args)}
+    assert {str(ROOT / "analysis" / "data" / name) for name in ("metrics.toml", "gazetteer.csv")} <= watched
