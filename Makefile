@@ -26,13 +26,15 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 help:
 	@echo "make html        build the site from $(SEEDS)/ into $(OUTPUTDIR)/ (sets up .venv first)"
 	@echo "make html STRICT=1   ... and fail if any page was skipped"
-	@echo "make html SEEDS=dir OUTPUTDIR=dir   build another folder of pages elsewhere"
+	@echo "make html SEEDS=dir OUTPUTDIR=dir WORKDIR=dir   build another folder of pages elsewhere"
+	@echo "make html BASE=dir   ... with a page of the data's changes since the build in dir"
 	@echo "make test        run the whole test suite (installs what the tests need)"
 	@echo "make bench       run the benchmarks"
 	@echo "make serve       serve $(OUTPUTDIR)/ on http://localhost:$(PORT)"
-	@echo "make regenerate  rebuild whenever seeds, content or theme change"
-	@echo "make publish     build the hosted site with $(PUBLISHCONF)"
+	@echo "make regenerate  rebuild whenever seeds, content, theme, analysis/data or settings change"
+	@echo "SITEURL=url make publish   build the hosted site at url with $(PUBLISHCONF)"
 	@echo "make diff BASE=dir   compare this build's data with another build's output/"
+	@echo "make setup       only create .venv and install what the build needs"
 	@echo "make clean       remove build products"
 
 $(VENV)/.runtime: pyproject.toml
@@ -61,6 +63,7 @@ html: $(VENV)/.runtime
 	$(PYTHON) -m analysis build $(BUILD_FLAGS) --settings "$(CONFFILE)"
 
 publish: $(VENV)/.runtime
+	@[ -n "$$SITEURL" ] || { echo "usage: SITEURL=<the hosted site's address> make publish" >&2; exit 2; }
 	$(PYTHON) -m analysis build $(BUILD_FLAGS) --settings "$(PUBLISHCONF)"
 
 regenerate: $(VENV)/.runtime
@@ -80,4 +83,4 @@ diff: $(VENV)/.runtime
 	$(PYTHON) -m analysis diff "$(BASE)" "$(OUTPUTDIR)"
 
 clean:
-	rm -rf "$(OUTPUTDIR)" "$(WORKDIR)" .$(notdir $(OUTPUTDIR)).building
+	rm -rf "$(OUTPUTDIR)" "$(WORKDIR)" "$(dir $(OUTPUTDIR)).$(notdir $(OUTPUTDIR)).building"

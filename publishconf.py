@@ -5,7 +5,7 @@ import sys
 sys.path.append(os.curdir)
 from pelicanconf import *  # noqa: E402,F401,F403
 
-SITEURL = os.environ.get("SITEURL", "https://example.org/newspaper-archive")
+SITEURL = os.environ.get("SITEURL", "https://example.org/newspaper-archive")  # `make publish` asks for it
 RELATIVE_URLS = False
 
 FEED_ALL_ATOM = "feeds/all.atom.xml"
