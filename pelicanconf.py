@@ -113,9 +113,9 @@ EXCERPT_CHARS = 90
 HOME_HIGHLIGHTS = ""
 BUILD_STAMP = ""
 
-# Article bodies arrive as HTML blocks inside the generated Markdown; without the "extra"
-# extension's Markdown-in-HTML pass, Markdown hands them through untouched (and far faster).
-# Tables are what the report pages need.
+# Article bodies arrive as HTML blocks inside the generated Markdown, which Markdown hands
+# through untouched: only a block marked markdown="1" is read as Markdown (md_in_html), so the
+# "extra" extension's slower passes are left out. Tables are what the report pages need.
 MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.meta": {},

@@ -238,12 +238,6 @@ def wrap(text: str, width: int) -> str:
     return "\n".join(lines)
 
 
-def fmt_number(x: float, digits: int = 1) -> str:
-    """12.0 -> "12", 12.34 -> "12.3"; thousands are not grouped (Chinese style)."""
-    s = f"{x:.{digits}f}"
-    return s.rstrip("0").rstrip(".") if "." in s else s
-
-
 # ---------------------------------------------------------------- figure helpers
 
 PLACE_COLUMN = "地方"  # every chart's table names the place of each row in this column

@@ -60,8 +60,6 @@ _LETTER_OR_DIGIT = re.compile("[a-zA-Z0-9]")  # jieba's re_eng: such single char
 # ---------------------------------------------------------------- data loaders
 
 
-
-
 def _data_path(name: str) -> Path:
     return DATA_DIR / name
 
