@@ -455,7 +455,8 @@ def concordance_section(terms: list[str], articles: list[Article], lines: int = 
                        if any(c.isdigit() for c in said[q.start : q.end])}  # digits: 一 of 一些 is no figure
             left, right = (pieces_as_html(md(part), figures) for part in (line.left, line.right))
             context = f"{before}{left}**{md(line.term)}**{right}{after}"
-            out.append(f"- {context} {article_link(line.article_id, '原文')}")
+            # to the line's sentence, highlighted there; 原文 never broken (原|文 on a phone)
+            out.append(f"- {context} <span class=\"term\">{article_link(line.article_id, '原文', line.anchor)}</span>")
         out.append("")
     return "\n".join(out)
 
@@ -546,7 +547,7 @@ def report_page(analysis, gazetteer: Gazetteer, charts: list[ChartFiles]) -> str
         section_heading("charts"),
         *(chart_block(c) for c in charts),
         section_heading("context"),
-        "老旧小区改造报道中最常用的词，在原文中的样子（每行链接到文章）：\n",
+        "老旧小区改造报道中最常用的词，在原文中的样子（每行链接到文章中的原句）：\n",
         concordance_section(leading_terms(analysis.terms_by_topic, analysis.topic_names.get(focus, "")), renovation),
         section_heading("facts"),
         facts_by_place(analysis.facts),

@@ -34,7 +34,8 @@ from .model import Article
 from .numbers import Qualifiers
 from .segment import BULLET, is_name_list, surnames, word_list
 from .settings import DATA_DIR
-from .text import CJK, CLAUSE_MARKS, CLOSERS, LIST_MARKS, OPENERS, SENTENCE_END, cut_outside_figures, outside_quotations
+from .text import (CJK, CLAUSE_MARKS, CLOSERS, LIST_MARKS, OPENERS, SENTENCE_END, cut_outside_figures, outside_quotations,
+                   sentence_anchor, split_sentences)
 
 # Tags kept as content words. Nouns of every kind, verbs and verbal nouns, fixed
 # phrases (l: 一体化, 对外开放), abbreviations (j: 党建, 政协, 人大) and noun-like
@@ -398,6 +399,7 @@ class KwicLine:
     # a line is its words).
     cut_left: bool = field(default=False, compare=False)
     cut_right: bool = field(default=False, compare=False)
+    anchor: str = field(default="", compare=False)  # the id of the term's sentence on the article's page
 
 
 def concordance(term: str, articles: Iterable[Article], width: int = 20, qualifiers: Qualifiers | None = None) -> list[KwicLine]:
@@ -410,16 +412,16 @@ def concordance(term: str, articles: Iterable[Article], width: int = 20, qualifi
     articles' structural breaks.
     """
     # A key point's mark is no part of what it says: a line began …●“十四五”期间.
-    lines = [(BULLET.sub("", text), article.id, text == _opening_elsewhere(article))
+    lines = [(BULLET.sub("", text), article.id, text == _opening_elsewhere(article), text)
              for article in articles for text in article_text(article).split("\n") if term in text]
     # Each run of Chinese characters and letters (a clause, between punctuation) is cut on its
     # own: those within a context's reach of the term are all a line can begin or end in, and
     # the only ones looked up (a whole line's would load the whole dictionary sooner).
-    near = {text: _runs_near(text, term, width + KWIC_SNAP) for text, _, _ in lines}
+    near = {text: _runs_near(text, term, width + KWIC_SNAP) for text, _, _, _ in lines}
     entries = lexicon.entries_for([run.group() for runs in near.values() for run in runs])
     return [dataclasses.replace(kwic, cut_left=True) if begun_elsewhere and not kwic.cut_left else kwic
-            for text, article_id, begun_elsewhere in lines
-            for kwic in _kwic_in(term, text, width, article_id, entries, qualifiers, near[text])]
+            for text, article_id, begun_elsewhere, printed in lines
+            for kwic in _kwic_in(term, text, width, article_id, entries, qualifiers, near[text], printed)]
 
 
 def _opening_elsewhere(article: Article) -> str | None:
@@ -436,8 +438,12 @@ def _runs_near(text: str, term: str, reach: int) -> list[re.Match]:
 
 
 def _kwic_in(term: str, text: str, width: int, article_id: str, entries: lexicon.Entries, qualifiers: Qualifiers | None = None,
-             runs: list[re.Match] | None = None) -> list[KwicLine]:
+             runs: list[re.Match] | None = None, printed: str | None = None) -> list[KwicLine]:
+    """The term's lines in `text`: `printed` is the paragraph as its page prints it (a key
+    point with its mark), whose sentences' ids the lines link to."""
     lines = []
+    printed = text if printed is None else printed
+    shift = len(printed) - len(text)  # the key point's mark, taken off the start
     runs = list(_CUT_RUN.finditer(text)) if runs is None else runs
     edges = _word_edges(text, entries, runs)
     for run in runs:
@@ -449,9 +455,20 @@ def _kwic_in(term: str, text: str, width: int, article_id: str, entries: lexicon
             if word == term:
                 left, right = _context(text, start, end, width, edges, qualifiers)
                 lines.append(KwicLine(text[left:start], word, text[end:right], article_id,
-                                      cut_left=left > 0, cut_right=right < len(text)))
+                                      cut_left=left > 0, cut_right=right < len(text), anchor=_anchor_at(printed, start + shift)))
             start = end
     return lines
+
+
+def _anchor_at(paragraph: str, at: int) -> str:
+    """The id of the sentence of `paragraph` that holds position `at`, as the article's page
+    gives it (`pages.sentence_spans`; a sentence printed twice links to its first)."""
+    end = 0
+    for sentence in split_sentences(paragraph):
+        end += len(sentence)
+        if at < end:
+            return sentence_anchor(sentence)
+    return ""
 
 
 def _word_edges(text: str, entries: lexicon.Entries, runs: list[re.Match]) -> set[int]:

@@ -452,10 +452,13 @@ def test_the_reports_contents_link_to_each_of_its_sections_in_order(site):
     assert report.index('<h2 id="overview">') < contents.start() < report.index(f'<h2 id="{links[0][0]}">')
 
 
+KWIC_LINE = r"<li>(…?)(.*?)<strong>(.*?)</strong>(.*?)(…?)\s*<span class=\"term\"><a href=\"([^\"]+)\">原文</a></span>"
+
+
 def test_report_shows_leading_terms_in_context_linking_to_articles(site):
     report = (site / "report.html").read_text(encoding="utf-8")
     section = report[report.index('<h2 id="context">') : report.index('<h2 id="facts">')]
-    lines = re.findall(r"<li>(…?)(.*?)<strong>(.*?)</strong>(.*?)(…?)\s*<a href=\"([^\"]+)\">原文</a>", section)
+    lines = re.findall(KWIC_LINE, section)
     assert len(lines) >= 10
     by_url = {a["url"]: a for a in articles(site)}
     renovation = {url for url, a in by_url.items() if "renovation" in a["topics"]}
@@ -471,6 +474,12 @@ def test_report_shows_leading_terms_in_context_linking_to_articles(site):
         begun_elsewhere = (article["cut_at_start"] or article["continued_from"]) and paragraph == article["sections"][0]["paragraphs"][0]
         assert (paragraph.startswith(left + term) and not begun_elsewhere) != bool(cut_before), (left, term)
         assert paragraph.endswith(term + right) != bool(cut_after), (term, right)
+        # 原文 links to the sentence the term is in, which the article's page holds under that id
+        page = (site / article["url"]).read_text(encoding="utf-8")
+        anchor = href.split("#")[1]
+        sentence = re.search(rf'<span class="sentence" id="{anchor}">((?:<span class="key-mark"[^>]*></span>)?.*?)</span>', page, re.S).group(1)
+        shown = html.unescape(re.sub(r"<[^>]+>", "", sentence))
+        assert term in shown and (left + term in shown or term + right in shown), (anchor, shown, left, term, right)
     assert any(not cut for line in lines for cut in (line[0], line[4]))  # a paragraph's edge shows as it is
     assert len({(term, href) for _, _, term, _, _, href in lines}) == len(lines)  # one line per article and term
 
@@ -482,7 +491,7 @@ def test_terms_in_context_begin_and_end_between_words_and_show_no_sentence_twice
 
     report = (site / "report.html").read_text(encoding="utf-8")
     section = report[report.index('<h2 id="context">') : report.index('<h2 id="facts">')]
-    lines = re.findall(r"<li>(…?)(.*?)<strong>(.*?)</strong>(.*?)(…?)\s*<a href=\"([^\"]+)\">原文</a>", section)
+    lines = re.findall(KWIC_LINE, section)
     texts = {a["url"]: [BULLET.sub("", p) for p in a["summary"]] + [p for s in a["sections"] for p in s["paragraphs"]]
              for a in articles(site)}
     tokenizer = lexicon.tokenizer()
