@@ -369,15 +369,18 @@ signals.finalized.connect(forget_articles)
 
 
 def name_pages(pages, tags) -> dict[str, list[str]]:
-    """Each place's and topic's name -> [kind, URL] of its page, for the search page to point a
-    query of that name to it: a page lists articles that never print the name (我县 for 巫山县)."""
+    """Each place's and topic's name -> [kind, URL, name] of its page, for the search page to
+    point a query of that name to it: a page lists articles that never print the name (我县 for
+    巫山县). A place's other names in the gazetteer point to it too (南通 to 南通市)."""
     found = {}
     for tag, _ in tags or ():
-        found[tag.name] = ["话题", tag.url]
+        found[tag.name] = ["话题", tag.url, tag.name]
+    gazetteer = load_gazetteer()
     for page in pages or ():
         title = str(getattr(page, "title", ""))
         if str(getattr(page, "slug", "")).startswith("place-") and page.url == place_url(title):  # not a later page of its list
-            found.setdefault(title, ["地区", page.url])
+            for name in (title, *(gazetteer.place(title).aliases if title in gazetteer else ())):
+                found.setdefault(name, ["地区", page.url, title])
     return found
 
 FILTERS = {

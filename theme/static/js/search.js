@@ -249,10 +249,10 @@
    *  filed under it, those that never print the name too (巫山县's 我县). */
   function showNamePage(query) {
     const name = query.trim();
-    const [kind, url] = Object.prototype.hasOwnProperty.call(namePages, name) ? namePages[name] : [];
+    const [kind, url, pageName] = Object.prototype.hasOwnProperty.call(namePages, name) ? namePages[name] : [];
     also.hidden = !url;
     if (!url) return;
-    const link = element("a", "", name);
+    const link = element("a", "", pageName || name); // 南通 points to 南通市's page
     link.href = new URL(url, siteRoot).href;
     also.replaceChildren("另见", link, `的${kind}页：归入${kind === "地区" ? "该地" : "该话题"}的全部文章，包括没有写出“${name}”的。`);
   }
