@@ -598,12 +598,17 @@ def whole_parts(*parts: str) -> str:
 
 def article_list_html(articles: list[Article]) -> str:
     """One HTML block: Markdown would parse each of a long list's lines for inline syntax."""
-    items = "".join(
-        f'<li><a href="{{filename}}/articles/{a.id}.md">{html.escape(a.title)}</a>'
-        f"{whole_parts(a.publication, date_label(a.date))}</li>"
-        for a in articles
-    )
+    items = "".join(f"<li>{title_link(a)}{whole_parts(a.publication, date_label(a.date))}</li>" for a in articles)
     return f"<ul>{items}</ul>\n"
+
+
+def title_link(article: Article) -> str:
+    """A link to the article by its title, which a line breaks only between words, as the
+    article's own headline (总经理陈|涛 split a name on a phone)."""
+    words = headline_html(article.title_words)
+    wordwise = ' class="wordwise"' if words else ""
+    return f'<a href="{{filename}}/articles/{article.id}.md"{wordwise}>{words or html.escape(article.title)}</a>'
+
 
 
 def place_article_file(place: str, number: int) -> str:

@@ -175,6 +175,28 @@ def test_on_a_phone_a_headline_wraps_only_between_its_words(browser, site_url):
     page.close()
 
 
+def test_on_a_phone_a_title_in_a_list_wraps_only_between_its_words(browser, site_url):
+    """The archive, a place's list of articles and an article's newer/older links split names
+    (总经理陈|涛, 主任委|员); the control, without the theme's class, splits some word."""
+    base, out = site_url
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    article = next(p.relative_to(out).as_posix() for p in sorted((out / "articles").glob("*.html"))
+                   if 'class="article-nav' in p.read_text(encoding="utf-8"))
+    wrapped = split_without = 0
+    for path in ["archives.html", "places/chong-qing-shi.html", article]:
+        page.goto(f"{base}/{path}")
+        titles = page.eval_on_selector_all("main a.wordwise", f"es => es.map({LINES_AND_PIECES})")
+        assert titles, path
+        for found in titles:
+            assert set(found["starts"]) <= set(found["pieces"]), (path, found)
+            wrapped += bool(found["starts"])
+        page.eval_on_selector_all("main a.wordwise", "es => es.forEach(e => { e.dataset.was = 1; e.classList.remove('wordwise'); })")
+        control = page.eval_on_selector_all("main a[data-was]", f"es => es.map({LINES_AND_PIECES})")
+        split_without += sum(not set(c["starts"]) <= set(c["pieces"]) for c in control)
+    assert wrapped >= 3 and split_without >= 1, (wrapped, split_without)
+    page.close()
+
+
 # Each element's text and how many lines its boxes (a dot put before it by CSS included) take.
 LINES_TAKEN = """elements => elements.map(e => [e.textContent.trim(), new Set(Array.from(e.getClientRects(), r => Math.round(r.top))).size])"""
 # Of each name in a listing's line: the lines the name itself takes, and those with its dot.

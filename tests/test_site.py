@@ -172,7 +172,7 @@ def test_place_pages_carry_their_facts_terms_and_articles(site):
     page = (site / "places" / "wu-shan-xian.html").read_text(encoding="utf-8")
     assert "59.28万平方米" in page and "10个" in page
     assert "高频词" in page
-    assert "巫山：老旧小区“改”出幸福新生活" in page
+    assert "巫山：老旧小区“改”出幸福新生活" in page.replace("<wbr>", "")  # a title breaks between its words
     # A community's figures are shown apart, not added to the county's.
     assert "辖区内更具体地方的数据" in page and "望霞路35号小区" in page
     # The articles come right after the figures, before the words and the report's charts.
