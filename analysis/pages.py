@@ -203,12 +203,16 @@ def terms_html(parts_html: list[str]) -> str:
     return "\u00a0· ".join(f'<span class="term">{part}</span>' for part in parts_html if part)
 
 
+FACTS_BOX_ID = "facts"  # the box follows the text; the article's details link to it
+
+
 def facts_box_html(facts: list[Fact]) -> str:
     """The article's renovation figures, each linking to the sentence it came from (one line of HTML)."""
     if not facts:
         return ""
     items = "".join(f'<li><a href="#{f.anchor}">{fact_label_html(f)}</a>{printed_note(f)}</li>' for f in facts)
-    return f'<section class="facts-box" aria-label="本文中的改造数据"><h2>本文中的改造数据</h2><ul>{items}</ul></section>'
+    return (f'<section class="facts-box" id="{FACTS_BOX_ID}" aria-label="本文中的改造数据">'
+            f"<h2>本文中的改造数据（{len(facts)} 条）</h2><ul>{items}</ul></section>")
 
 
 PAGE_TEXTS = "pages"  # the folder of the data files that holds each page's text
@@ -258,6 +262,7 @@ def article_markdown(article: Article, tags: list[str], facts: list[Fact] | None
         "Keywords": ", ".join(article.keywords),
         "Related": ", ".join(article.related),
         "Facts_html": facts_box_html(facts or []),
+        "Facts_count": str(len(facts or [])),
         "Date_text": article.date or "日期不详",
         "Summary": "",
     }

@@ -1004,3 +1004,18 @@ def test_data_files_for_spreadsheets_carry_the_mark_excel_reads_utf8_by(site):
         assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\xef\xbb\xbf") == 1, path.name
     assert not (site / "data" / "articles.json").read_bytes().startswith(b"\xef\xbb\xbf")  # JSON has none
     assert "utf-8-sig" in (site / "data.html").read_text(encoding="utf-8")
+
+
+def test_an_articles_figures_follow_its_text_and_its_details_link_to_them(site):
+    """Before the text, the box of figures put a phone's reader two screens from the first
+    paragraph; the details above the text say how many there are and link to them."""
+    with (site / "data" / "facts.csv").open(encoding="utf-8-sig") as fh:
+        counts = Counter(row["article_url"] for row in csv.DictReader(fh))
+    assert counts
+    for url, count in counts.items():
+        page = (site / url).read_text(encoding="utf-8")
+        box = page.index('<section class="facts-box" id="facts"')
+        assert page.index('class="prose article__body"') < box
+        assert f'<a href="#facts">{count} 条，见文末</a>' in page[: page.index('class="prose article__body"')]
+        assert page[box:].split("</section>", 1)[0].count("<li>") == count
+        assert f"本文中的改造数据（{count} 条）" in page[box:]
