@@ -454,6 +454,7 @@ def term_frequency_chart(
 
 
 Z_SIGNIFICANT = load_vocab().report["significant_z"]  # the reference line (metrics.toml)
+Z_SIGNIFICANT_NOTE = load_vocab().report["significant_note"]  # and what it means
 
 
 def significant_share(n_sig: int, n_bars: int, z: float) -> str:
@@ -489,11 +490,11 @@ def distinctive_terms_chart(
     alt = (
         f"与其他地方相比，{best_panel.source}的“{best['term']}”最为突出（z={best['log_odds_z']:.2f}），"
         f"为各地特征词之首。各地最突出的词：{firsts}。"
-        f"图中{PLACE_NAMES_NOTE}，{significant_share(n_sig, n_bars, Z_SIGNIFICANT)}（约95%置信水平）。{omitted_note(omitted, BY_ARTICLES)}"
+        f"图中{PLACE_NAMES_NOTE}，{significant_share(n_sig, n_bars, Z_SIGNIFICANT)}（{Z_SIGNIFICANT_NOTE}）。{omitted_note(omitted, BY_ARTICLES)}"
     )
 
     title = f"各地特征词（对数优势比z值，前{top_n}个）"
-    note = _notes(f"{PLACE_NAMES_NOTE}；虚线：z={Z_SIGNIFICANT}，约95%置信水平", omitted_note(omitted, BY_ARTICLES))
+    note = _notes(f"{PLACE_NAMES_NOTE}；虚线：z={Z_SIGNIFICANT}，{Z_SIGNIFICANT_NOTE}", omitted_note(omitted, BY_ARTICLES))
     with chart_style():
         fig, axes = _draw_term_panels(panels, "log_odds_z", note, GREEN, 2)
         for ax in axes:

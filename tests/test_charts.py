@@ -346,6 +346,9 @@ def test_distinctive_terms_are_positive_only_and_the_alt_names_the_strongest():
     assert chart.alt.startswith("与其他地方相比，重庆市（30篇文章）的“山城”最为突出（z=7.45）")
     # 山城 7.45, 加装电梯 3.1, 物业管理 4.2, 管网改造 5.0 clear 1.96; of 8 bars
     assert "8个词中有4个的z值超过1.96" in chart.alt
+    # each word tested alone: the alt and the line's note say so, not a 95% level for the lot
+    assert f"（{charts.Z_SIGNIFICANT_NOTE}）" in chart.alt and "未校正多重比较" in charts.Z_SIGNIFICANT_NOTE
+    assert charts.Z_SIGNIFICANT_NOTE in "".join(chart.texts()).replace("\n", "")
     from analysis.charts import significant_share
     assert significant_share(48, 48, 1.96) == "48个词的z值都超过1.96"
     assert significant_share(0, 8, 1.96) == "8个词的z值都不超过1.96"
