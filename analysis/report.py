@@ -704,10 +704,14 @@ def place_page(place: str, analysis, gazetteer: Gazetteer, charts: list[ChartFil
     # Words are counted under an article's main place only (places.filed_under): 渝北区, named
     # by two articles about other places, has none, which is not for too few articles.
     terms = contents.terms.get(place)
-    beside = not terms and articles and not any(place in filed_under(a.places, gazetteer) for a in articles)
+    filed = sum(place in filed_under(a.places, gazetteer) for a in articles)
     without = (f"词语按每篇文章的主要地方统计；本页的文章都以别的地方为主，所以{md(place)}没有自己的词频统计。"
-               if beside else "文章太少，没有词频统计。")
-    parts += [f"## 词语\n", terms_tables(terms, without=without)]
+               if not terms and articles and not filed else "文章太少，没有词频统计。")
+    parts.append(f"## 词语\n")
+    if terms and filed < len(articles):  # the chart says 北碚区（5篇） above a list of 6
+        parts.append(f"词语按每篇文章的主要地方统计：依据以{md(place)}为主的 {filed} 篇文章，"
+                     f"上列另外 {len(articles) - filed} 篇以别的地方为主，不计。\n")
+    parts.append(terms_tables(terms, without=without))
     # The report's charts that draw the place, linked rather than shown again: each draws every
     # place, and the page's own sections above hold this place's rows.
     if charts:

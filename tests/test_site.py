@@ -1019,3 +1019,22 @@ def test_an_articles_figures_follow_its_text_and_its_details_link_to_them(site):
         assert f'<a href="#facts">{count} 条，见文末</a>' in page[: page.index('class="prose article__body"')]
         assert page[box:].split("</section>", 1)[0].count("<li>") == count
         assert f"本文中的改造数据（{count} 条）" in page[box:]
+
+
+def test_a_place_pages_words_say_which_of_its_articles_they_rest_on(site):
+    """Words are counted under an article's main place: 北碚区's chart panel rests on fewer
+    articles than its page lists, and the page says how many and why."""
+    chart = (site / "charts" / "term-frequency-by-place.svg").read_text(encoding="utf-8")
+    noted = 0
+    for path in sorted((site / "places").glob("*.html")):
+        page = path.read_text(encoding="utf-8")
+        place = re.search(r"<h1>([^<]+)</h1>", page).group(1)
+        listed = int(re.search(r"文章（(\d+) 篇）", page).group(1))
+        note = re.search(rf"依据以{place}为主的 (\d+) 篇文章，上列另外 (\d+) 篇以别的地方为主，不计", page)
+        if not note:
+            continue
+        filed, others = map(int, note.groups())
+        assert filed + others == listed and others > 0, place
+        assert f"{place}（{filed}篇" in chart or place not in chart, place  # as the charts count it
+        noted += 1
+    assert noted >= 1
