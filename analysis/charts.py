@@ -541,7 +541,7 @@ def pattern_note(statuses) -> str:
 
 
 def when_label(status: str, year: str) -> str:
-    """Year and status together: 2018年起累计, 2023年计划, 已完成, 状态未注明."""
+    """Year and status together: 2018年起累计, 2023年计划, 已完成, 进度未注明."""
     return f"{year_label(year)}{status_label(status)}"
 
 
@@ -713,7 +713,7 @@ def funding_chart(
         f"所报资金中数额最大的是{top['place']}{_VOCAB.when(top['status'], top['year'])}的"
         f"{top['display']}（{funding_label(top['funding_source'])}）。"
         + (f"其他地方的最大一笔：{'；'.join(per_place)}。" if per_place else "")
-        + "不同来源和状态的资金分列，未相加。"
+        + "不同来源和进度的资金分列，未相加。"
         + omitted_note(omitted, BY_SUMS)
     )
 

@@ -562,7 +562,7 @@ def test_every_status_has_a_bar_style_and_the_note_names_the_patterns_drawn():
 
     assert {c.key for c in load_vocab().statuses} | {""} == set(STATUS_STYLE)
     assert pattern_note(["planned", "completed", "cumulative", "completed"]) == "实心：累计、已完成；斜线：计划。"
-    assert pattern_note(["started", ""]) == "交叉线：已启动；灰色：状态未注明。"
+    assert pattern_note(["started", ""]) == "交叉线：已启动；灰色：进度未注明。"
 
 
 # ---------------------------------------------------------------- drawn beside the build
