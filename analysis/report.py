@@ -28,6 +28,7 @@ from .aggregate import format_value
 from .articles import place_slug
 from .extract import Fact, load_vocab
 from .model import Article
+from .segment import BULLET
 from .numbers import find_quantities
 from .pages import KIND_NAMES, amount_html, fact_context, fact_figure, headline_html, labelled_figure_html, page_text_url, pieces_as_html, terms_html, year_html
 from .places import Gazetteer, filed_under, main_place, places_above
@@ -191,8 +192,9 @@ def quoted_around(fact: Fact, before: int = 16, after: int = 14) -> str:
     """The sentence around the figure as printed ("…国家补助资金43181万元，业主自筹…"): a quote
     cut from the sentence's start could stop short of the very number it vouches for. It
     begins and ends at a clause's edge where one is near (`cut_at_clauses`), and its own
-    quotations take the inner marks ‘’, as a quotation inside “” does in Chinese."""
-    sentence = fact.sentence
+    quotations take the inner marks ‘’, as a quotation inside “” does in Chinese. A key point's
+    mark (●) is no part of what it says."""
+    sentence = BULLET.sub("", fact.sentence)
     at = sentence.find(fact.printed) if fact.printed else -1
     if len(sentence) <= before + after + len(fact.printed) or at < 0:
         quoted = sentence if len(sentence) <= 40 else sentence[: cut_outside_figures(sentence, 0, 40)[1]] + "…"

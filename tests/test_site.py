@@ -252,6 +252,7 @@ def test_a_figures_quote_begins_a_clause_or_quotation_and_quotes_inside_it_are_s
     assert not [q for q in quotes if "“" in q or "”" in q]
     assert any("‘十四五’期间" in q for q in quotes)
     assert not [q for q in quotes if q.lstrip("…")[:1] in set(CLOSERS + CLAUSE_MARKS)]
+    assert not [q for q in quotes if BULLET.match(q)]  # a key point's mark is no part of its words (“●‘十四五’…)
 
 
 def test_a_place_page_with_figures_only_below_it_says_so_without_contradiction(site):
