@@ -55,11 +55,15 @@ class SourceArticle:
     source: dict  # the page's sources.toml entry (publication, place)
 
 
-# "本报讯（记者 郝燕来）6月14日，" / "本报拉萨10月29日电 （记者申琳）": replaced by a new dateline.
-_LEAD_PREFIX = re.compile(
-    r"^(?:本报讯|晚报讯|本报\S{1,6}?\d{1,2}月\d{1,2}日电)?\s*(?:[（(][^）)]{0,40}(?:记者|通讯员)[^）)]{0,40}[）)])?\s*"
-    r"(?:(?:\d{4}年)?(?:\d{1,2}月|上月|本月)?\d{1,2}日(?:[上下]午|晚|早)?，)?"
-)
+def lead_prefix() -> re.Pattern:
+    """What opens a report's first paragraph before its news, replaced by a new dateline:
+    "本报讯（记者 郝燕来）6月14日，" / "本报拉萨10月29日电 （记者申琳）" (the words segment's)."""
+    from .segment import BYLINE_ROLES, DATELINE_OPENERS
+
+    return re.compile(
+        rf"^(?:{DATELINE_OPENERS}|本报\S{{1,6}}?\d{{1,2}}月\d{{1,2}}日电)?\s*(?:[（(][^）)]{{0,40}}(?:{BYLINE_ROLES})[^）)]{{0,40}}[）)])?\s*"
+        r"(?:(?:\d{4}年)?(?:\d{1,2}月|上月|本月)?\d{1,2}日(?:[上下]午|晚|早)?，)?"
+    )
 
 
 def source_articles(seeds: Path = SEEDS) -> list[SourceArticle]:
@@ -77,9 +81,10 @@ def source_articles(seeds: Path = SEEDS) -> list[SourceArticle]:
         return line is not None and line.role == "paragraph" and not line.dateline and not starts_mid_sentence(p) and not ends_open(p)
 
     found = []
+    opening = lead_prefix()
     for page in read_corpus(seeds, load_settings()).pages:
         for item in segment(page).items:
-            paragraphs = [_LEAD_PREFIX.sub("", p, count=1) for p in item.paragraphs[:1]] + item.paragraphs[1:]
+            paragraphs = [opening.sub("", p, count=1) for p in item.paragraphs[:1]] + item.paragraphs[1:]
             paragraphs = [p for p in paragraphs if len(p) >= 20 and whole(p)]
             if item.kind == "news" and not item.title_generated and len(paragraphs) >= 2:
                 found.append(SourceArticle(item.title, paragraphs[0], paragraphs[1:], page.source))

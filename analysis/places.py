@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .segment import word_list
+from .segment import FURNITURE, word_list
 from .settings import DATA_DIR
 
 DEFAULT_PATH = DATA_DIR / "gazetteer.csv"
@@ -27,18 +27,12 @@ ALIAS_SEPARATOR = "|"
 # (直辖市, 特别行政区), so they are their own city.
 CITY_LIKE_PROVINCE_SUFFIXES = ("市", "特别行政区")
 
-# Words meaning "our county / the whole district / this city": they name no place but point at the
-# paper's home place, or at its nearest ancestor whose name ends with the given suffix - so a county
-# paper's 全市 means the municipality above it, not the county.
-DEICTIC_WORDS = {
-    "县": ("我县", "全县", "本县"),
-    "区": ("我区", "全区", "本区"),
-    "市": ("我市", "全市", "本市"),
-    "省": ("我省", "全省", "本省"),
-    "镇": ("我镇", "全镇", "本镇"),
-}
-# Characters that turn a deictic word into another word: 全市场 (whole market), 全区域 (whole area).
-DEICTIC_BLOCKERS = "场域"
+# Words meaning "our county / the whole district / this city" (我县, 全区, 本市), by the suffix of
+# the place they point at, and the characters that make them other words (全市场): see
+# data/page_furniture.toml.
+_DEICTIC = FURNITURE["deictic"]
+DEICTIC_WORDS = {suffix: tuple(prefix + suffix for prefix in _DEICTIC["prefixes"]) for suffix in _DEICTIC["suffixes"]}
+DEICTIC_BLOCKERS = "".join(_DEICTIC["blockers"])
 
 # How much one mention counts towards "the article is about this place", by where it occurs.
 TITLE_WEIGHT = 3

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import operator
 import re
+import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -36,17 +37,28 @@ STRAY_MARGIN = 2.0
 
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}(?:\s+|$)")
 _CONTINUATION = re.compile(r"^[（(]\s*(?:上接|接上|紧接)\s*(?:第?\s*[一二三四五六七八九十\d]+\s*版|上页)\s*[）)]")
+FURNITURE = tomllib.loads((DATA_DIR / "page_furniture.toml").read_text(encoding="utf-8"))
+
+
+def _any_of(words: list[str]) -> str:
+    return "|".join(map(re.escape, words))
+
+
+# a report's first paragraph opens with one of these
+DATELINE_OPENERS = _any_of(FURNITURE["dateline"]["openers"])
 _DATELINE = re.compile(
-    rf"^(?:本报讯|晚报讯|本刊讯|新华社[{CJK}]{{0,8}}?电|本报[{CJK}]{{1,6}}?\d{{1,2}}月\d{{1,2}}日电)"
+    rf"^(?:{DATELINE_OPENERS}|(?:{_any_of(FURNITURE['dateline']['agencies'])})[{CJK}]{{0,8}}?电"
+    rf"|本报[{CJK}]{{1,6}}?\d{{1,2}}月\d{{1,2}}日电)"
     r"(?:\s*[（(][^）)]{0,40}[）)])?"
 )
 _DATE_LED = re.compile(r"^(?:(?:\d{4}年)?\d{1,2}月\d{1,2}日|(?:上月|本月)?\d{1,2}日)(?:[上下]午|晚|早)?[，、]")
+BYLINE_ROLES = _any_of(FURNITURE["byline"]["roles"])
 _BYLINE = re.compile(
-    rf"^[□■◆]?\s*(?:本报|《[^》]{{1,12}}》[{CJK}]{{0,6}}?)?(?:首席|特约|实习)?(?:记者|通讯员|评论员)\s*"
-    rf"[{CJK}]{{2,4}}(?:[\s、，]+(?:实习生|通讯员|记者)?\s*[{CJK}]{{2,4}})*(?:\s*摄(?:/\S+)?)?$"
+    rf"^[□■◆]?\s*(?:本报|《[^》]{{1,12}}》[{CJK}]{{0,6}}?)?(?:{_any_of(FURNITURE['byline']['ranks'])})?(?:{BYLINE_ROLES})\s*"
+    rf"[{CJK}]{{2,4}}(?:[\s、，]+(?:{_any_of(FURNITURE['byline']['further_roles'])})?\s*[{CJK}]{{2,4}})*(?:\s*摄(?:/\S+)?)?$"
 )
 _COMMENTATOR = re.compile(rf"^[□■]\s*[{CJK}]{{2,4}}$")
-_EDITOR_LINE = re.compile(r"^(?:本版责编|责任编辑|本版编辑|美术编辑|版式设计|校对)\s*[：:]")
+_EDITOR_LINE = re.compile(rf"^(?:{_any_of(FURNITURE['editors']['labels'])})\s*[：:]")
 _PAGE_LABEL = re.compile(r"^第\s*[一二三四五六七八九十\d]+\s*版(?:\s*[：:]\s*\S{1,8})?$")
 BULLET = re.compile(r"^[●◆▲■]\s*")  # a key point's mark, which its text begins with
 _LATIN_WORD = re.compile(r"[A-Za-z]{4,}")
