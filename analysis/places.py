@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .segment import FURNITURE, word_list
-from .settings import DATA_DIR
+from .segment import FURNITURE
+from .settings import DATA_DIR, word_list
 
 DEFAULT_PATH = DATA_DIR / "gazetteer.csv"
 

@@ -23,10 +23,9 @@ import re
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from .model import Page, Section
-from .settings import DATA_DIR
+from .settings import DATA_DIR, word_list
 from .text import CJK, SENTENCE_END, cjk_count, ends_sentence, has_cjk, normalise_paragraph, split_sentences
 
 HEADLINE_MAX_CHARS = 64
@@ -71,16 +70,6 @@ _HEADLINE_SPLIT = re.compile(r"\s+")
 
 # A paragraph cannot start with these: particles and closing marks mean it continues a sentence.
 _CONTINUING_STARTS = set("，。、；：！？”’）》】的们")
-
-
-@lru_cache(maxsize=None)
-def word_list(name: str) -> frozenset[str]:
-    """A data file of words separated by spaces or lines; lines starting with # are comments."""
-    words: set[str] = set()
-    for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
-        if not line.startswith("#"):
-            words.update(line.split())
-    return frozenset(words)
 
 
 def sentence_openers() -> frozenset[str]:

@@ -4,9 +4,22 @@ The command line and tests override these by passing a dict to `load_settings`.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
-DATA_DIR = Path(__file__).parent / "data"
+DATA_DIR = Path(__file__).parent / "data"  # the reference data: place names, vocabularies, word lists
+
+
+def parse_word_list(lines: Iterable[str]) -> frozenset[str]:
+    """Words separated by spaces or lines; '#' starts a comment, on a line of its own or after words."""
+    return frozenset(word for line in lines for word in line.split("#", 1)[0].split())
+
+
+@lru_cache(maxsize=None)
+def word_list(name: str) -> frozenset[str]:
+    """The words of one of the data folder's word lists (stopwords.txt, surnames.txt …)."""
+    return parse_word_list((DATA_DIR / name).read_text(encoding="utf-8").splitlines())
 
 DEFAULTS: dict = {
     # A newspaper page is tens of kilobytes; anything far larger is not a page and

@@ -24,7 +24,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import chain
-from pathlib import Path
 from typing import Container, Iterable, Mapping, Sequence
 
 import pandas as pd
@@ -32,8 +31,8 @@ import pandas as pd
 from . import lexicon
 from .model import Article
 from .numbers import Qualifiers
-from .segment import BULLET, is_name_list, surnames, word_list
-from .settings import DATA_DIR
+from .segment import BULLET, is_name_list, surnames
+from .settings import word_list
 from .text import (CJK, CLAUSE_MARKS, CLOSERS, LIST_MARKS, OPENERS, SENTENCE_END, cut_outside_figures, outside_quotations,
                    sentence_anchor, split_sentences)
 
@@ -61,25 +60,14 @@ _LETTER_OR_DIGIT = re.compile("[a-zA-Z0-9]")  # jieba's re_eng: such single char
 # ---------------------------------------------------------------- data loaders
 
 
-def _data_path(name: str) -> Path:
-    return DATA_DIR / name
-
-
 def unload_dictionaries() -> None:
     """Let the jieba dictionary go (about 120 MB); the next call that needs it loads it again."""
     lexicon.unload()
     is_content_word.cache_clear()
 
 
-def parse_stopwords(lines: Iterable[str]) -> frozenset[str]:
-    """One word per line; '#' starts a comment; blank lines ignored."""
-    words = (line.split("#", 1)[0].strip() for line in lines)
-    return frozenset(w for w in words if w)
-
-
-@lru_cache(maxsize=1)
 def _stopwords() -> frozenset[str]:
-    return parse_stopwords(_data_path("stopwords.txt").read_text("utf-8").splitlines())
+    return word_list("stopwords.txt")
 
 
 # ---------------------------------------------------------------- tokenising

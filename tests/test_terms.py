@@ -21,7 +21,6 @@ from analysis.terms import (
     headline_words,
     is_content_word,
     log_odds_z,
-    parse_stopwords,
     pos_tag,
     similar_documents,
     corpus_counts,
@@ -107,7 +106,10 @@ def test_pos_filter_drops_function_words_not_in_the_stopword_list(word):
 
 
 def test_stopword_file_format():
-    assert parse_stopwords(["# comment", "", " 记者 ", "表示  # trailing comment"]) == {"记者", "表示"}
+    from analysis.settings import parse_word_list
+
+    assert parse_word_list(["# comment", "", " 记者 ", "表示  # trailing comment", "核心阅读 阅读提示"]) == {
+        "记者", "表示", "核心阅读", "阅读提示"}
 
 
 # ---------------------------------------------------------------- term_counts
