@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .model import Page, PageProblem
 from .places import load_gazetteer
-from .text import cjk_count
+from .text import cjk_count, date_parts
 
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:[\s/][^<>]*)?>")
 # A script's or style sheet's body is code, not the paper's words: it goes with its tags.
@@ -109,7 +109,6 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069
 
 # The fields of a sources.toml entry (see seeds/sources.toml); each is optional.
 SOURCE_FIELDS = ("publication", "date", "year", "place")
-_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 YEARS = range(1800, 2201)  # the years an issue of a newspaper in the archive can have
 MAX_PUBLICATION_CHARS = 40
 _LETTER = re.compile(r"[^\W_]")
@@ -155,10 +154,10 @@ def _source_field_problem(field_name: str, value, is_place: Callable[[str], bool
     if field_name not in SOURCE_FIELDS:
         return f"not a known field ({', '.join(SOURCE_FIELDS)})"
     if field_name == "date":
-        match = _ISO_DATE.fullmatch(str(value))
-        if not match:
+        parts = date_parts(str(value))
+        if not parts:
             return "not a date like 2023, 2023-06 or 2023-06-15"
-        year, month, day = (int(g) if g else None for g in match.groups())
+        year, month, day = (int(g) if g else None for g in parts)
         try:
             datetime.date(year, month or 1, day or 1)
         except ValueError:

@@ -20,7 +20,7 @@ from .aggregate import format_value
 from .extract import Fact, load_vocab
 from .model import Article
 from .segment import BULLET
-from .text import OUTER_QUOTES, cut_at_clauses, quotable, sentence_anchor, split_sentences
+from .text import OUTER_QUOTES, cut_at_clauses, date_parts, quotable, sentence_anchor, split_sentences
 
 KIND_NAMES = {
     "news": "消息",
@@ -272,11 +272,8 @@ def article_markdown(article: Article, tags: list[str], facts: list[Fact] | None
 
 def pelican_date(date: str) -> str:
     """Pelican needs a full date to sort; a partial one is padded and the page shows the partial text."""
-    parts = date.split("-") if date else []
-    year = parts[0] if parts else "1970"
-    month = parts[1] if len(parts) > 1 else "01"
-    day = parts[2] if len(parts) > 2 else "01"
-    return f"{year}-{month}-{day}"
+    year, month, day = date_parts(date) or ("1970", "", "")
+    return f"{year}-{month or '01'}-{day or '01'}"
 
 
 ARTICLE_COLUMNS = [
