@@ -33,7 +33,7 @@ from .articles import place_slug
 from .pipeline import Analysis, analyse
 from .places import filed_under, load_gazetteer
 from .report import ChartFiles, data_page, home_highlights, topic_notes, place_article_pages, place_contents, place_names, place_page, places_index, report_page
-from .pages import PAGE_TEXTS, article_markdown, articles_csv, articles_json, facts_csv, facts_json, table_csv, write_bytes, write_marked_text, write_text
+from .pages import PAGE_TEXTS, article_markdown, articles_csv, articles_json, facts_csv, facts_json, page_view_html, page_view_name, table_csv, write_bytes, write_marked_text, write_text
 from .settings import load_settings
 from .terms import unload_dictionaries
 from .search import PAGE_FILTERS, SearchIndexing, search_bundles, search_shards
@@ -368,10 +368,11 @@ def write_data_files(analysis: Analysis, data_dir: Path) -> None:
 
 
 def write_page_texts(pages: list, folder: Path) -> None:
-    """Each page's text as read, where an article's 版面文件 links: a reader can check an
-    article, its reattached fragments and its figures against the whole page."""
+    """Each page's text as read, and as a web page where an article's 版面文件 links: a reader
+    can check an article, its reattached fragments and its figures against the whole page."""
     for page in pages:
         write_marked_text(folder / page.name, page.text)
+        write_text(folder / page_view_name(page.name), page_view_html(page.name, page.text))
 
 
 def build_stamp(pages: list, data_dir: Path) -> str:

@@ -13,7 +13,7 @@ import io
 import json
 import os
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from .aggregate import format_value
@@ -223,6 +223,41 @@ def page_text_url(page: str) -> str:
     return f"data/{PAGE_TEXTS}/{quote(page)}"
 
 
+def page_view_name(page: str) -> str:
+    """The file of a page's text as a web page, beside its text: 000_697f09e09f9696df.html."""
+    return PurePosixPath(page).with_suffix(".html").as_posix()
+
+
+def page_view_url(page: str) -> str:
+    """Where a page's text reads as a web page: what an article's 版面文件 links to."""
+    return f"data/{PAGE_TEXTS}/{quote(page_view_name(page))}"
+
+
+# A page's text as a web page is a file of the data folder, outside the theme: its few rules
+# are its own. The fonts are those the theme names (readers' own systems' first).
+_PAGE_VIEW_STYLE = (
+    'body{margin:0 auto;max-width:46rem;padding:1rem;font-family:"PingFang SC","Hiragino Sans GB",'
+    '"Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC",sans-serif;font-size:1.0625rem;'
+    "line-height:1.8;color:#1f1f1f;background:#fff;overflow-wrap:anywhere}"
+    "h1{font-size:1.375rem;margin:.5rem 0}p{margin:.6em 0}.note{color:#555;font-size:.9375rem}"
+)
+
+
+def page_view_html(page: str, text: str) -> str:
+    """A page's text, line by line, as a page a phone shows at its own width (a .txt opens at
+    a desktop's, its characters a few pixels high); the text file stays beside it."""
+    home = "../" * (2 + page.count("/"))
+    lines = "".join(f"<p>{escape(line)}</p>\n" for line in text.splitlines() if line.strip())
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(page)} · 版面识别文字</title>\n<style>{_PAGE_VIEW_STYLE}</style>\n</head>\n<body>\n"
+        f'<p class="note"><a href="{home}index.html">首页</a></p>\n<h1>版面识别文字：{escape(page)}</h1>\n'
+        f'<p class="note">一个报纸版面经 OCR 识别的全部文字，照原样，未经整理；本站的文章由此切分、接回而来。'
+        f'<a href="{quote(PurePosixPath(page).name)}">纯文本（UTF-8）</a></p>\n<main>\n{lines}</main>\n</body>\n</html>\n'
+    )
+
+
 def printed_note(fact: Fact) -> str:
     """（原文作“4.5万多名”）where the figure is printed otherwise than the box writes it (4.5万多人);
     nothing where the two read the same (57个)."""
@@ -258,7 +293,7 @@ def article_markdown(article: Article, tags: list[str], facts: list[Fact] | None
         "Byline": article.byline,
         "Places": ", ".join(article.places),
         "Source_page": article.page,
-        "Source_page_url": page_text_url(article.page),
+        "Source_page_url": page_view_url(article.page),
         "Keywords": ", ".join(article.keywords),
         "Related": ", ".join(article.related),
         "Facts_html": facts_box_html(facts or []),

@@ -515,18 +515,26 @@ def test_on_a_phone_a_name_in_code_is_never_split_at_its_hyphen(browser, site_ur
 
 
 def test_the_page_file_link_opens_the_whole_page_in_readable_chinese(browser, site_url):
-    """Served as text/plain with no charset, as static hosts serve .txt, the page text still reads as Chinese."""
+    """The link opens the page's text as a page a phone shows at its width (a .txt opened at a
+    desktop's width, its characters a few pixels high); its text file, served as text/plain
+    with no charset as static hosts serve .txt, still reads as Chinese."""
     base, out = site_url
-    page = browser.new_page(viewport={"width": 390, "height": 844})
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = phone.new_page()
     path = article_path(out, "巫山：老旧小区")
     page.goto(f"{base}/{path}")
     page.click("dt:text('版面文件') + dd a")
     page.wait_for_load_state()
-    text = page.inner_text("body")
     seed = (SEEDS / "000_697f09e09f9696df.txt").read_text(encoding="utf-8")
+    assert page.url.endswith("/data/pages/000_697f09e09f9696df.html")
+    assert page.inner_text("main").split() == seed.split()  # every line of the page, none garbled
+    size = page.eval_on_selector("main p", "p => parseFloat(getComputedStyle(p).fontSize) * visualViewport.scale")
+    assert size >= 16 and page.evaluate("document.documentElement.scrollWidth") <= 390, size
+    page.click("text=纯文本")
+    page.wait_for_load_state()
     assert page.url.endswith("/data/pages/000_697f09e09f9696df.txt")
-    assert text.split() == seed.split()  # every line of the page, none garbled
-    page.close()
+    assert page.inner_text("body").split() == seed.split()
+    phone.close()
 
 
 def article_texts(out) -> dict[str, tuple[str, str]]:

@@ -330,11 +330,21 @@ def test_every_article_links_the_text_of_the_page_it_came_from(site):
         page = (site / record["url"]).read_text(encoding="utf-8")
         href = re.search(r'<dt>版面文件</dt>\s*<dd><a href="([^"]+)"><code class="filename">([^<]+)</code>', page)
         assert href and href.group(2) == record["page"], record["url"]
-        linked = (site / record["url"]).parent / unquote(href.group(1))
+        # a web page of the page's text, every line of it, which links the text file itself
+        view = (site / record["url"]).parent / unquote(href.group(1))
         seed = (SEEDS / record["page"]).read_text(encoding="utf-8").replace("\r\n", "\n")
-        assert linked.read_bytes().startswith(b"\xef\xbb\xbf")  # so a browser reads it as UTF-8 from any host
-        assert linked.read_text(encoding="utf-8-sig") == seed, record["page"]  # the whole page, as read
-    assert sorted(p.name for p in (site / "data" / "pages").iterdir()) == sorted(p.name for p in SEEDS.glob("*.txt"))
+        shown = view.read_text(encoding="utf-8")
+        assert '<meta name="viewport" content="width=device-width' in shown
+        assert [html.unescape(p) for p in re.findall(r"<p>(.*?)</p>", shown.split("<main>", 1)[1])] == [
+            line for line in seed.splitlines() if line.strip()], record["page"]
+        text = view.parent / unquote(re.search(r'<a href="([^"]+)">纯文本', shown).group(1))
+        assert text.read_bytes().startswith(b"\xef\xbb\xbf")  # so a browser reads it as UTF-8 from any host
+        assert text.read_text(encoding="utf-8-sig") == seed, record["page"]  # the whole page, as read
+        home = view.parent / re.search(r'<a href="([^"]+)">首页', shown).group(1)
+        assert home.resolve() == (site / "index.html").resolve()
+    pages = sorted(p.name for p in SEEDS.glob("*.txt"))
+    assert sorted(p.name for p in (site / "data" / "pages").iterdir()) == sorted(
+        [*pages, *(name.removesuffix(".txt") + ".html" for name in pages)])
     # and the data page links every one of them, hosts listing no folders
     data = (site / "data.html").read_text(encoding="utf-8")
     linked = re.findall(r'<a href="(data/pages/[^"]+)">', data)
