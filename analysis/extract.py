@@ -100,6 +100,7 @@ class Cues:
     label: str = ""  # the Chinese name the report uses
     done: bool = False  # a status of work done or money spent (see metrics.toml)
     clause_only: bool = False  # its cues name only the figure in their clause (see metrics.toml)
+    money_only: bool = False  # a status of money only (see metrics.toml)
 
     def found_in(self, text: str) -> bool:
         return _has_any(_strip(text, self.ignore), self.cues)
@@ -144,6 +145,10 @@ class Vocab:
 
     def funding_label(self, key: str) -> str:
         return next((c.label for c in self.funding_sources if c.key == key), "")
+
+    def statuses_for(self, money: bool) -> tuple[Cues, ...]:
+        """The statuses a figure can have: a count or an area is never 需投入."""
+        return self.statuses if money else tuple(c for c in self.statuses if not c.money_only)
 
     @property
     def sentence_statuses(self) -> tuple[Cues, ...]:
@@ -208,7 +213,7 @@ def parse_vocab(data: dict) -> Vocab:
 def _cues(rows: Sequence[dict]) -> tuple[Cues, ...]:
     return tuple(
         Cues(r["key"], _tuple(r, "cues"), _tuple(r, "ignore"), bool(r.get("frame", False)), r.get("label", r["key"]),
-             bool(r.get("done", False)), bool(r.get("clause_only", False)))
+             bool(r.get("done", False)), bool(r.get("clause_only", False)), bool(r.get("money_only", False)))
         for r in rows
     )
 
@@ -391,13 +396,14 @@ def _best_cue(text: str, groups: Sequence[Cues]) -> str:
     return next((g.key for g in groups if g.found_in(text)), "")
 
 
-def status_of(spot: Spot, vocab: Vocab) -> str:
+def status_of(spot: Spot, vocab: Vocab, money: bool = True) -> str:
     """The figure's own clause and any frame opened before it ("截至目前，…") decide, by priority;
     else cues up to the end of its clause; else anywhere in the sentence ("…10个老旧小区，
     272栋房屋，…完成全面提档升级")."""
     head = spot.sentence[: spot.clause_end]
-    near = [g.key for g in vocab.statuses if g.found_in(spot.clause) or (g.frame and g.found_in(head))]
-    farther = vocab.sentence_statuses
+    statuses = vocab.statuses_for(money)  # `money`: the figure is an amount of money
+    near = [g.key for g in statuses if g.found_in(spot.clause) or (g.frame and g.found_in(head))]
+    farther = [g for g in statuses if not g.clause_only]
     return near[0] if near else _best_cue(head, farther) or _best_cue(spot.sentence, farther)
 
 
@@ -590,7 +596,7 @@ def _paragraph_facts(paragraph: str, r: _Reading) -> list[Fact]:
 def _fact(spot: Spot, matched: tuple, spots: Sequence[Spot], earlier: Sequence[str], r: _Reading) -> Fact:
     metric, after = matched
     place = place_of(spot.sentence, earlier, r.article, r.gazetteer, r.vocab, spot.quantity.start)
-    year, status = year_and_status(spot, spots, earlier, r.article.date, r.vocab)
+    year, status = year_and_status(spot, spots, earlier, r.article.date, r.vocab, money=metric.funding)
     return Fact(
         article_id=r.article.id,
         article_url=r.article.url,
@@ -612,15 +618,16 @@ def _fact(spot: Spot, matched: tuple, spots: Sequence[Spot], earlier: Sequence[s
     )
 
 
-def year_and_status(spot: Spot, spots: Sequence[Spot], earlier: Sequence[str], article_date: str, vocab: Vocab) -> tuple[str, str]:
+def year_and_status(spot: Spot, spots: Sequence[Spot], earlier: Sequence[str], article_date: str, vocab: Vocab,
+                    money: bool = True) -> tuple[str, str]:
     """The figure's year and state of work: its own (`year_of`, `status_of`); where its sentence,
     or its clause, has no subject and says neither, where the text before left off."""
-    year, status = year_of(spot, spots, article_date, vocab), status_of(spot, vocab)
+    year, status = year_of(spot, spots, article_date, vocab), status_of(spot, vocab, money)
     continuing = tuple(vocab.context["continuing_starts"])
     if (not year or not status) and earlier and spot.sentence.startswith(continuing):
         carried_year, carried_status = where_it_left_off(earlier[-1], article_date, vocab)
         year, status = year or carried_year, status or carried_status
-    if spot.clause_start and spot.clause.startswith(continuing) and not any(g.found_in(spot.clause) for g in vocab.statuses):
+    if spot.clause_start and spot.clause.startswith(continuing) and not any(g.found_in(spot.clause) for g in vocab.statuses_for(money)):
         # "…累计启动改造老旧小区2600多个，惠及居民68万多户": the households of those communities,
         # in the state of work of the clause before, not under the sentence's running-total frame
         carried_year, carried_status = where_it_left_off(spot.sentence[: spot.clause_start], article_date, vocab)

@@ -412,6 +412,11 @@ def test_money_a_plan_needs_is_not_money_planned():
     # 需投入 speaks for its own clause's amount only: the area before it is what is planned
     area = facts_of("九龙坡区老旧小区面积816万多平方米，“十四五”期间将全部完成改造，需投入60多亿元。")
     assert [(f.metric, f.status) for f in area] == [("area_m2", "planned"), ("funding_yuan", "needed")]
+    # nor is a count in the same clause: the money is needed; the communities' state is unsaid
+    counted = facts_of("巫山县需投入资金3亿元改造老旧小区57个。")
+    assert sorted((f.metric, f.status) for f in counted) == [("communities", ""), ("funding_yuan", "needed")]
+    planned = facts_of("巫山县计划改造老旧小区57个，需投入资金3亿元。")
+    assert sorted((f.metric, f.status) for f in planned) == [("communities", "planned"), ("funding_yuan", "needed")]
 
 
 def test_a_running_total_frame_covers_the_figures_after_it_but_not_a_plan():
