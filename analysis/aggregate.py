@@ -61,7 +61,8 @@ def _trim(x: float) -> str:
 def format_value(value: float, metric: str, qualifier: str = EXACT, vocab: Vocab | None = None, printed: str = "") -> str:
     """Reader-friendly text: 4.3181亿元, 59.28万平方米, 2600余个, 约1亿平方米. A figure `printed`
     in digits keeps its 万 or 亿 (43181万元), and its hedge where it sits: 60多亿元, sixty-odd 亿,
-    stays 60多亿元, where 60亿多元 would be 60亿 and a little more."""
+    stays 60多亿元, where 60亿多元 would be 60亿 and a little more. A figure printed otherwise
+    (三万户, 5千万元), or whose printed scale would lose a digit, is scaled to 万/亿 (3万户, 5000万元)."""
     vocab = vocab or load_vocab()
     template = vocab.qualifier_display.get(qualifier, "{n}{unit}")
     n, unit = _short_number(value, _printed_scale(printed, vocab)), vocab.metric(metric).display_unit
@@ -103,7 +104,9 @@ def _printed_infix(printed: str, vocab: Vocab) -> str:
 def _digits_and_scale(hedges: tuple[str, ...]) -> re.Pattern:
     scales = "".join(word for _, word in _SCALES)
     words = "|".join(map(re.escape, hedges))
-    return re.compile(rf"\d[\d.,]*(?:{words})?([{scales}]?)" if hedges else rf"\d[\d.,]*([{scales}]?)")
+    # 十/百/千 after the digits (5千万元) is a scale the report does not write: no printed scale
+    hedge = rf"(?:{words})?" if hedges else ""
+    return re.compile(rf"\d[\d.,]*{hedge}([{scales}]?)(?![十百千])")
 
 
 @lru_cache(maxsize=4)

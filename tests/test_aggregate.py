@@ -173,6 +173,8 @@ def test_a_figure_printed_in_digits_keeps_the_papers_scale():
     # unknown, or printed in Chinese numerals: scaled to 万/亿
     assert format_value(431810000, "funding_yuan", printed="") == "4.3181亿元"
     assert format_value(30000, "households", printed="三万户") == "3万户"
+    assert format_value(50000000, "funding_yuan", printed="5千万元") == "5000万元"  # 千万 is no scale the report writes
+    assert format_value(3000000, "funding_yuan", printed="3百万元") == "300万元"
 
 
 def test_more_than_about_and_nearly_stay_visible_in_the_table():
