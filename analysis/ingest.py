@@ -18,11 +18,21 @@ from pathlib import Path
 
 from .model import Page, PageProblem
 from .places import load_gazetteer
+from .settings import DATA_DIR
 from .text import cjk_count, date_parts
 
-_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:[\s/][^<>]*)?>")
-# A script's or style sheet's body is code, not the paper's words: it goes with its tags.
-_HTML_CODE = re.compile(r"<(script|style)\b[^<>]*>.*?</\1\s*>", re.S | re.I)
+_HTML = tomllib.loads((DATA_DIR / "html_tags.toml").read_text(encoding="utf-8"))
+
+
+def _tag_of(names: list[str]) -> re.Pattern:
+    """An opening or closing tag of one of `names`, in any case, with its attributes."""
+    alternatives = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+    return re.compile(rf"</?(?:{alternatives})(?=[\s/>])[^<>]*>", re.I)
+
+
+_BLOCK_TAG, _INLINE_TAG = _tag_of(_HTML["block"]), _tag_of(_HTML["inline"] + _HTML["code"])
+_CODE_NAMES = "|".join(map(re.escape, _HTML["code"]))
+_HTML_CODE = re.compile(rf"<({_CODE_NAMES})\b[^<>]*>.*?</\1\s*>", re.S | re.I)
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -237,7 +247,7 @@ def read_page(path: Path, name: str, source: dict, max_bytes: int) -> tuple[Page
     notes = [PageProblem(name, note, skipped=False)] if note else []
     if controls:
         notes.append(PageProblem(name, f"held {controls} control or text-direction character(s); removed", skipped=False))
-    tags = _HTML_TAG.findall(text)
+    tags = _BLOCK_TAG.findall(text) + _INLINE_TAG.findall(text)
     if tags:
         text = without_markup(text)
         notes.append(PageProblem(name, f"held {len(tags)} HTML tag(s) such as {tags[0][:40]}; removed, the text between them kept",
@@ -246,11 +256,11 @@ def read_page(path: Path, name: str, source: dict, max_bytes: int) -> tuple[Page
 
 
 def without_markup(text: str) -> str:
-    """The text without stray HTML: tags go, the words between them stay, and a script or
-    style element goes whole. Stray markup is no part of the page, and kept as text it led
-    the article's excerpt (<div class="ad">…)."""
+    """The text without stray HTML (data/html_tags.toml): tags go, the words between them
+    stay, a block's tag ends the line, and a script or style element goes whole. Stray markup
+    is no part of the page, and kept as text it led the article's excerpt (<div class="ad">…)."""
     while True:  # until no tag is left: removing <b> from <scr<b>ipt> makes another
-        stripped = _HTML_TAG.sub("", _HTML_CODE.sub("", text))
+        stripped = _INLINE_TAG.sub("", _BLOCK_TAG.sub("\n", _HTML_CODE.sub("", text)))
         if stripped == text:
             return text
         text = stripped

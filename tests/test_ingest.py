@@ -80,9 +80,12 @@ def test_stray_html_is_reported_and_removed_keeping_the_words_between_tags(bad_s
 def test_removing_markup_keeps_the_words_and_every_angle_bracket_that_is_no_tag():
     from analysis.ingest import without_markup
 
-    assert without_markup('<div class="ad">广告</div>增幅<5%，<b>惠及</b>500户') == "广告增幅<5%，惠及500户"
+    assert without_markup('<span class="ad">广告</span>增幅<5%，<b>惠及</b>500户') == "广告增幅<5%，惠及500户"
     assert without_markup("<scr<b>ipt>alert(3)</scr</b>ipt>改造") == "改造"
     assert without_markup("<img/src=x onerror=alert(1)>小区<STYLE>p{}</STYLE>") == "小区"
+    # a block's tag ends its line; a < before a name no HTML element has is the text's own
+    assert without_markup("标题<br>本报讯<div>正文</div>") == "标题\n本报讯\n正文\n"
+    assert without_markup("规格<A4 纸>，当x<a1 且 b>c时，温度 <T1 和 T2> 之间") == "规格<A4 纸>，当x<a1 且 b>c时，温度 <T1 和 T2> 之间"
 
 
 def test_oversized_page_is_refused_before_it_is_read(tmp_path):
