@@ -15,6 +15,7 @@ from functools import lru_cache
 from pypinyin import lazy_pinyin
 
 from .model import Article, Page
+from .text import date_parts
 from .places import Gazetteer, article_places, load_gazetteer
 from .segment import ArticleDraft
 
@@ -65,9 +66,9 @@ def place_url(name: str) -> str:
 def page_date(page: Page) -> tuple[int | None, int | None, int | None]:
     """(year, month, day) of the issue, as far as known: sources.toml first, else years in the text."""
     source = page.source
-    if source.get("date"):
-        parts = [int(p) for p in str(source["date"]).split("-")]
-        return tuple(parts + [None] * (3 - len(parts)))[:3]  # type: ignore[return-value]
+    parts = date_parts(source["date"]) if source.get("date") else None  # checked as it was read
+    if parts:
+        return tuple(int(p) if p else None for p in parts)  # type: ignore[return-value]
     if source.get("year"):
         return int(source["year"]), None, None
     years = Counter(int(y) for y in _YEAR.findall(page.text))

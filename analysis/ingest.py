@@ -165,7 +165,7 @@ def _source_field_problem(field_name: str, value, is_place: Callable[[str], bool
         return f"not a known field ({', '.join(SOURCE_FIELDS)})"
     if field_name == "date":
         parts = date_parts(str(value))
-        if not parts:
+        if not parts or "-".join(p for p in parts if p) != str(value):  # as written: no entity, no space
             return "not a date like 2023, 2023-06 or 2023-06-15"
         year, month, day = (int(g) if g else None for g in parts)
         try:

@@ -160,15 +160,20 @@ year = "二〇二三"
 ["c.txt"]
 date = 2023-06-15
 place = "巫山"
+
+["d.txt"]
+date = "2023&#45;06-15"
 """)
     sources, problems = load_sources(tmp_path, "sources.toml", {"巫山县", "巫山"}.__contains__)
-    assert sources == {"a.txt": {"publication": "巫山报"}, "b.txt": {}, "c.txt": {"date": __import__("datetime").date(2023, 6, 15), "place": "巫山"}}
+    assert sources == {"a.txt": {"publication": "巫山报"}, "b.txt": {}, "c.txt": {"date": __import__("datetime").date(2023, 6, 15), "place": "巫山"},
+                       "d.txt": {}}
     assert [str(p) for p in problems] == [
         "sources.toml: warning: [a.txt] date = '2023/6/1': not a date like 2023, 2023-06 or 2023-06-15; ignored",
         "sources.toml: warning: [a.txt] place = '火星市': not a place in analysis/data/gazetteer.csv; ignored",
         "sources.toml: warning: [a.txt] pubdate = '2023-06-01': not a known field (publication, date, year, place); ignored",
         "sources.toml: warning: [b.txt] date = '2023-02-30': no such date; ignored",
         "sources.toml: warning: [b.txt] year = '二〇二三': not a year like 2023; ignored",
+        "sources.toml: warning: [d.txt] date = '2023&#45;06-15': not a date like 2023, 2023-06 or 2023-06-15; ignored",
     ]
 
 
