@@ -698,8 +698,9 @@ def readable_settings(conf: Path, content: Path, output: Path, overrides: dict |
     naming the file and where, not in the interpreter's traceback."""
     try:
         return pelican_settings(conf, content, output, overrides)
-    except SyntaxError as error:
-        raise BuildRefused(f"{conf}: line {error.lineno}: {error.msg}; the settings file does not run") from error
+    except SyntaxError as error:  # in the file, or in one it imports (publishconf.py imports pelicanconf.py)
+        where = error.filename or conf
+        raise BuildRefused(f"{where}: line {error.lineno}: {error.msg}; the settings file {conf} does not run") from error
     except Exception as error:
         raise BuildRefused(f"{conf}: {type(error).__name__}: {error}; the settings file does not run") from error
 

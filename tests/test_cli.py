@@ -176,6 +176,15 @@ def test_a_settings_file_that_will_not_run_refuses_the_build_in_one_line(tmp_pat
     assert (out / "index.html").read_text(encoding="utf-8") == "the last build"
 
 
+def test_a_settings_error_in_a_file_it_imports_names_that_file(tmp_path, capsys):
+    (tmp_path / "base_settings.py").write_text("SITENAME = (\n", encoding="utf-8")
+    conf = tmp_path / "conf.py"
+    conf.write_text("import sys\nsys.path.insert(0, %r)\nfrom base_settings import *\n" % str(tmp_path), encoding="utf-8")
+    status = main(["build", "--seeds", str(SEEDS), "--output", str(tmp_path / "out"), "--work", str(tmp_path / "w"), "--settings", str(conf)])
+    err = capsys.readouterr().err
+    assert status == 2 and err.startswith(f"error: {tmp_path / 'base_settings.py'}: line 1") and str(conf) in err
+
+
 def test_watch_rebuilds_when_the_reference_data_changes(tmp_path):
     """Editing metrics.toml or the gazetteer changes the site as much as editing a page does."""
     from analysis.cli import parser, watched_state
