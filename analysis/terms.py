@@ -234,9 +234,16 @@ def article_text(article: Article) -> str:
     """The text counted for an article: headline lines then body paragraphs, one per line. Of
     a name list only its label counts ("常务委员：王某、刘安兵…": 常务委员): its names, cut
     without jieba's HMM, come out as dictionary words that are no names (刘安 of 刘安兵)."""
-    heads = [article.kicker, article.title, article.subtitle]
-    body = [(p.partition("：")[0] if "：" in p else "") if is_name_list(p) else p for p in article.paragraphs]
-    return "\n".join([h for h in heads if h] + [p for p in body if p])
+    return "\n".join(line for line, _ in counted_lines(article))
+
+
+def counted_lines(article: Article) -> list[tuple[str, str]]:
+    """The lines of `article_text`, each with the paragraph its page prints it in, whose
+    sentences have ids there (a name list's label with the whole list), or "" for a line of
+    the headline, which has none."""
+    heads = [(h, "") for h in (article.kicker, article.title, article.subtitle) if h]
+    body = [((p.partition("：")[0] if "：" in p else "") if is_name_list(p) else p, p) for p in article.paragraphs]
+    return heads + [(line, p) for line, p in body if line]
 
 
 # ---------------------------------------------------------------- per-group statistics
@@ -400,8 +407,8 @@ def concordance(term: str, articles: Iterable[Article], width: int = 20, qualifi
     articles' structural breaks.
     """
     # A key point's mark is no part of what it says: a line began …●“十四五”期间.
-    lines = [(BULLET.sub("", text), article.id, text == _opening_elsewhere(article), text)
-             for article in articles for text in article_text(article).split("\n") if term in text]
+    lines = [(BULLET.sub("", text), article.id, text == _opening_elsewhere(article), printed)
+             for article in articles for text, printed in counted_lines(article) if term in text]
     # Each run of Chinese characters and letters (a clause, between punctuation) is cut on its
     # own: those within a context's reach of the term are all a line can begin or end in, and
     # the only ones looked up (a whole line's would load the whole dictionary sooner).
@@ -428,10 +435,11 @@ def _runs_near(text: str, term: str, reach: int) -> list[re.Match]:
 def _kwic_in(term: str, text: str, width: int, article_id: str, entries: lexicon.Entries, qualifiers: Qualifiers | None = None,
              runs: list[re.Match] | None = None, printed: str | None = None) -> list[KwicLine]:
     """The term's lines in `text`: `printed` is the paragraph as its page prints it (a key
-    point with its mark), whose sentences' ids the lines link to."""
+    point with its mark, a name list whole), whose sentences' ids the lines link to; "" for a
+    line with no ids (a headline's)."""
     lines = []
     printed = text if printed is None else printed
-    shift = len(printed) - len(text)  # the key point's mark, taken off the start
+    shift = len(printed) - len(text) if printed.endswith(text) else 0  # a key point's mark, taken off its start
     runs = list(_CUT_RUN.finditer(text)) if runs is None else runs
     edges = _word_edges(text, entries, runs)
     for run in runs:
@@ -443,7 +451,8 @@ def _kwic_in(term: str, text: str, width: int, article_id: str, entries: lexicon
             if word == term:
                 left, right = _context(text, start, end, width, edges, qualifiers)
                 lines.append(KwicLine(text[left:start], word, text[end:right], article_id,
-                                      cut_left=left > 0, cut_right=right < len(text), anchor=_anchor_at(printed, start + shift)))
+                                      cut_left=left > 0, cut_right=right < len(text),
+                                      anchor=_anchor_at(printed, start + shift) if printed else ""))
             start = end
     return lines
 

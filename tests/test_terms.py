@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from collections import Counter
 
 import pytest
@@ -534,3 +535,23 @@ def test_a_name_list_counts_only_its_labels():
         "会议强调：要抓好老旧小区改造。"])])
     assert article_text(article).split("\n") == ["民盟重庆市委员会名单", "主任委员", "常务委员", "会议强调：要抓好老旧小区改造。"]
     assert not {"刘安", "吴兴"} & set(tokenize(article_text(article)))
+
+
+def test_each_line_in_context_links_to_a_sentence_its_articles_page_holds():
+    """A key point's line (its ● left out), a name list's label and a paragraph link to ids the
+    page gives its sentences; a headline's line, whose page gives it none, to none."""
+    from analysis.pages import article_body_html
+
+    article = Article(id="m", page="p.txt", title="委员名单", subtitle="委员会议", summary=["●委员会议提出要求。"], sections=[Section("", [
+        "常务委员：王某、刘安兵、吴兴刚、刘恩梅（女）", "会议指出，老旧小区改造很重要。委员会议要求加快。"])])
+    ids = set(re.findall(r'<span class="sentence" id="([^"]+)"', article_body_html(article)))
+    lines = [line for term in ("委员", "会议", "常务委员") for line in concordance(term, [article], width=6)]
+    assert [line.anchor in ids for line in lines if line.term == "常务委员"] == [True]  # the label, its list's id
+    linked = [line.anchor for line in lines]
+    assert "" in linked  # the subtitle's line
+    assert {anchor for anchor in linked if anchor} <= ids and len({a for a in linked if a}) >= 3, (linked, ids)
+    for line in lines:
+        if line.anchor:
+            sentence = re.search(rf'id="{line.anchor}">(?:<span[^>]*></span>)?([^<]*)', article_body_html(article)).group(1)
+            within = re.split(r"[。！？]", line.left)[-1]  # the line's words before the term, in its sentence
+            assert within + line.term in sentence, (line, sentence)
