@@ -72,8 +72,9 @@ def text_of(element) -> str:
 
 @pytest.fixture(scope="module")
 def pages(site) -> dict[str, object]:
-    """Site-relative path -> parsed document, for every HTML page."""
-    return {p.relative_to(site).as_posix(): parse(p) for p in sorted(site.rglob("*.html"))}
+    """Site-relative path -> parsed document, for every HTML page of the theme: not the pages'
+    texts under data/, a data file each, which only link the home page and the text file."""
+    return {p.relative_to(site).as_posix(): parse(p) for p in sorted(site.rglob("*.html")) if p.relative_to(site).parts[0] != "data"}
 
 
 @pytest.fixture(scope="module")
