@@ -8,6 +8,8 @@ PYTHON := $(BIN)/python
 
 SEEDS ?= seeds
 OUTPUTDIR ?= output
+# OUTPUTDIR without a trailing slash: the build stages its next site beside it
+OUTPUT = $(patsubst %/,%,$(OUTPUTDIR))
 WORKDIR ?= build
 CONFFILE ?= pelicanconf.py
 PUBLISHCONF ?= publishconf.py
@@ -83,4 +85,4 @@ diff: $(VENV)/.runtime
 	$(PYTHON) -m analysis diff "$(BASE)" "$(OUTPUTDIR)"
 
 clean:
-	rm -rf "$(OUTPUTDIR)" "$(WORKDIR)" "$(dir $(OUTPUTDIR)).$(notdir $(OUTPUTDIR)).building"
+	rm -rf "$(OUTPUTDIR)" "$(WORKDIR)" "$(dir $(OUTPUT)).$(notdir $(OUTPUT)).building"

@@ -5,7 +5,8 @@ import sys
 sys.path.append(os.curdir)
 from pelicanconf import *  # noqa: E402,F401,F403
 
-SITEURL = os.environ.get("SITEURL", "https://example.org/newspaper-archive")  # `make publish` asks for it
+# `make publish` asks for SITEURL; a build run with this file directly gets example.org's address
+SITEURL = os.environ.get("SITEURL", "https://example.org/newspaper-archive")
 RELATIVE_URLS = False
 
 FEED_ALL_ATOM = "feeds/all.atom.xml"
