@@ -58,12 +58,9 @@ class SourceArticle:
 def lead_prefix() -> re.Pattern:
     """What opens a report's first paragraph before its news, replaced by a new dateline:
     "本报讯（记者 郝燕来）6月14日，" / "本报拉萨10月29日电 （记者申琳）" (the words segment's)."""
-    from .segment import BYLINE_ROLES, DATELINE_OPENERS
+    from .segment import BYLINE_ROLES, DATELINE_HEAD, LEAD_DATE
 
-    return re.compile(
-        rf"^(?:{DATELINE_OPENERS}|本报\S{{1,6}}?\d{{1,2}}月\d{{1,2}}日电)?\s*(?:[（(][^）)]{{0,40}}(?:{BYLINE_ROLES})[^）)]{{0,40}}[）)])?\s*"
-        r"(?:(?:\d{4}年)?(?:\d{1,2}月|上月|本月)?\d{1,2}日(?:[上下]午|晚|早)?，)?"
-    )
+    return re.compile(rf"^{DATELINE_HEAD}?\s*(?:[（(][^）)]{{0,40}}(?:{BYLINE_ROLES})[^）)]{{0,40}}[）)])?\s*(?:{LEAD_DATE}，)?")
 
 
 def source_articles(seeds: Path = SEEDS) -> list[SourceArticle]:

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from .model import Page, PageProblem
 from .places import load_gazetteer
-from .settings import DATA_DIR
+from .settings import data_table
 from .text import cjk_count, date_parts
 
-_HTML = tomllib.loads((DATA_DIR / "html_tags.toml").read_text(encoding="utf-8"))
+_HTML = data_table("html_tags.toml")
 
 
 def _tag_of(names: list[str]) -> re.Pattern:

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .segment import FURNITURE
-from .settings import DATA_DIR, word_list
+from .settings import DATA_DIR, data_table, word_list
 
 DEFAULT_PATH = DATA_DIR / "gazetteer.csv"
 
@@ -30,9 +29,9 @@ CITY_LIKE_PROVINCE_SUFFIXES = ("市", "特别行政区")
 # Words meaning "our county / the whole district / this city" (我县, 全区, 本市), by the suffix of
 # the place they point at, and the characters that make them other words (全市场): see
 # data/page_furniture.toml.
-_DEICTIC = FURNITURE["deictic"]
+_DEICTIC = data_table("page_furniture.toml")["deictic"]
 DEICTIC_WORDS = {suffix: tuple(prefix + suffix for prefix in _DEICTIC["prefixes"]) for suffix in _DEICTIC["suffixes"]}
-DEICTIC_BLOCKERS = "".join(_DEICTIC["blockers"])
+DEICTIC_BLOCKERS = tuple(_DEICTIC["blockers"])
 
 # How much one mention counts towards "the article is about this place", by where it occurs.
 TITLE_WEIGHT = 3
@@ -231,7 +230,7 @@ def _default_gazetteer() -> Gazetteer:
 
 def _deictic_pattern() -> re.Pattern[str]:
     words = sorted((w for ws in DEICTIC_WORDS.values() for w in ws), key=len, reverse=True)
-    return re.compile("(?:" + "|".join(map(re.escape, words)) + f")(?![{DEICTIC_BLOCKERS}])")
+    return re.compile("(?:" + "|".join(map(re.escape, words)) + ")(?!" + "|".join(map(re.escape, DEICTIC_BLOCKERS)) + ")")
 
 
 _DEICTIC_RE = _deictic_pattern()

@@ -20,12 +20,11 @@ from __future__ import annotations
 import math
 import operator
 import re
-import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 
 from .model import Page, Section
-from .settings import DATA_DIR, word_list
+from .settings import data_table, word_list
 from .text import CJK, SENTENCE_END, cjk_count, ends_sentence, has_cjk, normalise_paragraph, split_sentences
 
 HEADLINE_MAX_CHARS = 64
@@ -36,21 +35,20 @@ STRAY_MARGIN = 2.0
 
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}(?:\s+|$)")
 _CONTINUATION = re.compile(r"^[（(]\s*(?:上接|接上|紧接)\s*(?:第?\s*[一二三四五六七八九十\d]+\s*版|上页)\s*[）)]")
-FURNITURE = tomllib.loads((DATA_DIR / "page_furniture.toml").read_text(encoding="utf-8"))
+FURNITURE = data_table("page_furniture.toml")
 
 
 def _any_of(words: list[str]) -> str:
     return "|".join(map(re.escape, words))
 
 
-# a report's first paragraph opens with one of these
-DATELINE_OPENERS = _any_of(FURNITURE["dateline"]["openers"])
-_DATELINE = re.compile(
-    rf"^(?:{DATELINE_OPENERS}|(?:{_any_of(FURNITURE['dateline']['agencies'])})[{CJK}]{{0,8}}?电"
-    rf"|本报[{CJK}]{{1,6}}?\d{{1,2}}月\d{{1,2}}日电)"
-    r"(?:\s*[（(][^）)]{0,40}[）)])?"
-)
-_DATE_LED = re.compile(r"^(?:(?:\d{4}年)?\d{1,2}月\d{1,2}日|(?:上月|本月)?\d{1,2}日)(?:[上下]午|晚|早)?[，、]")
+# What a report's first paragraph opens with: 本报讯, 新华社北京10月1日电, 本报拉萨10月29日电
+# (then perhaps its byline in brackets), and a lead's date (6月14日，, 1日上午，).
+DATELINE_HEAD = (rf"(?:{_any_of(FURNITURE['dateline']['openers'])}|(?:{_any_of(FURNITURE['dateline']['agencies'])})[{CJK}]{{0,8}}?电"
+                 rf"|本报[{CJK}]{{1,6}}?\d{{1,2}}月\d{{1,2}}日电)")
+_DATELINE = re.compile(rf"^{DATELINE_HEAD}(?:\s*[（(][^）)]{{0,40}}[）)])?")
+LEAD_DATE = r"(?:(?:\d{4}年)?\d{1,2}月\d{1,2}日|(?:上月|本月)?\d{1,2}日)(?:[上下]午|晚|早)?"
+_DATE_LED = re.compile(rf"^{LEAD_DATE}[，、]")
 BYLINE_ROLES = _any_of(FURNITURE["byline"]["roles"])
 _BYLINE = re.compile(
     rf"^[□■◆]?\s*(?:本报|《[^》]{{1,12}}》[{CJK}]{{0,6}}?)?(?:{_any_of(FURNITURE['byline']['ranks'])})?(?:{BYLINE_ROLES})\s*"

@@ -4,6 +4,7 @@ The command line and tests override these by passing a dict to `load_settings`.
 """
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +15,12 @@ DATA_DIR = Path(__file__).parent / "data"  # the reference data: place names, vo
 def parse_word_list(lines: Iterable[str]) -> frozenset[str]:
     """Words separated by spaces or lines; '#' starts a comment, on a line of its own or after words."""
     return frozenset(word for line in lines for word in line.split("#", 1)[0].split())
+
+
+@lru_cache(maxsize=None)
+def data_table(name: str) -> dict:
+    """One of the data folder's TOML files (page_furniture.toml …), read once."""
+    return tomllib.loads((DATA_DIR / name).read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=None)
