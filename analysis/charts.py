@@ -252,7 +252,10 @@ YEAR_COLUMN = "年份"  # and these only after a span's dash (2021—2025|年 br
 CSV_ONLY_COLUMNS = ("数值", "单位", "所属省份", "来源文章数")  # a page's table fits its column without them
 PANEL_HEAD = 0.5  # inches per panel for its title and padding
 BAR_ROW = 0.26  # inches per bar
-NOTE_CHARS = 29  # characters per footnote line
+NOTE_SIZE = BASE_SIZE - 1  # points
+# Characters per footnote line: as many CJK characters (one em wide) as the figure holds inside
+# its margins (a line of 29 ran past the edge and lost its end).
+NOTE_CHARS = int(WIDTH * 72 * 0.96 // NOTE_SIZE)
 PANEL_TITLE_CHARS = 24  # characters per panel-title line
 LINE_SPACING = 1.4  # a label's or note's lines, in font sizes: matplotlib's 1.2 packs Chinese lines tight
 
@@ -267,7 +270,7 @@ def _new_figure(rows: Sequence[int], note: str = "") -> tuple[Figure, list]:
     FigureCanvasAgg(fig)
     fig.get_layout_engine().set(h_pad=0.06, w_pad=0.06, hspace=0.04)
     if note:
-        fig.supxlabel(note, x=0.02, ha="left", fontsize=BASE_SIZE - 1, color=MUTED, linespacing=LINE_SPACING)
+        fig.supxlabel(note, x=0.02, ha="left", fontsize=NOTE_SIZE, color=MUTED, linespacing=LINE_SPACING)
     axes = fig.subplots(len(rows), 1, squeeze=False, gridspec_kw={"height_ratios": [max(n, 1) + 1.2 for n in rows]})
     return fig, [ax for (ax,) in axes]
 

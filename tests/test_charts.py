@@ -291,6 +291,35 @@ def test_figures_fit_a_phone_column(written, name):
 
 
 @pytest.mark.parametrize("name", CHART_NAMES)
+def test_every_text_of_a_chart_stays_inside_its_width(written, name):
+    """The funding chart's note, 实心：累计；空心斜线：需投入；反斜线：签约或授信；灰色：…, ran past
+    the figure's right edge, which cut off the key to its grey bars."""
+    chart, _, _ = written[name]
+    figure = chart.figure
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    width = figure.bbox.width
+    texts = [t for t in figure.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    assert texts
+    for text in texts:
+        box = text.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.x1 <= width, (text.get_text(), box.x1, width)
+
+
+def test_a_long_note_is_wrapped_inside_the_chart():
+    from analysis.charts import _new_figure
+
+    note = "实心：累计；空心斜线：需投入；反斜线：签约或授信；灰色：进度未注明。各笔资金分列，未相加。"
+    with charts.chart_style():
+        fig, _ = _new_figure([2], note)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        for text in fig.findobj(Text):
+            if text.get_text().strip():
+                assert text.get_window_extent(renderer).x1 <= fig.bbox.width, text.get_text()
+
+
+@pytest.mark.parametrize("name", CHART_NAMES)
 def test_a_two_line_bar_label_has_its_lines_apart_and_clear_of_its_neighbours(written, name):
     """巫山县 over 2023年计划: matplotlib's own line spacing (a label 2.4 font sizes tall) packs
     the two lines of Chinese tight on a phone; they are drawn further apart, and every label
