@@ -166,7 +166,7 @@ def scale_by_place(facts: Iterable[Fact | Mapping], vocab: Vocab | None = None) 
     for row in frame[[*KEY, "article_id", "value", "qualifier", "printed"]].itertuples(index=False, name=None):
         cells.setdefault(row[: len(KEY)], []).append(row[len(KEY) :])
     metric = KEY.index("metric")
-    # A place's rows in the reading order of metrics (改造小区, 楼栋, 户数 …), not their keys'.
+    # A place's rows in the reading order of metrics (改造小区, 楼栋, 惠及户数 …), not their keys'.
     rank = {m.key: i for i, m in enumerate(vocab.metrics_in_reading_order)}
     order = sorted(cells, key=lambda key: (*key[:metric], rank.get(key[metric], len(rank)), key[metric], *key[metric + 1 :]))
     rows = [{**dict(zip(KEY, key)), **_one_figure(key[metric], cells[key], vocab)} for key in order]

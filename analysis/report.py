@@ -831,7 +831,7 @@ def home_highlights(scale: pd.DataFrame | None, facts: list[Fact], articles: lis
         r = done.sort_values(["value", "place"], ascending=[False, True], kind="mergesort").iloc[0]
         source = str(r["sources"]).split(",")[0]
         anchor = anchors.get((source, r["place"], metric, r["year"], r["status"], r["funding_source"]), "")
-        # A key figure over what it counts, then where and when: 5532户 / 户数 / 巫山县 · 2022年已完成
+        # A key figure over what it counts, then where and when: 5532户 / 惠及户数 / 巫山县 · 2022年已完成
         where = terms_html([html.escape(name) for name in (r["place"], vocab.when(r["status"], r["year"]), vocab.funding_label(r["funding_source"]))])
         items.append(
             f'<li><a href="{html.escape(urls.get(source, ""))}#{anchor}"><strong>{html.escape(r["display"])}</strong>'

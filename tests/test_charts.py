@@ -436,7 +436,7 @@ def test_a_figure_drawn_outside_the_chart_style_still_uses_the_cjk_font(tmp_path
 
 def test_scale_alt_states_the_largest_place_and_figure():
     chart = scale_chart(FACTS)
-    assert chart.alt.startswith("改造小区、户数数字最大的都是重庆市（2018年起累计2600余个，2018年起累计68万余户）")
+    assert chart.alt.startswith("改造小区、惠及户数数字最大的都是重庆市（2018年起累计2600余个，2018年起累计68万余户）")
     assert chart.alt.count("重庆市") == 1  # a place leading several metrics is named once
 
 
@@ -467,7 +467,7 @@ def test_the_scale_tables_rows_of_a_place_come_together_in_the_order_the_chart_d
     blocks = [place for i, place in enumerate(places) if i == 0 or places[i - 1] != place]
     assert blocks == list(dict.fromkeys(places)) == ["重庆市", "西工区", "巫山县", "望霞路35号小区"]
     chongqing = table[table["地方"] == "重庆市"]
-    assert chongqing["指标"].tolist() == ["改造小区", "户数"]  # within a place, the panels' order
+    assert chongqing["指标"].tolist() == ["改造小区", "惠及户数"]  # within a place, the panels' order
 
 
 def test_scale_labels_come_from_aggregate_format_value():
