@@ -1049,3 +1049,20 @@ def test_a_place_pages_words_say_which_of_its_articles_they_rest_on(site):
         assert f"{place}（{filed}篇" in chart or place not in chart, place  # as the charts count it
         noted += 1
     assert noted >= 1
+
+
+def test_an_article_names_every_place_whose_page_lists_it(site):
+    """Place pages list an article under the places above its own (重庆日报's story of 中山二路社区
+    under 渝中区) and search files it there; its page named only its own places."""
+    listed_under: dict[str, set[str]] = {}
+    for path in sorted((site / "places").glob("*.html")):
+        page = path.read_text(encoding="utf-8")
+        place = re.search(r"<h1>([^<]+)</h1>", page).group(1)
+        for href in re.findall(r'href="\.\./(articles/[^"#]+)"', page.split("<main", 1)[1]):
+            listed_under.setdefault(href, set()).add(place)
+    assert listed_under
+    for url, places in listed_under.items():
+        page = (site / url).read_text(encoding="utf-8")
+        row = page.split("<dt>地区</dt>", 1)[1].split("</dd>", 1)[0]
+        shown = set(re.findall(r">([^<>]+)</a>", row))
+        assert places <= shown, (url, places - shown)
