@@ -840,7 +840,7 @@ def test_a_copied_page_template_reads_only_what_the_theme_declares_or_the_settin
 
     derived = set(BUILD_DERIVED_SETTINGS) - {"BUILD_STAMP"}  # the stamp is replaced in a copy
     page = {"articles", "articles_page", "articles_paginator", "articles_previous_page", "articles_next_page", "output_file"}
-    own = {"m", "page_note", "section", "first", "top"}  # set by the templates themselves
+    own = {"m", "page_note", "section", "first", "top", "above"}  # set by the templates themselves
     first_page_only = {"tags", "categories", "HOME_HIGHLIGHTS"} if template == "index.html" else set()  # the home page is always rendered
     read = _variables_read(template)
     assert "articles_page" in read
