@@ -20,7 +20,7 @@ from .aggregate import format_value
 from .extract import Fact, load_vocab
 from .model import Article
 from .segment import BULLET
-from .text import OUTER_QUOTES, cut_at_clauses, date_parts, quotable, sentence_anchor, split_sentences
+from .text import OUTER_QUOTES, cut_at_clauses, date_parts, quotable, sentence_anchor, sentence_anchor_at, split_sentences
 
 KIND_NAMES = {
     "news": "消息",
@@ -72,15 +72,12 @@ def part_paragraph(article: Article, starts: str) -> str | None:
     return next((t for t in texts if starts and starts in t), None)
 
 
-def part_ids(article: Article) -> dict[str, str]:
-    """The id of each paragraph a reattached part begins in (part-1, part-2 …), for the note on
-    them to link to: a reader could not tell where 从“…”起的 7 段 began."""
-    ids: dict[str, str] = {}
-    for k, record in enumerate(article.reattached, 1):
-        paragraph = part_paragraph(article, record["starts"])
-        if paragraph is not None:
-            ids.setdefault(paragraph, f"part-{k}")
-    return ids
+def part_anchor(article: Article, starts: str) -> str:
+    """The id of the sentence a reattached part begins in, for the note on them to link to,
+    highlighted there: a reader could not tell where 从“…”起的 7 段 began, and a link to its
+    paragraph landed sentences before a part joined inside one."""
+    paragraph = part_paragraph(article, starts)
+    return sentence_anchor_at(paragraph, paragraph.find(starts)) if paragraph else ""
 
 
 def fragment_opening(article: Article, starts: str) -> str:
@@ -105,10 +102,6 @@ def fragment_opening(article: Article, starts: str) -> str:
 def article_body_html(article: Article) -> str:
     taken: set[str] = set()
     parts: list[str] = []
-    ids = part_ids(article)
-
-    def opening(tag: str, text: str) -> str:
-        return f'<{tag} id="{ids[text]}"' if text in ids else f"<{tag}"
 
     if article.continued_from:
         # not indexed: a search excerpt from the page's start is the article's own text, begun with "…"
@@ -126,18 +119,18 @@ def article_body_html(article: Article) -> str:
     for section in article.sections:
         if section.heading:
             parts.append(f"<h2>{escape(section.heading)}</h2>")
-        parts.extend(f"{opening('p', p)}>{sentence_spans(p, taken)}</p>" for p in section.paragraphs)
+        parts.extend(f"<p>{sentence_spans(p, taken)}</p>" for p in section.paragraphs)
     if article.cut_at_end:
         parts.append(f'<p class="cut" data-pagefind-ignore>{CUT_AT_END}</p>')
     for caption in article.captions:
-        parts.append(f'{opening("p", caption)} class="caption">图片说明：{sentence_spans(caption, taken)}</p>')
+        parts.append(f'<p class="caption">图片说明：{sentence_spans(caption, taken)}</p>')
     if article.reattached:
         notes = ""
         for record in article.reattached:
             # the opening words in quotation marks of our own, linking to where the part begins
             said = f"从“{escape(fragment_opening(article, record['starts']))}…”起的 {record['paragraphs']} 段"
-            paragraph = part_paragraph(article, record["starts"])
-            notes += f'<li><a href="#{ids[paragraph]}">{said}</a></li>' if paragraph in ids else f"<li>{said}</li>"
+            anchor = part_anchor(article, record["starts"])
+            notes += f'<li><a href="#{anchor}">{said}</a></li>' if anchor else f"<li>{said}</li>"
         parts.append(
             '<aside class="reattached"><p>版面识别时本文有段落被排在别处，以下部分已按语句衔接和内容相似度接回：</p>'
             f"<ul>{notes}</ul></aside>"

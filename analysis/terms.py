@@ -34,7 +34,7 @@ from .numbers import Qualifiers
 from .segment import BULLET, is_name_list, surnames
 from .settings import word_list
 from .text import (CJK, CLAUSE_MARKS, CLOSERS, LIST_MARKS, OPENERS, SENTENCE_END, cut_outside_figures, outside_quotations,
-                   sentence_anchor, split_sentences)
+                   sentence_anchor_at)
 
 # Tags kept as content words. Nouns of every kind, verbs and verbal nouns, fixed
 # phrases (l: 一体化, 对外开放), abbreviations (j: 党建, 政协, 人大) and noun-like
@@ -452,20 +452,9 @@ def _kwic_in(term: str, text: str, width: int, article_id: str, entries: lexicon
                 left, right = _context(text, start, end, width, edges, qualifiers)
                 lines.append(KwicLine(text[left:start], word, text[end:right], article_id,
                                       cut_left=left > 0, cut_right=right < len(text),
-                                      anchor=_anchor_at(printed, start + shift) if printed else ""))
+                                      anchor=sentence_anchor_at(printed, start + shift) if printed else ""))
             start = end
     return lines
-
-
-def _anchor_at(paragraph: str, at: int) -> str:
-    """The id of the sentence of `paragraph` that holds position `at`, as the article's page
-    gives it (`pages.sentence_spans`; a sentence printed twice links to its first)."""
-    end = 0
-    for sentence in split_sentences(paragraph):
-        end += len(sentence)
-        if at < end:
-            return sentence_anchor(sentence)
-    return ""
 
 
 def _word_edges(text: str, entries: lexicon.Entries, runs: list[re.Match]) -> set[int]:

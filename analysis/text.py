@@ -81,6 +81,17 @@ def sentence_anchor(sentence: str, taken: set[str] | None = None) -> str:
     return anchor
 
 
+def sentence_anchor_at(paragraph: str, at: int) -> str:
+    """The id of the sentence of `paragraph` that holds position `at`, as an article's page
+    gives it (a sentence printed twice: the first's), or "" past the paragraph's end."""
+    end = 0
+    for sentence in split_sentences(paragraph):
+        end += len(sentence)
+        if at < end:
+            return sentence_anchor(sentence)
+    return ""
+
+
 # A run of digits with the points and commas inside it (4.3181, 1,200), and the Latin letters
 # it begins with (G20); what follows it, if a letter, a Chinese character or a sign, is its
 # unit or its word (万, 亿元, 年, %).

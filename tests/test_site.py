@@ -992,13 +992,14 @@ def test_the_note_on_reattached_paragraphs_quotes_words_a_reader_finds_in_the_ar
     for record in articles(site):
         page = (site / record["url"]).read_text(encoding="utf-8")
         text = "\n".join(p for section in record["sections"] for p in section["paragraphs"])
-        quoted = re.findall(r'<li><a href="#(part-\d+)">从“(.+?)…”起的 \d+ 段</a></li>', page)
+        quoted = re.findall(r'<li><a href="#(s-[0-9a-f-]+)">从“(.+?)…”起的 \d+ 段</a></li>', page)
         assert len(quoted) == len(record["reattached"]), record["url"]
         for (target, words), fragment in zip(quoted, record["reattached"]):
-            # the note links to the paragraph the part begins in, which holds the quoted words
-            paragraph = re.search(rf'<p id="{target}"[^>]*>(.*?)</p>', page, re.S)
+            # the note links to the sentence the part begins in (a paragraph's link landed
+            # sentences before a part joined inside it), which the quoted words end in
+            sentence = html.unescape(re.search(rf'<span class="sentence" id="{target}">(.*?)</span>', page, re.S).group(1))
+            assert fragment["starts"][:6] in sentence, (target, sentence)
             words = html.unescape(words)
-            assert words.replace("‘", "“").replace("’", "”") in html.unescape(re.sub(r"<[^>]+>", "", paragraph.group(1))), target
             assert "“" not in words and "”" not in words and words.count("‘") == words.count("’"), words
             assert words.replace("‘", "“").replace("’", "”") in text, words
             assert fragment["starts"].lstrip("“")[:6] in words.replace("‘", "“").replace("’", "”"), words
