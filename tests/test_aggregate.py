@@ -241,6 +241,18 @@ def test_a_scale_table_cell_links_its_first_sources_and_counts_the_rest():
     assert cell.endswith(f"等 {len(facts)} 篇")
 
 
+def test_a_scale_table_cell_whose_sources_disagree_names_the_other_figures():
+    """The report showed the figure most articles state and nothing of another's."""
+    from analysis import report
+
+    facts = [fact(article_id=a, anchor=f"s-{a}", value=v, printed=f"{v}户") for a, v in (("a1", 5532), ("a2", 5532), ("a3", 5600))]
+    (row,) = report.scale_rows(scale_by_place(facts), facts)
+    (cell,) = [c for c in row if "{filename}/articles/" in c]
+    assert "5532户" in cell and cell.endswith("（另有文章作5600户）")
+    (agreed,) = report.scale_rows(scale_by_place(facts[:2]), facts[:2])
+    assert "另有文章作" not in "".join(agreed)
+
+
 def test_a_scale_table_cell_with_few_sources_links_them_all():
     from analysis import report
 
