@@ -18,9 +18,9 @@ from urllib.parse import quote
 
 from .aggregate import format_value
 from .extract import Fact, load_vocab
-from .model import Article
+from .model import Article, Page
 from .segment import BULLET
-from .text import OUTER_QUOTES, cut_at_clauses, date_parts, quotable, sentence_anchor, sentence_anchor_at, split_sentences
+from .text import OUTER_QUOTES, cut_at_clauses, date_label, date_parts, quotable, sentence_anchor, sentence_anchor_at, split_sentences
 
 KIND_NAMES = {
     "news": "消息",
@@ -236,18 +236,25 @@ _PAGE_VIEW_STYLE = (
 )
 
 
-def page_view_html(page: str, text: str) -> str:
+def page_view_html(page: Page, articles: list[Article]) -> str:
     """A page's text, line by line, as a page a phone shows at its own width (a .txt opens at
-    a desktop's, its characters a few pixels high); the text file stays beside it."""
-    home = "../" * (2 + page.count("/"))
-    lines = "".join(f"<p>{escape(line)}</p>\n" for line in text.splitlines() if line.strip())
+    a desktop's, its characters a few pixels high), under its paper and date and the articles
+    cut from it; the text file stays beside it."""
+    home = "../" * (2 + page.name.count("/"))
+    issue = page.source.get("date") or page.source.get("year") or ""
+    paper = page.source.get("publication") or next((a.publication for a in articles if a.publication), "")
+    heading = " ".join(part for part in (paper, date_label(issue) if issue else "") if part) or page.name
+    listed = "".join(f'<li><a href="{home}{quote(a.url)}">{escape(a.title)}</a></li>' for a in articles)
+    lines = "".join(f"<p>{escape(line)}</p>\n" for line in page.text.splitlines() if line.strip())
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(page)} · 版面识别文字</title>\n<style>{_PAGE_VIEW_STYLE}</style>\n</head>\n<body>\n"
-        f'<p class="note"><a href="{home}index.html">首页</a></p>\n<h1>版面识别文字：{escape(page)}</h1>\n'
-        f'<p class="note">一个报纸版面经 OCR 识别的全部文字，照原样，未经整理；本站的文章由此切分、接回而来。'
-        f'<a href="{quote(PurePosixPath(page).name)}">纯文本（UTF-8）</a></p>\n<main>\n{lines}</main>\n</body>\n</html>\n'
+        f"<title>{escape(heading)} · 版面识别文字</title>\n<style>{_PAGE_VIEW_STYLE}</style>\n</head>\n<body>\n"
+        f'<p class="note"><a href="{home}index.html">首页</a></p>\n<h1>{escape(heading)} · 版面识别文字</h1>\n'
+        f'<p class="note">文件 {escape(page.name)}：一个报纸版面经 OCR 识别的全部文字，照原样，未经整理。'
+        f'<a href="{quote(PurePosixPath(page.name).name)}">纯文本（UTF-8）</a></p>\n'
+        + (f'<p class="note">本站由此切分、接回的 {len(articles)} 篇文章：</p>\n<ul class="note">{listed}</ul>\n' if articles else "")
+        + f"<main>\n{lines}</main>\n</body>\n</html>\n"
     )
 
 

@@ -342,6 +342,11 @@ def test_every_article_links_the_text_of_the_page_it_came_from(site):
         assert text.read_text(encoding="utf-8-sig") == seed, record["page"]  # the whole page, as read
         home = view.parent / re.search(r'<a href="([^"]+)">首页', shown).group(1)
         assert home.resolve() == (site / "index.html").resolve()
+        # under its paper, and listing the articles cut from it, this one among them
+        assert record["publication"] in re.search(r"<h1>(.*?)</h1>", shown).group(1)
+        listed = re.findall(r'<li><a href="([^"]+)">', shown.split("<main>", 1)[0])
+        assert (view.parent / listed[0]).resolve().is_file() and any(
+            (view.parent / href).resolve() == (site / record["url"]).resolve() for href in listed), record["url"]
     pages = sorted(p.name for p in SEEDS.glob("*.txt"))
     assert sorted(p.name for p in (site / "data" / "pages").iterdir()) == sorted(
         [*pages, *(name.removesuffix(".txt") + ".html" for name in pages)])
