@@ -175,6 +175,23 @@ def test_on_a_phone_a_headline_wraps_only_between_its_words(browser, site_url):
     page.close()
 
 
+def test_on_a_phone_the_links_of_an_articles_details_and_the_footer_are_targets_a_finger_hits(browser, site_url):
+    """Rows of short links (an article's places, topics, keywords; the footer) were 20-21 px
+    tall; padding makes each 24 px or more and moves no line. The control, without it, is not."""
+    base, out = site_url
+    phone = browser.new_context(viewport={"width": 375, "height": 800}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    page.goto(f"{base}/{article_path(out, '巫山：老旧小区')}")
+    heights = "es => es.map(e => e.getBoundingClientRect().height)"
+    links = ".article__meta a, .site-footer a"
+    tops = page.eval_on_selector_all(".article__meta dd", "es => es.map(e => e.getBoundingClientRect().top)")
+    assert len(page.eval_on_selector_all(links, heights)) > 10 and min(page.eval_on_selector_all(links, heights)) >= 24
+    page.add_style_tag(content=".article__meta a, .site-footer a { padding: 0 !important; }")
+    assert min(page.eval_on_selector_all(links, heights)) < 24
+    assert page.eval_on_selector_all(".article__meta dd", "es => es.map(e => e.getBoundingClientRect().top)") == tops  # no line moved
+    phone.close()
+
+
 def test_on_a_phone_a_title_in_a_list_wraps_only_between_its_words(browser, site_url):
     """The archive, a place's list of articles and an article's newer/older links split names
     (总经理陈|涛, 主任委|员); the control, without the theme's class, splits some word."""
