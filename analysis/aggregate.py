@@ -65,7 +65,8 @@ def format_value(value: float, metric: str, qualifier: str = EXACT, vocab: Vocab
     (三万户, 5千万元), or whose printed scale would lose a digit, is scaled to 万/亿 (3万户, 5000万元)."""
     vocab = vocab or load_vocab()
     template = vocab.qualifier_display.get(qualifier, "{n}{unit}")
-    n, unit = _short_number(value, _printed_scale(printed, vocab)), vocab.metric(metric).display_unit
+    measure = vocab.metric(metric)
+    n, unit = _short_number(value, _printed_scale(printed, vocab)), _printed_unit(printed, measure.printed_units) or measure.display_unit
     scale = _hedged_scale(printed, vocab)
     if scale and n.endswith(scale):
         n, unit = n[: -len(scale)], scale + unit
@@ -82,6 +83,11 @@ def _hedged_scale(printed: str, vocab: Vocab) -> str:
     pattern = _hedge_before_scale(tuple(word for word, _ in vocab.qualifiers.infix))
     found = pattern.search(printed) if printed and pattern else None
     return found.group(1) if found else ""
+
+
+def _printed_unit(printed: str, units: tuple[str, ...]) -> str:
+    """The measure word a figure is printed with, where it is one of `units` ("4.5万多名" -> 名), else ""."""
+    return next((unit for unit in units if printed.endswith(unit) and any(c.isdigit() for c in printed)), "")
 
 
 def _printed_scale(printed: str, vocab: Vocab) -> str | None:

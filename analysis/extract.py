@@ -87,6 +87,7 @@ class Metric:
     display_unit: str
     forms: tuple[Form, ...]
     funding: bool = False  # money: its figures get a funding source
+    printed_units: tuple[str, ...] = ()  # measure words shown as printed, for display_unit (名 for 人)
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,7 @@ def parse_vocab(data: dict) -> Vocab:
             display_unit=m["display_unit"],
             forms=tuple(Form(_tuple(f, "unit"), *(_tuple(f, k) for k in form_fields)) for f in m["form"]),
             funding=bool(m.get("funding", False)),
+            printed_units=_tuple(m, "printed_units"),
         )
         for m in data["metric"]
     )

@@ -259,7 +259,7 @@ def page_view_html(page: Page, articles: list[Article]) -> str:
 
 
 def printed_note(fact: Fact) -> str:
-    """（原文作“4.5万多名”）where the figure is printed otherwise than the box writes it (4.5万多人);
+    """（原文作“25.4万老旧小区居民”）where the figure is printed otherwise than the box writes it (25.4万人);
     nothing where the two read the same (57个)."""
     if fact.printed == format_value(fact.value, fact.metric, fact.qualifier, printed=fact.printed):
         return ""

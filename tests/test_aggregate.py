@@ -174,6 +174,9 @@ def test_a_figure_printed_in_digits_keeps_the_papers_scale():
     assert format_value(431810000, "funding_yuan", printed="") == "4.3181亿元"
     assert format_value(30000, "households", printed="三万户") == "3万户"
     assert format_value(50000000, "funding_yuan", printed="5千万元") == "5000万元"  # 千万 is no scale the report writes
+    # a measure word metrics.toml lets through as printed (名 for 人); a noun instead of one is not
+    assert format_value(45000, "residents", "more_than", printed="4.5万多名") == "4.5万多名"
+    assert format_value(254000, "residents", printed="25.4万老旧小区居民") == "25.4万人"
     assert format_value(3000000, "funding_yuan", printed="3百万元") == "300万元"
 
 

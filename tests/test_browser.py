@@ -728,7 +728,7 @@ def test_search_finds_exactly_the_articles_holding_the_query(browser, site_url):
 
 def test_a_figure_copied_from_the_report_finds_the_articles_that_state_it(browser, site_url):
     """The report shows a figure as its sources print it (2600多个, not 2600余个; 43181万元, not
-    4.3181亿元), unless its unit is written otherwise (4.5万多名 is 4.5万多人); search then finds
+    4.3181亿元), unless its unit is written otherwise (25.4万老旧小区居民 is 25.4万人); search then finds
     the figure's articles."""
     base, out = site_url
     texts = article_texts(out)
@@ -738,7 +738,7 @@ def test_a_figure_copied_from_the_report_finds_the_articles_that_state_it(browse
     as_printed = {row["display"]: {url_of[a] for a in row["sources"].split(",")} for row in rows
                   if all(row["display"] in texts[url_of[a]][1] for a in row["sources"].split(","))}
     assert len(as_printed) >= 0.9 * len({row["display"] for row in rows}), sorted(as_printed)
-    assert "2600多个" in as_printed and "68万多户" in as_printed and "43181万元" in as_printed
+    assert "2600多个" in as_printed and "68万多户" in as_printed and "43181万元" in as_printed and "4.5万多名" in as_printed
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     for figure, sources in as_printed.items():
         found = {url for url, _ in search_results(page, base, figure)}

@@ -136,13 +136,13 @@ def test_each_fact_is_printed_in_the_sentence_its_article_page_anchors(site):
         # A key point's sentence begins with its mark's empty element (the theme draws the ●).
         sentence = re.search(rf'<span class="sentence" id="{fact["anchor"]}">((?:<span class="key-mark"[^>]*></span>)?.*?)</span>', page, re.S).group(1)
         assert fact["printed"] in re.sub(r"<[^>]+>", "", sentence) and fact["printed"] in fact["sentence"], fact
-        # The box quotes the figure as printed where it writes it otherwise (4.5万多名 as 4.5万多人).
+        # The box quotes the figure as printed where it writes it otherwise (25.4万老旧小区居民 as 25.4万人).
         box = page[page.index('class="facts-box"') :].split("</section>", 1)[0]
         links = [(re.sub(r"<[^>]+>", "", label).split()[1], note) for label, note in  # "改造小区 10个 · 巫山县 · …": the figure
                  re.findall(rf'<a href="#{fact["anchor"]}">(.+?)</a>(?: <span class="unit">（原文作“([^”]+)”）)?', box)]
         assert (fact["printed"], "") in links or any(note == fact["printed"] != shown for shown, note in links), fact
         assert all(shown != note for shown, note in links)  # never a note that repeats the figure
-    assert any("（原文作“4.5万多名”）" in (site / f["article_url"]).read_text(encoding="utf-8") for f in facts)
+    assert any("（原文作“25.4万老旧小区居民”）" in (site / f["article_url"]).read_text(encoding="utf-8") for f in facts)
 
 
 def test_report_counts_articles_by_paper_and_province_most_first_and_the_unknown_last(site):
