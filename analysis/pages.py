@@ -298,6 +298,7 @@ def article_markdown(article: Article, tags: list[str], facts: list[Fact] | None
         "Related": ", ".join(article.related),
         "Facts_html": facts_box_html(facts or []),
         "Facts_count": str(len(facts or [])),
+        "Facts_anchor": FACTS_BOX_ID if facts else "",  # the article's details link to the box
         "Date_text": article.date or "日期不详",
         "Summary": "",
     }

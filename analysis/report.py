@@ -614,7 +614,6 @@ def title_link(article: Article) -> str:
     return f'<a href="{{filename}}/articles/{article.id}.md"{wordwise}>{words or html.escape(article.title)}</a>'
 
 
-
 def place_article_file(place: str, number: int) -> str:
     """Page 1 of a place's article list is the place page itself; later pages follow it."""
     return f"places/{place_slug(place)}" + (f"-{number}" if number > 1 else "")

@@ -28,6 +28,7 @@ def word_list(name: str) -> frozenset[str]:
     """The words of one of the data folder's word lists (stopwords.txt, surnames.txt …)."""
     return parse_word_list((DATA_DIR / name).read_text(encoding="utf-8").splitlines())
 
+
 DEFAULTS: dict = {
     # A newspaper page is tens of kilobytes; anything far larger is not a page and
     # is refused before it is read, so memory stays bounded.

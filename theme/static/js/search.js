@@ -41,7 +41,7 @@
   const bundleFolders = JSON.parse(root.dataset.bundles || "[]");
   const pageFiltersFile = root.dataset.pageFilters || ""; // beside each bundle, if the build wrote one
   const OPENING_CHARS = Number(root.dataset.excerptChars); // a page's opening shown as its excerpt, as long as a listing's
-  const namePages = JSON.parse(root.dataset.namePages || "{}"); // a place's or topic's name -> [kind, its page]
+  const namePages = JSON.parse(root.dataset.namePages || "{}"); // a place's or topic's name -> [kind, its page, the page's name]
   const also = root.querySelector(".search-also");
 
   // --- the index's words ------------------------------------------------------------------
