@@ -601,9 +601,14 @@ def whole_parts(*parts: str) -> str:
 
 
 def article_list_html(articles: list[Article]) -> str:
-    """One HTML block: Markdown would parse each of a long list's lines for inline syntax."""
-    items = "".join(f"<li>{title_link(a)}{whole_parts(a.publication, date_label(a.date))}</li>" for a in articles)
+    """One HTML block: Markdown would parse each of a long list's lines for inline syntax. A
+    kicker leads its title, as in the theme's lists: 倾听居民想法 alone does not say it is 洛阳's."""
+    items = "".join(f"<li>{list_kicker(a)}{title_link(a)}{whole_parts(a.publication, date_label(a.date))}</li>" for a in articles)
     return f"<ul>{items}</ul>\n"
+
+
+def list_kicker(article: Article) -> str:
+    return f'<span class="list-kicker">{html.escape(article.kicker)}</span>' if article.kicker else ""
 
 
 def title_link(article: Article) -> str:

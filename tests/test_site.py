@@ -946,12 +946,15 @@ def test_a_place_list_entry_names_what_is_known_of_its_article():
     from analysis.model import Article
     from analysis.report import article_list_html
 
-    known = Article(id="a", page="p.txt", title="标题", publication="巫山报", date="2023-06-14")
+    known = Article(id="a", page="p.txt", title="标题", publication="巫山报", date="2023-06-14", kicker="巫山<县>")
     unknown = Article(id="b", page="q.txt", title="无名", publication="", date="")
     html_ = article_list_html([known, unknown])
     # the bracket whole on its line: （北碚报，|2021年10月20日） parted a paper from its date
     assert '标题</a><span class="term">（巫山报，2023年6月14日）</span>' in html_
     assert '无名</a><span class="term">（日期不详）</span>' in html_
+    # the kicker before its title, escaped; none where the article has none
+    assert '<li><span class="list-kicker">巫山&lt;县&gt;</span><a href=' in html_
+    assert html_.count("list-kicker") == 1
 
 
 def cuts_a_figure(text: str, at: int) -> bool:

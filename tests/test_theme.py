@@ -485,6 +485,18 @@ def test_archive_groups_by_year_and_month(site):
         assert months and all(re.fullmatch(r"\d{1,2}月|月份不详", m) for m in months)
 
 
+def test_a_compact_list_shows_an_articles_kicker_above_its_title(site, pages):
+    """倾听居民想法 难题找到解法 alone does not say where; its kicker does, in every list."""
+    place_page = next(path for path, doc in pages.items() if path.startswith("places/") and text_of(doc.find(".//h1")) == "西工区")
+    for path in ("archives.html", place_page):
+        item = next(li for li in pages[path].iter("li") if any(text_of(a) == SEED_ARTICLE["title"] for a in li.findall("a")))
+        kicker = item.find("span[@class='list-kicker']")
+        assert kicker is not None and text_of(kicker) == SEED_ARTICLE["kicker"], path
+        assert list(item).index(kicker) < list(item).index(item.find("a")), path
+    unkickered = [li for li in pages["archives.html"].findall(".//ol[@class='archive-list']/li") if li.find("span[@class='list-kicker']") is None]
+    assert unkickered  # only an article with a kicker has one
+
+
 def test_each_year_of_the_archive_has_a_page_listing_that_year_s_articles(site, article_meta):
     archive = parse(site / "archives.html")
     linked = {text_of(a): a.get("href").removeprefix("./") for a in archive.findall(".//section/h2/a")}
