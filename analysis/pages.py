@@ -258,10 +258,12 @@ def page_view_html(page: Page, articles: list[Article]) -> str:
     )
 
 
-def printed_note(fact: Fact) -> str:
-    """（原文作“25.4万老旧小区居民”）where the figure is printed otherwise than the box writes it (25.4万人);
-    nothing where the two read the same (57个)."""
-    if fact.printed == format_value(fact.value, fact.metric, fact.qualifier, printed=fact.printed):
+def printed_note(fact: Fact, shown: str | None = None) -> str:
+    """（原文作“25.4万老旧小区居民”）where the figure is printed otherwise than it is `shown`
+    (25.4万人; by default as the box writes it); nothing where the two read the same (57个)."""
+    if shown is None:
+        shown = format_value(fact.value, fact.metric, fact.qualifier, printed=fact.printed)
+    if fact.printed == shown:
         return ""
     return f' <span class="unit">（原文作“{escape(fact.printed)}”）</span>'
 

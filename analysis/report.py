@@ -30,7 +30,7 @@ from .extract import Fact, load_vocab
 from .model import Article
 from .segment import BULLET
 from .numbers import find_quantities
-from .pages import KIND_NAMES, amount_html, fact_context, fact_figure, headline_html, labelled_figure_html, page_text_url, pieces_as_html, terms_html, year_html
+from .pages import KIND_NAMES, amount_html, fact_context, fact_figure, headline_html, labelled_figure_html, page_text_url, pieces_as_html, printed_note, terms_html, year_html
 from .places import Gazetteer, filed_under, main_place, places_above
 from .settings import DATA_DIR
 from .terms import headline_words
@@ -207,9 +207,9 @@ def quoted_around(fact: Fact, before: int = 16, after: int = 14) -> str:
 
 
 
-def fact_anchors(facts: list[Fact]) -> dict[tuple, str]:
-    """(article, place, metric, year, status, source) -> the sentence anchor, to link a table cell."""
-    return {(f.article_id, f.place, f.metric, f.year, f.status, f.funding_source): f.anchor for f in facts}
+def facts_by_cell(facts: list[Fact]) -> dict[tuple, Fact]:
+    """(article, place, metric, year, status, source) -> the fact, whose sentence a table cell links."""
+    return {(f.article_id, f.place, f.metric, f.year, f.status, f.funding_source): f for f in facts}
 
 
 def facts_list(facts: list[Fact], show_place: bool = True) -> str:
@@ -234,7 +234,7 @@ def place_counts(counts: Counter, unit: str) -> str:
 
 def scale_rows(scale: pd.DataFrame, facts: list[Fact], show_place: bool = True) -> list[list[str]]:
     vocab = load_vocab()
-    anchors = fact_anchors(facts)
+    by_cell = facts_by_cell(facts)
     rows = []
     for r in scale.itertuples(index=False):
         status = vocab.status_cell(r.status)
@@ -245,10 +245,13 @@ def scale_rows(scale: pd.DataFrame, facts: list[Fact], show_place: bool = True) 
         sources = [s for s in str(r.sources).split(",") if s]
         cell = (r.place, r.metric, r.year, r.status, r.funding_source)
         # The figure itself links to the sentence it came from; further sources follow it.
-        value = article_link(sources[0], r.display, anchors.get((sources[0], *cell), "")) if sources else md(r.display)
+        first = by_cell.get((sources[0], *cell)) if sources else None
+        value = article_link(sources[0], r.display, first.anchor if first else "") if sources else md(r.display)
         value = amount_html(value)  # 4.3181亿元 is one word: no line break inside it
+        if first:  # 25.4万人 is printed 25.4万老旧小区居民: say so, as the article does
+            value += printed_note(first, r.display)
         shown = sources[1:SOURCES_LINKED]
-        more = "".join(f" {article_link(s, f'[{i + 2}]', anchors.get((s, *cell), ''))}" for i, s in enumerate(shown))
+        more = "".join(f" {article_link(s, f'[{i + 2}]', getattr(by_cell.get((s, *cell)), 'anchor', ''))}" for i, s in enumerate(shown))
         if len(sources) > SOURCES_LINKED:
             more += f" 等 {len(sources)} 篇"  # every source is in scale_by_place.csv
         if r.other_figures:  # sources that disagree: the figure most of them state, and the others'
@@ -828,7 +831,7 @@ def home_highlights(scale: pd.DataFrame | None, facts: list[Fact], articles: lis
         return ""
     vocab = load_vocab()
     urls = {a.id: a.url for a in articles}
-    anchors = fact_anchors(facts)
+    by_cell = facts_by_cell(facts)
     items = []
     for metric in vocab.report["highlights"]:
         done = scale[(scale["metric"] == metric) & scale["status"].isin(vocab.done_statuses)]
@@ -836,7 +839,8 @@ def home_highlights(scale: pd.DataFrame | None, facts: list[Fact], articles: lis
             continue
         r = done.sort_values(["value", "place"], ascending=[False, True], kind="mergesort").iloc[0]
         source = str(r["sources"]).split(",")[0]
-        anchor = anchors.get((source, r["place"], metric, r["year"], r["status"], r["funding_source"]), "")
+        fact = by_cell.get((source, r["place"], metric, r["year"], r["status"], r["funding_source"]))
+        anchor = fact.anchor if fact else ""
         # A key figure over what it counts, then where and when: 5532户 / 惠及户数 / 巫山县 · 2022年已完成
         where = terms_html([html.escape(name) for name in (r["place"], vocab.when(r["status"], r["year"]), vocab.funding_label(r["funding_source"]))])
         items.append(

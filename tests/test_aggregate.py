@@ -256,6 +256,18 @@ def test_a_scale_table_cell_whose_sources_disagree_names_the_other_figures():
     assert "另有文章作" not in "".join(agreed)
 
 
+def test_a_scale_table_cell_quotes_its_figure_as_printed_where_it_writes_it_otherwise():
+    """25.4万人 is printed 25.4万老旧小区居民: a reader searching the report's figure found nothing."""
+    from analysis import report
+
+    residents = fact(metric="residents", value=254000, printed="25.4万老旧小区居民", anchor="s-1")
+    (row,) = report.scale_rows(scale_by_place([residents]), [residents])
+    (cell,) = [c for c in row if "{filename}/articles/" in c]
+    assert "25.4万人" in cell and cell.endswith("（原文作“25.4万老旧小区居民”）</span>")
+    (plain,) = report.scale_rows(scale_by_place([fact(anchor="s-2")]), [fact(anchor="s-2")])
+    assert "原文作" not in "".join(plain)  # 5532户 is printed 5532户
+
+
 def test_a_scale_table_cell_with_few_sources_links_them_all():
     from analysis import report
 

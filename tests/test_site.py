@@ -143,6 +143,8 @@ def test_each_fact_is_printed_in_the_sentence_its_article_page_anchors(site):
         assert (fact["printed"], "") in links or any(note == fact["printed"] != shown for shown, note in links), fact
         assert all(shown != note for shown, note in links)  # never a note that repeats the figure
     assert any("（原文作“25.4万老旧小区居民”）" in (site / f["article_url"]).read_text(encoding="utf-8") for f in facts)
+    # and so does the report's table, beside the figure it shows
+    assert re.search(r'>25\.4万人</a></span> <span class="unit">（原文作“25\.4万老旧小区居民”）</span></td>', (site / "report.html").read_text(encoding="utf-8"))
 
 
 def test_report_counts_articles_by_paper_and_province_most_first_and_the_unknown_last(site):
@@ -643,7 +645,7 @@ def test_a_long_place_article_list_is_split_into_linked_pages_holding_every_arti
     reached = {first}
     for number, page in enumerate(ordered, start=1):
         body = (site / page).read_text(encoding="utf-8")
-        block = re.search(r'<ul><li><a href="(?:\.\./)*articles/.*?</ul>', body).group(0)
+        block = re.search(r'<ul><li>(?:<span class="list-kicker">[^<]*</span>)?<a href="(?:\.\./)*articles/.*?</ul>', body).group(0)
         listed += re.findall(r'href="(?:\.\./)*(articles/[^"#]+)"', block)
         pager = internal_links(site, page, within=('<nav class="pagination"', "</nav>")) & set(ordered)
         neighbours = {ordered[n - 1] for n in (1, number - 1, number + 1, len(ordered)) if 1 <= n <= len(ordered)}
