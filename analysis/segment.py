@@ -214,6 +214,22 @@ def starts_mid_sentence(text: str) -> bool:
     return cjk_count(first) == len(first) and first not in sentence_openers()
 
 
+# "她告诉记者": a sentence that opens on "she" or "he" (not 他人, 他乡 …) refers back to someone.
+_PRONOUN_LED = re.compile(r"“?[她他](?![人乡国日年处])")
+
+
+def refers_back_to_someone_unnamed(text: str) -> bool:
+    """True for an opening whose first or second sentence says 她/他 before anyone is named: a
+    story never opens so, and one that does lost the lines that named them (水哗啦啦地流了出来。
+    她告诉记者…). A name or a person's title in the first sentence is someone to refer back to."""
+    first, *rest = split_sentences(text)[:2] or [""]
+    if _PRONOUN_LED.match(first):
+        return True
+    names_someone = any(is_personal_name(first[i : i + n]) for n in (2, 3) for i in range(len(first) - n + 1)) \
+        or any(title in first for title in word_list("person_titles.txt"))
+    return bool(rest) and bool(_PRONOUN_LED.match(rest[0])) and not names_someone
+
+
 def opens_inside_quote(text: str) -> bool:
     """True when the first double quotation mark in the text is a closing one: it starts inside a quotation."""
     m = re.search(r"[“”]", text)
@@ -240,7 +256,7 @@ def cut_off(paragraphs: list[str], kind: str, continued: bool) -> tuple[bool, bo
     if not paragraphs or kind in ("advert", "list", "photo"):
         return False, False
     last = paragraphs[-1].rstrip()
-    return (not continued and starts_mid_sentence(paragraphs[0]),
+    return (not continued and (starts_mid_sentence(paragraphs[0]) or refers_back_to_someone_unnamed(paragraphs[0])),
             ends_open(last) and not last.endswith(("）", ")")))
 
 

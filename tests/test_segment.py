@@ -171,11 +171,26 @@ def test_a_story_whose_text_runs_off_the_page_says_so_at_that_end():
     assert continued.continued_from and (continued.cut_at_start, continued.cut_at_end) == (False, False)
 
 
+def test_a_story_opening_on_she_or_he_before_anyone_is_named_is_marked_cut_at_its_start():
+    def opening_cut(text: str) -> bool:
+        return segment_page(f"城乡供水惠及群众\n\n{text}\n\n下一步，将继续推进。\n").items[0].cut_at_start
+
+    assert opening_cut("水哗啦啦地流了出来。她告诉记者：“现在方便了。”")
+    assert opening_cut("他告诉记者，村里通了自来水。")
+    # someone to refer back to: a name or a person's title in the first sentence
+    assert not opening_cut("张大爷拧开水龙头。他告诉记者：“现在方便了。”")
+    assert not opening_cut("本报讯 近日，区委书记到村里调研。他强调，要保障饮水安全。")
+    # 他人 and 他乡 are no one in particular; a pronoun after the second sentence is no opening
+    assert not opening_cut("他人的困难就是我们的困难。")
+    assert not opening_cut("水流了出来。村里通了自来水。她说很方便。")
+
+
 def test_on_the_real_pages_only_stories_missing_text_are_marked_cut():
     marked = {(a.title[:8], a.cut_at_start, a.cut_at_end)
               for name in sorted(FIXTURE) for a in segmented(name).items if a.cut_at_start or a.cut_at_end}
     assert marked == {
         ("巫山：老旧小区“", True, False),  # opens inside a quotation whose start is not on the page
+        ("城乡供水一体化惠", True, False),  # opens on 她告诉记者: the OCR lost the lines naming her
         ("积极融入西部陆海", False, True),  # three stories continue on another page
         ("王俊在我区创建全", False, True),
         ("加强基层治理体系", False, True),
