@@ -361,8 +361,6 @@ def test_communities_started_are_not_communities_renovated():
 def test_a_credit_line_is_money_promised_not_money_spent():
     facts = facts_of("目前已授信37亿元支持市场主体参与老旧小区改造。", places=("重庆市",))
     assert [(f.value, f.status, f.funding_source) for f in facts] == [(3700000000, "committed", "bank_credit")]
-    spent = facts_of("开展老旧小区改造工作以来，县住房城乡建委共争取到国家补助资金43181万元。")
-    assert [(f.status, f.funding_source) for f in spent] == [("cumulative", "central_subsidy")]
     seed_money = facts_of("县财政已拨付老旧小区改造启动资金500万元。")  # paid: 启动资金 is no work begun
     assert [(f.value, f.status) for f in seed_money] == [(5000000, "completed")]
 
@@ -417,6 +415,17 @@ def test_money_a_plan_needs_is_not_money_planned():
     assert sorted((f.metric, f.status) for f in counted) == [("communities", ""), ("funding_yuan", "needed")]
     planned = facts_of("巫山县计划改造老旧小区57个，需投入资金3亿元。")
     assert sorted((f.metric, f.status) for f in planned) == [("communities", "planned"), ("funding_yuan", "needed")]
+
+
+def test_money_secured_is_not_money_spent():
+    """争取到国家补助资金43181万元 headed the home page's figures as money already put in."""
+    facts = facts_of("开展老旧小区改造工作以来，巫山县共争取到国家补助资金43181万元，业主自筹9000万元用于电梯加装。")
+    assert [(f.value, f.status, f.funding_source) for f in facts] == [
+        (431810000, "secured", "central_subsidy"), (90000000, "cumulative", "owners")]  # 争取到 speaks for its clause only
+    assert "secured" not in load_vocab().done_statuses
+    # a year striven for is no money: the communities are planned
+    striven = facts_of("巫山县计划改造老旧小区57个，争取到2025年全部完成。")
+    assert [(f.metric, f.status) for f in striven] == [("communities", "planned")]
 
 
 def test_a_running_total_frame_covers_the_figures_after_it_but_not_a_plan():
@@ -511,7 +520,7 @@ def test_vocabulary_lists_every_metric_once_with_a_display_unit():
     assert len(keys) == len(set(keys))
     assert sorted(vocab.report["reading_order"]) == sorted(keys)  # each metric once in the report's order
     assert all(m.display_unit and m.forms for m in vocab.metrics)
-    assert {s.key for s in vocab.statuses} == {"needed", "planned", "committed", "started", "cumulative", "in_progress", "completed"}
+    assert {s.key for s in vocab.statuses} == {"needed", "secured", "planned", "committed", "started", "cumulative", "in_progress", "completed"}
     assert vocab.done_statuses == ("cumulative", "completed")
     assert {s.key for s in vocab.funding_sources} == {
         "central_subsidy", "local_government", "owners", "social_capital", "bank_credit"}

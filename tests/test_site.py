@@ -224,8 +224,8 @@ def test_report_scale_table_follows_the_place_tree(site):
 
 
 def test_home_highlights_show_only_work_done_or_money_spent(site):
-    """A count of communities started (重庆 累计启动 2600多个) or a credit line granted (授信37亿元)
-    is no outcome: each highlight links to a fact whose status metrics.toml marks as done."""
+    """A count of communities started (重庆 累计启动 2600多个), a credit line granted (授信37亿元)
+    or a subsidy secured (争取到…43181万元) is no outcome: each highlight links to a fact whose status metrics.toml marks as done."""
     from analysis.extract import load_vocab
 
     vocab = load_vocab()
@@ -241,6 +241,7 @@ def test_home_highlights_show_only_work_done_or_money_spent(site):
         # The tile names the metric and the place of a fact of that sentence.
         assert any(f["place"] == place and vocab.metric(f["metric"]).label == metric for f in linked), (figure, metric, place)
     assert "2600多个" not in section and "37亿元" not in section
+    assert "43181万元" not in section  # 争取到: money secured, not said to be spent
 
 
 def test_a_figures_quote_begins_a_clause_or_quotation_and_quotes_inside_it_are_single(site):
