@@ -123,13 +123,16 @@ def chart_block(chart: ChartFiles) -> str:
     pieces = {v: cell[c](html.escape(v)) for c in (*chart.figures, *chart.years) if c in chart.table for v in chart.table[c].astype(str)}
     shared = next((row[0] for row in blocks if "、" in row[0]), "")  # no place's own name holds 、
     shared_note = [f"几个地方列在一起（如“{md(shared)}”），是因为它们的各行完全相同。", ""] if shared else []
+    # The file keeps a row for each place where the table lists places together: say so, as
+    # its count differs from the table's (48 行 here, 80 in the file).
+    csv_rows = f"，{len(chart.table)} 行，每个地方各自成行" if len(chart.table) != len(rows) else ""
     return "\n".join([
         f'<h3 id="{chart_anchor(chart)}">{html.escape(chart.title)}</h3>',  # place pages link here
         "",
         f'<figure class="chart"><img src="{{static}}/charts/{chart.svg}" alt="{html.escape("图表：" + chart.title)}" loading="lazy">'
         f"<figcaption>{pieces_as_html(html.escape(chart.alt), pieces)}</figcaption></figure>",
         "",
-        f"[下载数据（CSV）]({{static}}/charts/{chart.csv})",
+        f"[下载数据（CSV{csv_rows}）]({{static}}/charts/{chart.csv})",
         "",
         # Folded: the charts' tables took a phone 5,000 px of a report of 18,000, the scale
         # chart's repeating the table of figures above it.

@@ -1078,3 +1078,21 @@ def test_an_article_names_every_place_whose_page_lists_it(site):
         row = page.split("<dt>地区</dt>", 1)[1].split("</dd>", 1)[0]
         shown = set(re.findall(r">([^<>]+)</a>", row))
         assert places <= shown, (url, places - shown)
+
+
+def test_a_charts_table_and_its_download_say_how_many_rows_each_holds(site):
+    """The folded table lists places with identical rows together; its file keeps a row for each
+    place. Both were said to hold 48 rows, and the file had 80."""
+    report = (site / "report.html").read_text(encoding="utf-8")
+    blocks = re.findall(r'<a href="\./charts/([^"]+\.csv)">下载数据（CSV(?:，(\d+) 行，每个地方各自成行)?）</a>.*?'
+                        r'<summary>图表数据（(\d+) 行）</summary>(.*?)</details>', report, re.S)
+    assert len(blocks) == len(list((site / "charts").glob("*.csv"))) >= 4
+    merged = 0
+    for name, stated, shown, details in blocks:
+        table_rows = len(re.findall(r"<tr>", details.split("<tbody>", 1)[1]))
+        assert int(shown) == table_rows, name
+        with (site / "charts" / name).open(encoding="utf-8-sig") as fh:
+            file_rows = sum(1 for _ in csv.reader(fh)) - 1
+        assert int(stated or shown) == file_rows, name  # unsaid only where the two agree
+        merged += bool(stated)
+    assert merged  # the word charts list 江苏省、南通市、崇川区 together
