@@ -326,6 +326,7 @@ class _Panel:
     places: tuple[str, ...]  # one place, or several whose panels would be identical
     rows: pd.DataFrame
     articles: int = 0  # how many articles its words come from, when known
+    tied_out: tuple[str, ...] = ()  # words as high as its last bar, left out by the cut at top_n
 
     @property
     def title(self) -> str:
@@ -359,6 +360,27 @@ def _top_terms(terms: pd.DataFrame, column: str, top_n: int) -> pd.DataFrame:
     return table.groupby("place", sort=True).head(top_n).drop(columns="_neg").reset_index(drop=True)
 
 
+def _tied_out(terms: pd.DataFrame, top: pd.DataFrame, column: str) -> dict[str, tuple[str, ...]]:
+    """Per place, the words whose `column` equals its last drawn word's but that the cut left
+    out: 管理, 行动 and 责任 had 6 occurrences each in 南通市, and two went unsaid."""
+    last = top.groupby("place")[column].last()
+    drawn = set(zip(top["place"], top["term"]))
+    tied = terms[terms["place"].isin(last.index)]
+    tied = tied[(tied[column] - tied["place"].map(last)).abs() < 1e-9]
+    out: dict[str, tuple[str, ...]] = {}
+    for place, term in sorted(zip(tied["place"], tied["term"])):
+        if (place, term) not in drawn:
+            out[place] = (*out.get(place, ()), term)
+    return out
+
+
+def tie_note(panels: Sequence[_Panel]) -> str:
+    """The words tied with a panel's last bar that it leaves out: which of them a cut keeps is
+    only the order of their characters."""
+    parts = [f"{panel.name}的{''.join(f'“{t}”' for t in panel.tied_out)}" for panel in panels if panel.tied_out]
+    return f"与末位并列而未画出的词：{'；'.join(parts)}。" if parts else ""
+
+
 def _term_panels(
     terms: pd.DataFrame | None,
     column: str,
@@ -385,7 +407,9 @@ def _term_panels(
         rows = top[top["place"] == place]
         signature = tuple(zip(rows["term"], rows["count"], rows[column].round(6)))
         groups.setdefault(signature, []).append(place)
-    panels = [_Panel(_broadest_first(places), top[top["place"] == places[0]], articles.get(places[0], 0)) for places in groups.values()]
+    tied_out = _tied_out(terms, top, column)
+    panels = [_Panel(_broadest_first(places), top[top["place"] == places[0]], articles.get(places[0], 0), tied_out.get(places[0], ()))
+              for places in groups.values()]
     shown, left = panels[:max_places], panels[max_places:]
     return shown, [p for panel in left for p in panel.places]
 
@@ -447,11 +471,11 @@ def term_frequency_chart(
     else:
         finding = "各地最常出现的词各不相同。"
     per_place = "；".join(f"{panel.name}为“{row['term']}”（每万词{row['per_10k']:.1f}次）" for panel, row in firsts)
-    alt = f"{finding}各地最高频的词：{per_place}。图中{PLACE_NAMES_NOTE}。{omitted_note(omitted, BY_ARTICLES)}"
+    alt = f"{finding}各地最高频的词：{per_place}。图中{PLACE_NAMES_NOTE}。{tie_note(panels)}{omitted_note(omitted, BY_ARTICLES)}"
 
     title = f"各地报道高频词（每万词出现次数，前{top_n}个）"
     with chart_style():
-        fig, _ = _draw_term_panels(panels, "per_10k", _notes(PLACE_NAMES_NOTE, omitted_note(omitted, BY_ARTICLES)), BLUE, 1)
+        fig, _ = _draw_term_panels(panels, "per_10k", _notes(PLACE_NAMES_NOTE, tie_note(panels), omitted_note(omitted, BY_ARTICLES)), BLUE, 1)
     table = _term_table(panels, "per_10k", "每万词次数", 1)
     return Chart(slug=slug, title=title, alt=alt, table=table, figure=fig, omitted=omitted)
 
@@ -493,11 +517,11 @@ def distinctive_terms_chart(
     alt = (
         f"与其他地方相比，{best_panel.source}的“{best['term']}”最为突出（z={best['log_odds_z']:.2f}），"
         f"为各地特征词之首。各地最突出的词：{firsts}。"
-        f"图中{PLACE_NAMES_NOTE}，{significant_share(n_sig, n_bars, Z_SIGNIFICANT)}（{Z_SIGNIFICANT_NOTE}）。{omitted_note(omitted, BY_ARTICLES)}"
+        f"图中{PLACE_NAMES_NOTE}，{significant_share(n_sig, n_bars, Z_SIGNIFICANT)}（{Z_SIGNIFICANT_NOTE}）。{tie_note(panels)}{omitted_note(omitted, BY_ARTICLES)}"
     )
 
     title = f"各地特征词（对数优势比z值，前{top_n}个）"
-    note = _notes(f"{PLACE_NAMES_NOTE}；虚线：z={Z_SIGNIFICANT}，{Z_SIGNIFICANT_NOTE}", omitted_note(omitted, BY_ARTICLES))
+    note = _notes(f"{PLACE_NAMES_NOTE}；虚线：z={Z_SIGNIFICANT}，{Z_SIGNIFICANT_NOTE}", tie_note(panels), omitted_note(omitted, BY_ARTICLES))
     with chart_style():
         fig, axes = _draw_term_panels(panels, "log_odds_z", note, GREEN, 2)
         for ax in axes:

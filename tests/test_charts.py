@@ -413,6 +413,19 @@ def test_ties_break_on_the_term_so_order_never_depends_on_input():
 
 
 @pytest.mark.parametrize("make", [term_frequency_chart, distinctive_terms_chart])
+def test_words_tied_with_the_last_bar_and_left_out_are_named(make):
+    """管理, 行动 and 责任 had 6 occurrences each in 南通市; the chart drew 管理 and said nothing of the others."""
+    tied = term_table([("甲市", "改造", 9, 30.0, 5.0), ("甲市", "物业", 5, 10.0, 3.0), ("甲市", "电梯", 5, 10.0, 3.0),
+                       ("甲市", "管网", 5, 10.0, 3.0), ("甲市", "小区", 2, 4.0, 1.0)])
+    chart = make(tied, top_n=2)
+    assert chart.table["词语"].tolist() == ["改造", "物业"]
+    note = "与末位并列而未画出的词：甲市的“电梯”“管网”。"
+    assert note in chart.alt and note in "".join(chart.texts()).replace("\n", "")
+    # a cut between unequal words leaves nothing unsaid
+    assert "并列" not in make(tied, top_n=1).alt and "并列" not in make(tied, top_n=4).alt
+
+
+@pytest.mark.parametrize("make", [term_frequency_chart, distinctive_terms_chart])
 def test_no_data_gives_no_chart(make):
     assert make(pd.DataFrame(columns=TERM_COLUMNS)) is None
     assert make(None) is None
