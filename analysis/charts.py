@@ -436,6 +436,11 @@ def _draw_term_panels(panels: Sequence[_Panel], column: str, note: str, color: s
 
 
 PLACE_NAMES_NOTE = load_vocab().report["place_names_note"]  # the term tables leave them out
+PANEL_ARTICLES_NOTE = load_vocab().report["panel_articles_note"]  # what 北碚区（5篇） counts
+
+
+def panel_articles_note(panels: Sequence[_Panel]) -> str:
+    return f"{PANEL_ARTICLES_NOTE}。" if any(panel.articles for panel in panels) else ""
 
 
 def _notes(*lines: str) -> str:
@@ -471,7 +476,7 @@ def term_frequency_chart(
     else:
         finding = "各地最常出现的词各不相同。"
     per_place = "；".join(f"{panel.name}为“{row['term']}”（每万词{row['per_10k']:.1f}次）" for panel, row in firsts)
-    alt = f"{finding}各地最高频的词：{per_place}。图中{PLACE_NAMES_NOTE}。{tie_note(panels)}{omitted_note(omitted, BY_ARTICLES)}"
+    alt = f"{finding}各地最高频的词：{per_place}。图中{PLACE_NAMES_NOTE}。{tie_note(panels)}{omitted_note(omitted, BY_ARTICLES)}{panel_articles_note(panels)}"
 
     title = f"各地报道高频词（每万词出现次数，前{top_n}个）"
     with chart_style():
@@ -518,6 +523,7 @@ def distinctive_terms_chart(
         f"与其他地方相比，{best_panel.source}的“{best['term']}”最为突出（z={best['log_odds_z']:.2f}），"
         f"为各地特征词之首。各地最突出的词：{firsts}。"
         f"图中{PLACE_NAMES_NOTE}，{significant_share(n_sig, n_bars, Z_SIGNIFICANT)}（{Z_SIGNIFICANT_NOTE}）。{tie_note(panels)}{omitted_note(omitted, BY_ARTICLES)}"
+        f"{panel_articles_note(panels)}"
     )
 
     title = f"各地特征词（对数优势比z值，前{top_n}个）"

@@ -413,6 +413,14 @@ def test_ties_break_on_the_term_so_order_never_depends_on_input():
 
 
 @pytest.mark.parametrize("make", [term_frequency_chart, distinctive_terms_chart])
+def test_a_word_chart_says_what_its_panels_article_counts_count(make):
+    """北碚区（5篇） in the chart, 6 篇 on its page: the caption says which articles a panel rests on."""
+    counted = make(TERMS, article_counts=ARTICLES)
+    assert "重庆市（30篇" in "".join(counted.texts()) and counted.alt.endswith(f"{charts.PANEL_ARTICLES_NOTE}。")
+    assert charts.PANEL_ARTICLES_NOTE not in make(TERMS).alt  # no count on the panels, nothing to explain
+
+
+@pytest.mark.parametrize("make", [term_frequency_chart, distinctive_terms_chart])
 def test_words_tied_with_the_last_bar_and_left_out_are_named(make):
     """管理, 行动 and 责任 had 6 occurrences each in 南通市; the chart drew 管理 and said nothing of the others."""
     tied = term_table([("甲市", "改造", 9, 30.0, 5.0), ("甲市", "物业", 5, 10.0, 3.0), ("甲市", "电梯", 5, 10.0, 3.0),
