@@ -172,6 +172,12 @@ def same_blocks_once(rows: list[list[str]]) -> list[list[str]]:
     return [["、".join(places), *row] for block, places in blocks.items() for row in block]
 
 
+def place_with_province(place: str, province: str) -> str:
+    """九龙坡区（重庆市）, as the charts head it: 九龙坡区's 60多亿元 under 重庆市's rows read as
+    another place's, and a reader asking what 重庆 spent found only 重庆市's own 37亿元."""
+    return place_link(place) + (f'<span class="term">（{md(province)}）</span>' if province and province != place else "")
+
+
 def place_once_per_block(rows: list[list[str]], places: list[str]) -> list[list[str]]:
     """The place (`places[i]`, row i's place as text) shown on the first of its consecutive rows
     only: "江苏省、南通市、崇川区" eight times over, or 重庆市 nine, made a long column of the same
@@ -261,7 +267,7 @@ def scale_rows(scale: pd.DataFrame, facts: list[Fact], show_place: bool = True) 
             more += f"（另有文章作{md('、'.join(str(r.other_figures).split('; ')))}）"
         year = vocab.year_label(r.year)
         row = [words_html(md(vocab.metric(r.metric).label)), value + more, year_html(md(year)) if year else "—", status]
-        rows.append([place_link(r.place), *row] if show_place else row)
+        rows.append([place_with_province(r.place, r.province), *row] if show_place else row)
     return rows
 
 
@@ -272,7 +278,8 @@ def scale_table(scale: pd.DataFrame | None, facts: list[Fact], show_place: bool 
     header = ["指标", "数字", "年份", "进度"]  # the names and order of the charts' tables
     rows = scale_rows(scale, facts, show_place)
     if show_place:
-        rows = place_once_per_block(rows, scale["place"].tolist())
+        names = [place + (f"（{province}）" if province and province != place else "") for place, province in zip(scale["place"], scale["province"])]
+        rows = place_once_per_block(rows, names)  # as the first row shows it: 九龙坡区（重庆市）
     return "点击数字可查看它所在的原句。\n\n" + table(["地方", *header] if show_place else header, rows) + "\n"
 
 
