@@ -426,12 +426,14 @@ def report_places(place: str, gazetteer: Gazetteer) -> list[str]:
 
 def listed_places(places: Sequence[str], gazetteer: Gazetteer, n: int = 2) -> list[str]:
     """The `n` places a listing names for an article (`places` most specific first), each
-    within the next: its most specific place and the ones above it when everything it names
-    lies on that one line (巫山县 · 重庆市); else its main place and the ones above that (西工区 ·
-    洛阳市 for several of its communities). The two most specific could be siblings (交通花园小区
-    · 西工地小区) or strangers (朝天门街道 · 渝北区, though 朝天门 is in 渝中区), which read as a
-    place and the place it is in. An article of several provinces names the most specific place
-    of each (巫山县 · 崇川区). Names the gazetteer lacks are shown only when it knows none."""
+    within the next: its most specific place when everything it names lies on that one line,
+    else its main place (西工区 for several of its communities); then the city it lies in, or
+    for a municipality's place its district or county (钟秀街道 · 南通市, 龙车村 · 北碚区,
+    巫山县 · 重庆市): 钟秀街道 · 崇川区 left a reader scanning for 南通 without it. Not the two
+    most specific places it names: they could be siblings (交通花园小区 · 西工地小区) or strangers (朝天门街道 · 渝北区, though
+    朝天门 is in 渝中区), which read as a place and the place it is in. An article of several
+    provinces names the most specific place of each (巫山县 · 崇川区). Names the gazetteer lacks
+    are shown only when it knows none."""
     known = [p for p in places if p in gazetteer]
     if not known:
         return list(places[:n])
@@ -440,7 +442,10 @@ def listed_places(places: Sequence[str], gazetteer: Gazetteer, n: int = 2) -> li
         return [next(p for p in known if gazetteer.province_of(p) == province) for province in by_province][:n]
     line = gazetteer.hierarchy(known[0])
     top = known[0] if all(p in line for p in known) else main_place(known, gazetteer)
-    return gazetteer.hierarchy(top)[:n]
+    chain = gazetteer.hierarchy(top)
+    city = gazetteer.city_of(top)
+    anchor = chain[-2] if city == chain[-1] and len(chain) > 1 else city  # a municipality's district
+    return [top, anchor][:n] if anchor and anchor != top else chain[:n]
 
 
 def main_place(places: Sequence[str], gazetteer: Gazetteer) -> str | None:

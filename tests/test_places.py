@@ -447,7 +447,10 @@ def test_a_listing_names_a_place_and_the_place_it_is_in(gaz):
     from analysis.places import listed_places
 
     assert listed_places(["巫山县", "重庆市"], gaz) == ["巫山县", "重庆市"]
-    assert listed_places(["龙车村", "北碚区", "重庆市"], gaz) == ["龙车村", "北碚区"]
+    assert listed_places(["龙车村", "北碚区", "重庆市"], gaz) == ["龙车村", "北碚区"]  # a municipality's district
+    # the city, not the district between: a reader scanning for 南通 did not find it
+    assert listed_places(["钟秀街道", "崇川区", "南通市", "江苏省"], gaz) == ["钟秀街道", "南通市"]
+    assert listed_places(["任港社区"], gaz) == ["任港社区", "南通市"] and listed_places(["南通市"], gaz) == ["南通市", "江苏省"]
     # Siblings, or places on different lines, give way to the place holding them all.
     assert listed_places(["交通花园小区", "西工地小区", "健康新村", "西工区", "洛阳市", "河南省"], gaz) == ["西工区", "洛阳市"]
     assert listed_places(["朝天门街道", "渝北区", "渝中区", "重庆市"], gaz) == ["重庆市"]  # 朝天门 is not in 渝北区
