@@ -176,7 +176,7 @@ def test_on_a_phone_a_headline_wraps_only_between_its_words(browser, site_url):
 
 
 def test_on_a_phone_the_links_of_an_articles_details_and_the_footer_are_targets_a_finger_hits(browser, site_url):
-    """Rows of short links (an article's places, topics, keywords; the footer) were 20-21 px
+    """Rows of short links (an article's places, topics, keywords; a listing's; the footer) were 20-21 px
     tall; padding makes each 24 px or more and moves no line. The control, without it, is not."""
     base, out = site_url
     phone = browser.new_context(viewport={"width": 375, "height": 800}, device_scale_factor=2, is_mobile=True, has_touch=True)
@@ -189,6 +189,45 @@ def test_on_a_phone_the_links_of_an_articles_details_and_the_footer_are_targets_
     page.add_style_tag(content=".article__meta a, .site-footer a { padding: 0 !important; }")
     assert min(page.eval_on_selector_all(links, heights)) < 24
     assert page.eval_on_selector_all(".article__meta dd", "es => es.map(e => e.getBoundingClientRect().top)") == tops  # no line moved
+    # and a listing's places and topics on the home page
+    page.goto(f"{base}/index.html")
+    tops = page.eval_on_selector_all(".entry__meta", "es => es.map(e => e.getBoundingClientRect().top)")
+    assert len(page.eval_on_selector_all(".entry__meta a", heights)) > 20 and min(page.eval_on_selector_all(".entry__meta a", heights)) >= 24
+    page.add_style_tag(content=".entry__meta a { padding: 0 !important; }")
+    assert min(page.eval_on_selector_all(".entry__meta a", heights)) < 24
+    assert page.eval_on_selector_all(".entry__meta", "es => es.map(e => e.getBoundingClientRect().top)") == tops
+    phone.close()
+
+
+# Chinese characters of an article's paragraphs set wider than their font's em: the spacing
+# justification adds to a line's characters.
+SPREAD_CHARACTERS = """() => {
+  let spread = 0;
+  for (const p of document.querySelectorAll(".article__body p")) {
+    const em = parseFloat(getComputedStyle(p).fontSize);
+    const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+    for (let node; (node = walker.nextNode());) {
+      for (let i = 0; i < node.length; i++) {
+        if (!/[\u4e00-\u9fff]/.test(node.data[i])) continue;
+        const range = document.createRange(); range.setStart(node, i); range.setEnd(node, i + 1);
+        if (range.getBoundingClientRect().width > 1.1 * em) spread++;
+      }
+    }
+  }
+  return spread;
+}"""
+
+
+def test_on_a_phone_an_articles_lines_are_not_spread_to_the_edge(browser, site_url):
+    """Justified on a phone's short lines, a line that could not break before a quotation mark
+    spread its characters apart; the lines end ragged instead. The control, justified, spreads."""
+    base, out = site_url
+    phone = browser.new_context(viewport={"width": 375, "height": 800}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    page.goto(f"{base}/{article_path(out, '确保群众度过平安欢乐节日')}")
+    assert page.evaluate(SPREAD_CHARACTERS) == 0
+    page.add_style_tag(content=".article__body p { text-align: justify !important; }")
+    assert page.evaluate(SPREAD_CHARACTERS) > 0
     phone.close()
 
 
