@@ -368,7 +368,7 @@ def write_data_files(analysis: Analysis, data_dir: Path) -> None:
 
 
 def write_page_texts(pages: list, articles: list[Article], folder: Path) -> None:
-    """Each page's text as read, and as a web page where an article's 版面文件 links: a reader
+    """Each page's text as read, and as a web page where an article's 版面 links: a reader
     can check an article, its reattached fragments and its figures against the whole page."""
     by_page: dict[str, list[Article]] = {}
     for article in articles:

@@ -222,7 +222,7 @@ def page_view_name(page: str) -> str:
 
 
 def page_view_url(page: str) -> str:
-    """Where a page's text reads as a web page: what an article's 版面文件 links to."""
+    """Where a page's text reads as a web page: what an article's 版面 links to."""
     return f"data/{PAGE_TEXTS}/{quote(page_view_name(page))}"
 
 

@@ -778,7 +778,7 @@ def data_page(present: list[str], page_texts: Sequence[str] = ()) -> str:
     """数据下载: every data file, what each column means, the pages' texts, and how to cite."""
     dictionary = data_dictionary()
     intro = "本站全部数据都由报纸版面的识别文字自动生成（每个版面一个文件），可自由下载核对。"
-    parts = [page_header("数据下载", "data", Description=intro), intro + "每篇文章页上的“版面文件”链接到它所在版面的识别文字。"
+    parts = [page_header("数据下载", "data", Description=intro), intro + "每篇文章页上的“版面”一项链接到它所在版面的整版识别文字。"
              "CSV 文件是带 BOM 的 UTF-8 编码，Excel 可以直接打开；用程序读取时请选 `utf-8-sig` 编码。\n"]
     for name in DATA_FILES:
         if name not in present:

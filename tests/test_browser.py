@@ -579,7 +579,7 @@ def test_the_page_file_link_opens_the_whole_page_in_readable_chinese(browser, si
     page = phone.new_page()
     path = article_path(out, "巫山：老旧小区")
     page.goto(f"{base}/{path}")
-    page.click("dt:text('版面文件') + dd a")
+    page.click("dt:text('版面') + dd a")
     page.wait_for_load_state()
     seed = (SEEDS / "000_697f09e09f9696df.txt").read_text(encoding="utf-8")
     assert page.url.endswith("/data/pages/000_697f09e09f9696df.html")

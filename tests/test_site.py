@@ -334,7 +334,8 @@ def test_places_filed_with_the_same_articles_have_the_same_distinctive_words(sit
 def test_every_article_links_the_text_of_the_page_it_came_from(site):
     for record in articles(site):
         page = (site / record["url"]).read_text(encoding="utf-8")
-        href = re.search(r'<dt>版面文件</dt>\s*<dd><a href="([^"]+)"><code class="filename">([^<]+)</code>', page)
+        # the link says what it opens; the file's name follows it
+        href = re.search(r'<dt>版面</dt>\s*<dd><a href="([^"]+)">整版识别文字</a><span class="term">（<code class="filename">([^<]+)</code>）', page)
         assert href and href.group(2) == record["page"], record["url"]
         # a web page of the page's text, every line of it, which links the text file itself
         view = (site / record["url"]).parent / unquote(href.group(1))

@@ -351,6 +351,10 @@ def test_every_article_shows_its_metadata(article_pages, article_meta):
         meta_text = text_of(header.find("dl"))
         assert meta["source_page"] in meta_text, path
         assert meta["category"] in meta_text, path
+        # a date of a year alone says why: 2021年 beside its neighbours' 2021年10月19日
+        year_only = re.fullmatch(r"\d{4}", meta.get("date_text", "")) is not None
+        assert ("文中未写日期，版面只知年份" in meta_text) == year_only, path
+    assert any(re.fullmatch(r"\d{4}", m.get("date_text", "")) for m in article_meta.values())
 
 
 def test_article_places_link_to_place_pages(article_pages, article_meta):
