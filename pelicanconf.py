@@ -112,6 +112,10 @@ EXCERPT_CHARS = 90
 #   BUILD_STAMP: a reproducible stamp for the footer (e.g. the commit), never the time of the build
 HOME_HIGHLIGHTS = ""
 BUILD_STAMP = ""
+#   FOCUS_TOPIC: the name of the archive's focus topic (topics.toml), whose newest
+#   FOCUS_LISTED stories the home page lists above the latest of all
+FOCUS_TOPIC = ""
+FOCUS_LISTED = 5
 
 # Article bodies arrive as HTML blocks inside the generated Markdown, which Markdown hands
 # through untouched: only a block marked markdown="1" is read as Markdown (md_in_html), so the

@@ -38,6 +38,7 @@ from .settings import load_settings
 from .terms import unload_dictionaries
 from .search import PAGE_FILTERS, SearchIndexing, search_bundles, search_shards
 from .site import RenderedPages, fresh_dir, pelican_settings, remove_tree, run_pelican, shared_source_pages, staging_dir, swap_in, write_sitemap
+from .topics import load_topics
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CODE = Path(__file__).resolve().parent  # the analysis package: its code and data files
@@ -459,7 +460,7 @@ def stable_repr(value) -> str:
 
 # Values the build derives from the pages for the templates; Pelican's readers never use them,
 # so a change to them must not throw away the content cache.
-BUILD_DERIVED_SETTINGS = ("PATH", "OUTPUT_PATH", "CACHE_PATH", "BUILD_STAMP", "HOME_HIGHLIGHTS", "TOPIC_NOTES", "SEARCH_BUNDLES", "SEARCH_PAGE_FILTERS")
+BUILD_DERIVED_SETTINGS = ("PATH", "OUTPUT_PATH", "CACHE_PATH", "BUILD_STAMP", "HOME_HIGHLIGHTS", "FOCUS_TOPIC", "TOPIC_NOTES", "SEARCH_BUNDLES", "SEARCH_PAGE_FILTERS")
 
 
 class PelicanCache:
@@ -775,6 +776,7 @@ def _build(seeds: Path, output: Path, work: Path, conf: Path, drawer: ChartDrawe
         overrides = {
             "BUILD_STAMP": stamp,
             "HOME_HIGHLIGHTS": highlights,
+            "FOCUS_TOPIC": analysis.topic_names.get(load_topics().focus, ""),
             "TOPIC_NOTES": notes,
             "SEARCH_BUNDLES": search_bundles(shards),
             "SEARCH_PAGE_FILTERS": PAGE_FILTERS,

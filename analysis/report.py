@@ -860,4 +860,6 @@ def home_highlights(scale: pd.DataFrame | None, facts: list[Fact], articles: lis
         )
     if not items:
         return ""
-    return '<h2>改造数字一览</h2><ul class="highlight-list">' + "".join(items) + '</ul><p><a href="report.html">查看统计报告</a></p>'
+    # One place's figure each, not a total: the tiles read as sums over the archive.
+    return ('<h2>改造数字一览</h2><p class="highlights__note">每项是各地报道中最大的一个已完成或累计数字，不是合计；点开即是原句。</p>'
+            '<ul class="highlight-list">' + "".join(items) + '</ul><p><a href="report.html">查看统计报告</a></p>')

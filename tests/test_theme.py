@@ -555,6 +555,26 @@ def test_home_page_lists_latest_articles_topics_and_paginates(site, pages):
     assert second.find(".//nav[@class='pagination']//a[@aria-current='page']") is not None
 
 
+def test_home_page_lists_the_focus_topics_stories_above_the_latest(pages, article_meta):
+    """Its renovation stories were four screens down, below school meals and an advert."""
+    from analysis.topics import load_topics
+
+    topics = load_topics()
+    focus = next(t.name for t in topics.topics if t.slug == topics.focus)
+    home = pages["index.html"]
+    section = home.find(".//section[@aria-labelledby='focus']")
+    assert text_of(section.find("h2")) == f"{focus}报道"
+    headings = [h.get("id") for h in home.iter("h2")]
+    assert headings.index("focus") < headings.index("latest")
+    listed = [a.get("href").removeprefix("./") for a in section.findall("ol/li/a")]
+    filed = [url for url, meta in article_meta.items() if focus in meta["tags"].split(", ")]
+    assert sorted(listed) == sorted(filed) and 1 <= len(listed) <= 5  # four stories, none missing
+    dates = [article_meta[url]["date_text"] for url in listed]
+    assert dates == sorted(dates, reverse=True)  # newest first
+    more = section.find("p[@class='more']/a")
+    assert text_of(more) == f"全部 {len(filed)} 篇{focus}报道" and more.get("href").removeprefix("./").startswith("topics/")
+
+
 def test_search_page_loads_the_search_script_and_lists_the_bundles(site, pages):
     search = pages["search.html"]
     scripts = [el.get("src") for el in search.iter("script") if el.get("src")]
@@ -857,7 +877,7 @@ def test_a_copied_page_template_reads_only_what_the_theme_declares_or_the_settin
     derived = set(BUILD_DERIVED_SETTINGS) - {"BUILD_STAMP"}  # the stamp is replaced in a copy
     page = {"articles", "articles_page", "articles_paginator", "articles_previous_page", "articles_next_page", "output_file"}
     own = {"m", "page_note", "section", "first", "top", "above"}  # set by the templates themselves
-    first_page_only = {"tags", "categories", "HOME_HIGHLIGHTS"} if template == "index.html" else set()  # the home page is always rendered
+    first_page_only = {"tags", "categories", "HOME_HIGHLIGHTS", "FOCUS_TOPIC"} if template == "index.html" else set()  # the home page is always rendered
     read = _variables_read(template)
     assert "articles_page" in read
     unexplained = {v for v in read if not (v.isupper() and v not in derived)} - declared - page - own - first_page_only
