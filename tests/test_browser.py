@@ -1219,6 +1219,7 @@ def test_a_query_naming_a_place_or_topic_points_to_its_page_which_lists_what_sea
     A place's other name in the gazetteer points to its page too: no article prints 南通."""
     base, out = site_url
     page = browser.new_page(viewport={"width": 375, "height": 800})
+    unprinted = []
     for query, folder, name in (("巫山县", "places", "巫山县"), ("加装电梯", "topics", "加装电梯"), ("南通", "places", "南通市")):
         found = {url for url, _ in search_results(page, base, query)}
         link = page.locator(".search-also a")
@@ -1229,9 +1230,13 @@ def test_a_query_naming_a_place_or_topic_points_to_its_page_which_lists_what_sea
         listed = {"articles/" + a for a in re.findall(r'href="\.\./articles/([^"#]+)"', text.split("<main", 1)[1])}
         assert target.parent.name == folder and f"<h1>{name}" in text
         assert found <= listed and listed - found, (name, found, listed)  # the page lists what search cannot find
+        if not found:  # no article prints it (南通): not "nothing found, try another word"
+            assert page.inner_text(".search-status") == f"没有文章写出“{query}”；归入{name}的文章见下面的链接。"
+            unprinted.append(query)
         link.click()
         page.wait_for_load_state()
         assert page.url == href
+    assert unprinted == ["南通"]
     search_results(page, base, "电梯")
     assert not page.locator(".search-also").is_visible()  # not a name of a page
     page.close()

@@ -235,26 +235,31 @@
     moreButton.hidden = shownCount >= results.length;
     showFilters(counts);
     const filtering = Array.from(selected.values()).some((values) => values.size);
-    showNamePage(query);
+    const pageName = showNamePage(query);
     if (results.length) {
       status.textContent = `找到 ${results.length} 篇文章`;
+    } else if (filtering) {
+      status.textContent = `没有同时符合所选条件、含有“${query}”的文章。可以取消一些筛选条件再试。`;
+    } else if (pageName) {
+      // 南通 is printed nowhere, yet 5 articles are 南通市's: not "nothing found, try another word"
+      status.textContent = `没有文章写出“${query}”；归入${pageName}的文章见下面的链接。`;
     } else {
-      status.textContent = filtering
-        ? `没有同时符合所选条件、含有“${query}”的文章。可以取消一些筛选条件再试。`
-        : `没有找到含有“${query}”的文章。可以换一个词语，或按日期、地区、话题、来源浏览。`;
+      status.textContent = `没有找到含有“${query}”的文章。可以换一个词语，或按日期、地区、话题、来源浏览。`;
     }
   }
 
   /** A query that is a place's or topic's name points to its page, which lists the articles
-   *  filed under it, those that never print the name too (巫山县's 我县). */
+   *  filed under it, those that never print the name too (巫山县's 我县). Returns the page's
+   *  name, "" when the query names none. */
   function showNamePage(query) {
     const name = query.trim();
     const [kind, url, pageName] = Object.prototype.hasOwnProperty.call(namePages, name) ? namePages[name] : [];
     also.hidden = !url;
-    if (!url) return;
+    if (!url) return "";
     const link = element("a", "", pageName || name); // 南通 points to 南通市's page
     link.href = new URL(url, siteRoot).href;
     also.replaceChildren("另见", link, `的${kind}页：归入${kind === "地区" ? "该地" : "该话题"}的全部文章，包括没有写出“${name}”的。`);
+    return pageName || name;
   }
 
   async function showMore() {
