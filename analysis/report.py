@@ -535,14 +535,23 @@ REPORT_SECTIONS = {"overview": "概览", "coverage": "数据依据", "scale": "�
                    "context": "关键词语境", "facts": "全部改造数据", "method": "方法说明"}
 
 
+CONTENTS_ID = "contents"
+# Ends a section the contents lists: on a phone the contents were 16 screens up from the method.
+BACK_TO_CONTENTS = f'<p class="to-contents"><a href="#{CONTENTS_ID}">回到目录</a></p>\n'
+
+
 def section_heading(key: str) -> str:
-    return f'<h2 id="{key}">{REPORT_SECTIONS[key]}</h2>\n'
+    """The section's heading, after a link back to the contents that ends the section before
+    it (the overview and the first section after the contents have none to end)."""
+    keys = list(REPORT_SECTIONS)
+    back = BACK_TO_CONTENTS if keys.index(key) > 1 else ""
+    return f'{back}<h2 id="{key}">{REPORT_SECTIONS[key]}</h2>\n'
 
 
 def report_contents() -> str:
     """The report's sections as a list of links, under its overview."""
     items = "".join(f'<li><a href="#{key}">{name}</a></li>' for key, name in REPORT_SECTIONS.items() if key != "overview")
-    return f'<nav class="page-contents" aria-label="本页目录"><ol>{items}</ol></nav>\n'
+    return f'<nav class="page-contents" id="{CONTENTS_ID}" aria-label="本页目录"><ol>{items}</ol></nav>\n'
 
 
 def report_page(analysis, gazetteer: Gazetteer, charts: list[ChartFiles]) -> str:
@@ -571,6 +580,7 @@ def report_page(analysis, gazetteer: Gazetteer, charts: list[ChartFiles]) -> str
         section_heading("method"),
         method_text(load_vocab()),
         "数据文件见[数据下载]({filename}/pages/data.md)。\n",
+        BACK_TO_CONTENTS,
     ]
     return "\n".join(parts)
 

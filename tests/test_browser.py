@@ -465,6 +465,13 @@ def test_on_a_phone_the_reports_contents_are_large_enough_to_tap_and_go_to_their
         top = page.eval_on_selector(target, "h => h.getBoundingClientRect().top")
         assert 0 <= top <= 48 or page.evaluate("innerHeight + scrollY >= document.documentElement.scrollHeight - 1"), (target, top)
         page.evaluate("window.scrollTo(0, 0)")
+    # each section after the first ends with a link back up, as large to tap; the last too
+    back = page.locator(".to-contents a")
+    assert back.count() == links.count()
+    assert all(back.nth(i).bounding_box()["height"] >= 44 for i in range(back.count()))
+    back.last.click()
+    page.wait_for_function("location.hash === '#contents'")
+    assert 0 <= page.eval_on_selector(".page-contents", "n => n.getBoundingClientRect().top") <= 48
     page.close()
 
 
