@@ -1153,6 +1153,8 @@ def tick(page, facet: str, value: str, results: int) -> None:
     group = page.locator(f'.search-facet[data-facet="{facet}"]')
     if group.get_attribute("open") is None:
         group.locator("summary").click()
+    if not group.locator(f'input[value="{value}"]').is_visible():  # among the values folded away
+        group.locator(".search-facet__more").click()
     group.locator(f'input[value="{value}"]').check()
     page.wait_for_function(f"document.querySelector('.search-status').textContent === '找到 {results} 篇文章'")
     wait_for_search(page)
@@ -1192,6 +1194,36 @@ def test_two_values_of_a_group_find_the_articles_of_either_and_another_group_nar
     in_place = having("地区", {place}, urls)
     assert facet_counts(page, "年份") == dict(Counter(year for url in in_place for year in facets[url].get("年份", ())))
     assert parse_qs(urlsplit(page.url).query) == {"q": [query], "年份": [first, second], "地区": [place]}
+    page.close()
+
+
+def test_a_filter_group_of_many_values_shows_the_most_frequent_and_a_button_for_the_rest(browser, site_url):
+    """地区's 27 checkboxes put the first result two screens down on a phone."""
+    base, _ = site_url
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    open_search(page, base, "的")
+    group = page.locator('.search-facet[data-facet="地区"]')
+    group.locator("summary").click()
+    counts = facet_counts(page, "地区")  # every value, folded or not
+    visible = [v for v in counts if group.locator(f'input[value="{v}"]').is_visible()]
+    assert len(counts) > 9 and len(visible) == 8
+    assert sorted(counts.values(), reverse=True)[:8] == sorted((counts[v] for v in visible), reverse=True)  # the most frequent
+    more = group.locator(".search-facet__more")
+    assert more.inner_text() == f"显示其余 {len(counts) - 8} 个"
+    assert more.bounding_box()["y"] < 800 * 2  # the fold keeps the results near
+    more.click()
+    assert all(group.locator(f'input[value="{v}"]').is_visible() for v in counts) and more.count() == 0
+    folded = next(v for v in counts if v not in visible)
+    assert page.evaluate("document.activeElement.value") in set(counts) - set(visible)
+    # a value ticked from beyond the fold stays in sight when the next search folds the group again
+    group.locator(f'input[value="{folded}"]').check()
+    wait_for_search(page)
+    page.goto(f"{base}/search.html?q=的&地区={quote(folded)}")
+    wait_for_search(page)
+    assert page.locator(f'.search-facet[data-facet="地区"] input[value="{folded}"]').is_checked()
+    assert not page.locator('.search-facet[data-facet="地区"] .search-facet__value[hidden] input:checked').count()
+    # a short group has no fold
+    assert page.locator('.search-facet[data-facet="年份"] .search-facet__more').count() == 0
     page.close()
 
 

@@ -572,6 +572,24 @@
     return [facet, { group, summary, fieldset }];
   }));
 
+  // A group of many values shows its most frequent few and a button for the rest: 地区's 27
+  // checkboxes put the first result two screens down on a phone.
+  const FACET_SHOWN = 8;
+  const expandedFacets = new Set();
+
+  function moreValuesButton(facet, fieldset, hiddenCount) {
+    const button = element("button", "search-facet__more", `显示其余 ${hiddenCount} 个`);
+    button.type = "button";
+    button.addEventListener("click", () => {
+      expandedFacets.add(facet);
+      for (const label of fieldset.querySelectorAll(".search-facet__value")) label.hidden = false;
+      const first = fieldset.querySelector(".search-facet__value[data-folded] input");
+      button.remove();
+      if (first) first.focus(); // reading goes on at the first value shown
+    });
+    return button;
+  }
+
   function valueOrder(facet) {
     if (facet === "年份") return (a, b) => b[0].localeCompare(a[0]); // newest first
     return (a, b) => b[1] - a[1] || a[0].localeCompare(b[0], "zh-CN");
@@ -602,6 +620,14 @@
         label.append(box, element("span", "", value), element("span", "count", String(count)));
         return label;
       }));
+      // Folded past the first few, ticked values always shown; a fold of one value is none.
+      const folded = expandedFacets.has(facet) || values.length <= FACET_SHOWN + 1 ? []
+        : Array.from(fieldset.querySelectorAll(".search-facet__value")).slice(FACET_SHOWN).filter((label) => !label.querySelector("input").checked);
+      for (const label of folded) {
+        label.hidden = true;
+        label.dataset.folded = "";
+      }
+      if (folded.length) fieldset.append(moreValuesButton(facet, fieldset, folded.length));
       summary.textContent = chosen.size ? `${facet}（已选 ${chosen.size}）` : facet;
       group.hidden = values.length === 0;
       anyValue = anyValue || values.length > 0;
