@@ -368,15 +368,17 @@ def write_data_files(analysis: Analysis, data_dir: Path) -> None:
         write_marked_text(data_dir / "terms_by_topic.csv", table_csv(analysis.terms_by_topic))
 
 
-def write_page_texts(pages: list, articles: list[Article], folder: Path) -> None:
+def write_page_texts(pages: list, articles: list[Article], folder: Path, pelican: dict) -> None:
     """Each page's text as read, and as a web page where an article's 版面 links: a reader
-    can check an article, its reattached fragments and its figures against the whole page."""
+    can check an article, its reattached fragments and its figures against the whole page.
+    `pelican`: the site's settings, whose name and theme folder the web page wears."""
     by_page: dict[str, list[Article]] = {}
     for article in articles:
         by_page.setdefault(article.page, []).append(article)
     for page in pages:
         write_marked_text(folder / page.name, page.text)
-        write_text(folder / page_view_name(page.name), page_view_html(page, by_page.get(page.name, [])))
+        write_text(folder / page_view_name(page.name),
+                   page_view_html(page, by_page.get(page.name, []), pelican.get("SITENAME", ""), pelican.get("THEME_STATIC_DIR", "theme")))
 
 
 def build_stamp(pages: list, data_dir: Path) -> str:
@@ -757,7 +759,7 @@ def _build(seeds: Path, output: Path, work: Path, conf: Path, drawer: ChartDrawe
         charts_drawn = ChartFolder(analysis, work / "cache" / "charts", drawer)  # drawn while the Markdown is made
         files = {**folder_files(PROJECT_ROOT / "content"), **article_files(analysis)}
         write_data_files(analysis, staging / "data")
-        write_page_texts(corpus.pages, analysis.articles, staging / "data" / PAGE_TEXTS)
+        write_page_texts(corpus.pages, analysis.articles, staging / "data" / PAGE_TEXTS, pelican_read)
         progress.step("made the generated Markdown and wrote the data files", "markdown")
         chart_records, charts = charts_drawn.files()
         drawer.close()  # gone before Pelican and Pagefind, which take the memory

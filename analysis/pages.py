@@ -228,33 +228,33 @@ def page_view_url(page: str) -> str:
 
 # A page's text as a web page is a file of the data folder, outside the theme: its few rules
 # are its own. The fonts are those the theme names (readers' own systems' first).
-_PAGE_VIEW_STYLE = (
-    'body{margin:0 auto;max-width:46rem;padding:1rem;font-family:"PingFang SC","Hiragino Sans GB",'
-    '"Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC",sans-serif;font-size:1.0625rem;'
-    "line-height:1.8;color:#1f1f1f;background:#fff;overflow-wrap:anywhere}"
-    "h1{font-size:1.375rem;margin:.5rem 0}p{margin:.6em 0}.note{color:#555;font-size:.9375rem}"
-)
-
-
-def page_view_html(page: Page, articles: list[Article]) -> str:
+def page_view_html(page: Page, articles: list[Article], site_name: str = "", theme_dir: str = "theme") -> str:
     """A page's text, line by line, as a page a phone shows at its own width (a .txt opens at
     a desktop's, its characters a few pixels high), under its paper and date and the articles
-    cut from it; the text file stays beside it."""
+    cut from it; the text file stays beside it. It wears the site's stylesheet and masthead,
+    the site's name leading home (plain, it read as another site's page); the theme's
+    navigation it leaves to the pages the theme renders."""
     home = "../" * (2 + page.name.count("/"))
     issue = page.source.get("date") or page.source.get("year") or ""
     paper = page.source.get("publication") or next((a.publication for a in articles if a.publication), "")
     heading = " ".join(part for part in (paper, date_label(issue) if issue else "") if part) or page.name
+    # the date whole on its line (2022年1|月 broke it)
+    heading_html = " ".join(piece for piece in (escape(paper), f'<span class="term">{escape(date_label(issue))}</span>' if issue else "") if piece) or escape(page.name)
     listed = "".join(f'<li><a href="{home}{quote(a.url)}">{escape(a.title)}</a></li>' for a in articles)
     lines = "".join(f"<p>{escape(line)}</p>\n" for line in page.text.splitlines() if line.strip())
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(heading)} · 版面识别文字</title>\n<style>{_PAGE_VIEW_STYLE}</style>\n</head>\n<body>\n"
-        f'<p class="note"><a href="{home}index.html">首页</a></p>\n<h1>{escape(heading)} · 版面识别文字</h1>\n'
-        f'<p class="note">文件 {escape(page.name)}：一个报纸版面经 OCR 识别的全部文字，照原样，未经整理。'
+        f"<title>{escape(heading)} · 版面识别文字</title>\n"
+        f'<link rel="stylesheet" href="{home}{quote(theme_dir)}/css/main.css">\n</head>\n<body>\n'
+        f'<header class="site-header">\n  <div class="site-header__inner">\n    <p class="site-name"><a href="{home}index.html">{escape(site_name or "首页")}</a></p>\n'
+        f'    <nav class="site-nav" aria-label="网站导航"><ul><li><a href="{home}index.html">首页</a></li><li><a href="{home}data.html">数据下载</a></li></ul></nav>\n'
+        "  </div>\n</header>\n"
+        f'<main id="main" class="site-main page-text">\n<h1>{heading_html} · 版面识别文字</h1>\n'
+        f'<div class="note">\n<p>文件 {escape(page.name)}：一个报纸版面经 OCR 识别的全部文字，照原样，未经整理。'
         f'<a href="{quote(PurePosixPath(page.name).name)}">纯文本（UTF-8）</a></p>\n'
-        + (f'<p class="note">本站由此切分、接回的 {len(articles)} 篇文章：</p>\n<ul class="note">{listed}</ul>\n' if articles else "")
-        + f"<main>\n{lines}</main>\n</body>\n</html>\n"
+        + (f'<p>本站由此切分、接回的 {len(articles)} 篇文章：</p>\n<ul>{listed}</ul>\n' if articles else "")
+        + f'</div>\n<div class="page-text__lines">\n{lines}</div>\n</main>\n</body>\n</html>\n'
     )
 
 

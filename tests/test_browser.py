@@ -598,8 +598,8 @@ def test_the_page_file_link_opens_the_whole_page_in_readable_chinese(browser, si
     page.wait_for_load_state()
     seed = (SEEDS / "000_697f09e09f9696df.txt").read_text(encoding="utf-8")
     assert page.url.endswith("/data/pages/000_697f09e09f9696df.html")
-    assert page.inner_text("main").split() == seed.split()  # every line of the page, none garbled
-    size = page.eval_on_selector("main p", "p => parseFloat(getComputedStyle(p).fontSize) * visualViewport.scale")
+    assert page.inner_text(".page-text__lines").split() == seed.split()  # every line of the page, none garbled
+    size = page.eval_on_selector(".page-text__lines p", "p => parseFloat(getComputedStyle(p).fontSize) * visualViewport.scale")
     assert size >= 16 and page.evaluate("document.documentElement.scrollWidth") <= 390, size
     page.click("text=纯文本")
     page.wait_for_load_state()

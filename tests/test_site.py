@@ -344,8 +344,14 @@ def test_every_article_links_the_text_of_the_page_it_came_from(site):
         seed = (SEEDS / record["page"]).read_text(encoding="utf-8").replace("\r\n", "\n")
         shown = view.read_text(encoding="utf-8")
         assert '<meta name="viewport" content="width=device-width' in shown
-        assert [html.unescape(p) for p in re.findall(r"<p>(.*?)</p>", shown.split("<main>", 1)[1])] == [
+        lines = shown.split('<div class="page-text__lines">', 1)[1].split("</div>", 1)[0]
+        assert [html.unescape(p) for p in re.findall(r"<p>(.*?)</p>", lines)] == [
             line for line in seed.splitlines() if line.strip()], record["page"]
+        # in the site's dress: its stylesheet, its name leading home (plain, it read as another site's)
+        stylesheet = view.parent / re.search(r'<link rel="stylesheet" href="([^"]+)">', shown).group(1)
+        assert stylesheet.resolve() == (site / "theme" / "css" / "main.css").resolve() and stylesheet.is_file()
+        name = re.search(r'<p class="site-name"><a href="([^"]+)">([^<]+)</a>', shown)
+        assert (view.parent / name.group(1)).resolve() == (site / "index.html").resolve() and name.group(2) == "老旧小区改造 · 地方报纸档案"
         text = view.parent / unquote(re.search(r'<a href="([^"]+)">纯文本', shown).group(1))
         assert text.read_bytes().startswith(b"\xef\xbb\xbf")  # so a browser reads it as UTF-8 from any host
         assert text.read_text(encoding="utf-8-sig") == seed, record["page"]  # the whole page, as read
@@ -353,7 +359,7 @@ def test_every_article_links_the_text_of_the_page_it_came_from(site):
         assert home.resolve() == (site / "index.html").resolve()
         # under its paper, and listing the articles cut from it, this one among them
         assert record["publication"] in re.search(r"<h1>(.*?)</h1>", shown).group(1)
-        listed = re.findall(r'<li><a href="([^"]+)">', shown.split("<main>", 1)[0])
+        listed = re.findall(r'<li><a href="([^"]+)">', shown.split('<div class="note">', 1)[1].split("</div>", 1)[0])
         assert (view.parent / listed[0]).resolve().is_file() and any(
             (view.parent / href).resolve() == (site / record["url"]).resolve() for href in listed), record["url"]
     pages = sorted(p.name for p in SEEDS.glob("*.txt"))
