@@ -118,7 +118,8 @@ def article_body_html(article: Article) -> str:
         parts.append(summary)
     for section in article.sections:
         if section.heading:
-            parts.append(f"<h2>{escape(section.heading)}</h2>")
+            # an id as a sentence's: a search result whose first match is the heading opens there
+            parts.append(f'<h2 id="{sentence_anchor(section.heading, taken)}">{escape(section.heading)}</h2>')
         parts.extend(f"<p>{sentence_spans(p, taken)}</p>" for p in section.paragraphs)
     if article.cut_at_end:
         parts.append(f'<p class="cut" data-pagefind-ignore>{CUT_AT_END}</p>')

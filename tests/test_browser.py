@@ -635,6 +635,39 @@ def test_searching_jiazhuang_dianti_finds_every_article_holding_it_and_no_other(
     page.close()
 
 
+def test_a_result_opens_its_article_at_the_sentence_of_its_first_match(browser, site_url):
+    """A result opened the article at its top, the words searched for a few screens down; a
+    match in the headline still opens the top."""
+    base, out = site_url
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    texts = article_texts(out)
+    landed = 0
+    for query in ("加装电梯", "停车位", "幸福", "安全生产"):
+        for url, href in [(url, page.locator(".search-result__link").nth(i).get_attribute("href"))
+                          for i, (url, _) in enumerate(search_results(page, base, query))]:
+            fragment = urlsplit(urljoin(page.url, href)).fragment
+            meta = next(a for a in json.loads((out / "data" / "articles.json").read_text(encoding="utf-8")) if a["url"] == url)
+            if not fragment:  # only where the headline holds it
+                assert query in " ".join([meta["kicker"], meta["title"], meta["subtitle"], meta["byline"]]), (query, url)
+                continue
+            article = (out / url).read_text(encoding="utf-8")
+            sentence = re.search(rf'id="{fragment}">(.*?)</(?:span|h2)>', article, re.S)  # a sentence, or a section's heading
+            assert sentence and query in re.sub(r"<[^>]+>|\s", "", sentence.group(1)), (query, url, fragment)
+            # the first sentence holding it, not a later one: no sentence before it holds it
+            body = article.split('article__body">', 1)[1].split(f'id="{fragment}"', 1)[0]
+            before = re.findall(r'<span class="sentence" id="[^"]+">(.*?)</span>', body, re.S)
+            assert not [b for b in before if query in re.sub(r"<[^>]+>|\s", "", b)], (query, url)
+            landed += 1
+        assert all(query in texts[url][1] for url, _ in listed_results(page, base))
+    assert landed >= 5
+    # and the article opens there, the sentence marked and in sight
+    page.locator(".search-result__link").first.click()
+    page.wait_for_load_state()
+    if urlsplit(page.url).fragment:
+        assert page.evaluate("document.querySelector(':target').getBoundingClientRect().top") < 800
+    page.close()
+
+
 def test_keyword_links_open_the_search_with_results(browser, site_url):
     base, out = site_url
     page = browser.new_page()

@@ -501,6 +501,17 @@
     return { cutBefore: !all.startsWith(shown), cutAfter: !all.endsWith(shown) };
   }
 
+  /** "#id" of the element the page's first match lies in: the last element with an id (a
+   *  sentence's span, analysis/text.py's sentence_anchor) that begins at or before it, which
+   *  the article highlights; "" for a match before any (in the headline). A result opened at
+   *  the article's top, its words a few screens down. */
+  function landingFragment(page) {
+    const first = Math.min(...(page.locations || []));
+    const landing = (page.anchors || []).reduce((best, anchor) =>
+      anchor.location <= first && (!best || anchor.location >= best.location) ? anchor : best, null);
+    return landing ? `#${landing.id}` : "";
+  }
+
   /** A result as a listing shows an article: kicker, headline, subtitle, then the excerpt, in
    *  which and in the headline each term of the query is marked. */
   function resultItem(page) {
@@ -510,7 +521,7 @@
     const title = element("h2", "entry__title search-result__title");
     const link = element("a", "search-result__link");
     link.append(...markedText(meta.title || page.url));
-    link.href = page.url;
+    link.href = page.url + landingFragment(page);
     title.append(link);
     item.append(title);
     if (meta.subtitle) item.append(element("p", "entry__subtitle", meta.subtitle));
