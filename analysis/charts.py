@@ -557,7 +557,7 @@ STATUS_STYLE = {
     "started": {"color": "#9ED9C4", "hatch": "xx", "edgecolor": "#00573F", "pattern": "交叉线"},
     "in_progress": {"color": GREEN, "hatch": "..", "edgecolor": "#00573F", "pattern": "圆点"},
     "committed": {"color": "#D8C4EC", "hatch": "\\\\", "edgecolor": "#5B3A87", "pattern": "反斜线"},
-    "secured": {"color": "#D8C4EC", "hatch": "--", "edgecolor": "#5B3A87", "pattern": "横线"},
+    "secured": {"color": "#F3CFDC", "hatch": "--", "edgecolor": "#8A2D52", "pattern": "横线"},
     "planned": {"color": "#F6D28A", "hatch": "///", "edgecolor": "#9A6200", "pattern": "斜线"},
     "needed": {"color": "white", "hatch": "///", "edgecolor": "#9A6200", "pattern": "空心斜线"},
     "": {"color": "#BBBBBB", "hatch": None, "edgecolor": "white", "pattern": "灰色"},

@@ -426,6 +426,12 @@ def test_money_secured_is_not_money_spent():
     # a year striven for is no money: the communities are planned
     striven = facts_of("巫山县计划改造老旧小区57个，争取到2025年全部完成。")
     assert [(f.metric, f.status) for f in striven] == [("communities", "planned")]
+    # 争取 also means "seek": money sought in a plan is planned; in a year's summary, secured
+    assert [f.status for f in facts_of("巫山县计划争取资金5000万元。")] == ["planned"]
+    assert [f.status for f in facts_of("巫山县将积极争取补助资金5000万元。")] == ["planned"]
+    summary = facts_of("2023年，巫山县争取中央补助资金3000万元，完成改造老旧小区20个。")
+    assert sorted((f.metric, f.status) for f in summary) == [("communities", "completed"), ("funding_yuan", "secured")]
+    assert [f.status for f in facts_of("巫山县力争取得新突破，已投入资金5000万元。")] == ["completed"]  # 力争取得 is no 争取
 
 
 def test_a_running_total_frame_covers_the_figures_after_it_but_not_a_plan():
