@@ -476,7 +476,7 @@ def test_the_note_on_pages_across_years_counts_them_by_paper():
 def test_the_reports_contents_link_to_each_of_its_sections_in_order(site):
     """The report runs to 20-odd screens on a phone: a list under its overview goes to each section."""
     report = (site / "report.html").read_text(encoding="utf-8")
-    contents = re.search(r'<nav class="page-contents" aria-label="本页目录">(.*?)</nav>', report, re.S)
+    contents = re.search(r'<nav class="page-contents" id="contents" aria-label="本页目录">(.*?)</nav>', report, re.S)
     links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', contents.group(1))
     headings = re.findall(r'<h2 id="([^"]+)">([^<]+)</h2>', report)
     assert links == headings[1:] and len(links) >= 6  # every section after the overview, in order
