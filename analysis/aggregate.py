@@ -146,7 +146,8 @@ def _one_figure(metric: str, records: list[tuple], vocab: Vocab) -> dict:
     chosen = max(counts, key=counts.__getitem__)  # in order of first statement: max keeps the first of equal counts
     value, qualifier, _ = chosen
     others = [format_value(v, metric, q, vocab, printed[v, q, h]) for (v, q, h) in counts if (v, q, h) != chosen]
-    articles = list(dict.fromkeys(article for article, _, _, _ in records))
+    # those stating the chosen figure first: the report links its figure to the first source
+    articles = list(dict.fromkeys([*(article for article, figure in stated if figure == chosen), *(article for article, _ in stated)]))
     return {
         "value": int(value) if float(value).is_integer() else float(value),
         "qualifier": qualifier,

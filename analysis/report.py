@@ -216,9 +216,19 @@ def quoted_around(fact: Fact, before: int = 16, after: int = 14) -> str:
 
 
 
-def facts_by_cell(facts: list[Fact]) -> dict[tuple, Fact]:
-    """(article, place, metric, year, status, source) -> the fact, whose sentence a table cell links."""
-    return {(f.article_id, f.place, f.metric, f.year, f.status, f.funding_source): f for f in facts}
+def facts_by_cell(facts: list[Fact]) -> dict[tuple, list[Fact]]:
+    """(article, place, metric, year, status, source) -> the article's facts of that cell, whose
+    sentences a table cell links."""
+    cells: dict[tuple, list[Fact]] = {}
+    for f in facts:
+        cells.setdefault((f.article_id, f.place, f.metric, f.year, f.status, f.funding_source), []).append(f)
+    return cells
+
+
+def stating(candidates: list[Fact] | None, value, qualifier: str) -> Fact | None:
+    """Of an article's facts of a cell, one stating the cell's figure, else its first."""
+    candidates = candidates or []
+    return next((f for f in candidates if f.value == value and f.qualifier == qualifier), candidates[0] if candidates else None)
 
 
 def facts_list(facts: list[Fact], show_place: bool = True) -> str:
@@ -254,13 +264,14 @@ def scale_rows(scale: pd.DataFrame, facts: list[Fact], show_place: bool = True) 
         sources = [s for s in str(r.sources).split(",") if s]
         cell = (r.place, r.metric, r.year, r.status, r.funding_source)
         # The figure itself links to the sentence it came from; further sources follow it.
-        first = by_cell.get((sources[0], *cell)) if sources else None
+        linked = [stating(by_cell.get((s, *cell)), r.value, r.qualifier) for s in sources]
+        first = linked[0] if linked else None
         value = article_link(sources[0], r.display, first.anchor if first else "") if sources else md(r.display)
         value = amount_html(value)  # 4.3181亿元 is one word: no line break inside it
-        if first:  # 25.4万人 is printed 25.4万老旧小区居民: say so, as the article does
+        if first and first.printed:  # 25.4万人 is printed 25.4万老旧小区居民: say so, as the article does
             value += printed_note(first, r.display)
-        shown = sources[1:SOURCES_LINKED]
-        more = "".join(f" {article_link(s, f'[{i + 2}]', getattr(by_cell.get((s, *cell)), 'anchor', ''))}" for i, s in enumerate(shown))
+        shown = list(zip(sources, linked))[1:SOURCES_LINKED]
+        more = "".join(f" {article_link(s, f'[{i + 2}]', f.anchor if f else '')}" for i, (s, f) in enumerate(shown))
         if len(sources) > SOURCES_LINKED:
             more += f" 等 {len(sources)} 篇"  # every source is in scale_by_place.csv
         if r.other_figures:  # sources that disagree: the figure most of them state, and the others'
@@ -859,7 +870,7 @@ def home_highlights(scale: pd.DataFrame | None, facts: list[Fact], articles: lis
             continue
         r = done.sort_values(["value", "place"], ascending=[False, True], kind="mergesort").iloc[0]
         source = str(r["sources"]).split(",")[0]
-        fact = by_cell.get((source, r["place"], metric, r["year"], r["status"], r["funding_source"]))
+        fact = stating(by_cell.get((source, r["place"], metric, r["year"], r["status"], r["funding_source"])), r["value"], r["qualifier"])
         anchor = fact.anchor if fact else ""
         # A key figure over what it counts, then where and when: 5532户 / 惠及户数 / 巫山县 · 2022年已完成
         where = terms_html([html.escape(name) for name in (r["place"], vocab.when(r["status"], r["year"]), vocab.funding_label(r["funding_source"]))])

@@ -268,6 +268,22 @@ def test_a_scale_table_cell_quotes_its_figure_as_printed_where_it_writes_it_othe
     assert "原文作" not in "".join(plain)  # 5532户 is printed 5532户
 
 
+def test_a_scale_table_cells_figure_links_a_sentence_stating_it_though_another_was_stated_first():
+    """5000户 stated first, 5532户 by two later articles: the cell showed 5532户 linked to the
+    5000户 sentence, and called it 5532户（原文作“5000户”）."""
+    from analysis import report
+
+    facts = [fact(article_id=a, anchor=f"s-{a}", value=v, printed=f"{v}户") for a, v in (("a1", 5000), ("a2", 5532), ("a3", 5532))]
+    (row,) = report.scale_rows(scale_by_place(facts), facts)
+    (cell,) = [c for c in row if "{filename}/articles/" in c]
+    linked = re.findall(r"\{filename\}/articles/(a\d)\.md#(s-a\d)", cell)
+    assert linked[0] == ("a2", "s-a2") and ("a1", "s-a1") in linked  # the figure links a sentence stating it
+    assert "原文作" not in cell and cell.endswith("（另有文章作5000户）")
+    # a figure whose printed form is unknown gets no note quoting nothing
+    unknown = [fact(anchor="s-1", value=5532, printed="")]
+    assert "原文作" not in "".join(report.scale_rows(scale_by_place(unknown), unknown)[0])
+
+
 def test_a_scale_table_cell_with_few_sources_links_them_all():
     from analysis import report
 
