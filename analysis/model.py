@@ -52,7 +52,7 @@ class Article:
     sections: list[Section] = field(default_factory=list)
     captions: list[str] = field(default_factory=list)
     reattached: list[dict] = field(default_factory=list)  # fragments moved here from elsewhere on the page
-    cut_at_start: bool = False  # starts mid-sentence; the text before it is not on the page
+    cut_at_start: bool = False  # starts mid-sentence or mid-story; the text before it is not on the page
     cut_at_end: bool = False  # ends mid-sentence; the text after it is not on the page
     topics: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)

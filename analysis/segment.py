@@ -214,20 +214,26 @@ def starts_mid_sentence(text: str) -> bool:
     return cjk_count(first) == len(first) and first not in sentence_openers()
 
 
-# "她告诉记者": a sentence that opens on "she" or "he" (not 他人, 他乡 …) refers back to someone.
-_PRONOUN_LED = re.compile(r"“?[她他](?![人乡国日年处])")
+# 她/他 (们) and what one says of them: 她告诉记者, 他笑着说 - not 他叫张三, 他是…, 他山之石.
+_PRONOUN_SAYS = re.compile(r"“?[她他]们?(.{0,4})")
+
+
+def says_she_or_he(sentence: str) -> bool:
+    """A sentence that opens on 她/他 reporting what they said (告诉记者, 表示, 笑着说)."""
+    m = _PRONOUN_SAYS.match(sentence)
+    return bool(m) and any(verb in sentence[m.start(1) : m.start(1) + 4 + len(verb)] for verb in reporting_verbs())
 
 
 def refers_back_to_someone_unnamed(text: str) -> bool:
-    """True for an opening whose first or second sentence says 她/他 before anyone is named: a
-    story never opens so, and one that does lost the lines that named them (水哗啦啦地流了出来。
-    她告诉记者…). A name or a person's title in the first sentence is someone to refer back to."""
+    """True for an opening whose first or second sentence has 她/他 say something before anyone
+    is named: a story does not open so, and one that does lost the lines that named them (水哗啦啦
+    地流了出来。她告诉记者…). A person's title or a word naming a person (居民, 张大爷) in the first
+    sentence is someone to refer back to."""
     first, *rest = split_sentences(text)[:2] or [""]
-    if _PRONOUN_LED.match(first):
+    if says_she_or_he(first):
         return True
-    names_someone = any(is_personal_name(first[i : i + n]) for n in (2, 3) for i in range(len(first) - n + 1)) \
-        or any(title in first for title in word_list("person_titles.txt"))
-    return bool(rest) and bool(_PRONOUN_LED.match(rest[0])) and not names_someone
+    someone = word_list("person_titles.txt") | word_list("person_nouns.txt")
+    return bool(rest) and says_she_or_he(rest[0]) and not any(word in first for word in someone)
 
 
 def opens_inside_quote(text: str) -> bool:
@@ -727,7 +733,7 @@ class ArticleDraft:
     sections: list[Section]
     captions: list[str]
     reattached: list[dict]
-    cut_at_start: bool = False  # starts mid-sentence, and the text before it is not on the page
+    cut_at_start: bool = False  # starts mid-sentence or mid-story, and the text before it is not on the page
     cut_at_end: bool = False  # ends mid-sentence, and the text after it is not on the page
 
     @property

@@ -176,12 +176,18 @@ def test_a_story_opening_on_she_or_he_before_anyone_is_named_is_marked_cut_at_it
         return segment_page(f"城乡供水惠及群众\n\n{text}\n\n下一步，将继续推进。\n").items[0].cut_at_start
 
     assert opening_cut("水哗啦啦地流了出来。她告诉记者：“现在方便了。”")
+    assert opening_cut("清晨时分，水哗啦啦地流了出来。她笑着说：“现在方便了。”")  # 时分 is no name
     assert opening_cut("他告诉记者，村里通了自来水。")
-    # someone to refer back to: a name or a person's title in the first sentence
+    # someone to refer back to: a person's title, or a word naming a person, in the first sentence
     assert not opening_cut("张大爷拧开水龙头。他告诉记者：“现在方便了。”")
     assert not opening_cut("本报讯 近日，区委书记到村里调研。他强调，要保障饮水安全。")
-    # 他人 and 他乡 are no one in particular; a pronoun after the second sentence is no opening
+    assert not opening_cut("本报讯 近日，书记到村里调研。他强调，要保障饮水安全。")
+    # a feature may open on him or her, saying who they are; 他人 and 他山之石 are no one
+    assert not opening_cut("他叫张三，是社区书记。")
+    assert not opening_cut("“他是我们的贴心人。”居民说。")
+    assert not opening_cut("他山之石，可以攻玉。")
     assert not opening_cut("他人的困难就是我们的困难。")
+    # a pronoun after the second sentence is no opening
     assert not opening_cut("水流了出来。村里通了自来水。她说很方便。")
 
 
