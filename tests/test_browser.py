@@ -1253,8 +1253,16 @@ def test_a_filter_group_of_many_values_shows_the_most_frequent_and_a_button_for_
     wait_for_search(page)
     page.goto(f"{base}/search.html?q=的&地区={quote(folded)}")
     wait_for_search(page)
-    assert page.locator(f'.search-facet[data-facet="地区"] input[value="{folded}"]').is_checked()
+    box = page.locator(f'.search-facet[data-facet="地区"] input[value="{folded}"]')
+    assert box.is_checked() and box.is_visible()
     assert not page.locator('.search-facet[data-facet="地区"] .search-facet__value[hidden] input:checked').count()
+    # unticked from the keyboard, it keeps the focus, in sight, though the group folds again
+    box.focus()
+    page.keyboard.press("Space")
+    page.wait_for_function("!new URL(location.href).searchParams.has('地区')")
+    wait_for_search(page)
+    assert page.evaluate("document.activeElement.value") == folded and box.is_visible() and not box.is_checked()
+    assert page.locator('.search-facet[data-facet="地区"] .search-facet__more').bounding_box()["height"] >= 44
     # a short group has no fold
     assert page.locator('.search-facet[data-facet="年份"] .search-facet__more').count() == 0
     page.close()

@@ -631,9 +631,12 @@
         label.append(box, element("span", "", value), element("span", "count", String(count)));
         return label;
       }));
-      // Folded past the first few, ticked values always shown; a fold of one value is none.
-      const folded = expandedFacets.has(facet) || values.length <= FACET_SHOWN + 1 ? []
-        : Array.from(fieldset.querySelectorAll(".search-facet__value")).slice(FACET_SHOWN).filter((label) => !label.querySelector("input").checked);
+      // Folded past the first few; a ticked value, and the one just unticked (it keeps the
+      // focus), always shown; a fold of one value is none.
+      const keep = (box) => box.checked || (refocus && refocus.facet === facet && refocus.value === box.value);
+      let folded = expandedFacets.has(facet) ? []
+        : Array.from(fieldset.querySelectorAll(".search-facet__value")).slice(FACET_SHOWN).filter((label) => !keep(label.querySelector("input")));
+      if (folded.length === 1) folded = [];
       for (const label of folded) {
         label.hidden = true;
         label.dataset.folded = "";
