@@ -374,10 +374,17 @@ def _tied_out(terms: pd.DataFrame, top: pd.DataFrame, column: str) -> dict[str, 
     return out
 
 
+TIED_NAMED = 3  # tied words a note names for a panel; the rest it counts (17 tied in a panel of 8)
+
+
 def tie_note(panels: Sequence[_Panel]) -> str:
     """The words tied with a panel's last bar that it leaves out: which of them a cut keeps is
     only the order of their characters."""
-    parts = [f"{panel.name}的{''.join(f'“{t}”' for t in panel.tied_out)}" for panel in panels if panel.tied_out]
+    def named(words: tuple[str, ...]) -> str:
+        quoted = "".join(f"“{w}”" for w in words[:TIED_NAMED])
+        return quoted + (f"等{len(words)}个" if len(words) > TIED_NAMED else "")
+
+    parts = [f"{panel.name}的{named(panel.tied_out)}" for panel in panels if panel.tied_out]
     return f"与末位并列而未画出的词：{'；'.join(parts)}。" if parts else ""
 
 
@@ -403,11 +410,12 @@ def _term_panels(
     articles = article_counts or {}
     weight = {place: (articles.get(place, 0), words.get(place, 0)) for place in words}
     groups: dict[tuple, list[str]] = {}
+    tied_out = _tied_out(terms, top, column)
     for place in _place_order(top["place"].unique(), weight):
         rows = top[top["place"] == place]
-        signature = tuple(zip(rows["term"], rows["count"], rows[column].round(6)))
+        # one panel for places of the same bars and the same words tied with the last
+        signature = (tuple(zip(rows["term"], rows["count"], rows[column].round(6))), tied_out.get(place, ()))
         groups.setdefault(signature, []).append(place)
-    tied_out = _tied_out(terms, top, column)
     panels = [_Panel(_broadest_first(places), top[top["place"] == places[0]], articles.get(places[0], 0), tied_out.get(places[0], ()))
               for places in groups.values()]
     shown, left = panels[:max_places], panels[max_places:]

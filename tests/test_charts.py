@@ -431,6 +431,13 @@ def test_words_tied_with_the_last_bar_and_left_out_are_named(make):
     assert note in chart.alt and note in "".join(chart.texts()).replace("\n", "")
     # a cut between unequal words leaves nothing unsaid
     assert "并列" not in make(tied, top_n=1).alt and "并列" not in make(tied, top_n=4).alt
+    # many tied words are counted past the first few: 17 of them ran the note down the chart
+    many = term_table([("甲市", "改造", 9, 30.0, 5.0), *(("甲市", f"词{i:02d}", 5, 10.0, 3.0) for i in range(12))])
+    assert "与末位并列而未画出的词：甲市的“词02”“词03”“词04”等10个。" in make(many, top_n=3).alt
+    # places of the same bars but other words tied with the last do not share a panel
+    split = term_table([*((p, "改造", 9, 30.0, 5.0) for p in ("甲市", "乙市")), ("甲市", "物业", 5, 10.0, 3.0),
+                        ("乙市", "物业", 5, 10.0, 3.0), ("甲市", "电梯", 5, 10.0, 3.0)])
+    assert sorted(make(split, top_n=2).table["地方"].unique()) == ["乙市", "甲市"] and len(make(split, top_n=2).figure.axes) == 2
 
 
 @pytest.mark.parametrize("make", [term_frequency_chart, distinctive_terms_chart])
