@@ -371,14 +371,13 @@ def write_data_files(analysis: Analysis, data_dir: Path) -> None:
 def write_page_texts(pages: list, articles: list[Article], folder: Path, pelican: dict) -> None:
     """Each page's text as read, and as a web page where an article's 版面 links: a reader
     can check an article, its reattached fragments and its figures against the whole page.
-    `pelican`: the site's settings, whose name and theme folder the web page wears."""
+    `pelican`: the site's settings, whose name, navigation and stylesheet the web page wears."""
     by_page: dict[str, list[Article]] = {}
     for article in articles:
         by_page.setdefault(article.page, []).append(article)
     for page in pages:
         write_marked_text(folder / page.name, page.text)
-        write_text(folder / page_view_name(page.name),
-                   page_view_html(page, by_page.get(page.name, []), pelican.get("SITENAME", ""), pelican.get("THEME_STATIC_DIR", "theme")))
+        write_text(folder / page_view_name(page.name), page_view_html(page, by_page.get(page.name, []), pelican))
 
 
 def build_stamp(pages: list, data_dir: Path) -> str:

@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
@@ -20,7 +21,7 @@ from .aggregate import format_value
 from .extract import Fact, load_vocab
 from .model import Article, Page
 from .segment import BULLET
-from .text import OUTER_QUOTES, cut_at_clauses, date_label, date_parts, quotable, sentence_anchor, sentence_anchor_at, split_sentences
+from .text import OUTER_QUOTES, cut_at_clauses, date_label, date_parts, dot_ends_line, quotable, sentence_anchor, sentence_anchor_at, split_sentences
 
 KIND_NAMES = {
     "news": "消息",
@@ -227,31 +228,34 @@ def page_view_url(page: str) -> str:
     return f"data/{PAGE_TEXTS}/{quote(page_view_name(page))}"
 
 
-# A page's text as a web page is a file of the data folder, outside the theme: its few rules
-# are its own. The fonts are those the theme names (readers' own systems' first).
-def page_view_html(page: Page, articles: list[Article], site_name: str = "", theme_dir: str = "theme") -> str:
+def page_view_html(page: Page, articles: list[Article], site: Mapping | None = None) -> str:
     """A page's text, line by line, as a page a phone shows at its own width (a .txt opens at
     a desktop's, its characters a few pixels high), under its paper and date and the articles
-    cut from it; the text file stays beside it. It wears the site's stylesheet and masthead,
-    the site's name leading home (plain, it read as another site's page); the theme's
-    navigation it leaves to the pages the theme renders."""
+    cut from it; the text file stays beside it. A data file, written here and not by the
+    theme, it wears the theme's stylesheet, masthead and navigation from `site`, the Pelican
+    settings (SITENAME, SITE_NAV, THEME_STATIC_DIR): plain, it read as another site's page."""
+    site = site or {}
     home = "../" * (2 + page.name.count("/"))
     issue = page.source.get("date") or page.source.get("year") or ""
     paper = page.source.get("publication") or next((a.publication for a in articles if a.publication), "")
-    heading = " ".join(part for part in (paper, date_label(issue) if issue else "") if part) or page.name
     # the date whole on its line (2022年1|月 broke it)
-    heading_html = " ".join(piece for piece in (escape(paper), f'<span class="term">{escape(date_label(issue))}</span>' if issue else "") if piece) or escape(page.name)
+    parts = [(paper, escape(paper)), *([(date_label(issue), f'<span class="term">{escape(date_label(issue))}</span>')] if issue else [])]
+    heading = " ".join(text for text, _ in parts if text) or page.name
+    heading_html = " ".join(shown for text, shown in parts if text) or escape(page.name)
     listed = "".join(f'<li><a href="{home}{quote(a.url)}">{escape(a.title)}</a></li>' for a in articles)
     lines = "".join(f"<p>{escape(line)}</p>\n" for line in page.text.splitlines() if line.strip())
+    nav = "".join(f'<li><a href="{home}{quote(href)}">{escape(label)}</a></li>' for _, label, href in site.get("SITE_NAV", ()))
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(heading)} · 版面识别文字</title>\n"
-        f'<link rel="stylesheet" href="{home}{quote(theme_dir)}/css/main.css">\n</head>\n<body>\n'
-        f'<header class="site-header">\n  <div class="site-header__inner">\n    <p class="site-name"><a href="{home}index.html">{escape(site_name or "首页")}</a></p>\n'
-        f'    <nav class="site-nav" aria-label="网站导航"><ul><li><a href="{home}index.html">首页</a></li><li><a href="{home}data.html">数据下载</a></li></ul></nav>\n'
-        "  </div>\n</header>\n"
-        f'<main id="main" class="site-main page-text">\n<h1>{heading_html} · 版面识别文字</h1>\n'
+        f'<link rel="stylesheet" href="{home}{quote(site.get("THEME_STATIC_DIR", "theme"))}/css/main.css">\n</head>\n<body>\n'
+        '<a class="skip-link" href="#main">跳到正文</a>\n'
+        f'<header class="site-header">\n  <div class="site-header__inner">\n'
+        f'    <p class="site-name"><a href="{home}index.html">{escape(dot_ends_line(site.get("SITENAME", "首页")))}</a></p>\n'
+        + (f'    <nav class="site-nav" aria-label="网站导航"><ul>{nav}</ul></nav>\n' if nav else "")
+        + "  </div>\n</header>\n"
+        f'<main id="main" class="site-main" tabindex="-1">\n<h1>{heading_html} · 版面识别文字</h1>\n'
         f'<div class="note">\n<p>文件 {escape(page.name)}：一个报纸版面经 OCR 识别的全部文字，照原样，未经整理。'
         f'<a href="{quote(PurePosixPath(page.name).name)}">纯文本（UTF-8）</a></p>\n'
         + (f'<p>本站由此切分、接回的 {len(articles)} 篇文章：</p>\n<ul>{listed}</ul>\n' if articles else "")

@@ -206,6 +206,13 @@ def inside_quote(text: str, at: int) -> bool:
 _ISO_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
+def dot_ends_line(name: str) -> str:
+    """A name in parts ("老旧小区改造 · 地方报纸档案") with a no-break space before each dot: a
+    line that breaks there ends with the dot. In Chinese typesetting a separator does not
+    begin a line."""
+    return name.replace(" · ", "\u00a0· ")
+
+
 def date_parts(date_text) -> tuple[str, str, str] | None:
     """(year, month, day) of an ISO date as far as it goes ("2022-01" -> 2022, 01, ""); None
     for anything else."""
