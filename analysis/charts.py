@@ -42,7 +42,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import blended_transform_factory
 
 from .extract import load_vocab
-from .places import LEVELS, load_gazetteer
+from .places import LEVELS, load_gazetteer, with_province
 
 # ---------------------------------------------------------------- fonts and style
 
@@ -769,7 +769,7 @@ def funding_chart(
         xmax = float(ordered["value"].max())  # one scale for every place
         for ax, place, group in zip(axes, shown, groups):
             province = group["province"].iloc[0]
-            head = place if not province or province == place else f"{place}（{province}）"
+            head = with_province(place, province)
             ticks = [f"{funding_label(s)}\n{when_label(st, y)}"
                      for s, st, y in zip(group["funding_source"], group["status"], group["year"])]
             _status_bars(ax, group, ticks, title=head, xmax=xmax)

@@ -448,6 +448,12 @@ def listed_places(places: Sequence[str], gazetteer: Gazetteer, n: int = 2) -> li
     return [top, anchor][:n] if anchor and anchor != top else chain[:n]
 
 
+def with_province(place: str, province: str) -> str:
+    """九龙坡区（重庆市）: a place below a province named with it, as a chart or a table heads
+    its rows; a province, or a place of unknown province, alone."""
+    return f"{place}（{province}）" if province and province != place else place
+
+
 def main_place(places: Sequence[str], gazetteer: Gazetteer) -> str | None:
     """The one place an article is filed under: the most specific place that contains every
     place it names (西工地小区 + 健康新村 -> 西工区; 两江新区 + 九龙坡区 -> 重庆市).

@@ -31,7 +31,7 @@ from .model import Article
 from .segment import BULLET
 from .numbers import find_quantities
 from .pages import KIND_NAMES, amount_html, fact_context, fact_figure, headline_html, labelled_figure_html, page_text_url, pieces_as_html, printed_note, terms_html, year_html
-from .places import Gazetteer, filed_under, main_place, places_above
+from .places import Gazetteer, filed_under, main_place, places_above, with_province
 from .settings import DATA_DIR
 from .terms import headline_words
 from .text import INNER_QUOTES, cut_at_clauses, cut_outside_figures, date_label
@@ -173,7 +173,7 @@ def same_blocks_once(rows: list[list[str]]) -> list[list[str]]:
 
 
 def place_with_province(place: str, province: str) -> str:
-    """九龙坡区（重庆市）, as the charts head it: 九龙坡区's 60多亿元 under 重庆市's rows read as
+    """`places.with_province` with the place a link: 九龙坡区（重庆市）, as the charts head it: 九龙坡区's 60多亿元 under 重庆市's rows read as
     another place's, and a reader asking what 重庆 spent found only 重庆市's own 37亿元."""
     return place_link(place) + (f'<span class="term">（{md(province)}）</span>' if province and province != place else "")
 
@@ -289,7 +289,7 @@ def scale_table(scale: pd.DataFrame | None, facts: list[Fact], show_place: bool 
     header = ["指标", "数字", "年份", "进度"]  # the names and order of the charts' tables
     rows = scale_rows(scale, facts, show_place)
     if show_place:
-        names = [place + (f"（{province}）" if province and province != place else "") for place, province in zip(scale["place"], scale["province"])]
+        names = [with_province(place, province) for place, province in zip(scale["place"], scale["province"])]
         rows = place_once_per_block(rows, names)  # as the first row shows it: 九龙坡区（重庆市）
     return "点击数字可查看它所在的原句。\n\n" + table(["地方", *header] if show_place else header, rows) + "\n"
 
