@@ -430,10 +430,10 @@ def listed_places(places: Sequence[str], gazetteer: Gazetteer, n: int = 2) -> li
     else its main place (西工区 for several of its communities); then the city it lies in, or
     for a municipality's place its district or county (钟秀街道 · 南通市, 龙车村 · 北碚区,
     巫山县 · 重庆市): 钟秀街道 · 崇川区 left a reader scanning for 南通 without it. Not the two
-    most specific places it names: they could be siblings (交通花园小区 · 西工地小区) or strangers (朝天门街道 · 渝北区, though
-    朝天门 is in 渝中区), which read as a place and the place it is in. An article of several
-    provinces names the most specific place of each (巫山县 · 崇川区). Names the gazetteer lacks
-    are shown only when it knows none."""
+    most specific places it names: they could be siblings (交通花园小区 · 西工地小区) or
+    strangers (朝天门街道 · 渝北区, though 朝天门 is in 渝中区), which read as a place and the
+    place it is in. An article of several provinces names instead the most specific place of
+    each (巫山县 · 崇川区), no city. Names the gazetteer lacks are shown only when it knows none."""
     known = [p for p in places if p in gazetteer]
     if not known:
         return list(places[:n])

@@ -551,12 +551,10 @@ CONTENTS_ID = "contents"
 BACK_TO_CONTENTS = f'<p class="to-contents"><a href="#{CONTENTS_ID}">回到目录</a></p>\n'
 
 
-def section_heading(key: str) -> str:
-    """The section's heading, after a link back to the contents that ends the section before
-    it (the overview and the first section after the contents have none to end)."""
-    keys = list(REPORT_SECTIONS)
-    back = BACK_TO_CONTENTS if keys.index(key) > 1 else ""
-    return f'{back}<h2 id="{key}">{REPORT_SECTIONS[key]}</h2>\n'
+def section_heading(key: str, back: bool = True) -> str:
+    """The section's heading; `back`: after a link back to the contents, which ends the section
+    before it (the contents themselves end the overview's)."""
+    return f'{BACK_TO_CONTENTS if back else ""}<h2 id="{key}">{REPORT_SECTIONS[key]}</h2>\n'
 
 
 def report_contents() -> str:
@@ -573,10 +571,10 @@ def report_page(analysis, gazetteer: Gazetteer, charts: list[ChartFiles]) -> str
     parts = [
         # A page's description is otherwise its opening words, which run on into the tables below.
         page_header("统计报告", "report", Description=overview),
-        section_heading("overview"),
+        section_heading("overview", back=False),
         overview + "\n",
         report_contents(),
-        section_heading("coverage"),
+        section_heading("coverage", back=False),
         coverage(analysis.articles, gazetteer, analysis.problems),
         section_heading("scale"),
         "同一地方、指标、年份和进度只列一个数字；计划与完成分列，小区和社区的数字不计入所在区县。\n",
@@ -881,6 +879,6 @@ def home_highlights(scale: pd.DataFrame | None, facts: list[Fact], articles: lis
         )
     if not items:
         return ""
-    # One place's figure each, not a total: the tiles read as sums over the archive.
-    return ('<h2>改造数字一览</h2><p class="highlights__note">每项是各地报道中最大的一个已完成或累计数字，不是合计；点开即是原句。</p>'
+    note = vocab.report["highlights_note"].format(done="或".join(vocab.status_label(s) for s in vocab.done_statuses))
+    return (f'<h2>改造数字一览</h2><p class="highlights__note">{html.escape(note)}</p>'
             '<ul class="highlight-list">' + "".join(items) + '</ul><p><a href="report.html">查看统计报告</a></p>')

@@ -299,7 +299,7 @@ def test_on_a_phone_a_figure_keeps_its_unit_and_a_place_pages_table_fits(browser
     """4.3181亿元 must not leave 元 on a line of its own, in a table, a chart's caption, a list of
     figures or an article's box of figures, nor 中央补助 be split after it, nor a dot between
     the two begin a line; the controls (without each rule) do. A table's 2021—2025年 breaks
-    only after its dash, its 养老托幼设施 only between words. A place page's table of figures
+    only after its dash, its 养老托幼等设施 only between words. A place page's table of figures
     fits the screen without scrolling."""
     base, out = site_url
     page = browser.new_page(viewport={"width": 375, "height": 800})
