@@ -527,6 +527,7 @@ def topic_notes(terms_by_topic: pd.DataFrame | None, topic_names: dict[str, str]
 METHOD = """- **什么算一条数据。** 只收录关于老旧小区改造规模和资金的数字：改造小区、楼栋、户数、居民、面积、资金、加装电梯、停车位、配套设施、党支部等（各指标及其单位见[数据下载]({filename}/pages/data.md)中 facts.csv 的 metric 列）。同一版面上的其他数字——宣传资料份数、供水工程投资、会议届次、日期、电话号码、年龄、比例——不收录。宁缺毋滥：错误的数字比缺失的数字更糟。
 - **约数。** 原文的“余、多、超过”等都归为“多于”：表中照原文写作“2600多个”“330余个”，原文作“超过300个”的写作“300余个”；“约、大约、左右”等写作“约”；“近、将近、接近”写作“近”；“不超过、不到、不足”等写作“不超过”（全部说法见[数据下载]({filename}/pages/data.md)中 facts.csv 的 qualifier 列）。
 - **进度与年份。** {statuses}分列，从不相加；只有{done}的数字算作已改造或已投入，首页只列这些数字。年份取原句所指的年份或时期（如“十四五”期间为 2021—2025年）。
+- **资金来源。** 按原句中金额之前、同一分句里最近的说法归类，照其类名列出：{sources}；没有这些说法的写作“{unknown}”。
 - **不重复计算。** 数字只记在原文所说的地方：小区的数字不加到所在区县，区县的合计只来自关于区县本身的数字；多篇文章给出同一格的数字时只列一个，其后链接其余出处；各篇数字不一时，列出多数文章所作的数字，并注明另有文章所作的数字。
 - **核对。** 每个数字都链接到它所在的原句；文章页中该句会被高亮。
 - **词语统计。** jieba 分词（另加老旧小区改造等领域的专有词语），按词典词性只保留实词，去除停用词，也不计由职务引出的人名（“区委书记胡拥军”中的“拥军”）。特征词用带信息先验的对数优势比（Monroe、Colaresi、Quinn 2008），把一地与其余语料比较，给出 z 值。词表不计本站地名表中的地名：文章因提到某地及其上下级地名而归入该地，这些地名在该地的词表中往往居首，却说明不了报道的内容；各话题的词表也同样不计。
@@ -537,7 +538,10 @@ def method_text(vocab) -> str:
     """The method section, naming the statuses as metrics.toml does."""
     statuses = "".join(f"“{c.label}”" for c in vocab.statuses)
     done = "和".join(f"“{vocab.status_label(key)}”" for key in vocab.done_statuses)
-    return METHOD.replace("{statuses}", statuses).replace("{done}", done)
+    # each source with the words filed under it: 国家补助资金 is counted as 中央补助
+    sources = "；".join(f"“{c.label}”含原文的{'、'.join(c.cues)}" for c in vocab.funding_sources)
+    return (METHOD.replace("{statuses}", statuses).replace("{done}", done)
+            .replace("{sources}", sources).replace("{unknown}", vocab.report["funding_unknown"]))
 
 
 # The report's sections, in order: their ids (for links from other pages and a reader's own)

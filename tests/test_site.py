@@ -1113,3 +1113,15 @@ def test_a_charts_table_and_its_download_say_how_many_rows_each_holds(site):
         assert int(stated or shown) == file_rows, name  # unsaid only where the two agree
         merged += bool(stated)
     assert merged  # the word charts list 江苏省、南通市、崇川区 together
+
+
+def test_the_reports_method_names_each_funding_source_with_the_words_filed_under_it(site):
+    """国家补助资金43181万元 is listed as 中央补助: the method says which words each source takes."""
+    from analysis.extract import load_vocab
+
+    vocab = load_vocab()
+    report = html.unescape(re.sub(r"<[^>]+>", "", (site / "report.html").read_text(encoding="utf-8")))
+    method = report[report.index("资金来源。") :].split("\n", 1)[0]
+    for source in vocab.funding_sources:
+        assert f"“{source.label}”含原文的{'、'.join(source.cues)}" in method, source.key
+    assert "国家补助" in method and f"“{vocab.report['funding_unknown']}”" in method
