@@ -55,9 +55,12 @@ def md(text: str) -> str:
     return html.escape(" ".join(str(text).split()), quote=False).translate(_MARKDOWN_SPECIAL)
 
 
-def article_link(article_id: str, text: str, anchor: str = "") -> str:
+def article_link(article_id: str, text: str, anchor: str = "", unseen: str = "") -> str:
+    """A link to an article's page (and sentence); `unseen`: words after `text` that only a
+    screen reader says, where `text` alone names no article (24 links read 原文)."""
     target = f"{{filename}}/articles/{article_id}.md" + (f"#{anchor}" if anchor else "")
-    return f"[{md(text)}]({target})"
+    said = f'<span class="visually-hidden">{md(unseen)}</span>' if unseen else ""
+    return f"[{md(text)}{said}]({target})"
 
 
 PLACES_INDEX_LINK = "[全部地区]({filename}/pages/places.md)"
@@ -126,17 +129,19 @@ def chart_block(chart: ChartFiles) -> str:
     # The file keeps a row for each place where the table lists places together: say so, as
     # its count differs from the table's (48 行 here, 80 in the file).
     csv_rows = f"，{len(chart.table)} 行，每个地方各自成行" if len(chart.table) != len(rows) else ""
+    # which chart's, for a screen reader listing the page's links: two read alike
+    of_chart = f'<span class="visually-hidden">：{html.escape(chart.title)}</span>'
     return "\n".join([
         f'<h3 id="{chart_anchor(chart)}">{html.escape(chart.title)}</h3>',  # place pages link here
         "",
         f'<figure class="chart"><img src="{{static}}/charts/{chart.svg}" alt="{html.escape("图表：" + chart.title)}" loading="lazy">'
         f"<figcaption>{pieces_as_html(html.escape(chart.alt), pieces)}</figcaption></figure>",
         "",
-        f"[下载数据（CSV{csv_rows}）]({{static}}/charts/{chart.csv})",
+        f"[下载数据（CSV{csv_rows}）{of_chart}]({{static}}/charts/{chart.csv})",
         "",
         # Folded: the charts' tables took a phone 5,000 px of a report of 18,000, the scale
         # chart's repeating the table of figures above it.
-        f'<details class="chart-data" markdown="1"><summary>图表数据（{len(rows)} 行）</summary>',
+        f'<details class="chart-data" markdown="1"><summary>图表数据（{len(rows)} 行）{of_chart}</summary>',
         "",
         table([md(c) for c in shown.columns], rows),
         "",
@@ -459,6 +464,7 @@ def concordance_section(terms: list[str], articles: list[Article], lines: int = 
 
     out = []
     vocab = load_vocab()
+    titles = {a.id: a.title for a in articles}
     shown: dict[str, list[str]] = {}  # each article's lines shown so far, under any term
     for term in terms:
         # Cheap substring filter first: segmenting every article for every term would be slow.
@@ -484,7 +490,9 @@ def concordance_section(terms: list[str], articles: list[Article], lines: int = 
             left, right = (pieces_as_html(md(part), figures) for part in (line.left, line.right))
             context = f"{before}{left}**{md(line.term)}**{right}{after}"
             # to the line's sentence, highlighted there; 原文 never broken (原|文 on a phone)
-            out.append(f"- {context} <span class=\"term\">{article_link(line.article_id, '原文', line.anchor)}</span>")
+            # which article's sentence, of which word: one line an article a word
+            link = article_link(line.article_id, "原文", line.anchor, unseen=f"：{titles.get(line.article_id, '')}中含“{line.term}”的一句")
+            out.append(f"- {context} <span class=\"term\">{link}</span>")
         out.append("")
     return "\n".join(out)
 

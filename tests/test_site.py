@@ -488,7 +488,7 @@ def test_the_reports_contents_link_to_each_of_its_sections_in_order(site):
     assert report.index('<h2 id="overview">') < contents.start() < report.index(f'<h2 id="{links[0][0]}">')
 
 
-KWIC_LINE = r"<li>(…?)(.*?)<strong>(.*?)</strong>(.*?)(…?)\s*<span class=\"term\"><a href=\"([^\"]+)\">原文</a></span>"
+KWIC_LINE = r"<li>(…?)(.*?)<strong>(.*?)</strong>(.*?)(…?)\s*<span class=\"term\"><a href=\"([^\"]+)\">原文<span class=\"visually-hidden\">[^<]*</span></a></span>"
 
 
 def test_report_shows_leading_terms_in_context_linking_to_articles(site):
@@ -1101,8 +1101,8 @@ def test_a_charts_table_and_its_download_say_how_many_rows_each_holds(site):
     """The folded table lists places with identical rows together; its file keeps a row for each
     place. Both were said to hold 48 rows, and the file had 80."""
     report = (site / "report.html").read_text(encoding="utf-8")
-    blocks = re.findall(r'<a href="\./charts/([^"]+\.csv)">下载数据（CSV(?:，(\d+) 行，每个地方各自成行)?）</a>.*?'
-                        r'<summary>图表数据（(\d+) 行）</summary>(.*?)</details>', report, re.S)
+    blocks = re.findall(r'<a href="\./charts/([^"]+\.csv)">下载数据（CSV(?:，(\d+) 行，每个地方各自成行)?）<span class="visually-hidden">[^<]*</span></a>.*?'
+                        r'<summary>图表数据（(\d+) 行）<span class="visually-hidden">[^<]*</span></summary>(.*?)</details>', report, re.S)
     assert len(blocks) == len(list((site / "charts").glob("*.csv"))) >= 4
     merged = 0
     for name, stated, shown, details in blocks:
@@ -1125,3 +1125,17 @@ def test_the_reports_method_names_each_funding_source_with_the_words_filed_under
     for source in vocab.funding_sources:
         assert f"“{source.label}”含原文的{'、'.join(source.cues)}" in method, source.key
     assert "国家补助" in method and f"“{vocab.report['funding_unknown']}”" in method
+
+
+def test_no_two_links_or_toggles_of_the_report_read_alike_and_lead_apart(site):
+    """24 links read 原文 and two 下载数据（CSV）, each to another place: a screen reader's list of
+    links could not tell them apart. Words only it says name the article or chart."""
+    doc = html5lib.parse((site / "report.html").read_text(encoding="utf-8"), namespaceHTMLElements=False)
+    main = doc.find(".//main")
+    named: dict[str, set[str]] = {}
+    for link in main.iter("a"):
+        named.setdefault(" ".join("".join(link.itertext()).split()), set()).add(link.get("href"))
+    assert {name: hrefs for name, hrefs in named.items() if len(hrefs) > 1} == {}
+    toggles = [" ".join("".join(s.itertext()).split()) for s in main.iter("summary")]
+    assert len(toggles) == len(set(toggles)) >= 4
+    assert any(name.startswith("原文：") for name in named)  # the seed pages' lines in context
