@@ -167,6 +167,12 @@ class Chart:
         return [t.get_text() for t in self.figure.findobj(Text) if t.get_text()]
 
 
+def css_pixels(figure: Figure) -> tuple[int, int]:
+    """The figure's width and height as its SVG is shown: in points, 96 CSS pixels an inch."""
+    width, height = figure.get_size_inches()
+    return round(width * 96), round(height * 96)
+
+
 def write_chart(chart: Chart, folder: str | Path) -> dict[str, str]:
     """Write <slug>.svg and <slug>.csv into `folder`; return the file names by kind.
 

@@ -103,6 +103,7 @@ class ChartFiles:
     figures: tuple[str, ...] = ()  # its columns of figures with their units, each kept on one line
     years: tuple[str, ...] = ()  # its columns of years, each kept on one line but after a span's dash
     names: tuple[str, ...] = ()  # its columns of names, each broken only between its words
+    size: tuple[int, int] = (0, 0)  # the image's width and height in CSS pixels, (0, 0) unknown
 
 
 def chart_anchor(chart: ChartFiles) -> str:
@@ -131,10 +132,12 @@ def chart_block(chart: ChartFiles) -> str:
     csv_rows = f"，{len(chart.table)} 行，每个地方各自成行" if len(chart.table) != len(rows) else ""
     # which chart's, for a screen reader listing the page's links: two read alike
     of_chart = f'<span class="visually-hidden">：{html.escape(chart.title)}</span>'
+    size = f' width="{chart.size[0]}" height="{chart.size[1]}"' if all(chart.size) else ""
     return "\n".join([
         f'<h3 id="{chart_anchor(chart)}">{html.escape(chart.title)}</h3>',  # place pages link here
         "",
-        f'<figure class="chart"><img src="{{static}}/charts/{chart.svg}" alt="{html.escape("图表：" + chart.title)}" loading="lazy">'
+        # its size given, the page does not move as a lazy image loads (a focused link went off screen)
+        f'<figure class="chart"><img src="{{static}}/charts/{chart.svg}" alt="{html.escape("图表：" + chart.title)}"{size} loading="lazy">'
         f"<figcaption>{pieces_as_html(html.escape(chart.alt), pieces)}</figcaption></figure>",
         "",
         f"[下载数据（CSV{csv_rows}）{of_chart}]({{static}}/charts/{chart.csv})",

@@ -475,6 +475,27 @@ def test_on_a_phone_the_reports_contents_are_large_enough_to_tap_and_go_to_their
     page.close()
 
 
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_report_does_not_move_as_its_charts_load(browser, site_url, width):
+    """A lazy chart without a stated size took no room until it loaded, then pushed what
+    follows it down a screen or more: a link focused below it went out of sight."""
+    base, _ = site_url
+    tops = "es => es.map(e => Math.round(e.getBoundingClientRect().top + scrollY))"
+    unloaded = browser.new_page(viewport={"width": width, "height": 800})
+    unloaded.route("**/*.svg", lambda route: None)  # never answered: every chart stays unloaded
+    unloaded.goto(f"{base}/report.html", wait_until="domcontentloaded")
+    assert not any(unloaded.eval_on_selector_all("figure.chart img", "is => is.map(i => i.complete)"))
+    before = unloaded.eval_on_selector_all(".chart-data summary", tops)
+    unloaded.close()
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(f"{base}/report.html")
+    page.eval_on_selector_all("figure.chart img", "is => Promise.all(is.map(i => { i.loading = 'eager'; return i.decode(); }))")
+    after = page.eval_on_selector_all(".chart-data summary", tops)
+    page.close()
+    # within the pixels a size in whole pixels rounds away (345.6 x 921.6 is given as 346 x 922)
+    assert len(after) >= 4 and all(abs(a - b) <= 2 * (i + 1) for i, (a, b) in enumerate(zip(before, after))), (before, after)
+
+
 def test_on_a_phone_a_charts_smallest_text_is_at_least_12_px(browser, site_url):
     """A chart is drawn a phone column wide, so its text is not shrunk to fit one: drawn for a
     wider column, its bar labels came out 11 px on a 375 px phone."""
