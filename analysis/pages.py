@@ -140,9 +140,9 @@ def article_body_html(article: Article) -> str:
     return "\n\n".join(parts)
 
 
-def fact_figure(fact: Fact) -> str:
-    """"改造小区 10个": the metric and its value as a reader checks it against the sentence."""
-    return f"{load_vocab().metric(fact.metric).label} {format_value(fact.value, fact.metric, fact.qualifier, printed=fact.printed)}"
+def fact_figure_parts(fact: Fact) -> tuple[str, str]:
+    """("改造小区", "10个"): the metric and its value as a reader checks it against the sentence."""
+    return load_vocab().metric(fact.metric).label, format_value(fact.value, fact.metric, fact.qualifier, printed=fact.printed)
 
 
 def fact_context(fact: Fact) -> list[str]:
@@ -155,7 +155,8 @@ def fact_context(fact: Fact) -> list[str]:
 
 def fact_label_html(fact: Fact) -> str:
     """"改造小区 10个 · 巫山县 · 2022年 · 已完成": one line a reader can check against the sentence."""
-    return labelled_figure_html(escape(fact_figure(fact)), [escape(part) for part in [fact.place, *fact_context(fact)]])
+    label, figure = fact_figure_parts(fact)
+    return labelled_figure_html(escape(figure), [escape(part) for part in [fact.place, *fact_context(fact)]], escape(label))
 
 
 def amount_html(figure_html: str) -> str:
@@ -183,13 +184,16 @@ def pieces_as_html(text_html: str, pieces: dict[str, str]) -> str:
     return re.sub(pattern, lambda m: wanted[m.group(0)], text_html)
 
 
-def labelled_figure_html(figure_html: str, parts_html: list[str]) -> str:
-    """A figure and what qualifies it ("资金 4.3181亿元 · 巫山县 · 累计"), its lines breaking only
-    after a dot, which a no-break space holds to the piece before it: a separator does not begin
-    a line in Chinese typesetting. The theme keeps the figure (`amount`) and each part (`term`)
-    whole. The pieces come escaped for where they go (HTML, Markdown)."""
+def labelled_figure_html(figure_html: str, parts_html: list[str], label_html: str = "") -> str:
+    """A figure after what it counts and before what qualifies it ("资金 4.3181亿元 · 巫山县 ·
+    累计"), its lines breaking after the label or a dot, which a no-break space holds to the
+    piece before it: a separator does not begin a line in Chinese typesetting. The theme keeps
+    the label, the figure (`amount`) and each part (`term`) whole, each apart: label and figure
+    as one piece ran past a phone's edge at large text. The pieces come escaped for where they
+    go (HTML, Markdown)."""
     terms = terms_html(parts_html)
-    return amount_html(figure_html) + (f"\u00a0· {terms}" if terms else "")
+    label = f'<span class="term">{label_html}</span> ' if label_html else ""
+    return label + amount_html(figure_html) + (f"\u00a0· {terms}" if terms else "")
 
 
 def terms_html(parts_html: list[str]) -> str:

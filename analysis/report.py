@@ -30,7 +30,7 @@ from .extract import Fact, load_vocab
 from .model import Article
 from .segment import BULLET
 from .numbers import find_quantities
-from .pages import KIND_NAMES, amount_html, fact_context, fact_figure, headline_html, labelled_figure_html, page_text_url, pieces_as_html, printed_note, terms_html, year_html
+from .pages import KIND_NAMES, amount_html, fact_context, fact_figure_parts, headline_html, labelled_figure_html, page_text_url, pieces_as_html, printed_note, terms_html, year_html
 from .places import Gazetteer, filed_under, main_place, places_above, with_province
 from .settings import DATA_DIR
 from .terms import headline_words
@@ -200,7 +200,8 @@ def place_once_per_block(rows: list[list[str]], places: list[str]) -> list[list[
 
 def fact_item(fact: Fact, show_place: bool = True) -> str:
     """One figure as a list item: what, how much, when, status — and a link to its sentence."""
-    what = labelled_figure_html(f"**{md(fact_figure(fact))}**", [md(c) for c in fact_context(fact)])
+    label, figure = fact_figure_parts(fact)
+    what = labelled_figure_html(f"**{md(figure)}**", [md(c) for c in fact_context(fact)], f"**{md(label)}**")
     where = f'<span class="term">（{place_link(fact.place)}）</span>' if show_place else ""  # a name in brackets, whole
     return f"- {what}{where}：{article_link(fact.article_id, f'“{quoted_around(fact)}”', fact.anchor)}"
 

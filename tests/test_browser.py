@@ -475,6 +475,26 @@ def test_on_a_phone_the_reports_contents_are_large_enough_to_tap_and_go_to_their
     page.close()
 
 
+def test_on_a_phone_with_text_twice_as_large_no_page_runs_past_the_screen(browser, site_url):
+    """A reader's text setting at 200%: a place's list （江海晚报，2021年12月31日）, an article's
+    figures (拆除违建面积 3万余平方米) and its file's name, each kept whole, ran 20-200 px past
+    the edge. The control, every name kept whole, runs past it."""
+    base, out = site_url
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    paths = ["index.html", "report.html", "places/nan-tong-shi.html", "places/bei-bei-qu.html",
+             article_path(out, "倾听居民想法"), article_path(out, "城乡供水一体化")]
+    large = "html { font-size: 200% !important; }"
+    for path in paths:
+        page.goto(f"{base}/{path}")
+        page.add_style_tag(content=large)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
+    page.goto(f"{base}/places/nan-tong-shi.html")  # at the usual size a name stays whole
+    assert all(n == 1 for _, n in page.eval_on_selector_all(".term", LINES_TAKEN))
+    page.add_style_tag(content=large + ".term { white-space: nowrap !important; }")
+    assert page.evaluate("document.documentElement.scrollWidth") > 375
+    page.close()
+
+
 @pytest.mark.parametrize("width", [375, 1280])
 def test_the_report_does_not_move_as_its_charts_load(browser, site_url, width):
     """A lazy chart without a stated size took no room until it loaded, then pushed what

@@ -338,7 +338,7 @@ def test_every_article_links_the_text_of_the_page_it_came_from(site):
     for record in articles(site):
         page = (site / record["url"]).read_text(encoding="utf-8")
         # the link says what it opens; the file's name follows it
-        href = re.search(r'<dt>版面</dt>\s*<dd><a href="([^"]+)">整版识别文字</a><span class="term">（<code class="filename">([^<]+)</code>）', page)
+        href = re.search(r'<dt>版面</dt>\s*<dd><a href="([^"]+)">整版识别文字</a>（<code class="filename">([^<]+)</code>）', page)
         assert href and href.group(2) == record["page"], record["url"]
         # a web page of the page's text, every line of it, which links the text file itself
         view = (site / record["url"]).parent / unquote(href.group(1))
@@ -987,7 +987,7 @@ def test_each_listed_figure_is_quoted_with_the_words_around_it(site):
     cut inside another figure changed it (…0年以前 for 2000年以前)."""
     report = (site / "report.html").read_text(encoding="utf-8")
     section = report[report.index('<h2 id="facts">') : report.index('<h2 id="method">')]
-    items = re.findall(r"<li><span class=\"amount\"><strong>([^<]+)</strong></span>.*?<a href=\"[^\"]+\">“(.*?)”</a></li>", section, re.S)
+    items = re.findall(r"<li><span class=\"term\"><strong>[^<]+</strong></span> <span class=\"amount\"><strong>([^<]+)</strong></span>.*?<a href=\"[^\"]+\">“(.*?)”</a></li>", section, re.S)
     from analysis.extract import load_vocab
 
     qualifiers = load_vocab().qualifiers
