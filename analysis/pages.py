@@ -248,7 +248,11 @@ def page_view_html(page: Page, articles: list[Article], site: Mapping | None = N
     heading_html = " ".join(shown for text, shown in parts if text) or escape(page.name)
     listed = "".join(f'<li><a href="{home}{quote(a.url)}">{escape(a.title)}</a></li>' for a in articles)
     lines = "".join(f"<p>{escape(line)}</p>\n" for line in page.text.splitlines() if line.strip())
-    nav = "".join(f'<li><a href="{home}{quote(href)}">{escape(label)}</a></li>' for _, label, href in site.get("SITE_NAV", ()))
+    # under 数据下载, whose page lists the pages' texts, as the theme marks a section
+    here = ' aria-current="true"'
+    nav = "".join(f'<li><a href="{home}{quote(href)}"{here if key == "data" else ""}>{escape(label)}</a></li>'
+                  for key, label, href in site.get("SITE_NAV", ()))
+    name = escape(dot_ends_line(site.get("SITENAME", "首页")))
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -256,14 +260,17 @@ def page_view_html(page: Page, articles: list[Article], site: Mapping | None = N
         f'<link rel="stylesheet" href="{home}{quote(site.get("THEME_STATIC_DIR", "theme"))}/css/main.css">\n</head>\n<body>\n'
         '<a class="skip-link" href="#main">跳到正文</a>\n'
         f'<header class="site-header">\n  <div class="site-header__inner">\n'
-        f'    <p class="site-name"><a href="{home}index.html">{escape(dot_ends_line(site.get("SITENAME", "首页")))}</a></p>\n'
+        f'    <p class="site-name"><a href="{home}index.html">{name}</a></p>\n'
         + (f'    <nav class="site-nav" aria-label="网站导航"><ul>{nav}</ul></nav>\n' if nav else "")
         + "  </div>\n</header>\n"
         f'<main id="main" class="site-main" tabindex="-1">\n<h1>{heading_html} · 版面识别文字</h1>\n'
         f'<div class="note">\n<p>文件 {escape(page.name)}：一个报纸版面经 OCR 识别的全部文字，照原样，未经整理。'
         f'<a href="{quote(PurePosixPath(page.name).name)}">纯文本（UTF-8）</a></p>\n'
         + (f'<p>本站由此切分、接回的 {len(articles)} 篇文章：</p>\n<ul>{listed}</ul>\n' if articles else "")
-        + f'</div>\n<div class="page-text__lines">\n{lines}</div>\n</main>\n</body>\n</html>\n'
+        + f'</div>\n<div class="page-text__lines">\n{lines}</div>\n</main>\n'
+        f'<footer class="site-footer">\n  <div class="site-footer__inner">\n    <p class="site-footer__name">{name}</p>\n'
+        f'    <nav aria-label="页脚导航"><ul><li><a href="{home}data.html">数据下载</a></li><li><a href="{home}about.html">关于</a></li></ul></nav>\n'
+        "  </div>\n</footer>\n</body>\n</html>\n"
     )
 
 

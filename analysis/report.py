@@ -716,7 +716,7 @@ def place_article_pages(place: str, contents: PlaceContents) -> dict[str, str]:
     for number in range(2, count + 1):
         name = place_article_file(place, number)
         header = page_header(
-            f"{html.escape(place)} · 文章（第 {number} 页）", f"place-{place_slug(place)}-{number}", Save_as=f"{name}.html", Url=f"{name}.html",
+            f"{html.escape(place)} · 文章（第 {number} 页）", f"place-{place_slug(place)}-{number}", Save_as=f"{name}.html", Url=f"{name}.html", Section="places",
             Description=f"{html.escape(place)}的文章，共 {len(articles)} 篇，按日期从新到旧，第 {number} / {count} 页。",
         )
         nav = article_pages_nav(place, number, count, len(articles))  # above and below the list
@@ -739,7 +739,7 @@ def place_page(place: str, analysis, gazetteer: Gazetteer, charts: list[ChartFil
     scale = contents.scale.get(place)
     parts = [
         page_header(
-            html.escape(place), f"place-{place_slug(place)}", Save_as=f"places/{place_slug(place)}.html", Url=f"places/{place_slug(place)}.html",
+            html.escape(place), f"place-{place_slug(place)}", Save_as=f"places/{place_slug(place)}.html", Url=f"places/{place_slug(place)}.html", Section="places",
             Description=place_description(place, len(articles), len(facts), len(nearby)),
         ),
         # The breadcrumb of a province-level place leads to the index of all places.

@@ -354,8 +354,10 @@ def test_every_article_links_the_text_of_the_page_it_came_from(site):
         name = re.search(r'<p class="site-name"><a href="([^"]+)">([^<]+)</a>', shown)
         assert (view.parent / name.group(1)).resolve() == (site / "index.html").resolve() and name.group(2) == "老旧小区改造\u00a0· 地方报纸档案"
         # and the site's navigation, each link to a page there is
-        nav = re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', shown.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0])
+        nav = re.findall(r'<li><a href="([^"]+)"[^>]*>([^<]+)</a></li>', shown.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0])
         assert [label for _, label in nav] == ["首页", "文章", "地区", "话题", "来源", "统计报告", "数据下载", "搜索"]
+        assert re.findall(r'aria-current="true">([^<]+)<', shown) == ["数据下载"]  # the section that lists it
+        assert '<footer class="site-footer">' in shown and 'href="../../about.html"' in shown
         assert all((view.parent / href).resolve().is_file() for href, _ in nav)
         text = view.parent / unquote(re.search(r'<a href="([^"]+)">纯文本', shown).group(1))
         assert text.read_bytes().startswith(b"\xef\xbb\xbf")  # so a browser reads it as UTF-8 from any host

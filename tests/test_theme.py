@@ -167,6 +167,11 @@ def test_the_nav_marks_where_the_reader_is(pages, article_pages):
             assert current(doc) == {"话题": "true"}, path
         if path.startswith("sources/"):
             assert current(doc) == {"来源": "true"}, path
+        if path.startswith("places/"):  # a place's page, and the later pages of its list
+            assert current(doc) == {"地区": "true"}, path
+    # said once a navigation, and the site's name, leading home, not marked besides 首页
+    assert all(len([a for a in nav.iter("a") if a.get("aria-current")]) <= 1 for doc in pages.values() for nav in doc.iter("nav"))
+    assert all(doc.find(".//p[@class='site-name']/a").get("aria-current") is None for doc in pages.values())
 
 
 def test_headings_go_down_one_level_at_a_time(pages):
