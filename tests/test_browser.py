@@ -1129,7 +1129,7 @@ def facet_counts(page, facet: str) -> dict[str, int]:
     return page.evaluate(
         """(facet) => Object.fromEntries(
             [...document.querySelectorAll(`.search-facet[data-facet="${facet}"] label`)].map(
-                (label) => [label.querySelector("input").value, Number(label.querySelector(".count").textContent)]))""",
+                (label) => [label.querySelector("input").value, parseInt(label.querySelector(".count").textContent, 10)]))""",
         facet,
     )
 
@@ -1415,6 +1415,29 @@ def test_the_search_hint_is_true_a_number_is_found_from_its_start(browser, site_
     # Chinese text is found anywhere in a word: 旧小区 inside 老旧小区.
     renovation = {a["url"] for a in records if any("老旧小区" in p for s in a["sections"] for p in s["paragraphs"])}
     assert renovation and {url for url, _ in search_results(page, base, "旧小区")} >= renovation
+    page.close()
+
+
+def test_the_search_status_is_a_live_region_from_the_start_and_repeats_news_of_the_same_count(browser, site_url):
+    """Shown only once filled, the status's first news was not read out; set to the same words
+    (a filter leaving the count as it was), it changed nothing a screen reader would read."""
+    base, _ = site_url
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    page.goto(f"{base}/search.html")
+    page.wait_for_selector(".search-form:not([hidden])")
+    assert page.eval_on_selector(".search-status", "s => getComputedStyle(s).display") != "none"
+    assert page.eval_on_selector(".search-status", "s => s.getAttribute('role') + ' ' + s.getAttribute('aria-live')") == "status polite"
+    page.fill("input[type=search]", "老旧小区")
+    wait_for_search(page)
+    said = page.inner_text(".search-status")
+    page.evaluate("""() => { window.statusSaid = [];
+        new MutationObserver(() => window.statusSaid.push(document.querySelector('.search-status').textContent))
+          .observe(document.querySelector('.search-status'), { childList: true, characterData: true, subtree: true }); }""")
+    page.fill("input[type=search]", "老旧小区 ")  # the same articles again
+    page.wait_for_function(f"window.statusSaid.length >= 2 && window.statusSaid.at(-1) === {json.dumps(said)}")
+    assert page.evaluate("window.statusSaid") [-2:] == ["", said]
+    # a filter value's count says what it counts
+    assert page.eval_on_selector('.search-facet .count', "c => c.textContent").endswith(" 篇")
     page.close()
 
 

@@ -237,15 +237,29 @@
     const filtering = Array.from(selected.values()).some((values) => values.size);
     const pageName = showNamePage(query);
     if (results.length) {
-      status.textContent = `找到 ${results.length} 篇文章`;
+      announce(`找到 ${results.length} 篇文章`);
     } else if (filtering) {
-      status.textContent = `没有同时符合所选条件、含有“${query}”的文章。可以取消一些筛选条件再试。`;
+      announce(`没有同时符合所选条件、含有“${query}”的文章。可以取消一些筛选条件再试。`);
     } else if (pageName) {
       // 南通 is printed nowhere, yet 5 articles are 南通市's: not "nothing found, try another word"
-      status.textContent = `没有文章写出“${query}”；归入${pageName}的文章见下面的链接。`;
+      announce(`没有文章写出“${query}”；归入${pageName}的文章见下面的链接。`);
     } else {
-      status.textContent = `没有找到含有“${query}”的文章。可以换一个词语，或按日期、地区、话题、来源浏览。`;
+      announce(`没有找到含有“${query}”的文章。可以换一个词语，或按日期、地区、话题、来源浏览。`);
     }
+  }
+
+  /** The status line, which a screen reader reads out as it changes. New results of the same
+   *  count (a filter ticked, a word added) change nothing to read: the line is emptied and set
+   *  again a moment later, so they are announced too. */
+  let announcing = 0;
+  function announce(text) {
+    const turn = ++announcing;
+    if (status.textContent !== text) {
+      status.textContent = text;
+      return;
+    }
+    status.textContent = "";
+    setTimeout(() => { if (turn === announcing) status.textContent = text; }, 150);
   }
 
   /** A query that is a place's or topic's name points to its page, which lists the articles
@@ -628,7 +642,9 @@
         box.name = facet;
         box.value = value;
         box.checked = chosen.has(value);
-        label.append(box, element("span", "", value), element("span", "count", String(count)));
+        const counted = element("span", "count", String(count));
+        counted.append(element("span", "visually-hidden", " 篇")); // "重庆市 3" read as a name and a number
+        label.append(box, element("span", "", value), counted);
         return label;
       }));
       // Folded past the first few; a ticked value, and the one just unticked (it keeps the
