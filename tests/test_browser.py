@@ -475,6 +475,20 @@ def test_on_a_phone_the_reports_contents_are_large_enough_to_tap_and_go_to_their
     page.close()
 
 
+def test_in_forced_colours_only_the_current_sections_link_is_underlined(browser, site_url):
+    """A transparent border is drawn in the text's colour there: all eight links got the bar."""
+    base, _ = site_url
+    page = browser.new_page()
+    page.emulate_media(forced_colors="active")
+    page.goto(f"{base}/report.html")
+    bars = page.eval_on_selector_all(".site-nav a", "as => as.map(a => [a.hasAttribute('aria-current'), getComputedStyle(a).borderBottomColor])")
+    current = {colour for marked, colour in bars if marked}
+    others = {colour for marked, colour in bars if not marked}
+    background = page.eval_on_selector(".site-header", "h => getComputedStyle(h).backgroundColor")
+    assert len(current) == 1 and others == {background} and current != others, bars
+    page.close()
+
+
 def test_on_a_phone_with_text_twice_as_large_no_page_runs_past_the_screen(browser, site_url):
     """A reader's text setting at 200%: a place's list （江海晚报，2021年12月31日）, an article's
     figures (拆除违建面积 3万余平方米) and its file's name, each kept whole, ran 20-200 px past
@@ -1283,7 +1297,7 @@ def test_a_filter_group_of_many_values_shows_the_most_frequent_and_a_button_for_
     assert len(counts) > 9 and len(visible) == 8
     assert sorted(counts.values(), reverse=True)[:8] == sorted((counts[v] for v in visible), reverse=True)  # the most frequent
     more = group.locator(".search-facet__more")
-    assert more.inner_text() == f"显示其余 {len(counts) - 8} 个"
+    assert more.inner_text() == f"显示其余 {len(counts) - 8} 个地区"
     assert more.bounding_box()["y"] < 800 * 2  # the fold keeps the results near
     more.click()
     assert all(group.locator(f'input[value="{v}"]').is_visible() for v in counts) and more.count() == 0
@@ -1426,6 +1440,7 @@ def test_the_search_status_is_a_live_region_from_the_start_and_repeats_news_of_t
     page.goto(f"{base}/search.html")
     page.wait_for_selector(".search-form:not([hidden])")
     assert page.eval_on_selector(".search-status", "s => getComputedStyle(s).display") != "none"
+    assert page.get_attribute(".search-filters", "aria-label") == "筛选条件"  # what it holds, not "filtered results"
     assert page.eval_on_selector(".search-status", "s => s.getAttribute('role') + ' ' + s.getAttribute('aria-live')") == "status polite"
     page.fill("input[type=search]", "老旧小区")
     wait_for_search(page)

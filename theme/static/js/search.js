@@ -603,7 +603,7 @@
   const expandedFacets = new Set();
 
   function moreValuesButton(facet, fieldset, hiddenCount) {
-    const button = element("button", "search-facet__more", `显示其余 ${hiddenCount} 个`);
+    const button = element("button", "search-facet__more", `显示其余 ${hiddenCount} 个${facet}`); // which group's, read alone
     button.type = "button";
     button.addEventListener("click", () => {
       expandedFacets.add(facet);
