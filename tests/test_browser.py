@@ -314,7 +314,7 @@ def test_on_a_phone_a_figure_keeps_its_unit_and_a_place_pages_table_fits(browser
             figures = re.findall(r"\d{4}—|\d{4}年|\d+(?:\.\d+)?[万亿]?余?元", caption)  # a span breaks after its dash
             assert all(any(f in a for a in amounts) for f in figures), (path, caption, amounts)
             captions += bool(figures)
-        for found in page.eval_on_selector_all("td .wordwise", f"es => es.map({LINES_AND_PIECES})"):
+        for found in page.eval_on_selector_all("tbody :is(td, th) .wordwise", f"es => es.map({LINES_AND_PIECES})"):
             assert set(found["starts"]) <= set(found["pieces"]), (path, found)
             names_wrapped += bool(found["starts"])
         lines = page.eval_on_selector_all(".amount, .term", LINES_TAKEN)
@@ -390,9 +390,10 @@ def test_on_a_phone_a_report_table_sets_each_place_above_its_rows_and_fits(brows
         assert table["named"] and all(table["named"]) and table["aligned"], table
     tree = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
     roles = Counter(node["role"]["value"] for node in tree if node.get("role"))
-    headers = page.eval_on_selector_all("th", "hs => hs.length")
+    headers = page.eval_on_selector_all("thead th", "hs => hs.length")
+    row_headers = page.eval_on_selector_all("tbody th", "hs => hs.length")  # a row's place or metric heads it
     cells = page.eval_on_selector_all("td", "ds => ds.length")
-    assert roles["columnheader"] == headers and roles["cell"] == cells, roles
+    assert roles["columnheader"] == headers and roles["rowheader"] == row_headers > 0 and roles["cell"] == cells, roles
     page.add_style_tag(content=AS_TABLES)
     assert any(t["overflow"] > 0 for t in page.eval_on_selector_all(".table-wrap", PLACE_BLOCKS))
     page.close()
@@ -553,7 +554,7 @@ def test_a_tables_headers_and_place_names_are_never_split_inside_a_word(browser,
     only after its 、. The control (without the rule) splits one."""
     base, out = site_url
     page = browser.new_page(viewport={"width": width, "height": 800})
-    cells = "th, td:first-child > a"
+    cells = "th, th:first-child > a"
     # Each stretch between the places of a merged name ("南通市、崇川区、江苏省"), on its own line.
     stretches = """cells => cells.flatMap(cell => {
         const lines = new Set(Array.from(cell.getClientRects(), r => Math.round(r.top))).size;

@@ -153,7 +153,7 @@ def test_report_counts_articles_by_paper_and_province_most_first_and_the_unknown
     tables = {}
     for block in re.findall(r"<table>.*?</table>", section, re.S):
         header = re.search(r"<th[^>]*>(.*?)</th>", block).group(1)
-        tables[header] = [(name, int(count)) for name, count in re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td[^>]*>(\d+)</td>", block)]
+        tables[header] = [(name, int(count)) for name, count in re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</th>\s*<td[^>]*>(\d+)</td>", block)]
     papers, provinces = tables["报纸"], tables["省级行政区"]
     assert dict(papers) == Counter(a["publication"] for a in articles(site))
     # Most first; papers of one count in pinyin order (jiang, ren, wu).
@@ -214,7 +214,7 @@ def test_report_scale_table_follows_the_place_tree(site):
     gazetteer = load_gazetteer()
     report = (site / "report.html").read_text(encoding="utf-8")
     table = report[report.index("点击数字"):].split("</table>", 1)[0]
-    named = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<tr>\s*<td>(.*?)</td>", table, re.S)]
+    named = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</th>", table, re.S)]
     # a place below a province says which, as the charts do: 九龙坡区's rows under 重庆市's read as its
     assert "九龙坡区（重庆市）" in named and "重庆市" in named and "重庆市（重庆市）" not in named
     places = [name.split("（")[0] for name in named]
@@ -462,7 +462,7 @@ def test_the_report_says_why_a_pages_articles_fall_in_two_years(site):
     for (publication, _), ys in split.items():
         pages = sum(p == publication and y == ys for (p, _), y in split.items())
         assert f"{publication}的{pages}个版面分属{'、'.join(ys)}年" in section
-    assert section.index("分属") > section.index("<th>年份</th>")  # under the table it explains
+    assert section.index("分属") > section.index('<th scope="col">年份</th>')  # under the table it explains
 
 
 def test_the_note_on_pages_across_years_counts_them_by_paper():
@@ -711,7 +711,7 @@ def test_a_long_scale_table_keeps_provinces_and_cities_and_counts_the_rest_by_pl
     report = (site / "report.html").read_text(encoding="utf-8")
     section = report[report.index('<h2 id="scale">') : report.index('<h2 id="charts">')]
     table = re.search(r"<table>.*?</table>", section, re.S).group(0)
-    in_table = re.findall(r'<td><a href="\./(places/[^"]+)">', table)
+    in_table = re.findall(r'<th scope="row"><a href="\./(places/[^"]+)">', table)
     assert set(in_table) == {"places/chong-qing-shi.html"}  # the only province or city with figures
     counted = dict(re.findall(r'<a href="\./(places/[^"]+)">[^<]+</a>：(\d+) 行', section))
     assert "places/wu-shan-xian.html" in counted and not set(counted) & set(in_table)
@@ -763,7 +763,7 @@ def test_a_place_page_links_exactly_the_report_charts_that_draw_it(site):
         assert header[0] == "地方" and not {"数值", "单位", "所属省份", "来源文章数"} & set(header)
         if "数字" in header:  # a figure's table names and orders its columns as the report's own
             assert header[:5] == ["地方", "指标", "数字", "年份", "进度"]
-        cells = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in table.split("<tr>")[2:]]
+        cells = [re.findall(r"<t[dh]\b[^>]*>(.*?)</t[dh]>", row) for row in table.split("<tr>")[2:]]
         assert all(any(row[i] != "—" for row in cells) for i in range(len(header)))  # no empty column
         assert all(all(row) for row in cells)  # an empty cell says so, as the report's tables do
 
@@ -890,6 +890,11 @@ def text_of(element) -> str:
     return "".join(element.itertext()).strip()
 
 
+def cells_of(row) -> list:
+    """A table row's cells, its header cell first (theme/filters.py, with_row_headers)."""
+    return [cell for cell in row if cell.tag in ("th", "td")]
+
+
 def distinctive_rows(tables: list) -> list:
     """The rows of the table under the chart of distinctive words (its last column z值)."""
     table = next(t for t in tables if [text_of(th) for th in t.findall(".//thead/tr/th")][-1] == "z值")
@@ -904,7 +909,7 @@ def test_report_tables_name_a_place_once_for_its_rows_and_keep_it_out_of_sight_o
         rows = table.findall(".//tbody/tr")
         places, shown = [], []
         for row in rows:
-            cell = row.find("td")
+            cell = cells_of(row)[0]
             hidden = cell.find("span[@class='same-place visually-hidden']")
             places.append(text_of(cell))
             if hidden is None:
@@ -916,17 +921,17 @@ def test_report_tables_name_a_place_once_for_its_rows_and_keep_it_out_of_sight_o
         repeated += len(shown) < len(rows)
     assert repeated >= 3  # the seed pages' tables give most places several rows
     csv_rows = list(csv.DictReader((site / "charts" / "distinctive-terms-by-place.csv").open(encoding="utf-8-sig")))
-    listed = [text_of(row.find("td")) for row in distinctive_rows(by_place)]
+    listed = [text_of(cells_of(row)[0]) for row in distinctive_rows(by_place)]
     # The scale table's status breaks between words only (签约或授|信 broke): the table scrolls
     # on a phone, and a squeezed column made its rows four lines high.
-    scale = next(t for t in by_place if t.find(".//tbody/tr/td/a") is not None)  # the one whose places link
+    scale = next(t for t in by_place if t.find(".//tbody/tr/th/a") is not None)  # the one whose places link
     column = [text_of(th) for th in scale.findall(".//thead/tr/th")].index("进度")
-    statuses = [row.findall("td")[column] for row in scale.findall(".//tbody/tr")]
+    statuses = [cells_of(row)[column] for row in scale.findall(".//tbody/tr")]
     assert statuses and all(cell.find("span[@class='wordwise']") is not None for cell in statuses)
     # Places listed together say why, under their table.
     report = (site / "report.html").read_text(encoding="utf-8")
-    merged = next(text_of(row.find("td")) for row in distinctive_rows(by_place) if "、" in text_of(row.find("td")))
-    after = report[report.index(f"<td>{merged}</td>"):]
+    merged = next(text_of(cells_of(row)[0]) for row in distinctive_rows(by_place) if "、" in text_of(cells_of(row)[0]))
+    after = report[report.index(f'<th scope="row">{merged}</th>'):]
     assert f"几个地方列在一起（如“{merged}”）" in after[after.index("</table>"):][:200]
     # Every row still names its place in full, as the chart's CSV does.
     assert {p for places in listed for p in places.split("、")} == {r["地方"] for r in csv_rows}
@@ -935,7 +940,7 @@ def test_report_tables_name_a_place_once_for_its_rows_and_keep_it_out_of_sight_o
 def test_report_tables_set_columns_of_numbers_right(site):
     for table in report_tables(site):
         header = [text_of(th) for th in table.findall(".//thead/tr/th")]
-        rows = [[text_of(td) for td in tr.findall("td")] for tr in table.findall(".//tbody/tr")]
+        rows = [[text_of(td) for td in cells_of(tr)] for tr in table.findall(".//tbody/tr")]
         aligned = [("right" in (th.get("style") or "")) for th in table.findall(".//thead/tr/th")]
         for i, name in enumerate(header):
             numbers = i > 0 and all(NUMBER_CELL.fullmatch(row[i]) for row in rows) and any(row[i] != "—" for row in rows)
@@ -943,7 +948,7 @@ def test_report_tables_set_columns_of_numbers_right(site):
             if numbers:  # as many decimal places on every row, so the points line up (4.10, not 4.1)
                 assert len({len(row[i].partition(".")[2]) for row in rows if row[i] != "—"}) == 1, (header, name)
             assert all(("right" in (td.get("style") or "")) == numbers for tr in table.findall(".//tbody/tr")
-                       for td in tr.findall("td")[i:i + 1])
+                       for td in cells_of(tr)[i:i + 1])
     assert any("出现次数" in [text_of(th) for th in t.findall(".//thead/tr/th")] for t in report_tables(site))
 
 

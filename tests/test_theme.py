@@ -754,6 +754,13 @@ def test_excerpt_and_tables():
     assert filters["excerpt"]("<ul><li>问题得到解决。</li><li>完成</li></ul>") == "问题得到解决。 完成"  # its own mark stays alone
     marked = '<ul class="summary"><li><span class="key-mark" data-mark="●"></span><span class="sentence">问题得到解决</span></li><li>完成</li></ul>'
     assert filters["excerpt"](marked) == "问题得到解决；完成"  # as the theme writes a key point
+    # A body row is headed by its first cell, the header's cells head their columns.
+    headed = filters["wrap_tables"]('<table><thead><tr><th>地方</th><th style="text-align: right;">数字</th></tr></thead>'
+                                    '<tbody><tr>\n<td><a href="x">巫山县</a></td>\n<td style="text-align: right;">10</td></tr>'
+                                    '<tr><td>北碚区</td><td>2</td></tr></tbody></table>')
+    assert '<th scope="col">地方</th><th scope="col" style="text-align: right;">数字</th>' in headed
+    assert '<tr>\n<th scope="row"><a href="x">巫山县</a></th>\n<td style="text-align: right;">10</td>' in headed
+    assert '<tr><th scope="row">北碚区</th><td>2</td>' in headed and headed.count("<td") == 2
     wrapped = filters["wrap_tables"]("<p>x</p><table><tr><td>1</td></tr></table>")
     assert wrapped.startswith("<p>x</p><div class=\"table-wrap\"") and wrapped.endswith("</table></div>")
     assert 'aria-label="表格"' in wrapped

@@ -351,9 +351,21 @@ def wrap_tables(content) -> str:
 
     def wrap(match: re.Match) -> str:
         label = html.escape(labels[match.start()], quote=True)
-        return f'<div class="table-wrap" role="region" aria-label="{label}" tabindex="0">{match.group(0)}</div>'
+        return f'<div class="table-wrap" role="region" aria-label="{label}" tabindex="0">{with_row_headers(match.group(0))}</div>'
 
     return _TABLE.sub(wrap, text)
+
+
+_BODY = re.compile(r"<tbody>.*?</tbody>", re.S | re.I)
+_ROW_START = re.compile(r"(<tr>\s*)<td\b([^>]*)>(.*?)</td>", re.S | re.I)
+
+
+def with_row_headers(table: str) -> str:
+    """A table whose body rows are headed by their first cell (地方, 指标 …), its columns by the
+    header's: a screen reader moving down the 数字 column said 数字, never whose figure it was.
+    Markdown's tables make every body cell a <td>."""
+    table = re.sub(r"<th\b(?![^>]*\bscope=)", '<th scope="col"', table, flags=re.I)
+    return _BODY.sub(lambda body: _ROW_START.sub(r'\1<th scope="row"\2>\3</th>', body.group(0)), table)
 
 
 def forget_articles(*_args, **_kwargs) -> None:
