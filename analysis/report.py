@@ -280,7 +280,9 @@ def scale_rows(scale: pd.DataFrame, facts: list[Fact], show_place: bool = True) 
         if first and first.printed:  # 25.4万人 is printed 25.4万老旧小区居民: say so, as the article does
             value += printed_note(first, r.display)
         shown = list(zip(sources, linked))[1:SOURCES_LINKED]
-        more = "".join(f" {article_link(s, f'[{i + 2}]', f.anchor if f else '')}" for i, (s, f) in enumerate(shown))
+        # a further source by its number, and for a screen reader by the words it says them in
+        more = "".join(f" {article_link(s, f'[{i + 2}]', f.anchor if f else '', unseen=f'：“{quoted_around(f)}”' if f else '')}"
+                       for i, (s, f) in enumerate(shown))
         if len(sources) > SOURCES_LINKED:
             more += f" 等 {len(sources)} 篇"  # every source is in scale_by_place.csv
         if r.other_figures:  # sources that disagree: the figure most of them state, and the others'

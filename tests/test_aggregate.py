@@ -235,11 +235,13 @@ def test_facts_may_be_given_as_dicts():
 def test_a_scale_table_cell_links_its_first_sources_and_counts_the_rest():
     from analysis import report
 
-    facts = [fact(article_id=f"a{i}", anchor=f"s-{i}") for i in range(1, report.SOURCES_LINKED + 3)]
+    facts = [fact(article_id=f"a{i}", anchor=f"s-{i}", sentence=f"巫山县第{i}篇说，2022年完成改造5532户。") for i in range(1, report.SOURCES_LINKED + 3)]
     (row,) = report.scale_rows(scale_by_place(facts), facts)
     (cell,) = [c for c in row if "{filename}/articles/" in c]  # the figure's cell
     linked = re.findall(r"\{filename\}/articles/(a\d+)\.md#(s-\d+)", cell)
     assert len(linked) == report.SOURCES_LINKED
+    # "[2]" names, for a screen reader, the words of the sentence it leads to
+    assert re.search(r'\[\\\[2\\\]<span class="visually-hidden">：“[^<]*第2篇[^<]*5532户[^<]*”</span>\]\(\{filename\}/articles/a2\.md#s-2\)', cell), cell
     assert all(anchor == f"s-{ident[1:]}" for ident, anchor in linked)  # each link to that article's sentence
     assert cell.endswith(f"等 {len(facts)} 篇")
 
