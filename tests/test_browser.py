@@ -1457,6 +1457,26 @@ def test_the_search_status_is_a_live_region_from_the_start_and_repeats_news_of_t
     page.close()
 
 
+def test_back_from_a_result_shows_as_many_results_with_the_focus_on_the_one_opened(browser, site_url):
+    """Back showed the first ten results again, the focus at the page's top."""
+    base, _ = site_url
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    open_search(page, base, "的")
+    page.click(".search-more")
+    page.wait_for_function("document.querySelectorAll('.search-result').length > 10")
+    shown = page.locator(".search-result").count()
+    opened = page.locator(".search-result__link").nth(shown - 2)
+    href = opened.evaluate("a => a.href")
+    opened.click()
+    page.wait_for_load_state()
+    assert page.url == href
+    page.go_back()
+    page.wait_for_function(f"document.activeElement && document.activeElement.href === {json.dumps(href)}")
+    assert page.locator(".search-result").count() == shown
+    assert 0 <= page.evaluate("document.activeElement.getBoundingClientRect().top") <= 800
+    page.close()
+
+
 def test_a_query_nothing_matches_says_so(browser, sharded_site_url):
     base, _ = sharded_site_url
     page = browser.new_page()

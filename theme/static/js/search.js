@@ -536,6 +536,7 @@
     const link = element("a", "search-result__link");
     link.append(...markedText(meta.title || page.url));
     link.href = page.url + landingFragment(page);
+    link.addEventListener("click", () => rememberOpened(link.href));
     title.append(link);
     item.append(title);
     if (meta.subtitle) item.append(element("p", "entry__subtitle", meta.subtitle));
@@ -700,6 +701,26 @@
     }
   }
 
+  /** The result opened and how many results were shown, kept with this page's entry in the
+   *  history: "back" showed the first ten again, the reader's place and the focus lost. */
+  function rememberOpened(href) {
+    window.history.replaceState({ shown: shownCount, opened: href }, "", window.location.href);
+  }
+
+  /** Back from a result: as many results as were shown, the focus on the one opened. */
+  async function returnTo(place) {
+    while (shownCount < place.shown && shownCount < shownResults.length) {
+      const before = shownCount;
+      await showMore();
+      if (shownCount === before) break;
+    }
+    const opened = Array.from(resultList.querySelectorAll(".search-result__link")).find((link) => link.href === place.opened);
+    if (opened) {
+      opened.focus();
+      opened.scrollIntoView({ block: "center" });
+    }
+  }
+
   let typingTimer = 0;
 
   function searchNow() {
@@ -741,7 +762,9 @@
     const query = params.get("q");
     if (query) {
       input.value = query;
-      search(query.trim());
+      const place = window.history.state;
+      await search(query.trim());
+      if (place && place.opened) await returnTo(place);
     }
   }
 
