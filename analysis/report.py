@@ -745,7 +745,10 @@ def place_page(place: str, analysis, gazetteer: Gazetteer, charts: list[ChartFil
             Description=place_description(place, len(articles), len(facts), len(nearby)),
         ),
         # The breadcrumb of a province-level place leads to the index of all places.
-        "上级：" + (" › ".join(place_link(p) for p in reversed(chain[1:])) if len(chain) > 1 else PLACES_INDEX_LINK) + "\n",
+        # a navigation of its own, its › unsaid (a screen reader read out each)
+        '<nav class="breadcrumb" aria-label="上级地区" markdown="1">\n\n上级：'
+        + ('<span aria-hidden="true"> › </span>'.join(place_link(p) for p in reversed(chain[1:])) if len(chain) > 1 else PLACES_INDEX_LINK)
+        + "\n\n</nav>\n",
         f"## {md(place)}的改造数据\n",
     ]
     own = scale is not None and not scale.empty

@@ -94,6 +94,10 @@ def test_each_place_page_leads_up_its_hierarchy_and_a_province_to_the_index_of_p
             continue  # the further pages of a long article list
         up = breadcrumb(path)
         assert up and path not in up, path
+    # a navigation of its own, named, its separators unsaid
+    text = (site / "places/xi-gong-qu.html").read_text(encoding="utf-8")
+    crumb = text[text.index('<nav aria-label="上级地区"'):].split("</nav>", 1)[0]
+    assert "上级：" in crumb and re.sub(r"<[^>]+>", "", crumb.replace('<span aria-hidden="true"> › </span>', "")).split("上级：")[1].strip() == "河南省洛阳市"
 
 
 def test_topic_pages_link_all_their_articles_and_each_links_back(site):
