@@ -1452,8 +1452,10 @@ def test_the_search_status_is_a_live_region_from_the_start_and_repeats_news_of_t
     page.fill("input[type=search]", "老旧小区 ")  # the same articles again
     page.wait_for_function(f"window.statusSaid.length >= 2 && window.statusSaid.at(-1) === {json.dumps(said)}")
     assert page.evaluate("window.statusSaid") [-2:] == ["", said]
-    # a filter value's count says what it counts
+    # a filter value's count says what it counts, a year reads as a year
     assert page.eval_on_selector('.search-facet .count', "c => c.textContent").endswith(" 篇")
+    years = page.eval_on_selector_all('.search-facet[data-facet="年份"] label', "ls => ls.map(l => [l.querySelector('input').value, l.textContent])")
+    assert years and all(text.startswith(f"{value}年") for value, text in years), years
     page.close()
 
 

@@ -645,7 +645,8 @@
         box.checked = chosen.has(value);
         const counted = element("span", "count", String(count));
         counted.append(element("span", "visually-hidden", " 篇")); // "重庆市 3" read as a name and a number
-        label.append(box, element("span", "", value), counted);
+        // a year as one reads it (2023年), not a number a screen reader says as 两千零二十三
+        label.append(box, element("span", "", facet === "年份" ? `${value}年` : value), counted);
         return label;
       }));
       // Folded past the first few; a ticked value, and the one just unticked (it keeps the
