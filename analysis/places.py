@@ -448,10 +448,15 @@ def listed_places(places: Sequence[str], gazetteer: Gazetteer, n: int = 2) -> li
     return [top, anchor][:n] if anchor and anchor != top else chain[:n]
 
 
+def province_note(place: str, province: str) -> str:
+    """（重庆市） after a place below a province; nothing after a province, or a place of unknown
+    province."""
+    return f"（{province}）" if province and province != place else ""
+
+
 def with_province(place: str, province: str) -> str:
-    """九龙坡区（重庆市）: a place below a province named with it, as a chart or a table heads
-    its rows; a province, or a place of unknown province, alone."""
-    return f"{place}（{province}）" if province and province != place else place
+    """九龙坡区（重庆市）: a place named with its province, as a chart or a table heads its rows."""
+    return place + province_note(place, province)
 
 
 def main_place(places: Sequence[str], gazetteer: Gazetteer) -> str | None:

@@ -31,7 +31,7 @@ from .model import Article
 from .segment import BULLET
 from .numbers import find_quantities
 from .pages import KIND_NAMES, amount_html, fact_context, fact_figure_parts, headline_html, labelled_figure_html, page_text_url, pieces_as_html, printed_note, terms_html, year_html
-from .places import Gazetteer, filed_under, main_place, places_above, with_province
+from .places import Gazetteer, filed_under, main_place, places_above, province_note, with_province
 from .settings import DATA_DIR
 from .terms import headline_words
 from .text import INNER_QUOTES, cut_at_clauses, cut_outside_figures, date_label
@@ -183,7 +183,8 @@ def same_blocks_once(rows: list[list[str]]) -> list[list[str]]:
 def place_with_province(place: str, province: str) -> str:
     """`places.with_province` with the place a link: 九龙坡区（重庆市）, as the charts head it: 九龙坡区's 60多亿元 under 重庆市's rows read as
     another place's, and a reader asking what 重庆 spent found only 重庆市's own 37亿元."""
-    return place_link(place) + (f'<span class="term">（{md(province)}）</span>' if province and province != place else "")
+    note = province_note(place, province)
+    return place_link(place) + (f'<span class="term">{md(note)}</span>' if note else "")
 
 
 def place_once_per_block(rows: list[list[str]], places: list[str]) -> list[list[str]]:

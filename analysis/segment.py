@@ -22,6 +22,7 @@ import operator
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .model import Page, Section
 from .settings import data_table, word_list
@@ -232,8 +233,13 @@ def refers_back_to_someone_unnamed(text: str) -> bool:
     first, *rest = split_sentences(text)[:2] or [""]
     if says_she_or_he(first):
         return True
-    someone = word_list("person_titles.txt") | word_list("person_nouns.txt")
-    return bool(rest) and says_she_or_he(rest[0]) and not any(word in first for word in someone)
+    return bool(rest) and says_she_or_he(rest[0]) and not any(word in first for word in person_words())
+
+
+@lru_cache(maxsize=1)
+def person_words() -> frozenset[str]:
+    """Titles and words naming a person (person_titles.txt, person_nouns.txt), joined once."""
+    return word_list("person_titles.txt") | word_list("person_nouns.txt")
 
 
 def opens_inside_quote(text: str) -> bool:

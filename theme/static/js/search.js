@@ -520,7 +520,8 @@
    *  the article highlights; "" for a match before any (in the headline). A result opened at
    *  the article's top, its words a few screens down. */
   function landingFragment(page) {
-    const first = Math.min(...(page.locations || []));
+    if (!(page.locations || []).length) return ""; // no match to land on: the article's top
+    const first = Math.min(...page.locations);
     const landing = (page.anchors || []).reduce((best, anchor) =>
       anchor.location <= first && (!best || anchor.location >= best.location) ? anchor : best, null);
     return landing ? `#${landing.id}` : "";
