@@ -124,6 +124,7 @@ def draw_charts(facts_or_scale, terms, counts: Counter, folder: Path, *, beside:
             years=tuple(c for c in chart.table.columns if c == charts.YEAR_COLUMN),
             names=tuple(c for c in chart.table.columns if c in charts.NAME_COLUMNS),
             size=charts.css_pixels(chart.figure),
+            cells=chart.cells,
         )
 
     tasks = [  # in the report's order

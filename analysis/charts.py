@@ -42,7 +42,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import blended_transform_factory
 
 from .extract import load_vocab
-from .places import LEVELS, load_gazetteer, with_province
+from .places import LEVELS, load_gazetteer, with_address
 
 # ---------------------------------------------------------------- fonts and style
 
@@ -161,6 +161,9 @@ class Chart:
     table: pd.DataFrame  # the data shown beside the chart; Chinese column headers
     figure: Figure = field(repr=False)
     omitted: list[str] = field(default_factory=list)  # places left out to cap the panels
+    # The scale table's cells behind the table's rows, row for row (scale and funding charts):
+    # what a page needs to link each figure to the sentence stating it.
+    cells: pd.DataFrame | None = field(default=None, repr=False)
 
     def texts(self) -> list[str]:
         """Every string drawn in the figure (for font-coverage checks)."""
@@ -641,14 +644,19 @@ def _status_bars(ax, cells: pd.DataFrame, tick_labels: Sequence[str], *, title: 
     _finish_panel(ax, title)
 
 
-def _scale_rows(cells: pd.DataFrame) -> pd.DataFrame:
-    """The table beside a scale or funding chart: one row per drawn bar, Chinese headers, the
-    figure next to its place and metric (the first columns are those a phone shows unscrolled),
-    then its year and status, in the order of the report's own table of figures. A place's
-    rows come together, places in the order the chart first draws them: in the panels' order
-    重庆市 came back once a panel, and on a phone each return repeats its name on a line of its own."""
+def _rows_by_place(cells: pd.DataFrame) -> pd.DataFrame:
+    """The drawn cells in the order of the table beside the chart: a place's rows together,
+    places in the order the chart first draws them. In the panels' order 重庆市 came back once
+    a panel, and on a phone each return repeats its name on a line of its own."""
     first = {place: i for i, place in reversed(list(enumerate(cells["place"])))}
-    cells = cells.assign(_first=cells["place"].map(first)).sort_values("_first", kind="stable")
+    return cells.assign(_first=cells["place"].map(first)).sort_values("_first", kind="stable").drop(columns="_first")
+
+
+def _scale_rows(cells: pd.DataFrame) -> pd.DataFrame:
+    """The table beside a scale or funding chart, of cells in `_rows_by_place` order: one row
+    per drawn bar, Chinese headers, the figure next to its place and metric (the first columns
+    are those a phone shows unscrolled), then its year and status, in the order of the report's
+    own table of figures."""
     return pd.DataFrame({
         PLACE_COLUMN: cells["place"].tolist(),
         METRIC_COLUMN: [_metric_label(m)[0] for m in cells["metric"]],
@@ -728,8 +736,8 @@ def scale_chart(
             ticks = [f"{p}\n{when_label(s, y)}" for p, s, y in zip(ordered["place"], ordered["status"], ordered["year"])]
             _status_bars(ax, ordered, ticks, title=f"{label}（{unit}）", xmax=float(ordered["value"].max()))
 
-    table = _scale_rows(pd.concat([o for _, o in panels]))
-    return Chart(slug=slug, title=title, alt=alt, table=table, figure=fig, omitted=omitted_all)
+    drawn = _rows_by_place(pd.concat([o for _, o in panels]))
+    return Chart(slug=slug, title=title, alt=alt, table=_scale_rows(drawn), figure=fig, omitted=omitted_all, cells=drawn)
 
 
 def funding_chart(
@@ -775,10 +783,10 @@ def funding_chart(
         xmax = float(ordered["value"].max())  # one scale for every place
         for ax, place, group in zip(axes, shown, groups):
             province = group["province"].iloc[0]
-            head = with_province(place, province)
+            head = with_address(place, province)
             ticks = [f"{funding_label(s)}\n{when_label(st, y)}"
                      for s, st, y in zip(group["funding_source"], group["status"], group["year"])]
             _status_bars(ax, group, ticks, title=head, xmax=xmax)
 
-    table = _scale_rows(ordered)
-    return Chart(slug=slug, title=title, alt=alt, table=table, figure=fig, omitted=omitted)
+    drawn = _rows_by_place(ordered)
+    return Chart(slug=slug, title=title, alt=alt, table=_scale_rows(drawn), figure=fig, omitted=omitted, cells=drawn)

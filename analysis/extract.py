@@ -132,6 +132,15 @@ class Vocab:
         return tuple(self.metric(key) for key in self.report["reading_order"])
 
     @property
+    def highlight_statuses(self) -> tuple[str, ...]:
+        """The statuses of the figures the home page may show ([report] highlight_statuses)."""
+        known = {c.key for c in self.statuses}
+        wanted = tuple(self.report["highlight_statuses"])
+        if unknown := [key for key in wanted if key not in known]:
+            raise ValueError(f"metrics.toml: [report] highlight_statuses names no [[status]] {', '.join(unknown)}")
+        return wanted
+
+    @property
     def funding_metric(self) -> str:
         return next(m.key for m in self.metrics if m.funding)
 

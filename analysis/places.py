@@ -448,15 +448,26 @@ def listed_places(places: Sequence[str], gazetteer: Gazetteer, n: int = 2) -> li
     return [top, anchor][:n] if anchor and anchor != top else chain[:n]
 
 
-def province_note(place: str, province: str) -> str:
-    """（重庆市） after a place below a province; nothing after a province, or a place of unknown
-    province."""
+# The levels an address names above a place: 白驹社区 is 重庆市九龙坡区's, not 重庆市's alone.
+ADDRESS_LEVELS = ("province", "city", "district")
+
+
+def address_note(place: str, province: str) -> str:
+    """The province, city and district a place lies in, as an address writes them: （重庆市）
+    after 九龙坡区, （河南省洛阳市） after 西工区, （重庆市巫山县） after 望霞路35号小区 (towns and
+    communities above it left out); nothing after a province. A place the gazetteer does not
+    hold gets its province alone, or nothing when that is unknown."""
+    gazetteer = load_gazetteer()
+    if place in gazetteer:
+        above = [p for p in gazetteer.hierarchy(place)[1:] if gazetteer.level(p) in ADDRESS_LEVELS]
+        return f"（{''.join(reversed(above))}）" if above else ""
     return f"（{province}）" if province and province != place else ""
 
 
-def with_province(place: str, province: str) -> str:
-    """九龙坡区（重庆市）: a place named with its province, as a chart or a table heads its rows."""
-    return place + province_note(place, province)
+def with_address(place: str, province: str) -> str:
+    """西工区（河南省洛阳市）: a place named with the places it lies in, as a chart or a table
+    heads its rows: a reader asking what 重庆 spent found 九龙坡区's 60多亿元 only so."""
+    return place + address_note(place, province)
 
 
 def main_place(places: Sequence[str], gazetteer: Gazetteer) -> str | None:

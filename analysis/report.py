@@ -31,7 +31,7 @@ from .model import Article
 from .segment import BULLET
 from .numbers import find_quantities
 from .pages import KIND_NAMES, amount_html, fact_context, fact_figure_parts, headline_html, labelled_figure_html, page_text_url, pieces_as_html, printed_note, terms_html, year_html
-from .places import Gazetteer, filed_under, main_place, places_above, province_note, with_province
+from .places import Gazetteer, address_note, filed_under, main_place, places_above, with_address
 from .settings import DATA_DIR
 from .terms import headline_words
 from .text import INNER_QUOTES, cut_at_clauses, cut_outside_figures, date_label
@@ -104,6 +104,7 @@ class ChartFiles:
     years: tuple[str, ...] = ()  # its columns of years, each kept on one line but after a span's dash
     names: tuple[str, ...] = ()  # its columns of names, each broken only between its words
     size: tuple[int, int] = (0, 0)  # the image's width and height in CSS pixels, (0, 0) unknown
+    cells: pd.DataFrame | None = None  # the scale table's cells behind the table's rows, row for row
 
 
 def chart_anchor(chart: ChartFiles) -> str:
@@ -111,20 +112,39 @@ def chart_anchor(chart: ChartFiles) -> str:
     return "chart-" + chart.svg.removesuffix(".svg")
 
 
-def chart_block(chart: ChartFiles) -> str:
+def chart_block(chart: ChartFiles, facts: Sequence[Fact] = ()) -> str:
     """A figure whose caption states its finding, a CSV link, and its data table below it.
     The page's table leaves out columns only the CSV needs and columns with nothing in them,
-    so it fits a phone; the image's alt text names the chart, as the caption states the finding."""
+    so it fits a phone; the image's alt text names the chart, as the caption states the finding.
+    With the `facts`, each figure of a scale or funding chart's table links the sentence
+    stating it, as the report's own table does, and so does the caption's where the figure
+    is the only one of its words in the table."""
     shown = chart.table[list(chart.shown or chart.table.columns)].apply(same_decimals).astype(str)
     shown = shown[[c for c in shown.columns if (shown[c] != "").any()]]
     cell = {**{c: amount_html for c in chart.figures}, **{c: year_html for c in chart.years}, **{c: words_html for c in chart.names}}
     marks = [cell.get(column) for column in shown.columns]
-    # An empty cell shows "—", as the report's own tables do: 西工区's figures give no year.
-    blocks = same_blocks_once(shown.values.tolist())
-    rows = place_once_per_block([[mark(md(v)) if mark and v else md(v) or "—" for v, mark in zip(row, marks)] for row in blocks],
-                                [row[0] for row in blocks])
+    links = figure_links(chart.cells, facts) if chart.cells is not None and facts else [None] * len(shown)
+    figure_at = next((i for i, c in enumerate(shown.columns) if c in chart.figures), None)
+
+    def row_html(row: list) -> list[str]:
+        *values, link = row
+        # An empty cell shows "—", as the report's own tables do: 西工区's figures give no year.
+        marked = [mark(md(v)) if mark and v else md(v) or "—" for v, mark in zip(values, marks)]
+        if link and figure_at is not None:
+            marked[figure_at] = amount_html(article_link(link[0], values[figure_at], link[1]))
+        return marked
+
+    # Each row's link goes with it into the blocks: places are listed together only where
+    # their figures link the same sentences.
+    blocks = same_blocks_once([[*row, link] for row, link in zip(shown.values.tolist(), links)])
+    rows = place_once_per_block([row_html(row) for row in blocks], [row[0] for row in blocks])
     # The caption names the table's figures and years (白驹社区3.7亿元, 2021—2025年计划): kept as there.
     pieces = {v: cell[c](html.escape(v)) for c in (*chart.figures, *chart.years) if c in chart.table for v in chart.table[c].astype(str)}
+    for column in chart.figures:
+        figures = chart.table[column].astype(str).tolist()
+        for figure, link in zip(figures, links):
+            if link and figures.count(figure) == 1:  # which of two rows' 100个 a caption means is not known
+                pieces[figure] = f'<a href="{{filename}}/articles/{link[0]}.md{"#" + link[1] if link[1] else ""}">{pieces[figure]}</a>'
     shared = next((row[0] for row in blocks if "、" in row[0]), "")  # no place's own name holds 、
     shared_note = [f"几个地方列在一起（如“{md(shared)}”），是因为它们的各行完全相同。", ""] if shared else []
     # The file keeps a row for each place where the table lists places together: say so, as
@@ -180,10 +200,9 @@ def same_blocks_once(rows: list[list[str]]) -> list[list[str]]:
     return [["、".join(places), *row] for block, places in blocks.items() for row in block]
 
 
-def place_with_province(place: str, province: str) -> str:
-    """`places.with_province` with the place a link: 九龙坡区（重庆市）, as the charts head it: 九龙坡区's 60多亿元 under 重庆市's rows read as
-    another place's, and a reader asking what 重庆 spent found only 重庆市's own 37亿元."""
-    note = province_note(place, province)
+def place_with_address(place: str, province: str) -> str:
+    """`places.with_address` with the place a link: 九龙坡区（重庆市）, as the charts head it."""
+    note = address_note(place, province)
     return place_link(place) + (f'<span class="term">{md(note)}</span>' if note else "")
 
 
@@ -241,6 +260,23 @@ def stating(candidates: list[Fact] | None, value, qualifier: str) -> Fact | None
     return next((f for f in candidates if f.value == value and f.qualifier == qualifier), candidates[0] if candidates else None)
 
 
+def cell_sources(cell, by_cell: dict[tuple, list[Fact]]) -> tuple[list[str], list[Fact | None]]:
+    """A scale cell's source articles, and for each the fact whose sentence states the cell's figure."""
+    sources = [s for s in str(cell.sources).split(",") if s]
+    key = (cell.place, cell.metric, cell.year, cell.status, cell.funding_source)
+    return sources, [stating(by_cell.get((s, *key)), cell.value, cell.qualifier) for s in sources]
+
+
+def figure_links(cells: pd.DataFrame, facts: Sequence[Fact]) -> list[tuple[str, str] | None]:
+    """(article, sentence anchor) of each scale cell's figure, as the report's table links it."""
+    by_cell = facts_by_cell(list(facts))
+    links = []
+    for cell in cells.itertuples(index=False):
+        sources, linked = cell_sources(cell, by_cell)
+        links.append((sources[0], linked[0].anchor if linked[0] else "") if sources else None)
+    return links
+
+
 def facts_list(facts: list[Fact], show_place: bool = True) -> str:
     if not facts:
         return "没有抽取到老旧小区改造数据。\n"
@@ -271,10 +307,8 @@ def scale_rows(scale: pd.DataFrame, facts: list[Fact], show_place: bool = True) 
             status += f"（{vocab.funding_label(r.funding_source)}）"
         # A status breaks only between words (签约或授|信（银行|信贷）, 累计（中|央补助） broke).
         status = words_html(md(status))
-        sources = [s for s in str(r.sources).split(",") if s]
-        cell = (r.place, r.metric, r.year, r.status, r.funding_source)
+        sources, linked = cell_sources(r, by_cell)
         # The figure itself links to the sentence it came from; further sources follow it.
-        linked = [stating(by_cell.get((s, *cell)), r.value, r.qualifier) for s in sources]
         first = linked[0] if linked else None
         value = article_link(sources[0], r.display, first.anchor if first else "") if sources else md(r.display)
         value = amount_html(value)  # 4.3181亿元 is one word: no line break inside it
@@ -290,7 +324,7 @@ def scale_rows(scale: pd.DataFrame, facts: list[Fact], show_place: bool = True) 
             more += f"（另有文章作{md('、'.join(str(r.other_figures).split('; ')))}）"
         year = vocab.year_label(r.year)
         row = [words_html(md(vocab.metric(r.metric).label)), value + more, year_html(md(year)) if year else "—", status]
-        rows.append([place_with_province(r.place, r.province), *row] if show_place else row)
+        rows.append([place_with_address(r.place, r.province), *row] if show_place else row)
     return rows
 
 
@@ -301,7 +335,7 @@ def scale_table(scale: pd.DataFrame | None, facts: list[Fact], show_place: bool 
     header = ["指标", "数字", "年份", "进度"]  # the names and order of the charts' tables
     rows = scale_rows(scale, facts, show_place)
     if show_place:
-        names = [with_province(place, province) for place, province in zip(scale["place"], scale["province"])]
+        names = [with_address(place, province) for place, province in zip(scale["place"], scale["province"])]
         rows = place_once_per_block(rows, names)  # as the first row shows it: 九龙坡区（重庆市）
     return "点击数字可查看它所在的原句。\n\n" + table(["地方", *header] if show_place else header, rows) + "\n"
 
@@ -599,7 +633,7 @@ def report_page(analysis, gazetteer: Gazetteer, charts: list[ChartFiles]) -> str
         "同一地方、指标、年份和进度只列一个数字；计划与完成分列，小区和社区的数字不计入所在区县。\n",
         report_scale(analysis.scale, analysis.facts, gazetteer),
         section_heading("charts"),
-        *(chart_block(c) for c in charts),
+        *(chart_block(c, analysis.facts) for c in charts),
         section_heading("context"),
         "老旧小区改造报道中最常用的词，在原文中的样子（每行链接到文章中的原句）：\n",
         concordance_section(leading_terms(analysis.terms_by_topic, analysis.topic_names.get(focus, "")), renovation),
@@ -876,8 +910,9 @@ def column_list(columns: list[dict]) -> str:
 
 
 def home_highlights(scale: pd.DataFrame | None, facts: list[Fact], articles: list[Article]) -> str:
-    """The renovation story at a glance for the home page: the largest completed or cumulative
-    figure of a few metrics, each linking to the sentence it came from (HTML for the theme)."""
+    """The renovation story at a glance for the home page: the largest figure of work begun or
+    done (or money obtained) of a few metrics, each linking to the sentence it came from (HTML
+    for the theme)."""
     if scale is None or scale.empty:
         return ""
     vocab = load_vocab()
@@ -885,7 +920,7 @@ def home_highlights(scale: pd.DataFrame | None, facts: list[Fact], articles: lis
     by_cell = facts_by_cell(facts)
     items = []
     for metric in vocab.report["highlights"]:
-        done = scale[(scale["metric"] == metric) & scale["status"].isin(vocab.done_statuses)]
+        done = scale[(scale["metric"] == metric) & scale["status"].isin(vocab.highlight_statuses)]
         if done.empty:
             continue
         r = done.sort_values(["value", "place"], ascending=[False, True], kind="mergesort").iloc[0]
@@ -893,7 +928,7 @@ def home_highlights(scale: pd.DataFrame | None, facts: list[Fact], articles: lis
         fact = stating(by_cell.get((source, r["place"], metric, r["year"], r["status"], r["funding_source"])), r["value"], r["qualifier"])
         anchor = fact.anchor if fact else ""
         # A key figure over what it counts, then where and when: 5532户 / 惠及户数 / 巫山县 · 2022年已完成
-        where = terms_html([html.escape(name) for name in (r["place"], vocab.when(r["status"], r["year"]), vocab.funding_label(r["funding_source"]))])
+        where = terms_html([html.escape(name) for name in (with_address(r["place"], r["province"]), vocab.when(r["status"], r["year"]), vocab.funding_label(r["funding_source"]))])
         items.append(
             f'<li><a href="{html.escape(urls.get(source, ""))}#{anchor}"><strong>{html.escape(r["display"])}</strong>'
             f'<span class="highlight__what">{html.escape(vocab.metric(metric).label)}</span>'
@@ -901,6 +936,7 @@ def home_highlights(scale: pd.DataFrame | None, facts: list[Fact], articles: lis
         )
     if not items:
         return ""
-    note = vocab.report["highlights_note"].format(done="或".join(vocab.status_label(s) for s in vocab.done_statuses))
+    labels = [vocab.status_label(s) for s in vocab.highlight_statuses]
+    note = vocab.report["highlights_note"].format(statuses="、".join(labels[:-1]) + "或" + labels[-1] if len(labels) > 1 else "".join(labels))
     return (f'<h2>改造数字一览</h2><p class="highlights__note">{html.escape(note)}</p>'
             '<ul class="highlight-list">' + "".join(items) + '</ul><p><a href="report.html">查看统计报告</a></p>')

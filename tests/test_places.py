@@ -476,3 +476,17 @@ def test_places_above_are_those_an_article_does_not_name_nearest_first():
     assert places_above(["白驹社区", "九龙坡区", "重庆市"], gaz) == [p for p in gaz.hierarchy("白驹社区")[1:] if p not in ("九龙坡区", "重庆市")]
     assert places_above(["旺瑞小区"], gaz) == ["双龙湖街道", "渝北区", "重庆市"]
     assert places_above(["不在地名表里的地方", "重庆市"], gaz) == []
+
+
+def test_a_place_is_addressed_by_the_province_city_and_district_it_lies_in():
+    from analysis.places import address_note, with_address
+
+    assert with_address("九龙坡区", "重庆市") == "九龙坡区（重庆市）"
+    assert with_address("西工区", "河南省") == "西工区（河南省洛阳市）"  # not 河南省 alone: which city's
+    assert with_address("崇川区", "江苏省") == "崇川区（江苏省南通市）"
+    # a community: towns and communities above it are left out, as an address leaves them
+    assert with_address("望霞路35号小区", "重庆市") == "望霞路35号小区（重庆市巫山县）"
+    assert with_address("西工地小区", "河南省") == "西工地小区（河南省洛阳市西工区）"
+    assert address_note("重庆市", "重庆市") == "" and address_note("南通市", "江苏省") == "（江苏省）"
+    # a place the gazetteer does not hold: its province, if known
+    assert with_address("不知名小区", "四川省") == "不知名小区（四川省）" and address_note("不知名小区", "") == ""

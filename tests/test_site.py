@@ -230,28 +230,37 @@ def test_report_scale_table_follows_the_place_tree(site):
     assert any(gazetteer.hierarchy(b)[1:] and set(gazetteer.hierarchy(b)[1:]) & set(blocks) for b in blocks if b in gazetteer)
 
 
-def test_home_highlights_show_only_work_done_or_money_spent(site):
-    """A count of communities started (重庆 累计启动 2600多个), a credit line granted (授信37亿元)
-    or a subsidy secured (争取到…43181万元) is no outcome: each highlight links to a fact whose status metrics.toml marks as done."""
+def test_home_highlights_show_the_largest_figure_of_work_begun_or_done_with_its_status(site):
+    """Each tile is the largest figure of its metric whose status metrics.toml lets the home page
+    show, and says that status: 重庆's 累计启动 2600多个 communities as 已启动, 巫山县's 争取到…
+    43181万元 as 已争取. A credit line (授信37亿元) or money a plan needs (需投入60多亿元) is none."""
     from analysis.extract import load_vocab
 
     vocab = load_vocab()
     index = (site / "index.html").read_text(encoding="utf-8")
     section = index[index.index("改造数字一览") :]
     tiles = re.findall(r'<li><a href="([^"#]+)#([^"]+)"><strong>([^<]+)</strong><span class="highlight__what">([^<]+)</span>'
-                       r'<span class="highlight__where"><span class="term">([^<]+)</span>', section)
+                       r'<span class="highlight__where">(.*?)</span></a></li>', section)
     assert len(tiles) >= 3
     facts = list(csv.DictReader((site / "data" / "facts.csv").open(encoding="utf-8-sig")))
-    for url, anchor, figure, metric, place in tiles:
-        linked = [f for f in facts if f["article_url"] == url.removeprefix("./") and f["anchor"] == anchor]
-        assert any(f["status"] in vocab.done_statuses for f in linked), figure  # one sentence can hold several
-        # The tile names the metric and the place of a fact of that sentence.
-        assert any(f["place"] == place and vocab.metric(f["metric"]).label == metric for f in linked), (figure, metric, place)
-    assert "2600多个" not in section and "37亿元" not in section
-    assert "43181万元" not in section  # 争取到: money secured, not said to be spent
+    shown = vocab.highlight_statuses
+    assert "planned" not in shown and "needed" not in shown and "committed" not in shown
+    for url, anchor, figure, metric, where in tiles:
+        terms = re.findall(r'<span class="term">([^<]+)</span>', where)
+        place, when = terms[0].split("（")[0], terms[1]  # 巫山县（重庆市）
+        linked = [f for f in facts if f["article_url"] == url.removeprefix("./") and f["anchor"] == anchor
+                  and f["place"] == place and vocab.metric(f["metric"]).label == metric]
+        assert linked, (figure, metric, place)  # the tile names the metric and place of a fact of that sentence
+        assert any(f["status"] in shown and when.endswith(vocab.status_label(f["status"])) for f in linked), (figure, when)
+        # and no fact of its metric with a status it may show is larger
+        key = vocab.metric(linked[0]["metric"]).key
+        assert max(float(f["value"]) for f in facts if f["metric"] == key and f["status"] in shown) == float(linked[0]["value"])
+    figures = {figure: where for _, _, figure, _, where in tiles}
+    assert "已启动" in figures["2600多个"] and "已争取" in figures["43181万元"]
+    assert "37亿元" not in section and "60多亿元" not in section
     # one place's figure each, which the tiles read as a total of the archive without a word
-    done = "或".join(vocab.status_label(s) for s in vocab.done_statuses)
-    assert vocab.report["highlights_note"].format(done=done) in html.unescape(section.split("<ul", 1)[0]) and "不是合计" in section
+    note = html.unescape(section.split("<ul", 1)[0])
+    assert "不是合计" in note and all(vocab.status_label(s) in note for s in shown)
 
 
 def test_a_figures_quote_begins_a_clause_or_quotation_and_quotes_inside_it_are_single(site):
@@ -1150,3 +1159,23 @@ def test_no_two_links_or_toggles_of_the_report_read_alike_and_lead_apart(site):
     toggles = [" ".join("".join(s.itertext()).split()) for s in main.iter("summary")]
     assert len(toggles) == len(set(toggles)) >= 4
     assert any(name.startswith("原文：") for name in named)  # the seed pages' lines in context
+
+
+def test_report_charts_link_each_figure_of_their_captions_and_tables_to_a_sentence_stating_it(site):
+    report = (site / "report.html").read_text(encoding="utf-8")
+    section = report[report.index('<h2 id="charts">') : report.index('<h2 id="context">')]
+    # Every figure the charts' captions and tables show, years aside: each inside a link.
+    amounts = re.findall(r'(<a href="[^"]*">)?<span class="amount">(?:<a href="([^"]*)">)?([^<]*)(?:</a>)?</span>', section)
+    figures = [(outer or inner, text) for outer, inner, text in amounts if not re.search(r"(年|年起|—)$", text)]
+    assert len(figures) >= 20  # the scale chart's 15 rows, the funding chart's 4, the captions' own
+    unlinked = [text for link, text in figures if not link]
+    assert unlinked == []
+    for link, text in figures:
+        href = re.search(r'href="([^"]*)"', link).group(1) if link.startswith("<a") else link
+        assert href.startswith("./articles/"), href
+        path, anchor = href.split("#")
+        page = (site / path).read_text(encoding="utf-8")
+        sentence = re.sub(r"<[^>]+>", "", re.search(rf'<span class="sentence" id="{anchor}">(.*?)</span>\s*(?:<span class="sentence"|</p>)', page, re.S).group(1))
+        number = re.match(r"[约近超逾]?([\d.]+万?亿?)", text).group(1)
+        assert number in sentence, (text, sentence)
+
