@@ -80,8 +80,12 @@ def article_files(analysis: Analysis) -> ContentFiles:
     facts_of: dict[str, list] = {}
     for fact in analysis.facts:
         facts_of.setdefault(fact.article_id, []).append(fact)
+    on_page: dict[str, list[str]] = {}
+    for article in analysis.articles:
+        on_page.setdefault(article.page, []).append(article.id)
     return {
-        f"articles/{article.id}.md": article_markdown(article, article_tags(article, analysis.topic_names), facts_of.get(article.id))
+        f"articles/{article.id}.md": article_markdown(article, article_tags(article, analysis.topic_names), facts_of.get(article.id),
+                                                      [other for other in on_page[article.page] if other != article.id])
         for article in analysis.articles
     }
 

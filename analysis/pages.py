@@ -13,7 +13,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
@@ -293,7 +293,9 @@ def headline_html(words: list[str]) -> str:
     return " ".join("<wbr>".join(escape(w) for w in words).split()) if len(words) > 1 else ""
 
 
-def article_markdown(article: Article, tags: list[str], facts: list[Fact] | None = None) -> str:
+def article_markdown(article: Article, tags: list[str], facts: list[Fact] | None = None, same_page: Sequence[str] = ()) -> str:
+    """The article as Pelican reads it; `same_page`: the ids of the other articles of its
+    newspaper page, in the page's order, which its page lists."""
     meta = {
         "Title": article.title,
         "Title_html": headline_html(article.title_words),
@@ -314,6 +316,7 @@ def article_markdown(article: Article, tags: list[str], facts: list[Fact] | None
         "Source_page_url": page_view_url(article.page),
         "Keywords": ", ".join(article.keywords),
         "Related": ", ".join(article.related),
+        "Same_page": ", ".join(same_page),
         "Facts_html": facts_box_html(facts or []),
         "Facts_count": str(len(facts or [])),
         "Facts_anchor": FACTS_BOX_ID if facts else "",  # the article's details link to the box

@@ -1179,3 +1179,22 @@ def test_report_charts_link_each_figure_of_their_captions_and_tables_to_a_senten
         number = re.match(r"[约近超逾]?([\d.]+万?亿?)", text).group(1)
         assert number in sentence, (text, sentence)
 
+
+def test_an_article_lists_the_other_articles_of_its_newspaper_page_in_the_pages_order(site):
+    """A reader of a paper turns to what was printed beside a story: every article page lists
+    the rest of its page, and no article of the list is listed again as related."""
+    records = articles(site)
+    by_page: dict[str, list[str]] = {}
+    for record in records:
+        by_page.setdefault(record["page"], []).append(record["url"])
+    for record in records:
+        page = (site / record["url"]).read_text(encoding="utf-8")
+        others = [url for url in by_page[record["page"]] if url != record["url"]]
+        section = re.search(r'<section class="same-page".*?</section>', page, re.S)
+        if not others:
+            assert section is None
+            continue
+        listed = [href.removeprefix("../") for href in re.findall(r'<a href="([^"]+\.html)"', section.group(0))]
+        assert listed == [*others, f"data/pages/{record['page'].removesuffix('.txt')}.html"], record["title"]
+        related = re.search(r'<section class="related".*?</section>', page, re.S)
+        assert not related or not set(others) & {h.removeprefix("../") for h in re.findall(r'href="([^"]+)"', related.group(0))}

@@ -144,12 +144,15 @@ def newest_first(article) -> tuple:
 
 def articles_shown(article, context) -> list:
     """(role, article) for every article whose data article.html shows: the article itself,
-    its related articles and its two neighbours (None at an end of the archive). The build
+    the other articles of its newspaper page, its related articles and its two neighbours
+    (None at an end of the archive). The build
     renders an article page again only when one of these, the theme or a setting changed, so
     this must follow the template (analysis/site.py, `RenderedPages`)."""
     older, newer = archive_neighbours(article, context["dates"])
-    related = related_articles(getattr(article, "related", None), context["articles"], (older, newer))
-    return [("article", article), *(("related", a) for a in related), ("older", older), ("newer", newer)]
+    same_page = related_articles(getattr(article, "same_page", None), context["articles"])
+    related = related_articles(getattr(article, "related", None), context["articles"], (older, newer, *same_page))
+    return [("article", article), *(("same_page", a) for a in same_page), *(("related", a) for a in related),
+            ("older", older), ("newer", newer)]
 
 
 def page_shown(template: str, context) -> list | None:
