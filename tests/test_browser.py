@@ -1611,3 +1611,23 @@ def test_a_query_of_two_terms_counts_each_filter_value_over_its_own_results(brow
         listed = Counter(value for facets in filed_facets(page) for value in facets.get(facet, "").split("、") if value)
         assert facet_counts(page, facet) == dict(listed), facet
     page.close()
+
+
+def test_a_linked_sentence_lands_with_the_lines_before_it_in_sight(browser, site_url):
+    """A figure's link opened its sentence flush with the window's top, the heading and the
+    sentence saying what the figure counts out of sight above it."""
+    base, out = site_url
+    with (out / "data" / "facts.csv").open(encoding="utf-8-sig") as fh:
+        facts = list(csv.DictReader(fh))
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    checked = 0
+    for fact in facts[::4]:
+        page.goto(f"{base}/{fact['article_url']}#{fact['anchor']}")
+        top, height, scrolled, most = page.evaluate("""() => [document.querySelector(':target').getBoundingClientRect().top,
+            innerHeight, scrollY, document.documentElement.scrollHeight - innerHeight]""")
+        assert top < height / 2, fact["sentence"]  # in sight, in the window's upper half
+        if 0 < scrolled < most - 1:  # the page could be scrolled to put it anywhere
+            assert top >= height / 5, (fact["sentence"], top)
+            checked += 1
+    assert checked >= 3
+    page.close()
