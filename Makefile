@@ -17,7 +17,9 @@ PORT ?= 8000
 STRICT ?=
 BASE ?=
 
-BUILD_FLAGS := --seeds "$(SEEDS)" --output "$(OUTPUTDIR)" --work "$(WORKDIR)" $(if $(STRICT),--strict) $(if $(BASE),--base "$(BASE)")
+WATCH_FLAGS := --seeds "$(SEEDS)" --output "$(OUTPUTDIR)" --work "$(WORKDIR)" $(if $(BASE),--base "$(BASE)")
+# a watch has no exit status to give, so no --strict
+BUILD_FLAGS := $(WATCH_FLAGS) $(if $(STRICT),--strict)
 
 # Root installs Debian packages directly; anyone else goes through sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -69,7 +71,7 @@ publish: $(VENV)/.runtime
 	$(PYTHON) -m analysis build $(BUILD_FLAGS) --settings "$(PUBLISHCONF)"
 
 regenerate: $(VENV)/.runtime
-	$(PYTHON) -m analysis watch $(BUILD_FLAGS) --settings "$(CONFFILE)"
+	$(PYTHON) -m analysis watch $(WATCH_FLAGS) --settings "$(CONFFILE)"
 
 serve:
 	cd "$(OUTPUTDIR)" && $(PY) -m http.server $(PORT)

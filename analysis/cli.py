@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
+import subprocess
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -43,24 +45,61 @@ def add_watch_parser(commands) -> None:
 
 
 def watched_state(args) -> tuple:
+    """(path, mtime, size) of every file a build reads but the package's code. Hidden files
+    (an editor's .page.txt.swp) are no input; a file gone between listing and looking is left out."""
     folders = [args.seeds, PROJECT_ROOT / "content", PROJECT_ROOT / "theme", PROJECT_ROOT / "analysis" / "data"]
-    files = [p for f in folders for p in sorted(f.rglob("*")) if p.is_file()] + [args.settings]
-    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists())
+    files = [p for f in folders for p in sorted(f.rglob("*")) if not p.name.startswith(".")] + [Path(args.settings)]
+    state = []
+    for path in files:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        if path.is_file():
+            state.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(state)
+
+
+def build_argv(args) -> list[str]:
+    """The `build` command a watch runs for its options, folders made absolute."""
+    argv = [sys.executable, "-m", "analysis", "build"]
+    for option in ("seeds", "output", "work", "settings", "base"):
+        if getattr(args, option) is not None:
+            argv += [f"--{option}", str(Path(getattr(args, option)).absolute())]
+    return argv + (["--quiet"] if args.quiet else [])
+
+
+def build_in_child(argv: list[str]) -> int:
+    """Run a build in a process of its own and return its exit status. The analysis reads its
+    reference data once per process, so a build in the watching process kept the metrics.toml
+    it first read, and recorded the edited one as built. The child has a session of its own,
+    so Ctrl-C reaches it once, from here: a second interrupt could cut short its cleaning up."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
+    child = subprocess.Popen(argv, env=env, start_new_session=True)
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        child.send_signal(signal.SIGINT)
+        child.wait()
+        raise
 
 
 def run_watch(args) -> int:
     import time
 
     state = None
+    argv = build_argv(args)
     try:
         while True:
             current = watched_state(args)
             if current != state:
                 state = current
-                try:
-                    run_build(args)
-                except Exception as exc:  # a bad edit should not end the watch; the old site stays
-                    print(f"build failed: {exc}", file=sys.stderr)
+                # A failed build (a bad edit) does not end the watch; the old site stays.
+                status = build_in_child(argv)
+                if status == EXIT_INTERRUPTED:  # Ctrl-C reached the build alone (it was signalled by itself)
+                    return EXIT_INTERRUPTED
+                if status not in (0, EXIT_SKIPPED):
+                    print(f"build failed (exit status {status}); watching for a fix", file=sys.stderr)
                 print("watching for changes (Ctrl-C to stop)", file=sys.stderr)
             time.sleep(args.interval)
     except KeyboardInterrupt:
@@ -127,7 +166,8 @@ def run_build(args) -> int:
         print(f"error: {refused}", file=sys.stderr)
         return EXIT_REFUSED
     except KeyboardInterrupt:  # the build has cleaned up after itself by now
-        print(f"\ninterrupted; {args.output} is as the last build left it", file=sys.stderr)
+        kept = f"{args.output} is as the last build left it" if Path(args.output).exists() else "nothing was built"
+        print(f"\ninterrupted; {kept}", file=sys.stderr)
         return EXIT_INTERRUPTED
     for problem in outcome.problems:
         print(str(problem), file=sys.stderr)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -192,3 +193,31 @@ def test_watch_rebuilds_when_the_reference_data_changes(tmp_path):
     args = parser().parse_args(["watch", "--seeds", str(tmp_path)])
     watched = {path for path, _, _ in watched_state(args)}
     assert {str(ROOT / "analysis" / "data" / name) for name in ("metrics.toml", "gazetteer.csv")} <= watched
+
+
+def test_watch_builds_with_the_reference_data_as_edited_while_it_runs_and_stops_at_ctrl_c(tmp_path):
+    """Each build runs in a process of its own: a build in the watching process kept the
+    metrics.toml it had first read, and recorded the edited one as built."""
+    project = tmp_path / "project"
+    for name in ("analysis", "theme", "content"):
+        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pelicanconf.py", project)
+    report = tmp_path / "out" / "report.html"
+    args = ["watch", "--seeds", str(SEEDS), "--output", str(tmp_path / "out"), "--work", str(tmp_path / "w"), "--quiet", "--interval", "0.2"]
+    proc = subprocess.Popen([sys.executable, "-m", "analysis", *args], cwd=project, env={**os.environ, "PYTHONPATH": str(project)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 120
+        while not report.exists() and time.time() < deadline:
+            time.sleep(0.2)
+        assert "已完成" in report.read_text(encoding="utf-8") and "已完工" not in report.read_text(encoding="utf-8")
+        metrics = project / "analysis" / "data" / "metrics.toml"
+        metrics.write_text(metrics.read_text(encoding="utf-8").replace('label = "已完成"', 'label = "已完工"'), encoding="utf-8")
+        while "已完工" not in report.read_text(encoding="utf-8") and time.time() < deadline:
+            time.sleep(0.2)
+        assert "已完工" in report.read_text(encoding="utf-8")
+        time.sleep(0.5)
+    finally:
+        proc.send_signal(signal.SIGINT)  # Ctrl-C
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0 and "Traceback" not in err
