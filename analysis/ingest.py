@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import datetime
 import hashlib
+import html
 import os
 import re
 import tomllib
@@ -252,7 +253,16 @@ def read_page(path: Path, name: str, source: dict, max_bytes: int) -> tuple[Page
         text = without_markup(text)
         notes.append(PageProblem(name, f"held {len(tags)} HTML tag(s) such as {tags[0][:40]}; removed, the text between them kept",
                                  skipped=False))
+    entities = _ENTITY.findall(text)
+    if entities:  # before the text's punctuation is made full-width: &nbsp; became &nbsp；
+        text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+        notes.append(PageProblem(name, f"held {len(entities)} HTML entit{'y' if len(entities) == 1 else 'ies'} such as {entities[0]}; "
+                                 "replaced by the characters they stand for", skipped=False))
     return Page(name=name, text=text, sha256=digest, encoding=encoding, source=source), notes
+
+
+# An HTML entity: &nbsp;, &#12288;, &#x3000; (a name HTML knows, or a code point).
+_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 
 
 def without_markup(text: str) -> str:
@@ -288,14 +298,54 @@ def read_corpus(seeds: Path, settings: dict) -> Corpus:
             read.append(page)
     # Of pages with the same text, the one sources.toml describes is kept (a copy added under
     # another name must not take its metadata, or its articles' addresses, away), else the first.
+    # The same text: a copy saved with other line ends or spaces, or wrapped in markup, is one.
+    same = {page.name: comparable_text(page.text) for page in read}
     keeper: dict[str, Page] = {}
     for page in read:
-        if page.sha256 not in keeper or (page.source and not keeper[page.sha256].source):
-            keeper[page.sha256] = page
+        key = same[page.name]
+        if key not in keeper or (page.source and not keeper[key].source):
+            keeper[key] = page
+    unique = []
     for page in read:
-        kept = keeper[page.sha256]
+        kept = keeper[same[page.name]]
         if kept is page:
-            corpus.pages.append(page)
+            unique.append(page)
         else:
             corpus.problems.append(PageProblem(page.name, f"duplicate of {kept.name}"))
+    whole_copies = whole_copies_of_truncated(unique, same)
+    for page in unique:
+        if page.name in whole_copies:
+            corpus.problems.append(PageProblem(page.name, f"truncated copy of {whole_copies[page.name]}: its text is how that page begins"))
+        else:
+            corpus.pages.append(page)
     return corpus
+
+
+def comparable_text(text: str) -> str:
+    """A page's text as its copies share it: without spaces and line breaks, which a copy saved
+    by another program changes."""
+    return _SPACES.sub("", text)
+
+
+_SPACES = re.compile(r"\s+")
+# A page this long or longer whose text another page begins with is a cut-off copy of it; a
+# shorter one may be a brief page that happens to open as another does.
+TRUNCATED_COPY_CHARS = 200
+
+
+def whole_copies_of_truncated(pages: list[Page], same: dict[str, str]) -> dict[str, str]:
+    """name of a page -> name of the longer page whose text begins with all of its (a copy cut
+    short: its articles would be archived twice, and each figure count as two sources). Pages
+    are compared only with those opening with the same TRUNCATED_COPY_CHARS characters."""
+    by_opening: dict[str, list[Page]] = {}
+    for page in pages:
+        if len(same[page.name]) >= TRUNCATED_COPY_CHARS:
+            by_opening.setdefault(same[page.name][:TRUNCATED_COPY_CHARS], []).append(page)
+    found = {}
+    for group in by_opening.values():
+        for page in group:
+            text = same[page.name]
+            whole = [other for other in group if len(same[other.name]) > len(text) and same[other.name].startswith(text)]
+            if whole:
+                found[page.name] = max(whole, key=lambda other: len(same[other.name])).name
+    return found

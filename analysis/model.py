@@ -14,7 +14,7 @@ class Page:
 
     name: str  # file name relative to the seeds folder, e.g. "000_697f09e09f9696df.txt"
     text: str  # decoded text, newlines normalised to "\n"
-    sha256: str  # of the decoded text, trimmed: duplicate pages share it whatever their encoding
+    sha256: str  # of the decoded text, trimmed, whatever its encoding: the key of the page's cached analysis
     encoding: str  # what the bytes were decoded from
     source: dict = field(default_factory=dict)  # what sources.toml says about the page
 

@@ -276,3 +276,31 @@ def test_control_and_direction_characters_anywhere_in_a_page_are_removed_and_nam
     assert not any(c in text for c in "\x1b\x07\x00\u202e") and "晚报讯[31m 1日，全区推进改造。" in text
     assert problems["odd.txt"].problem == "held 4 control or text-direction character(s); removed"
     assert not problems["odd.txt"].skipped
+
+
+def test_copies_with_other_spacing_or_markup_are_duplicates_and_a_cut_off_copy_is_skipped(tmp_path):
+    """Two copies of one page archived every article twice, and the report counted each figure
+    as stated by two sources."""
+    real = sorted(SEEDS.glob("*.txt"))[4].read_text(encoding="utf-8")
+    seeds = tmp_path / "seeds"
+    write(seeds, "004_page.txt", real)
+    write(seeds, "005_spaced.txt", "\r\n".join(line + " " for line in real.splitlines()))  # saved by another editor
+    write(seeds, "006_wrapped.txt", "<html><body>\n" + real.replace("\n\n", "\n<p>\n") + "</body></html>")
+    write(seeds, "007_cut.txt", real[:400])  # ends on a whole character
+    write(seeds, "008_cut_mid_character.txt", real.encode("utf-8")[:1000])
+    write(seeds, "009_short.txt", real[:120])  # a brief page may open as another does: kept
+    corpus, problems = problems_by_page(seeds)
+    assert [p.name for p in corpus.pages] == ["004_page.txt", "009_short.txt"]
+    assert problems["005_spaced.txt"].problem == "duplicate of 004_page.txt"
+    assert problems["006_wrapped.txt"].problem == "duplicate of 004_page.txt"
+    for cut in ("007_cut.txt", "008_cut_mid_character.txt"):
+        assert problems[cut].skipped and problems[cut].problem == "truncated copy of 004_page.txt: its text is how that page begins"
+
+
+def test_html_entities_become_the_characters_they_stand_for_with_a_warning(tmp_path):
+    seeds = tmp_path / "seeds"
+    write(seeds, "page.txt", GOOD.replace("6月1日，", "6月1日，&nbsp;&#x8001;旧小区&amp;").replace("10个", "10个&zwnj;"))
+    corpus, problems = problems_by_page(seeds)
+    text = corpus.pages[0].text
+    assert "&" not in text.replace("\u00a0老旧小区&", "") and "6月1日，\u00a0老旧小区&" in text
+    assert not problems["page.txt"].skipped and problems["page.txt"].problem.startswith("held 4 HTML entities such as &nbsp;")
