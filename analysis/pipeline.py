@@ -51,7 +51,8 @@ class PageResult:
     tokens: list[Counter] = field(default_factory=list)
     furniture: list[str] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
-    problem: PageProblem | None = None
+    problem: PageProblem | None = None  # why the page gave no article
+    notes: list[PageProblem] = field(default_factory=list)  # warnings about a page that gave articles
 
 
 @dataclass
@@ -70,7 +71,11 @@ class Analysis:
 def analyse_page(page: Page, settings: dict) -> PageResult:
     segmented = segment(page)
     if not segmented.items:
+        if segmented.headlines_alone:
+            return PageResult(page.name, problem=PageProblem(page.name, f"no text under its headline(s) ({'; '.join(segmented.headlines_alone)}); no article could be found"))
         return PageResult(page.name, problem=PageProblem(page.name, "no recognisable headline; no article could be found"))
+    # A headline with nothing under it is no article (a page cut off after it): say which.
+    notes = [PageProblem(page.name, f"headline without text, left out: {title}", skipped=False) for title in segmented.headlines_alone]
     articles = make_articles(page, segmented.items, load_gazetteer(), settings)
     rules = load_topics()
     for article in articles:
@@ -78,7 +83,7 @@ def analyse_page(page: Page, settings: dict) -> PageResult:
         article.title_words = headline_words(article.title)
     tokens = [Counter(tokenize(without_person_names(article_text(a)))) for a in articles]
     facts = [fact for article in articles for fact in extract_facts(article, load_gazetteer())]
-    return PageResult(page.name, articles, tokens, segmented.furniture, facts)
+    return PageResult(page.name, articles, tokens, segmented.furniture, facts, notes=notes)
 
 
 def analyse_pages(pages: list[Page], settings: dict) -> list[PageResult]:
@@ -216,6 +221,7 @@ def combine(results: list[PageResult], problems: list[PageProblem], settings: di
         if result.problem is not None:
             analysis.problems.append(result.problem)
             continue
+        analysis.problems.extend(result.notes)
         analysis.furniture[result.page] = result.furniture
         analysis.articles.extend(result.articles)
         analysis.facts.extend(result.facts)

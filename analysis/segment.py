@@ -800,6 +800,9 @@ def finish(draft: Draft) -> ArticleDraft:
 class SegmentedPage:
     items: list[ArticleDraft]
     furniture: list[str]  # slogans, editors' lines, repeated jump heads: printed, but not articles
+    # Headlines with no text under them (a page cut off after one, an advert's line): printed,
+    # but no article; the caller names them in a warning.
+    headlines_alone: list[str] = field(default_factory=list)
 
 
 def segment_page(text: str) -> SegmentedPage:
@@ -809,7 +812,9 @@ def segment_page(text: str) -> SegmentedPage:
     if not articles:
         # No headline anywhere: the caller reports the page and skips it.
         return SegmentedPage([], furniture)
-    return SegmentedPage([finish(d) for d in articles], furniture)
+    finished = [finish(d) for d in articles]
+    alone = [item.title for item in finished if not item.paragraphs and not item.captions]
+    return SegmentedPage([item for item in finished if item.paragraphs or item.captions], furniture + alone, alone)
 
 
 def segment(page: Page) -> SegmentedPage:

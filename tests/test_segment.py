@@ -247,3 +247,21 @@ def test_repeated_headings_are_found_as_the_plain_definition_finds_them(rows):
             seen.append(text)
         expected.append(role)
     assert [line.role for line in lines] == expected
+
+
+def test_a_headline_with_no_text_under_it_is_named_in_a_warning_not_archived(tmp_path):
+    """A page cut off after 巫山：老旧小区“改”出幸福新生活 made an article of its headline alone."""
+    from analysis.ingest import read_corpus
+    from analysis.pipeline import analyse_page
+    from analysis.settings import load_settings
+
+    (tmp_path / "page.txt").write_bytes(sorted(SEEDS.glob("*.txt"))[0].read_bytes()[:1001])
+    settings = load_settings()
+    result = analyse_page(read_corpus(tmp_path, settings).pages[0], settings)
+    assert result.articles and all(a.paragraphs or a.captions for a in result.articles)
+    assert "巫山：老旧小区“改”出幸福新生活" not in [a.title for a in result.articles]
+    assert [str(n) for n in result.notes] == ["page.txt: warning: headline without text, left out: 巫山：老旧小区“改”出幸福新生活"]
+    # a page of headlines alone gives no article, and says why
+    (tmp_path / "page.txt").write_text("巫山：老旧小区“改”出幸福新生活\n\n", encoding="utf-8")
+    alone = analyse_page(read_corpus(tmp_path, settings).pages[0], settings)
+    assert alone.articles == [] and "no text under its headline(s) (巫山：老旧小区“改”出幸福新生活)" in alone.problem.problem
