@@ -27,6 +27,7 @@ from pathlib import Path
 import markdown
 
 from .diff import changes_json, changes_markdown, compare
+from .extract import load_vocab
 from .ingest import read_corpus
 from .model import Article, PageProblem
 from .articles import place_slug
@@ -702,6 +703,26 @@ def check_folders(seeds: Path, output: Path, work: Path, conf: Path) -> None:
             raise BuildRefused(f"{output}: the output folder would hold {what} ({path}), which replacing it would delete; choose another --output")
     if seeds.resolve() in out.parents:
         raise BuildRefused(f"{output}: the output folder lies among the pages ({seeds}), whose subfolders are read as pages; choose another --output")
+    if output.exists() and not output.is_dir():
+        raise BuildRefused(f"{output}: the output folder is a file, which replacing it would delete; choose another --output")
+    if output.is_dir() and not all((output / mark).is_file() for mark in SITE_MARKS):
+        other = next(iter(sorted(p.name for p in output.iterdir())), None)
+        if other is not None:  # an empty folder is there to be filled
+            raise BuildRefused(f"{output}: the output folder holds files that are not a site this build made (such as {other}), "
+                               "which replacing it would delete; choose another --output, or empty it first")
+
+
+# Files every site this build makes holds: a folder without them is someone else's, and is
+# never replaced (--output pointed at a folder of documents deleted them).
+SITE_MARKS = ("index.html", "data/articles.json")
+
+
+def check_reference_data() -> None:
+    """Load the reference data every build needs, so that a file that will not load stops the
+    build before it starts (settings.ReferenceDataError, naming the file)."""
+    load_vocab()
+    load_gazetteer()
+    load_topics()
 
 
 def readable_settings(conf: Path, content: Path, output: Path, overrides: dict | None) -> dict:
@@ -729,6 +750,9 @@ def build(
 ) -> BuildOutcome:
     progress = progress or Progress()
     check_folders(seeds, output, work, conf)
+    if base is not None and not (base / "data").is_dir():  # a typo in a preview's BASE compared with nothing
+        raise BuildRefused(f"{base}: no data/ folder of a built site to compare with (--base); build that site first")
+    check_reference_data()  # before the charts' process forks, which would meet a bad file again
     drawer = ChartDrawer()  # ends once the charts are drawn or found drawn, and in any case with the build
     try:
         return _build(seeds, output, work, conf, drawer, progress, pelican_overrides, settings, base)

@@ -13,10 +13,11 @@ from typing import NoReturn
 from .build import PROJECT_ROOT, BuildRefused, Progress, build
 from .diff import changes_json, changes_text, compare
 from .pages import write_text
+from .settings import ReferenceDataError
 
 EXIT_SKIPPED = 3  # the site was built from the other pages, but --strict and some pages were skipped
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
-EXIT_REFUSED = 2  # nothing was built: the folders given would lose what is there (the message says why)
+EXIT_REFUSED = 2  # nothing was built: the folders given would lose what is there, or a data file will not load (the message says why)
 
 
 def add_build_options(p, *, once: bool = True) -> None:
@@ -117,7 +118,7 @@ def add_build_parser(commands) -> None:
             "The new site replaces OUTPUT only once all of it is built: a build that fails or is "
             "interrupted leaves OUTPUT as it was. "
             f"Exit status: 0 built; {EXIT_REFUSED} refused (the message says why: folders that would "
-            f"lose what is there, an unreadable settings file, no page with an article); "
+            f"lose what is there, an unreadable settings file or reference data file, no page with an article); "
             f"{EXIT_SKIPPED} built, but --strict and a page was skipped; {EXIT_INTERRUPTED} interrupted."
         ),
     )
@@ -191,7 +192,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except ReferenceDataError as error:  # nothing was built: the site that stands is kept
+        print(f"error: {error}; fix the reference data and build again", file=sys.stderr)
+        return EXIT_REFUSED
 
 
 def exit_without_teardown(status: int) -> NoReturn:

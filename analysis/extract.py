@@ -17,7 +17,7 @@ from typing import Protocol
 
 from .model import Article
 from .numbers import Qualifiers, Quantity, find_quantities
-from .settings import DATA_DIR
+from .settings import DATA_DIR, reading
 from .text import sentence_anchor, split_sentences
 
 DEFAULT_VOCAB = DATA_DIR / "metrics.toml"
@@ -137,7 +137,7 @@ class Vocab:
         known = {c.key for c in self.statuses}
         wanted = tuple(self.report["highlight_statuses"])
         if unknown := [key for key in wanted if key not in known]:
-            raise ValueError(f"metrics.toml: [report] highlight_statuses names no [[status]] {', '.join(unknown)}")
+            raise ValueError(f"[report] highlight_statuses names no [[status]] {', '.join(unknown)}")
         return wanted
 
     @property
@@ -239,8 +239,10 @@ def load_vocab(path: str | Path | None = None) -> Vocab:
 
 
 def _read_vocab(path: Path) -> Vocab:
-    with path.open("rb") as fh:
-        return parse_vocab(tomllib.load(fh))
+    with reading(path), path.open("rb") as fh:
+        vocab = parse_vocab(tomllib.load(fh))
+        vocab.highlight_statuses  # checked here, where a wrong key is named with its file
+        return vocab
 
 
 @lru_cache(maxsize=1)

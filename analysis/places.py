@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .settings import DATA_DIR, data_table, word_list
+from .settings import DATA_DIR, data_table, reading, word_list
 
 DEFAULT_PATH = DATA_DIR / "gazetteer.csv"
 
@@ -148,7 +148,7 @@ class Gazetteer:
         """Every chain must climb (never descend) the levels and end at a province."""
         for name, chain in self._chains.items():
             if self._places[name].level not in LEVEL_RANK:
-                raise ValueError(f"{name!r} has unknown level {self._places[name].level!r}")
+                raise ValueError(f"{name!r} has unknown level {self._places[name].level!r} (levels: {', '.join(LEVELS)}; a county is a district)")
             if self._places[chain[-1]].level != "province":
                 raise ValueError(f"{name!r} does not lead up to a province")
             ranks = [LEVEL_RANK[self._places[p].level] for p in chain]
@@ -220,12 +220,14 @@ def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
     """The gazetteer at ``path``, or the packaged one (loaded once per process)."""
     if path is None:
         return _default_gazetteer()
-    return Gazetteer(read_places(path))
+    with reading(Path(path)):
+        return Gazetteer(read_places(path))
 
 
 @lru_cache(maxsize=1)
 def _default_gazetteer() -> Gazetteer:
-    return Gazetteer(read_places(DEFAULT_PATH))
+    with reading(DEFAULT_PATH):
+        return Gazetteer(read_places(DEFAULT_PATH))
 
 
 def _deictic_pattern() -> re.Pattern[str]:

@@ -1,15 +1,45 @@
-"""Defaults for the analysis stages, in one place.
+"""Defaults for the analysis stages, in one place, and the reading of the reference data.
 
-The command line and tests override these by passing a dict to `load_settings`.
+`build(settings=...)` overrides the defaults with a dict passed to `load_settings` (the tests
+do); the command line has no option for them. Pelican's settings are another file,
+pelicanconf.py, which `--settings` names.
 """
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
 DATA_DIR = Path(__file__).parent / "data"  # the reference data: place names, vocabularies, word lists
+
+
+class ReferenceDataError(Exception):
+    """A file of the reference data that will not load; the message names the file and what is wrong."""
+
+
+@contextmanager
+def reading(path: Path) -> Iterator[None]:
+    """Turn what goes wrong while a data file is read or checked into a ReferenceDataError
+    naming the file: a typo in metrics.toml or gazetteer.csv ended the build in a traceback
+    that named neither."""
+    try:
+        yield
+    except ReferenceDataError:
+        raise
+    except KeyError as error:
+        raise ReferenceDataError(f"{shown_path(path)}: missing key {error}") from error
+    except (ValueError, TypeError, UnicodeDecodeError) as error:  # tomllib.TOMLDecodeError is a ValueError
+        raise ReferenceDataError(f"{shown_path(path)}: {error}") from error
+
+
+def shown_path(path: Path) -> str:
+    """analysis/data/metrics.toml, as a maintainer finds it from the project's folder."""
+    try:
+        return Path(path).resolve().relative_to(DATA_DIR.resolve().parent.parent).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def parse_word_list(lines: Iterable[str]) -> frozenset[str]:
@@ -20,13 +50,15 @@ def parse_word_list(lines: Iterable[str]) -> frozenset[str]:
 @lru_cache(maxsize=None)
 def data_table(name: str) -> dict:
     """One of the data folder's TOML files (page_furniture.toml …), read once."""
-    return tomllib.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+    with reading(DATA_DIR / name):
+        return tomllib.loads((DATA_DIR / name).read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=None)
 def word_list(name: str) -> frozenset[str]:
     """The words of one of the data folder's word lists (stopwords.txt, surnames.txt …)."""
-    return parse_word_list((DATA_DIR / name).read_text(encoding="utf-8").splitlines())
+    with reading(DATA_DIR / name):
+        return parse_word_list((DATA_DIR / name).read_text(encoding="utf-8").splitlines())
 
 
 DEFAULTS: dict = {

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import Article
-from .settings import DATA_DIR
+from .settings import DATA_DIR, reading
 
 TOPICS_FILE = DATA_DIR / "topics.toml"
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -69,7 +69,7 @@ def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern:
 
 @lru_cache(maxsize=None)
 def load_topics(path: Path | str = TOPICS_FILE) -> TopicRules:
-    with open(path, "rb") as f:
+    with reading(Path(path)), open(path, "rb") as f:
         return parse_topics(tomllib.load(f))
 
 

@@ -107,16 +107,21 @@ def test_a_quiet_build_prints_only_its_summary_even_with_worker_processes(tmp_pa
     assert result.stderr.splitlines() == [f"built {6 * len(pages)} articles from {len(pages)} pages; skipped 0 file(s)"]
 
 
-@pytest.mark.parametrize("layout", ["output-is-seeds", "output-holds-seeds", "output-among-pages", "output-holds-work"])
-def test_a_build_that_would_delete_its_own_input_is_refused_and_touches_nothing(tmp_path, capsys, layout):
+@pytest.mark.parametrize("layout", ["output-is-seeds", "output-holds-seeds", "output-among-pages", "output-holds-work",
+                                    "output-is-a-file", "output-holds-other-files"])
+def test_a_build_that_would_delete_its_own_input_or_other_files_is_refused_and_touches_nothing(tmp_path, capsys, layout):
     seeds = tmp_path / "project" / "seeds"
     shutil.copytree(SEEDS, seeds)
     (tmp_path / "project" / "notes.txt").write_text("keep me", encoding="utf-8")
+    (tmp_path / "documents").mkdir()
+    (tmp_path / "documents" / "thesis.txt").write_text("keep me too", encoding="utf-8")
     output, work = {
         "output-is-seeds": (seeds, tmp_path / "work"),
         "output-holds-seeds": (tmp_path / "project", tmp_path / "work"),
         "output-among-pages": (seeds / "site", tmp_path / "work"),
         "output-holds-work": (tmp_path / "out", tmp_path / "out" / "work"),
+        "output-is-a-file": (tmp_path / "documents" / "thesis.txt", tmp_path / "work"),
+        "output-holds-other-files": (tmp_path / "documents", tmp_path / "work"),
     }[layout]
     before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
     status = main(["build", "--seeds", str(seeds), "--output", str(output), "--work", str(work), "--quiet"])
@@ -124,6 +129,15 @@ def test_a_build_that_would_delete_its_own_input_is_refused_and_touches_nothing(
     err = capsys.readouterr().err
     assert err.startswith(f"error: {output}: the output folder ") and "choose another --output" in err
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before  # nothing written, nothing gone
+    assert (tmp_path / "documents" / "thesis.txt").read_text(encoding="utf-8") == "keep me too"
+
+
+def test_a_build_fills_an_empty_folder_and_replaces_a_site_it_made(tmp_path):
+    (tmp_path / "out").mkdir()
+    for _ in range(2):
+        assert main(["build", "--seeds", str(SEEDS), "--output", str(tmp_path / "out"), "--work", str(tmp_path / "work"), "--quiet"]) == 0
+        assert (tmp_path / "out" / "report.html").is_file()
+        (tmp_path / "work" / "last-build.json").unlink()  # the site itself, not the work folder's record, says whose it is
 
 
 def test_a_missing_or_emptied_folder_of_pages_keeps_the_site_that_is_there(tmp_path, capsys):
@@ -221,3 +235,28 @@ def test_watch_builds_with_the_reference_data_as_edited_while_it_runs_and_stops_
         proc.send_signal(signal.SIGINT)  # Ctrl-C
         _, err = proc.communicate(timeout=60)
     assert proc.returncode == 0 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("data_file, edit, said", [
+    ("metrics.toml", lambda text: text.replace('label = "已完成"', 'label = "已完成'), "analysis/data/metrics.toml: "),
+    ("metrics.toml", lambda text: text.replace('"started", "in_progress"', '"started", "in progress"'),
+     "analysis/data/metrics.toml: [report] highlight_statuses names no [[status]] in progress"),
+    ("gazetteer.csv", lambda text: text.replace("巫山县,district,", "巫山县,county,"),
+     "analysis/data/gazetteer.csv: '巫山县' has unknown level 'county' (levels: community, town, district, city, province; a county is a district)"),
+    ("gazetteer.csv", lambda text: text + "巫山县,district,重庆市,,\n", "analysis/data/gazetteer.csv: duplicate place name '巫山县'"),
+    ("topics.toml", lambda text: text + "\n[[topics]\n", "analysis/data/topics.toml: "),
+])
+def test_a_reference_data_file_that_will_not_load_refuses_the_build_in_one_line_naming_it(tmp_path, data_file, edit, said):
+    project = tmp_path / "project"
+    for name in ("analysis", "theme", "content"):
+        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pelicanconf.py", project)
+    path = project / "analysis" / "data" / data_file
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "analysis", "build", "--seeds", str(SEEDS), "--output", str(tmp_path / "out"),
+                          "--work", str(tmp_path / "work"), "--quiet"],
+                         cwd=project, env={**os.environ, "PYTHONPATH": str(project)}, capture_output=True, text=True, timeout=300)
+    lines = run.stderr.strip().splitlines()
+    assert run.returncode == 2 and len(lines) == 1 and "Traceback" not in run.stderr, run.stderr
+    assert lines[0].startswith(f"error: {said}") and lines[0].endswith("; fix the reference data and build again")
+    assert not (tmp_path / "out").exists()
