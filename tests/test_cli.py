@@ -260,3 +260,12 @@ def test_a_reference_data_file_that_will_not_load_refuses_the_build_in_one_line_
     assert run.returncode == 2 and len(lines) == 1 and "Traceback" not in run.stderr, run.stderr
     assert lines[0].startswith(f"error: {said}") and lines[0].endswith("; fix the reference data and build again")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_base_that_is_no_built_site_refuses_the_build(tmp_path, capsys):
+    """A typo in a preview's BASE compared the build with nothing: every article listed as new."""
+    status = main(["build", "--seeds", str(SEEDS), "--output", str(tmp_path / "out"), "--work", str(tmp_path / "work"),
+                   "--base", str(tmp_path / "nope"), "--quiet"])
+    assert status == 2 and capsys.readouterr().err.strip() == (
+        f"error: {tmp_path / 'nope'}: no data/ folder of a built site to compare with (--base); build that site first")
+    assert not (tmp_path / "out").exists()
