@@ -402,7 +402,7 @@ def test_pagefind_attributes_only_on_article_pages(pages, article_pages, article
 def test_previous_and_next_walk_the_whole_archive_once(site, article_pages):
     """Starting from the newest article, 较早一篇 links visit every article exactly once."""
     archive = parse(site / "archives.html")
-    order = [a.get("href").removeprefix("./") for a in archive.findall(".//ol[@class='archive-list']/li/a")]
+    order = [a.get("href").removeprefix("./") for a in archive.findall(".//ul[@class='archive-list']/li/a")]
     assert sorted(order) == sorted(article_pages)
     walked, path = [], order[0]
     while path:
@@ -444,7 +444,7 @@ def test_a_listings_excerpt_begins_with_an_ellipsis_where_the_opening_is_on_anot
 def test_the_home_page_lists_articles_in_the_archives_order(pages):
     """An article dated by its year alone comes after its year's dated ones on the home page as
     in the archive; the home page had put 2022 among 2022年1月1日."""
-    archive = [a.get("href").removeprefix("./") for a in pages["archives.html"].findall(".//ol[@class='archive-list']/li/a")]
+    archive = [a.get("href").removeprefix("./") for a in pages["archives.html"].findall(".//ul[@class='archive-list']/li/a")]
     home = [a.get("href").removeprefix("./") for a in pages["index.html"].findall(".//li[@class='entry']/h3/a")]
     dates = [t.get("datetime") for t in pages["index.html"].findall(".//p[@class='entry__meta']//time")]
     assert len(home) >= 10 and home == archive[: len(home)]
@@ -502,7 +502,7 @@ def test_a_compact_list_shows_an_articles_kicker_above_its_title(site, pages):
         kicker = item.find("span[@class='list-kicker']")
         assert kicker is not None and text_of(kicker) == SEED_ARTICLE["kicker"], path
         assert list(item).index(kicker) < list(item).index(item.find("a")), path
-    unkickered = [li for li in pages["archives.html"].findall(".//ol[@class='archive-list']/li") if li.find("span[@class='list-kicker']") is None]
+    unkickered = [li for li in pages["archives.html"].findall(".//ul[@class='archive-list']/li") if li.find("span[@class='list-kicker']") is None]
     assert unkickered  # only an article with a kicker has one
 
 
@@ -514,7 +514,7 @@ def test_each_year_of_the_archive_has_a_page_listing_that_year_s_articles(site, 
     for label, path in linked.items():
         year_page = parse(site / path)
         assert text_of(year_page.find(".//h1")) == f"{label}的文章"
-        here = [a.get("href").removeprefix("../") for a in year_page.findall(".//ol[@class='archive-list']/li/a")]
+        here = [a.get("href").removeprefix("../") for a in year_page.findall(".//ul[@class='archive-list']/li/a")]
         assert here and all(article_meta[p]["date_text"].startswith(label[:4]) for p in here), label
         listed += here
     assert sorted(listed) == sorted(article_meta)  # every article on exactly one year page
@@ -533,12 +533,12 @@ def test_a_large_archive_lists_years_and_months_linking_to_the_year_pages(tmp_pa
     outcome = build(seeds, tmp_path / "out", tmp_path / "work", CONF, pelican_overrides={"ARCHIVE_LISTED": 10}, progress=Progress(quiet=True))
     site = tmp_path / "out"
     archive = parse(site / "archives.html")
-    assert archive.findall(".//ol[@class='archive-list']") == []  # no article listed on the page itself
+    assert archive.findall(".//ul[@class='archive-list']") == []  # no article listed on the page itself
     years = {text_of(a): a.get("href").removeprefix("./") for a in archive.findall(".//section/h2/a")}
     assert list(years) == ["2023年", "2022年", "2021年", "日期不详"]
     undated = parse(site / years["日期不详"])  # the year Pelican pads an unknown date with
     assert text_of(undated.find(".//h1")) == "日期不详的文章"
-    assert [text_of(a) for a in undated.findall(".//ol[@class='archive-list']/li/a")] == ["社区新建健身广场"]
+    assert [text_of(a) for a in undated.findall(".//ul[@class='archive-list']/li/a")] == ["社区新建健身广场"]
     counted = 0
     for link in archive.findall(".//ul[@class='inline-list archive-months']/li/a"):
         path, anchor = link.get("href").removeprefix("./").split("#")
@@ -573,7 +573,7 @@ def test_home_page_lists_the_focus_topics_stories_above_the_latest(pages, articl
     assert headings.index("focus") < headings.index("latest")
     listed = [a.get("href").removeprefix("./") for a in section.findall("ol/li/a")]
     filed = [url for url, meta in article_meta.items() if focus in meta["tags"].split(", ")]
-    archive = [a.get("href").removeprefix("./") for a in pages["archives.html"].findall(".//ol[@class='archive-list']/li/a")]
+    archive = [a.get("href").removeprefix("./") for a in pages["archives.html"].findall(".//ul[@class='archive-list']/li/a")]
     from pelican.settings import read_settings
 
     shown = read_settings(str(CONF))["FOCUS_LISTED"]
