@@ -34,7 +34,7 @@ from .articles import place_slug
 from .pipeline import Analysis, analyse
 from .places import filed_under, load_gazetteer
 from .report import ChartFiles, data_page, home_highlights, topic_notes, place_article_pages, place_contents, place_names, place_page, places_index, report_page
-from .pages import PAGE_TEXTS, article_markdown, articles_csv, articles_json, facts_csv, facts_json, page_view_html, page_view_name, table_csv, write_bytes, write_marked_text, write_text
+from .pages import PAGE_TEXTS, article_markdown, articles_csv, articles_json, facts_csv, facts_json, page_heading_parts, page_view_html, page_view_name, table_csv, write_bytes, write_marked_text, write_text
 from .settings import load_settings
 from .terms import unload_dictionaries
 from .search import PAGE_FILTERS, SearchIndexing, search_bundles, search_shards
@@ -346,7 +346,8 @@ def charts_about(all_charts: list[ChartFiles]):
     return lambda place: [c for c in all_charts if place in c.places]
 
 
-def report_files(analysis: Analysis, data_files: list[str], all_charts: list[ChartFiles], page_texts: list[str] = ()) -> ContentFiles:
+def report_files(analysis: Analysis, data_files: list[str], all_charts: list[ChartFiles],
+                 page_texts: list[tuple[str, str]] = ()) -> ContentFiles:
     """统计报告, 地区 and one page per place (with its further article-list pages), 数据下载."""
     gazetteer = load_gazetteer()
     files: ContentFiles = {"pages/report.md": report_page(analysis, gazetteer, charts=all_charts)}
@@ -794,8 +795,11 @@ def _build(seeds: Path, output: Path, work: Path, conf: Path, drawer: ChartDrawe
         drawer.close()  # gone before Pelican and Pagefind, which take the memory
         files.update(charts)
         progress.step(f"drew {len(chart_records)} charts", "charts")
+        on_page: dict[str, list[Article]] = {}
+        for article in analysis.articles:
+            on_page.setdefault(article.page, []).append(article)
         files.update(report_files(analysis, sorted(p.name for p in (staging / "data").iterdir()), chart_records,
-                                  sorted(p.name for p in corpus.pages)))
+                                  sorted((p.name, " ".join(page_heading_parts(p, on_page.get(p.name, [])))) for p in corpus.pages)))
         if base is not None:
             files.update(changes_files(base, staging / "data"))
         content = sync_content(files, work / "content")

@@ -232,6 +232,14 @@ def page_view_url(page: str) -> str:
     return f"data/{PAGE_TEXTS}/{quote(page_view_name(page))}"
 
 
+def page_heading_parts(page: Page, articles: list[Article]) -> list[str]:
+    """[paper, issue date] of a page as far as known (巫山报, 2023年): sources.toml first, else
+    its articles' paper; [] when neither is known."""
+    issue = page.source.get("date") or page.source.get("year") or ""
+    paper = page.source.get("publication") or next((a.publication for a in articles if a.publication), "")
+    return [part for part in (paper, date_label(issue) if issue else "") if part]
+
+
 def page_view_html(page: Page, articles: list[Article], site: Mapping | None = None) -> str:
     """A page's text, line by line, as a page a phone shows at its own width (a .txt opens at
     a desktop's, its characters a few pixels high), under its paper and date and the articles
@@ -240,12 +248,10 @@ def page_view_html(page: Page, articles: list[Article], site: Mapping | None = N
     settings (SITENAME, SITE_NAV, THEME_STATIC_DIR): plain, it read as another site's page."""
     site = site or {}
     home = "../" * (2 + page.name.count("/"))
-    issue = page.source.get("date") or page.source.get("year") or ""
-    paper = page.source.get("publication") or next((a.publication for a in articles if a.publication), "")
+    parts = page_heading_parts(page, articles)
+    heading = " ".join(parts) or page.name
     # the date whole on its line (2022年1|月 broke it)
-    parts = [(paper, escape(paper)), *([(date_label(issue), f'<span class="term">{escape(date_label(issue))}</span>')] if issue else [])]
-    heading = " ".join(text for text, _ in parts if text) or page.name
-    heading_html = " ".join(shown for text, shown in parts if text) or escape(page.name)
+    heading_html = " ".join([escape(parts[0]), *(f'<span class="term">{escape(p)}</span>' for p in parts[1:])]) if parts else escape(page.name)
     listed = "".join(f'<li><a href="{home}{quote(a.url)}">{escape(a.title)}</a></li>' for a in articles)
     lines = "".join(f"<p>{escape(line)}</p>\n" for line in page.text.splitlines() if line.strip())
     # under 数据下载, whose page lists the pages' texts, as the theme marks a section
@@ -253,11 +259,13 @@ def page_view_html(page: Page, articles: list[Article], site: Mapping | None = N
     nav = "".join(f'<li><a href="{home}{quote(href)}"{here if key == "data" else ""}>{escape(label)}</a></li>'
                   for key, label, href in site.get("SITE_NAV", ()))
     name = escape(dot_ends_line(site.get("SITENAME", "首页")))
+    static = home + quote(site.get("THEME_STATIC_DIR", "theme"))
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(heading)} · 版面识别文字</title>\n"
-        f'<link rel="stylesheet" href="{home}{quote(site.get("THEME_STATIC_DIR", "theme"))}/css/main.css">\n</head>\n<body>\n'
+        f"<title>{escape(heading)} · 版面识别文字 · {escape(site.get('SITENAME', ''))}</title>\n"
+        f'<link rel="icon" href="{static}/favicon.svg" type="image/svg+xml">\n'
+        f'<link rel="stylesheet" href="{static}/css/main.css">\n</head>\n<body>\n'
         '<a class="skip-link" href="#main">跳到正文</a>\n'
         f'<header class="site-header">\n  <div class="site-header__inner">\n'
         f'    <p class="site-name"><a href="{home}index.html">{name}</a></p>\n'

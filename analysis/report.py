@@ -30,7 +30,7 @@ from .extract import Fact, load_vocab
 from .model import Article
 from .segment import BULLET
 from .numbers import find_quantities
-from .pages import KIND_NAMES, amount_html, fact_context, fact_figure_parts, headline_html, labelled_figure_html, page_text_url, pieces_as_html, printed_note, terms_html, year_html
+from .pages import KIND_NAMES, amount_html, fact_context, fact_figure_parts, headline_html, labelled_figure_html, page_text_url, page_view_url, pieces_as_html, printed_note, terms_html, year_html
 from .places import Gazetteer, address_note, filed_under, main_place, places_above, with_address
 from .settings import DATA_DIR
 from .terms import headline_words
@@ -665,6 +665,7 @@ class PlaceContents:
     facts: dict[str, list[Fact]]
     scale: dict[str, pd.DataFrame]  # each place's rows of the scale table
     terms: dict[str, list[tuple]]  # each place's rows of the term table
+    below: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # the places with a page directly within each
 
 
 def place_contents(analysis, gazetteer: Gazetteer) -> PlaceContents:
@@ -676,7 +677,11 @@ def place_contents(analysis, gazetteer: Gazetteer) -> PlaceContents:
     for fact in analysis.facts:
         for ancestor in gazetteer.hierarchy(fact.place) if fact.place in gazetteer else [fact.place]:
             facts.setdefault(ancestor, []).append(fact)
-    return PlaceContents(articles, facts, rows_of_each(analysis.scale), term_rows_of_each(analysis.terms_by_place))
+    below: dict[str, list[str]] = {}
+    for place in sorted(articles.keys() | facts.keys(), key=place_slug):
+        if place in gazetteer and len(chain := gazetteer.hierarchy(place)) > 1:
+            below.setdefault(chain[1], []).append(place)
+    return PlaceContents(articles, facts, rows_of_each(analysis.scale), term_rows_of_each(analysis.terms_by_place), below)
 
 
 def whole_parts(*parts: str) -> str:
@@ -784,6 +789,9 @@ def place_page(place: str, analysis, gazetteer: Gazetteer, charts: list[ChartFil
         '<nav class="breadcrumb" aria-label="上级地区" markdown="1">\n\n上级：'
         + ('<span aria-hidden="true"> › </span>'.join(place_link(p) for p in reversed(chain[1:])) if len(chain) > 1 else PLACES_INDEX_LINK)
         + "\n\n</nav>\n",
+        # and the way down: 南通市's page led up to 江苏省 only, never to 崇川区
+        *(['<nav class="breadcrumb" aria-label="下级地区" markdown="1">\n\n下级：'
+           + "、".join(place_link(p) for p in contents.below[place]) + "\n\n</nav>\n"] if contents.below.get(place) else []),
         f"## {md(place)}的改造数据\n",
     ]
     own = scale is not None and not scale.empty
@@ -849,8 +857,9 @@ def data_dictionary() -> dict:
         return tomllib.load(fh)
 
 
-def data_page(present: list[str], page_texts: Sequence[str] = ()) -> str:
-    """数据下载: every data file, what each column means, the pages' texts, and how to cite."""
+def data_page(present: list[str], page_texts: Sequence[tuple[str, str]] = ()) -> str:
+    """数据下载: every data file, what each column means, the pages' texts (`page_texts`: file
+    name, paper and date of each), and how to cite."""
     dictionary = data_dictionary()
     intro = "本站全部数据都由报纸版面的识别文字自动生成（每个版面一个文件），可自由下载核对。"
     parts = [page_header("数据下载", "data", Description=intro), intro + "每篇文章页上的“版面”一项链接到它所在版面的整版识别文字。"
@@ -867,8 +876,11 @@ def data_page(present: list[str], page_texts: Sequence[str] = ()) -> str:
             parts.append(column_list(columns) + "\n")
     if page_texts:
         # Hosts list no folder: each file is linked, in a list a reader opens only when wanted.
-        links = "".join(f'<li><a href="{html.escape(page_text_url(name))}">{html.escape(name)}</a></li>' for name in page_texts)
-        parts.append(f"## 版面文字\n\n<details><summary>全部 {len(page_texts)} 个版面的识别文字（UTF-8 文本）</summary>"
+        # Each page by its paper and date, as a web page; its text file, by the name a reader may cite.
+        links = "".join(f'<li><a href="{html.escape(page_view_url(name))}">{html.escape(heading or name)}</a>'
+                        f'（<a href="{html.escape(page_text_url(name))}">纯文本</a>，<code class="filename">{html.escape(name)}</code>）</li>'
+                        for name, heading in page_texts)
+        parts.append(f"## 版面文字\n\n<details><summary>全部 {len(page_texts)} 个版面的识别文字（网页，及 UTF-8 纯文本）</summary>"
                      f'<ul class="page-texts">{links}</ul></details>\n')
     parts.append(
         "## 如何引用\n\n引用某个数字时，请同时注明报纸名称、日期和原句，例如：“据《巫山报》2023年报道，"

@@ -80,6 +80,25 @@ def test_every_article_is_within_three_clicks_of_the_home_page(site):
     assert unreachable == []
 
 
+def test_each_place_page_leads_down_to_the_place_pages_directly_within_it(site):
+    """南通市's page led up to 江苏省 only, never down to 崇川区."""
+    def way_down(page: str) -> set[str]:
+        text = (site / page).read_text(encoding="utf-8")
+        return internal_links(site, page, within=("下级：", "</p>")) if "下级：" in text else set()
+
+    up = {}
+    for page in site.glob("places/*.html"):
+        path = page.relative_to(site).as_posix()
+        if not re.search(r"-\d+\.html$", path):
+            text = (site / path).read_text(encoding="utf-8")
+            crumb = text[text.index('<nav aria-label="上级地区"'):].split("</nav>", 1)[0]
+            links = re.findall(r'href="\.\./(places/[^"]+)"', crumb)
+            up[path] = links[-1] if links else None  # the nearest place above it
+    for path in up:
+        assert way_down(path) == {p for p, parent in up.items() if parent == path}, path
+    assert way_down("places/nan-tong-shi.html") == {"places/chong-chuan-qu.html"}
+
+
 def test_each_place_page_leads_up_its_hierarchy_and_a_province_to_the_index_of_places(site):
     def breadcrumb(page: str) -> set[str]:
         return internal_links(site, page, within=("上级：", "</p>"))
@@ -364,6 +383,9 @@ def test_every_article_links_the_text_of_the_page_it_came_from(site):
         # in the site's dress: its stylesheet, its name leading home (plain, it read as another site's)
         stylesheet = view.parent / re.search(r'<link rel="stylesheet" href="([^"]+)">', shown).group(1)
         assert stylesheet.resolve() == (site / "theme" / "css" / "main.css").resolve() and stylesheet.is_file()
+        icon = view.parent / re.search(r'<link rel="icon" href="([^"]+)"', shown).group(1)  # no request for /favicon.ico
+        assert icon.resolve() == (site / "theme" / "favicon.svg").resolve() and icon.is_file()
+        assert re.search(r"<title>([^<]+)</title>", shown).group(1).endswith(" · 版面识别文字 · 老旧小区改造 · 地方报纸档案")
         name = re.search(r'<p class="site-name"><a href="([^"]+)">([^<]+)</a>', shown)
         assert (view.parent / name.group(1)).resolve() == (site / "index.html").resolve() and name.group(2) == "老旧小区改造\u00a0· 地方报纸档案"
         # and the site's navigation, each link to a page there is
@@ -387,9 +409,15 @@ def test_every_article_links_the_text_of_the_page_it_came_from(site):
         [*pages, *(name.removesuffix(".txt") + ".html" for name in pages)])
     # and the data page links every one of them, hosts listing no folders
     data = (site / "data.html").read_text(encoding="utf-8")
-    linked = re.findall(r'<a href="(data/pages/[^"]+)">', data)
-    assert sorted(unquote(h).rsplit("/", 1)[1] for h in linked) == sorted(p.name for p in SEEDS.glob("*.txt"))
-    assert all((site / unquote(h)).is_file() for h in linked)
+    linked = re.findall(r'<a href="(data/pages/[^"]+)">([^<]+)</a>', data)
+    assert sorted(unquote(h).rsplit("/", 1)[1] for h, said in linked if said == "纯文本") == pages
+    assert all((site / unquote(h)).is_file() for h, _ in linked)
+    # each page's web page under its paper and date, as its heading names it
+    views = {unquote(h).rsplit("/", 1)[1]: said for h, said in linked if h.endswith(".html")}
+    assert sorted(views) == sorted(name.removesuffix(".txt") + ".html" for name in pages)
+    assert all(re.search(r"<h1>(.*?) · 版面识别文字</h1>", (site / "data" / "pages" / view).read_text(encoding="utf-8")).group(1)
+               .replace('<span class="term">', "").replace("</span>", "") == said for view, said in views.items())
+    assert views["000_697f09e09f9696df.html"] == "巫山报 2023年"
 
 
 @pytest.mark.parametrize("page", ["report.html", "data.html", "places.html"])
