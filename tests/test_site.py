@@ -1226,3 +1226,15 @@ def test_an_article_lists_the_other_articles_of_its_newspaper_page_in_the_pages_
         assert listed == [*others, f"data/pages/{record['page'].removesuffix('.txt')}.html"], record["title"]
         related = re.search(r'<section class="related".*?</section>', page, re.S)
         assert not related or not set(others) & {h.removeprefix("../") for h in re.findall(r'href="([^"]+)"', related.group(0))}
+
+
+def test_the_home_page_says_how_many_pages_and_years_the_archive_holds_and_how_many_focus_stories(site):
+    """"29 篇文章，来自 5 种报纸" left out that this is one page a paper over three years, four of
+    its stories about the focus topic."""
+    records = articles(site)
+    intro = re.sub(r"<[^>]+>", "", (site / "index.html").read_text(encoding="utf-8").split('<section class="intro"', 1)[1].split("</section>", 1)[0])
+    years = sorted({r["date"][:4] for r in records if r["date"]})
+    focus = [r for r in records if "renovation" in r["topics"]]
+    assert (f"现有 {len(records)} 篇文章，来自 {len({r['publication'] for r in records})} 种报纸的 {len({r['page'] for r in records})} 个版面"
+            f"（{years[0]}—{years[-1]}年），其中 {len(focus)} 篇是老旧小区改造报道。") in intro
+    assert len(focus) == 4 and years == ["2021", "2022", "2023"]

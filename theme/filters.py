@@ -78,6 +78,14 @@ def _article_date_parts(article) -> tuple[str, str]:
     return (parts[0], parts[1]) if parts else ("", "")
 
 
+def archive_scope(articles) -> dict:
+    """What the archive holds, for the home page's opening: how many newspaper pages and the
+    span of their years ({"pages": 5, "years": "2021—2023年"}; years "" when none is known)."""
+    years = sorted({year for year, _ in map(_article_date_parts, articles) if year})
+    span = "" if not years else f"{int(years[0])}年" if years[0] == years[-1] else f"{int(years[0])}—{int(years[-1])}年"
+    return {"pages": len({getattr(a, "source_page", None) or a.source_path for a in articles}), "years": span}
+
+
 # --- the archive: grouping and previous/next ------------------------------------
 
 UNKNOWN_YEAR = "日期不详"
@@ -397,6 +405,7 @@ def name_pages(pages, tags) -> dict[str, list[str]]:
     return found
 
 FILTERS = {
+    "archive_scope": archive_scope,
     "place_slug": place_slug,
     "place_url": place_url,
     "name_pages": name_pages,
