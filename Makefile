@@ -87,4 +87,4 @@ diff: $(VENV)/.runtime
 	$(PYTHON) -m analysis diff "$(BASE)" "$(OUTPUTDIR)"
 
 clean:
-	rm -rf "$(OUTPUTDIR)" "$(WORKDIR)" "$(dir $(OUTPUT)).$(notdir $(OUTPUT)).building"
+	rm -rf "$(OUTPUTDIR)" "$(WORKDIR)" "$(dir $(OUTPUT)).$(notdir $(OUTPUT)).building" "$(dir $(OUTPUT)).$(notdir $(OUTPUT)).previous"

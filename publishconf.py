@@ -2,7 +2,7 @@
 import os
 import sys
 
-sys.path.append(os.curdir)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # pelicanconf.py beside it, wherever the build runs
 from pelicanconf import *  # noqa: E402,F401,F403
 
 # `make publish` asks for SITEURL; a build run with this file directly gets example.org's address

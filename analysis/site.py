@@ -77,7 +77,9 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def swap_in(staging: Path, output: Path) -> None:
-    """Replace `output` by `staging`; a reader sees either the old site or the new one."""
+    """Replace `output` by `staging`; a reader sees either the old site or the new one (where
+    the file system cannot exchange two folders in one step, for a moment neither, and the old
+    site is put back should the new one not go in)."""
     if not output.exists():
         os.rename(staging, output)
         return
@@ -88,7 +90,11 @@ def swap_in(staging: Path, output: Path) -> None:
     if old.exists():
         remove_tree(old)
     os.rename(output, old)
-    os.rename(staging, output)
+    try:
+        os.rename(staging, output)
+    except BaseException:
+        os.rename(old, output)
+        raise
     remove_tree(old)
 
 

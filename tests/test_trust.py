@@ -458,3 +458,43 @@ def test_a_copied_page_gets_the_new_stamp_only_where_the_old_one_is_found_exactl
     changed = reuse_of("<p>甲</p><p>v1 · aaa</p>")
     (tmp_path / "a.html").write_text("<p>乙</p><p>v1 · aaa</p>", encoding="utf-8")  # not the bytes recorded
     assert changed.copy_of("a.html", "k") is None
+
+
+def test_where_folders_cannot_be_exchanged_a_failed_swap_puts_the_old_site_back(tmp_path, monkeypatch):
+    import os
+
+    import analysis.site as site_module
+
+    output, staging = tmp_path / "out", tmp_path / ".out.building"
+    output.mkdir()
+    (output / "index.html").write_text("old", encoding="utf-8")
+    staging.mkdir()
+    (staging / "index.html").write_text("new", encoding="utf-8")
+    monkeypatch.setattr(site_module, "_exchange", lambda a, b: False)  # a file system without renameat2's exchange
+    rename = os.rename
+
+    def failing(source, target):
+        if str(source) == str(staging):
+            raise OSError(errno.EXDEV, "cannot move the new site in")
+        rename(source, target)
+
+    monkeypatch.setattr(site_module.os, "rename", failing)
+    with pytest.raises(OSError):
+        site_module.swap_in(staging, output)
+    assert (output / "index.html").read_text(encoding="utf-8") == "old"
+    monkeypatch.setattr(site_module.os, "rename", rename)
+    site_module.swap_in(staging, output)
+    assert (output / "index.html").read_text(encoding="utf-8") == "new" and not staging.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no .out.previous left
+
+
+def test_the_publishing_settings_load_from_any_folder(tmp_path, monkeypatch):
+    """publishconf.py found pelicanconf.py only when run from the project's folder."""
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-c", "from pelican.settings import read_settings; import sys; "
+                          f"s = read_settings({str(ROOT / 'publishconf.py')!r}); print(s['SITENAME'], s['RELATIVE_URLS'])"],
+                         cwd=tmp_path, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "SITEURL": "https://example.org/x"})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["老旧小区改造", "·", "地方报纸档案", "False"]
