@@ -22,15 +22,26 @@ EXIT_REFUSED = 2  # nothing was built: the folders given would lose what is ther
 
 def add_build_options(p, *, once: bool = True) -> None:
     """The options of a build; `once` is False for `watch`, which has no exit status to give."""
-    p.add_argument("--seeds", type=Path, default=PROJECT_ROOT / "seeds", help="folder of page files (default: seeds/)")
-    p.add_argument("--output", type=Path, default=PROJECT_ROOT / "output", help="site folder (default: output/)")
-    p.add_argument("--work", type=Path, default=PROJECT_ROOT / "build", help="folder for generated content and caches (default: build/)")
-    p.add_argument("--settings", type=Path, default=PROJECT_ROOT / "pelicanconf.py", help="Pelican settings file (default: pelicanconf.py)")
+    p.add_argument("--seeds", type=Path, default=PROJECT_ROOT / "seeds", help="folder of page files (default: the project's seeds/)")
+    p.add_argument("--output", type=Path, default=PROJECT_ROOT / "output", help="site folder, replaced whole by each build (default: the project's output/)")
+    p.add_argument("--work", type=Path, default=PROJECT_ROOT / "build", help="folder for generated content and caches (default: the project's build/)")
+    p.add_argument("--settings", type=Path, default=PROJECT_ROOT / "pelicanconf.py", help="Pelican's settings file (default: the project's pelicanconf.py)")
     if once:
         p.add_argument("--strict", action="store_true",
                        help="exit with status 3 when any page was skipped (the site is still built from the others)")
     p.add_argument("--base", type=Path, help="output folder of another build: add a 数据变更 (changes) page comparing the data")
-    p.add_argument("--quiet", action="store_true", help="print only problems and the summary")
+    p.add_argument("--quiet", action="store_true", help="print only the pages' problems and warnings and the summary, not each stage")
+
+
+def positive_seconds(text: str) -> float:
+    """A watch's interval: a number of seconds above nothing (0 checked the files without pause)."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds: {text}")
+    return seconds
 
 
 def add_watch_parser(commands) -> None:
@@ -41,7 +52,7 @@ def add_watch_parser(commands) -> None:
                     "or the settings file, changes. Ctrl-C stops.",
     )
     add_build_options(p, once=False)
-    p.add_argument("--interval", type=float, default=1.0, help="seconds between checks (default: 1)")
+    p.add_argument("--interval", type=positive_seconds, default=1.0, help="seconds between checks (default: 1)")
     p.set_defaults(run=run_watch)
 
 

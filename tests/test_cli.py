@@ -269,3 +269,10 @@ def test_a_base_that_is_no_built_site_refuses_the_build(tmp_path, capsys):
     assert status == 2 and capsys.readouterr().err.strip() == (
         f"error: {tmp_path / 'nope'}: no data/ folder of a built site to compare with (--base); build that site first")
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("interval", ["0", "-1", "soon"])
+def test_watch_refuses_an_interval_that_is_no_pause(interval, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["watch", "--interval", interval])
+    assert exit_.value.code == 2 and "--interval" in capsys.readouterr().err
