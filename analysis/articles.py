@@ -15,6 +15,7 @@ from functools import lru_cache
 from pypinyin import lazy_pinyin
 
 from .model import Article, Page
+from .settings import data_table
 from .text import date_parts
 from .places import Gazetteer, article_places, load_gazetteer
 from .segment import ArticleDraft
@@ -109,6 +110,18 @@ def iso_date(year: int | None, month: int | None, day: int | None) -> str:
     return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
 
 
+_REPRINT_MARKERS = "|".join(map(re.escape, sorted(data_table("page_furniture.toml")["reprint"]["markers"], key=len, reverse=True)))
+# the whole last paragraph: the marker, where, and brackets around them or not
+_REPRINT = re.compile(rf"^[（(]?\s*(?:{_REPRINT_MARKERS})\s*(.{{2,40}}?)\s*[）)]?$")
+
+
+def first_published(paragraphs: list[str]) -> str:
+    """Where a reprinted story first appeared, from its last paragraph's （原载于《瞭望》新闻周刊）:
+    "《瞭望》新闻周刊"; "" for a story the page's paper printed first."""
+    found = _REPRINT.match(paragraphs[-1].strip()) if paragraphs else None
+    return found.group(1) if found else ""
+
+
 def make_articles(page: Page, drafts: list[ArticleDraft], gazetteer: Gazetteer, settings: dict) -> list[Article]:
     issue = page_date(page)
     seen: Counter = Counter()
@@ -140,6 +153,7 @@ def make_articles(page: Page, drafts: list[ArticleDraft], gazetteer: Gazetteer, 
                 dateline=draft.dateline,
                 continued_from=draft.continued_from,
                 publication=page.source.get("publication", ""),
+                first_published=first_published(paragraphs),
                 date=article_date(lead, draft.dateline, issue),
                 url=settings["ARTICLE_URL"].format(slug=slug),
                 slug=slug,

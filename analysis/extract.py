@@ -59,6 +59,8 @@ class Fact:
     funding_source: str
     sentence: str
     anchor: str
+    publication: str = ""  # the article's paper and date: a figure's "as of" when its sentence gives no year
+    article_date: str = ""
 
     def to_dict(self) -> dict:
         # Every field is a plain value, so this is what asdict() gives, without its deep copies.
@@ -628,6 +630,8 @@ def _fact(spot: Spot, matched: tuple, spots: Sequence[Spot], earlier: Sequence[s
         funding_source=funding_source_of(spot, r.vocab) if metric.funding else "",
         sentence=spot.sentence,
         anchor=sentence_anchor(spot.sentence),
+        publication=r.article.publication,
+        article_date=r.article.date,
     )
 
 

@@ -43,6 +43,7 @@ class Article:
     title_generated: bool = False  # printed without a headline; the title is made from its text
     title_words: list[str] = field(default_factory=list)  # the title as a line may break it (terms.headline_words)
     publication: str = ""
+    first_published: str = ""  # where a reprinted story first appeared, as its last line says ("《瞭望》新闻周刊")
     date: str = ""  # ISO date, possibly partial ("2023-06") or empty when unknown
     url: str = ""
     slug: str = ""

@@ -312,6 +312,7 @@ def article_markdown(article: Article, tags: list[str], facts: list[Fact] | None
         "Save_as": article.url,
         "Url": article.url,
         "Category": article.publication or "来源不详",
+        "First_published": article.first_published,
         "Tags": ", ".join(tags),
         "Article_id": article.id,
         "Kind": article.kind,
@@ -342,7 +343,7 @@ def pelican_date(date: str) -> str:
 
 
 ARTICLE_COLUMNS = [
-    "id", "page", "url", "publication", "date", "title", "subtitle", "kicker", "byline",
+    "id", "page", "url", "publication", "first_published", "date", "title", "subtitle", "kicker", "byline",
     "kind", "places", "topics", "keywords", "paragraphs", "reattached",
 ]
 
@@ -353,6 +354,7 @@ def article_row(article: Article) -> dict:
         "page": article.page,
         "url": article.url,
         "publication": article.publication,
+        "first_published": article.first_published,
         "date": article.date,
         "title": article.title,
         "subtitle": article.subtitle,
@@ -390,8 +392,8 @@ def articles_json(articles: list[Article]) -> str:
 
 
 FACT_COLUMNS = [
-    "article_id", "article_url", "page", "place", "province", "metric", "value", "unit", "printed",
-    "qualifier", "status", "year", "funding_source", "sentence", "anchor",
+    "article_id", "article_url", "page", "publication", "article_date", "place", "province", "metric", "value",
+    "unit", "printed", "qualifier", "status", "year", "funding_source", "sentence", "anchor",
 ]
 
 
@@ -404,7 +406,7 @@ def facts_csv(facts: list[Fact]) -> str:
 
 
 def facts_json(facts: list[Fact]) -> str:
-    return json_records([f.to_dict() for f in facts])
+    return json_records([{column: record[column] for column in FACT_COLUMNS} for record in (f.to_dict() for f in facts)])
 
 
 def table_csv(table) -> str:

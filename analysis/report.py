@@ -260,6 +260,13 @@ def stating(candidates: list[Fact] | None, value, qualifier: str) -> Fact | None
     return next((f for f in candidates if f.value == value and f.qualifier == qualifier), candidates[0] if candidates else None)
 
 
+def reported_when(fact: Fact | None) -> str:
+    """A year cell for a figure whose sentence gives no year: when its article reported it
+    (2023年报道), as of which date a 累计 or 截至目前 figure holds; "—" when that is unknown too."""
+    year = fact.article_date[:4] if fact else ""
+    return f'<span class="unit">{year_html(md(load_vocab().year_label(year)))}报道</span>' if year else "—"
+
+
 def cell_sources(cell, by_cell: dict[tuple, list[Fact]]) -> tuple[list[str], list[Fact | None]]:
     """A scale cell's source articles, and for each the fact whose sentence states the cell's figure."""
     sources = [s for s in str(cell.sources).split(",") if s]
@@ -323,7 +330,7 @@ def scale_rows(scale: pd.DataFrame, facts: list[Fact], show_place: bool = True) 
         if r.other_figures:  # sources that disagree: the figure most of them state, and the others'
             more += f"（另有文章作{md('、'.join(str(r.other_figures).split('; ')))}）"
         year = vocab.year_label(r.year)
-        row = [words_html(md(vocab.metric(r.metric).label)), value + more, year_html(md(year)) if year else "—", status]
+        row = [words_html(md(vocab.metric(r.metric).label)), value + more, year_html(md(year)) if year else reported_when(first), status]
         rows.append([place_with_address(r.place, r.province), *row] if show_place else row)
     return rows
 
@@ -884,7 +891,8 @@ def data_page(present: list[str], page_texts: Sequence[tuple[str, str]] = ()) ->
                      f'<ul class="page-texts">{links}</ul></details>\n')
     parts.append(
         "## 如何引用\n\n引用某个数字时，请同时注明报纸名称、日期和原句，例如：“据《巫山报》2023年报道，"
-        "2022年巫山县完成10个老旧小区改造（地方报纸档案，数据文件 facts.csv）。”每条数据的 `article_url` 和 `anchor` 两列给出原句所在的网页位置。\n"
+        "2022年巫山县完成10个老旧小区改造（地方报纸档案，数据文件 facts.csv）。”每条数据的 `article_url` 和 `anchor` 两列给出原句所在的网页位置。"
+        "转载的文章（articles.csv 的 first_published 不为空，文章页的“来源”一项也会注明）请同时注明原载报刊。\n"
     )
     return "\n".join(parts)
 
@@ -940,7 +948,10 @@ def home_highlights(scale: pd.DataFrame | None, facts: list[Fact], articles: lis
         fact = stating(by_cell.get((source, r["place"], metric, r["year"], r["status"], r["funding_source"])), r["value"], r["qualifier"])
         anchor = fact.anchor if fact else ""
         # A key figure over what it counts, then where and when: 5532户 / 惠及户数 / 巫山县 · 2022年已完成
-        where = terms_html([html.escape(name) for name in (with_address(r["place"], r["province"]), vocab.when(r["status"], r["year"]), vocab.funding_label(r["funding_source"]))])
+        # a figure whose sentence gives no year holds as of its report: 3000余部 · 累计 · 2022年报道
+        reported = f"{vocab.year_label(fact.article_date[:4])}报道" if fact and fact.article_date and not r["year"] else ""
+        where = terms_html([html.escape(name) for name in (with_address(r["place"], r["province"]), vocab.when(r["status"], r["year"]),
+                                                           vocab.funding_label(r["funding_source"]), reported) if name])
         items.append(
             f'<li><a href="{html.escape(urls.get(source, ""))}#{anchor}"><strong>{html.escape(r["display"])}</strong>'
             f'<span class="highlight__what">{html.escape(vocab.metric(metric).label)}</span>'

@@ -50,3 +50,18 @@ def test_an_iso_date_is_always_real_and_keeps_every_part_that_is(year, month, da
             assert int(d) == day
         except ValueError:
             assert d is None
+
+
+@pytest.mark.parametrize("last, source", [
+    ("（原载于《瞭望》新闻周刊）", "《瞭望》新闻周刊"),
+    ("(原载于《瞭望》新闻周刊)", "《瞭望》新闻周刊"),
+    ("转载自《人民日报》", "《人民日报》"),
+    ("摘自《新华每日电讯》2023年6月1日", "《新华每日电讯》2023年6月1日"),
+    ("这些经验原载于地方志，至今仍有借鉴意义。", ""),  # a sentence of the story, not a note on it
+    ("居民们说，改造让生活更方便了。", ""),
+])
+def test_a_reprinted_story_names_where_it_first_appeared_from_its_last_line(last, source):
+    from analysis.articles import first_published
+
+    assert first_published(["第一段。", last]) == source
+    assert first_published([]) == ""

@@ -1238,3 +1238,37 @@ def test_the_home_page_says_how_many_pages_and_years_the_archive_holds_and_how_m
     assert (f"现有 {len(records)} 篇文章，来自 {len({r['publication'] for r in records})} 种报纸的 {len({r['page'] for r in records})} 个版面"
             f"（{years[0]}—{years[-1]}年），其中 {len(focus)} 篇是老旧小区改造报道。") in intro
     assert len(focus) == 4 and years == ["2021", "2022", "2023"]
+
+
+def test_a_figure_without_a_year_says_when_it_was_reported_and_the_facts_carry_their_articles_paper_and_date(site):
+    """约450个 and 3000余部 (累计, 截至目前) read with no time at all: the year column and the
+    home page's tile say when the article reported them, and facts.csv says which paper and date."""
+    records = {r["id"]: r for r in articles(site)}
+    with (site / "data" / "facts.csv").open(encoding="utf-8-sig") as fh:
+        facts = list(csv.DictReader(fh))
+    for fact in facts:
+        assert (fact["publication"], fact["article_date"]) == (records[fact["article_id"]]["publication"], records[fact["article_id"]]["date"])
+    report = (site / "report.html").read_text(encoding="utf-8")
+    section = report[report.index('<h2 id="scale">') : report.index('<h2 id="charts">')]
+    rows = re.findall(r'<tr>\s*<th scope="row">.*?</tr>', section, re.S)
+    undated = [row for row in rows if "报道</span></td>" in row]
+    assert len(undated) >= 10
+    for row in undated:
+        anchor = re.search(r'href="\./(articles/[^"#]+)#([^"]+)"', row)
+        year = next(f["article_date"][:4] for f in facts if f["article_url"] == anchor.group(1) and f["anchor"] == anchor.group(2))
+        assert re.search(rf'<td><span class="unit"><span class="amount">{year}年</span>报道</span></td>', row), row
+    assert not any(re.search(r"<td>—</td>\s*<td>", row) for row in rows)  # every figure here has a dated article
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<strong>3000余部</strong>.*?<span class="term">累计</span>\u00a0· <span class="term">2022年报道</span>', home)
+
+
+def test_a_reprinted_article_says_where_it_first_appeared_on_its_page_and_in_the_data(site):
+    """重庆“党建+市场”改造老旧小区 ends （原载于《瞭望》新闻周刊）: cited as 重庆日报's alone, 12
+    figures were attributed to the paper that reprinted them."""
+    reprinted = [r for r in articles(site) if r["first_published"]]
+    assert [(r["publication"], r["first_published"]) for r in reprinted] == [("重庆日报", "《瞭望》新闻周刊")]
+    page = (site / reprinted[0]["url"]).read_text(encoding="utf-8")
+    assert re.search(r'<dt>来源</dt>\s*<dd><a [^>]*>重庆日报</a>（转载，原载《瞭望》新闻周刊）</dd>', page)
+    with (site / "data" / "articles.csv").open(encoding="utf-8-sig") as fh:
+        assert [r["first_published"] for r in csv.DictReader(fh) if r["first_published"]] == ["《瞭望》新闻周刊"]
+    assert "first_published" in (site / "data.html").read_text(encoding="utf-8").split("如何引用", 1)[1]

@@ -571,7 +571,7 @@ def test_home_page_lists_the_focus_topics_stories_above_the_latest(pages, articl
     assert text_of(section.find("h2")) == f"{focus}报道"
     headings = [h.get("id") for h in home.iter("h2")]
     assert headings.index("focus") < headings.index("latest")
-    listed = [a.get("href").removeprefix("./") for a in section.findall("ol/li/a")]
+    listed = [a.get("href").removeprefix("./") for a in section.findall("ul/li/a")]
     filed = [url for url, meta in article_meta.items() if focus in meta["tags"].split(", ")]
     archive = [a.get("href").removeprefix("./") for a in pages["archives.html"].findall(".//ul[@class='archive-list']/li/a")]
     from pelican.settings import read_settings
@@ -891,7 +891,7 @@ def test_a_copied_page_template_reads_only_what_the_theme_declares_or_the_settin
 
     derived = set(BUILD_DERIVED_SETTINGS) - {"BUILD_STAMP"}  # the stamp is replaced in a copy
     page = {"articles", "articles_page", "articles_paginator", "articles_previous_page", "articles_next_page", "output_file"}
-    own = {"m", "page_note", "section", "first", "top", "above"}  # set by the templates themselves
+    own = {"m", "page_note", "section", "first", "top", "above", "scope"}  # set by the templates themselves
     first_page_only = {"tags", "categories", "HOME_HIGHLIGHTS", "FOCUS_TOPIC"} if template == "index.html" else set()  # the home page is always rendered
     read = _variables_read(template)
     assert "articles_page" in read
