@@ -359,7 +359,7 @@ def report_files(analysis: Analysis, data_files: list[str], all_charts: list[Cha
         files[f"pages/places/{place_slug(place)}.md"] = place_page(place, analysis, gazetteer, charts=charts_showing(place), contents=contents)
         for name, more in place_article_pages(place, contents).items():
             files[f"pages/{name}.md"] = more
-    files["pages/data.md"] = data_page(data_files, page_texts)
+    files["pages/data.md"] = data_page(data_files, page_texts, all_charts)
     return files
 
 

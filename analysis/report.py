@@ -864,9 +864,9 @@ def data_dictionary() -> dict:
         return tomllib.load(fh)
 
 
-def data_page(present: list[str], page_texts: Sequence[tuple[str, str]] = ()) -> str:
-    """数据下载: every data file, what each column means, the pages' texts (`page_texts`: file
-    name, paper and date of each), and how to cite."""
+def data_page(present: list[str], page_texts: Sequence[tuple[str, str]] = (), charts: Sequence[ChartFiles] = ()) -> str:
+    """数据下载: every data file, what each column means, the charts' data, the pages' texts
+    (`page_texts`: file name, paper and date of each), and how to cite."""
     dictionary = data_dictionary()
     intro = "本站全部数据都由报纸版面的识别文字自动生成（每个版面一个文件），可自由下载核对。"
     parts = [page_header("数据下载", "data", Description=intro), intro + "每篇文章页上的“版面”一项链接到它所在版面的整版识别文字。"
@@ -881,13 +881,16 @@ def data_page(present: list[str], page_texts: Sequence[tuple[str, str]] = ()) ->
         columns = entry.get("column", [])
         if columns:
             parts.append(column_list(columns) + "\n")
+    if charts:  # linked from the report beside each chart too; listed here with the rest
+        parts.append("## 图表数据\n\n[统计报告]({filename}/pages/report.md)中每幅图表所画的数据（CSV，列名为中文）：\n\n"
+                     + "".join(f"- [{md(c.title)}]({{static}}/charts/{c.csv})\n" for c in charts))
     if page_texts:
         # Hosts list no folder: each file is linked, in a list a reader opens only when wanted.
         # Each page by its paper and date, as a web page; its text file, by the name a reader may cite.
         links = "".join(f'<li><a href="{html.escape(page_view_url(name))}">{html.escape(heading or name)}</a>'
                         f'（<a href="{html.escape(page_text_url(name))}">纯文本</a>，<code class="filename">{html.escape(name)}</code>）</li>'
                         for name, heading in page_texts)
-        parts.append(f"## 版面文字\n\n<details><summary>全部 {len(page_texts)} 个版面的识别文字（网页，及 UTF-8 纯文本）</summary>"
+        parts.append(f"## 版面文字\n\n<details><summary>全部 {len(page_texts)} 个版面的识别文字（网页，及带 BOM 的 UTF-8 纯文本）</summary>"
                      f'<ul class="page-texts">{links}</ul></details>\n')
     parts.append(
         "## 如何引用\n\n引用某个数字时，请同时注明报纸名称、日期和原句，例如：“据《巫山报》2023年报道，"
@@ -900,11 +903,13 @@ def data_page(present: list[str], page_texts: Sequence[tuple[str, str]] = ()) ->
 def column_values(column: dict) -> str:
     """A column's values as the dictionary gives them, or, for `values_from`, the keys and names of
     that table of metrics.toml ("committed 签约或授信、started 已启动、…"; a metric with its unit,
-    "buildings 楼栋（栋）"), so the two never differ."""
+    "buildings 楼栋（栋）") or of topics.toml, so the two never differ."""
     if "values_from" not in column:
         return column.get("values", "")
     vocab = load_vocab()
-    if column["values_from"] == "metric":
+    if column["values_from"] == "topic":  # "renovation 老旧小区改造、…": the codes the column holds, with their names
+        values = "、".join(f"{key} {name}" for key, name in load_topics().names().items())
+    elif column["values_from"] == "metric":
         values = "、".join(f"{m.key} {m.label}（{m.display_unit}）" for m in vocab.metrics_in_reading_order)
     elif column["values_from"] == "qualifier":  # "nearly 将近/接近/近（写作“近2600个”）"
         q = vocab.qualifiers

@@ -1272,3 +1272,14 @@ def test_a_reprinted_article_says_where_it_first_appeared_on_its_page_and_in_the
     with (site / "data" / "articles.csv").open(encoding="utf-8-sig") as fh:
         assert [r["first_published"] for r in csv.DictReader(fh) if r["first_published"]] == ["《瞭望》新闻周刊"]
     assert "first_published" in (site / "data.html").read_text(encoding="utf-8").split("如何引用", 1)[1]
+
+
+def test_the_data_page_lists_every_charts_data_and_what_each_topic_code_means(site):
+    data = (site / "data.html").read_text(encoding="utf-8")
+    charts = data.split("<h2>图表数据</h2>", 1)[1].split("<h2>", 1)[0]
+    linked = re.findall(r'<a href="\./(charts/[^"]+\.csv)">', charts)
+    assert sorted(linked) == sorted(f"charts/{p.name}" for p in (site / "charts").glob("*.csv")) and len(linked) == 4
+    from analysis.topics import load_topics
+
+    topics = data.split("<code>topics</code>", 1)[1].split("</li>", 1)[0]
+    assert all(f"{key} {name}" in topics for key, name in load_topics().names().items())  # articles.csv holds the keys
