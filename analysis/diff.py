@@ -20,8 +20,10 @@ from .aggregate import KEY as SCALE_KEY
 DATASETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "articles.csv": (("id",), ("title", "date", "kind", "places", "topics")),
     "facts.csv": (("article_id", "metric", "place", "status", "sentence"), ("value", "qualifier", "year", "funding_source")),
-    "scale_by_place.csv": (tuple(SCALE_KEY), ("value", "display")),
+    # how many articles state a figure, and whether they agree, is part of what the report shows
+    "scale_by_place.csv": (tuple(SCALE_KEY), ("value", "display", "n_sources", "agree", "other_figures")),
     "terms_by_place.csv": (("place", "term"), ("count",)),
+    "terms_by_topic.csv": (("topic", "term"), ("count",)),
 }
 LEADING_TERMS = 20  # only a place's most frequent terms are compared; the long tail is noise
 
@@ -45,11 +47,12 @@ def read_rows(path: Path) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
-def leading_terms(rows: list[dict]) -> list[dict]:
+def leading_terms(rows: list[dict], group: str = "place") -> list[dict]:
+    """Each group's LEADING_TERMS first rows (a place's or a topic's most frequent terms)."""
     kept, seen = [], {}
-    for row in rows:  # rows are sorted by place, then count descending
-        seen[row["place"]] = seen.get(row["place"], 0) + 1
-        if seen[row["place"]] <= LEADING_TERMS:
+    for row in rows:  # rows are sorted by group, then count descending
+        seen[row[group]] = seen.get(row[group], 0) + 1
+        if seen[row[group]] <= LEADING_TERMS:
             kept.append(row)
     return kept
 
@@ -86,8 +89,9 @@ def compare(base_data: Path, new_data: Path) -> list[DatasetChanges]:
     result = []
     for name in DATASETS:
         base, new = read_rows(base_data / name), read_rows(new_data / name)
-        if name == "terms_by_place.csv":
-            base, new = leading_terms(base), leading_terms(new)
+        if name.startswith("terms_by_"):
+            group = DATASETS[name][0][0]
+            base, new = leading_terms(base, group), leading_terms(new, group)
         result.append(compare_rows(name, base, new))
     return result
 

@@ -35,6 +35,26 @@ def test_scale_cells_of_two_funding_sources_are_two_rows():
     assert [(c["key"]["funding_source"], c["changes"]) for c in changes.changed] == [("owners", {"value": ["90000000", "80000000"]})]
 
 
+def test_a_scale_cell_whose_sources_grow_or_disagree_is_a_change():
+    """A second copy of a page made one article agree with itself: n_sources 1 -> 2, and the
+    diff said nothing, as it compared only the figure."""
+    cell = {"place": "九龙坡区", "province": "重庆市", "metric": "area_m2", "year": "2021-2025", "status": "planned",
+            "funding_source": "", "value": "8160000", "display": "816万多平方米", "n_sources": "1", "agree": "True", "other_figures": ""}
+    new = [{**cell, "n_sources": "2", "agree": "False", "other_figures": "800万平方米"}]
+    changes = compare_rows("scale_by_place.csv", [cell], new)
+    assert changes.changed[0]["changes"] == {"n_sources": ["1", "2"], "agree": ["True", "False"], "other_figures": ["", "800万平方米"]}
+
+
+def test_each_topics_leading_terms_are_compared_too(tmp_path):
+    from analysis.diff import compare
+
+    for folder, count in (("base", "6"), ("new", "9")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "terms_by_topic.csv").write_text(f"topic,term,count\n一老一小,托育,{count}\n", encoding="utf-8")
+    by_name = {c.name: c for c in compare(tmp_path / "base", tmp_path / "new")}
+    assert by_name["terms_by_topic.csv"].changed == [{"key": {"topic": "一老一小", "term": "托育"}, "changes": {"count": ["6", "9"]}}]
+
+
 def test_only_each_places_leading_terms_are_compared():
     rows = [{"place": "巫山县", "term": f"词{i}", "count": str(100 - i)} for i in range(LEADING_TERMS + 5)]
     assert len(leading_terms(rows)) == LEADING_TERMS
