@@ -1283,3 +1283,16 @@ def test_the_data_page_lists_every_charts_data_and_what_each_topic_code_means(si
 
     topics = data.split("<code>topics</code>", 1)[1].split("</li>", 1)[0]
     assert all(f"{key} {name}" in topics for key, name in load_topics().names().items())  # articles.csv holds the keys
+
+
+def test_the_focus_topics_page_links_the_report_and_no_other_topics_page_does(site):
+    from analysis.topics import load_topics
+
+    topics = load_topics()
+    focus = topics.names()[topics.focus]
+    linking = set()
+    for page in site.glob("topics/*.html"):
+        lead = re.search(r'<p class="lead">(.*?)</p>', page.read_text(encoding="utf-8")).group(1)
+        if 'href="../report.html"' in lead:
+            linking.add(re.sub(r"<[^>]+>", "", re.search(r"<h1>(.*?)</h1>", page.read_text(encoding="utf-8")).group(1)))
+    assert linking == {focus}

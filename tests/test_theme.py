@@ -875,7 +875,7 @@ def _variables_read(template: str) -> set[str]:
 @pytest.mark.parametrize(
     "template, declared",
     [
-        ("tag.html", {"tag", "TOPIC_NOTES"}),
+        ("tag.html", {"tag", "TOPIC_NOTES", "FOCUS_TOPIC"}),
         ("category.html", {"category"}),
         ("index.html", set()),
         ("article.html", {"article", "articles", "dates"}),  # the last two for related articles and neighbours

@@ -169,9 +169,9 @@ def page_shown(template: str, context) -> list | None:
 
     A page from the content (about, report, places, data) shows its own source and what its
     links point to. A topic's or a source's listing, and every page of the latest articles but
-    the first, show: their name (and a topic's notes), how many articles the listing holds,
-    which page of how many this is, and an entry for each article on it (made from that
-    article's own data). The home page and the archive show the whole site. The build copies
+    the first, show: their name (and a topic's notes, and whether it is the focus topic), how
+    many articles the listing holds, which page of how many this is, and an entry for each
+    article on it (made from that article's own data). The home page and the archive show the whole site. The build copies
     a page from the last build when none of this changed (analysis/site.py, `RenderedPages`),
     so this must follow the templates (tests/test_theme.py checks that they read nothing else
     but settings)."""
@@ -181,7 +181,9 @@ def page_shown(template: str, context) -> list | None:
     if template in ("tag.html", "category.html"):
         name = context["tag"] if template == "tag.html" else context["category"]
         notes = (context.get("TOPIC_NOTES") or {}).get(getattr(name, "name", None)) if template == "tag.html" else None
-        shown = [("name", str(name)), ("notes", str(notes or ""))]
+        # the focus topic's page links the report
+        focus = template == "tag.html" and getattr(name, "name", None) == context.get("FOCUS_TOPIC")
+        shown = [("name", str(name)), ("notes", str(notes or "")), ("focus", "yes" if focus else "")]
     elif template == "index.html" and page is not None and page.number > 1:
         shown = []
     else:
