@@ -23,6 +23,7 @@ from .model import Article, Page
 from .segment import BULLET
 from .text import OUTER_QUOTES, cut_at_clauses, date_label, date_parts, dot_ends_line, quotable, sentence_anchor, sentence_anchor_at, split_sentences
 
+UNKNOWN_PUBLICATION = "来源不详"  # the paper of a page neither sources.toml nor its text names
 KIND_NAMES = {
     "news": "消息",
     "commentary": "评论",
@@ -311,7 +312,7 @@ def article_markdown(article: Article, tags: list[str], facts: list[Fact] | None
         "Slug": article.slug,
         "Save_as": article.url,
         "Url": article.url,
-        "Category": article.publication or "来源不详",
+        "Category": article.publication or UNKNOWN_PUBLICATION,
         "First_published": article.first_published,
         "Tags": ", ".join(tags),
         "Article_id": article.id,

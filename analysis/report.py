@@ -30,7 +30,7 @@ from .extract import Fact, load_vocab
 from .model import Article
 from .segment import BULLET
 from .numbers import find_quantities
-from .pages import KIND_NAMES, amount_html, fact_context, fact_figure_parts, headline_html, labelled_figure_html, page_text_url, page_view_url, pieces_as_html, printed_note, terms_html, year_html
+from .pages import KIND_NAMES, UNKNOWN_PUBLICATION, amount_html, fact_context, fact_figure_parts, headline_html, labelled_figure_html, page_text_url, page_view_url, pieces_as_html, printed_note, terms_html, year_html
 from .places import Gazetteer, address_note, filed_under, main_place, places_above, with_address
 from .settings import DATA_DIR
 from .terms import headline_words
@@ -396,7 +396,7 @@ def years_of_a_page_note(articles: list[Article]) -> list[str]:
     split = {page: "、".join(sorted(ys)) for page, ys in years.items() if len(ys) > 1}
     if not split:
         return []
-    publication = {a.page: a.publication or "来源不详" for a in articles}
+    publication = {a.page: a.publication or UNKNOWN_PUBLICATION for a in articles}
     counted = Counter((publication[page], ys) for page, ys in split.items())
     cases = "；".join(f"{md(paper)}的{n}个版面分属{ys}年" for (paper, ys), n in sorted(counted.items()))
     return [f"年份按各篇文章自己的日期计：日期取自电头或导语，多为发稿或事发之日，常比出版日早一两天，"
@@ -404,7 +404,7 @@ def years_of_a_page_note(articles: list[Article]) -> list[str]:
 
 
 def coverage(articles: list[Article], gazetteer: Gazetteer, problems: list) -> str:
-    by_publication = Counter(a.publication or "来源不详" for a in articles)
+    by_publication = Counter(a.publication or UNKNOWN_PUBLICATION for a in articles)
     by_year = Counter((a.date or "不详")[:4] for a in articles)
     by_province = Counter(gazetteer.province_of(p) if p else "不详" for p in (main_place(a.places, gazetteer) for a in articles))
     undated = sorted({a.page for a in articles if not a.date})
@@ -415,7 +415,7 @@ def coverage(articles: list[Article], gazetteer: Gazetteer, problems: list) -> s
         f"本报告依据 {len({a.page for a in articles})} 个报纸版面中的 {len(articles)} 篇文章"
         + (f"，按体裁：{'、'.join(f'{md(kind)} {n} 篇' for kind, n in by_kind)}。" if by_kind else "。"),
         "",
-        table(["报纸", "文章数"], count_rows(by_publication, unknown="来源不详")),
+        table(["报纸", "文章数"], count_rows(by_publication, unknown=UNKNOWN_PUBLICATION)),
         "",
         table(["年份", "文章数"], [[md(k), str(v)] for k, v in sorted(by_year.items())]),  # digits sort before 不详
         "",
