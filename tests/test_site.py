@@ -1296,3 +1296,23 @@ def test_the_focus_topics_page_links_the_report_and_no_other_topics_page_does(si
         if 'href="../report.html"' in lead:
             linking.add(re.sub(r"<[^>]+>", "", re.search(r"<h1>(.*?)</h1>", page.read_text(encoding="utf-8")).group(1)))
     assert linking == {focus}
+
+
+def test_a_story_dated_by_its_year_alone_names_the_days_of_the_stories_printed_beside_it(site):
+    """西工区's story read 2023年（文中未写日期，版面只知年份）, though the page's other stories are
+    datelined 10月29日: when the page came out, near enough."""
+    records = articles(site)
+    noted = 0
+    for record in records:
+        if len(record["date"]) != 4:
+            continue
+        page = (site / record["url"]).read_text(encoding="utf-8")
+        days = sorted({(int(r["date"][5:7]), int(r["date"][8:10])) for r in records
+                       if r["page"] == record["page"] and r["id"] != record["id"] and len(r["date"]) == 10 and r["date"][:4] == record["date"]})
+        said = "、".join(f"{m}月{d}日" for m, d in days)
+        note = "（文中未写日期，版面只知年份" + (f"；同版其他文章的日期为{said}" if said else "") + "）"
+        assert note in page, (record["title"], note)
+        noted += bool(said)
+    assert noted >= 8
+    xigong = next(r for r in records if r["title"].startswith("倾听居民想法"))
+    assert "同版其他文章的日期为10月29日）" in (site / xigong["url"]).read_text(encoding="utf-8")
