@@ -346,6 +346,14 @@ def charts_about(all_charts: list[ChartFiles]):
     return lambda place: [c for c in all_charts if place in c.places]
 
 
+def page_headings(pages: list, articles: list[Article]) -> list[tuple[str, str]]:
+    """(file name, paper and date) of each page, in name order, for 数据下载's list of pages."""
+    on_page: dict[str, list[Article]] = {}
+    for article in articles:
+        on_page.setdefault(article.page, []).append(article)
+    return sorted((page.name, " ".join(page_heading_parts(page, on_page.get(page.name, [])))) for page in pages)
+
+
 def report_files(analysis: Analysis, data_files: list[str], all_charts: list[ChartFiles],
                  page_texts: list[tuple[str, str]] = ()) -> ContentFiles:
     """统计报告, 地区 and one page per place (with its further article-list pages), 数据下载."""
@@ -697,8 +705,8 @@ def check_folders(seeds: Path, output: Path, work: Path, conf: Path) -> None:
     if not conf.is_file():
         raise BuildRefused(f"{conf}: no such settings file")
     out = output.resolve()
-    kept = {"the pages (--seeds)": seeds, "the work folder (--work)": work, "the settings": conf, "the project": PROJECT_ROOT}
-    for what, path in kept.items():
+    inputs = {"the pages (--seeds)": seeds, "the work folder (--work)": work, "the settings": conf, "the project": PROJECT_ROOT}
+    for what, path in inputs.items():
         inside = path.resolve()
         if inside == out or out in inside.parents:
             raise BuildRefused(f"{output}: the output folder would hold {what} ({path}), which replacing it would delete; choose another --output")
@@ -795,11 +803,8 @@ def _build(seeds: Path, output: Path, work: Path, conf: Path, drawer: ChartDrawe
         drawer.close()  # gone before Pelican and Pagefind, which take the memory
         files.update(charts)
         progress.step(f"drew {len(chart_records)} charts", "charts")
-        on_page: dict[str, list[Article]] = {}
-        for article in analysis.articles:
-            on_page.setdefault(article.page, []).append(article)
         files.update(report_files(analysis, sorted(p.name for p in (staging / "data").iterdir()), chart_records,
-                                  sorted((p.name, " ".join(page_heading_parts(p, on_page.get(p.name, [])))) for p in corpus.pages)))
+                                  page_headings(corpus.pages, analysis.articles)))
         if base is not None:
             files.update(changes_files(base, staging / "data"))
         content = sync_content(files, work / "content")
@@ -835,10 +840,10 @@ def _build(seeds: Path, output: Path, work: Path, conf: Path, drawer: ChartDrawe
         shown_stamp = pelican.get("BUILD_STAMP") or ""  # what the pages carry: the settings may set their own
         reuse = rendered_pages(work, output, pelican, shown_stamp)
         # The search index is made on a thread once the article pages are written (`SearchIndexing`).
-        kept = work / "search-pages"  # the article pages as Pagefind reads them, kept for the next build
-        kept.mkdir(parents=True, exist_ok=True)
+        search_pages = work / "search-pages"  # the article pages as Pagefind reads them, kept for the next build
+        search_pages.mkdir(parents=True, exist_ok=True)
         indexing = SearchIndexing(staging, shards, output if output.is_dir() else None, settings["SEARCH_BESIDE_PELICAN_PAGES"],
-                                  known=reuse.search_digests, stamp=shown_stamp, kept=kept)
+                                  known=reuse.search_digests, stamp=shown_stamp, kept=search_pages)
         gc.freeze()  # what exists now outlives Pelican's run: keep its collections to Pelican's objects
         run_pelican_cached(pelican, cache, reuse, after_articles=indexing.articles_written)
         copied = f"; {reuse.copied} unchanged article pages copied from the last build, {reuse.rendered} rendered" if reuse.copied else ""
@@ -847,8 +852,8 @@ def _build(seeds: Path, output: Path, work: Path, conf: Path, drawer: ChartDrawe
         search = indexing.finish(meanwhile=release_memory)  # Pelican's objects go while the index is made
         write_sitemap(staging, pelican.get("SITEURL", ""))
         parts = len(search.built) + len(search.reused)
-        kept = f"; {len(search.reused)} of its {parts} parts were unchanged and kept" if search.reused else ""
-        progress.step(f"Pagefind indexed the site for search{kept}", "search")
+        reused = f"; {len(search.reused)} of its {parts} parts were unchanged and kept" if search.reused else ""
+        progress.step(f"Pagefind indexed the site for search{reused}", "search")
         swap_in(staging, output)
         reuse.note_search_digests(search.page_digests)
         remember_rendered(work, output, reuse)
