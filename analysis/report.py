@@ -966,5 +966,5 @@ def home_highlights(scale: pd.DataFrame | None, facts: list[Fact], articles: lis
         return ""
     labels = [vocab.status_label(s) for s in vocab.highlight_statuses]
     note = vocab.report["highlights_note"].format(statuses="、".join(labels[:-1]) + "或" + labels[-1] if len(labels) > 1 else "".join(labels))
-    return (f'<h2>改造数字一览</h2><p class="highlights__note">{html.escape(note)}</p>'
+    return (f'<h2>改造数据一览</h2><p class="highlights__note">{html.escape(note)}</p>'
             '<ul class="highlight-list">' + "".join(items) + '</ul><p><a href="report.html">查看统计报告</a></p>')

@@ -257,7 +257,7 @@ def test_home_highlights_show_the_largest_figure_of_work_begun_or_done_with_its_
 
     vocab = load_vocab()
     index = (site / "index.html").read_text(encoding="utf-8")
-    section = index[index.index("改造数字一览") :]
+    section = index[index.index("改造数据一览") :]
     tiles = re.findall(r'<li><a href="([^"#]+)#([^"]+)"><strong>([^<]+)</strong><span class="highlight__what">([^<]+)</span>'
                        r'<span class="highlight__where">(.*?)</span></a></li>', section)
     assert len(tiles) >= 3
