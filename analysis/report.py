@@ -627,7 +627,7 @@ def report_page(analysis, gazetteer: Gazetteer, charts: list[ChartFiles]) -> str
     focus = load_topics().focus  # the focus topic: renovation, as topics.toml says
     renovation = [a for a in analysis.articles if focus in a.topics]
     overview = (f"档案收录 {len(analysis.articles)} 篇文章，其中 {len(renovation)} 篇涉及老旧小区改造，"
-                f"从中抽取改造数据 {len(analysis.facts)} 条。每个数字都可点击查看原句。")
+                f"从中抽取改造数据 {len(analysis.facts)} 条。每个改造数据都可点击查看原句。")
     parts = [
         # A page's description is otherwise its opening words, which run on into the tables below.
         page_header("统计报告", "report", Description=overview),
