@@ -181,8 +181,9 @@ def test_a_settings_file_that_will_not_run_refuses_the_build_in_one_line(tmp_pat
     if settings is not None:
         conf.write_text(settings, encoding="utf-8")
     out = tmp_path / "out"
-    out.mkdir()
+    (out / "data").mkdir(parents=True)
     (out / "index.html").write_text("the last build", encoding="utf-8")
+    (out / "data" / "articles.json").write_text("[]", encoding="utf-8")  # a site a build made
     status = main(["build", "--seeds", str(SEEDS), "--output", str(out), "--work", str(tmp_path / "w"), "--settings", str(conf)])
     err = capsys.readouterr().err
     assert status == 2
