@@ -39,7 +39,7 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
-from matplotlib.transforms import blended_transform_factory
+from matplotlib.transforms import blended_transform_factory, offset_copy
 
 from .extract import load_vocab
 from .places import LEVELS, load_gazetteer, with_address
@@ -308,8 +308,10 @@ def _barh_panel(
 
 def _finish_panel(ax, title: str) -> None:
     """Panel title flush with the figure's left edge (above the tick labels), no x axis."""
-    ax.text(0.02, 1.0, wrap(title, PANEL_TITLE_CHARS), transform=blended_transform_factory(ax.figure.transFigure, ax.transAxes),
-            ha="left", va="bottom", fontsize=BASE_SIZE + 1, color=INK)
+    # set 3 points above the panel: on the axes' top, a long title's characters (白驹社区（重庆市九龙坡区）)
+    # sat on the y axis' line where it reaches under them
+    where = offset_copy(blended_transform_factory(ax.figure.transFigure, ax.transAxes), fig=ax.figure, y=3, units="points")
+    ax.text(0.02, 1.0, wrap(title, PANEL_TITLE_CHARS), transform=where, ha="left", va="bottom", fontsize=BASE_SIZE + 1, color=INK)
     for label in ax.get_yticklabels():
         label.set_multialignment("right")
         label.set_linespacing(LINE_SPACING)
