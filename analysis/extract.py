@@ -60,6 +60,7 @@ class Fact:
     sentence: str
     anchor: str
     publication: str = ""  # the article's paper and date: a figure's "as of" when its sentence gives no year
+    first_published: str = ""  # where the article first appeared, when it is a reprint: whom to cite
     article_date: str = ""
 
     def to_dict(self) -> dict:
@@ -631,6 +632,7 @@ def _fact(spot: Spot, matched: tuple, spots: Sequence[Spot], earlier: Sequence[s
         sentence=spot.sentence,
         anchor=sentence_anchor(spot.sentence),
         publication=r.article.publication,
+        first_published=r.article.first_published,
         article_date=r.article.date,
     )
 

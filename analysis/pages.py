@@ -393,7 +393,7 @@ def articles_json(articles: list[Article]) -> str:
 
 
 FACT_COLUMNS = [
-    "article_id", "article_url", "page", "publication", "article_date", "place", "province", "metric", "value",
+    "article_id", "article_url", "page", "publication", "first_published", "article_date", "place", "province", "metric", "value",
     "unit", "printed", "qualifier", "status", "year", "funding_source", "sentence", "anchor",
 ]
 

@@ -466,6 +466,12 @@ def address_note(place: str, province: str) -> str:
     return f"（{province}）" if province and province != place else ""
 
 
+def address_of(place: str, province: str) -> str:
+    """The place as an address writes it, the places it lies in first: 重庆市巫山县,
+    河南省洛阳市西工区; a province alone."""
+    return address_note(place, province).removeprefix("（").removesuffix("）") + place
+
+
 def with_address(place: str, province: str) -> str:
     """西工区（河南省洛阳市）: a place named with the places it lies in, as a chart or a table
     heads its rows: a reader asking what 重庆 spent found 九龙坡区's 60多亿元 only so."""

@@ -31,7 +31,7 @@ from .model import Article
 from .segment import BULLET
 from .numbers import find_quantities
 from .pages import KIND_NAMES, UNKNOWN_PUBLICATION, amount_html, fact_context, fact_figure_parts, headline_html, labelled_figure_html, page_text_url, page_view_url, pieces_as_html, printed_note, terms_html, year_html
-from .places import Gazetteer, address_note, filed_under, main_place, places_above, with_address
+from .places import Gazetteer, address_note, address_of, filed_under, main_place, places_above, with_address
 from .settings import DATA_DIR
 from .terms import headline_words
 from .text import INNER_QUOTES, cut_at_clauses, cut_outside_figures, date_label
@@ -125,13 +125,16 @@ def chart_block(chart: ChartFiles, facts: Sequence[Fact] = ()) -> str:
     marks = [cell.get(column) for column in shown.columns]
     links = figure_links(chart.cells, facts) if chart.cells is not None and facts else [None] * len(shown)
     figure_at = next((i for i, c in enumerate(shown.columns) if c in chart.figures), None)
+    year_at = next((i for i, c in enumerate(shown.columns) if c in chart.years), None)
 
     def row_html(row: list) -> list[str]:
         *values, link = row
-        # An empty cell shows "—", as the report's own tables do: 西工区's figures give no year.
+        # An empty cell shows "—", as the report's own tables do.
         marked = [mark(md(v)) if mark and v else md(v) or "—" for v, mark in zip(values, marks)]
         if link and figure_at is not None:
             marked[figure_at] = amount_html(article_link(link[0], values[figure_at], link[1]))
+        if link and year_at is not None and not values[year_at]:  # 西工区's 约450个: 2023年报道, as the report's table says
+            marked[year_at] = reported_when(link[2])
         return marked
 
     # Each row's link goes with it into the blocks: places are listed together only where
@@ -260,11 +263,12 @@ def stating(candidates: list[Fact] | None, value, qualifier: str) -> Fact | None
     return next((f for f in candidates if f.value == value and f.qualifier == qualifier), candidates[0] if candidates else None)
 
 
-def reported_when(fact: Fact | None) -> str:
+def reported_when(article_date: str) -> str:
     """A year cell for a figure whose sentence gives no year: when its article reported it
     (2023年报道), as of which date a 累计 or 截至目前 figure holds; "—" when that is unknown too."""
-    year = fact.article_date[:4] if fact else ""
-    return f'<span class="unit">{year_html(md(load_vocab().year_label(year)))}报道</span>' if year else "—"
+    year = article_date[:4]
+    # whole on its line: 2023年报|道 broke in a narrow column
+    return f'<span class="unit term">{md(load_vocab().year_label(year))}报道</span>' if year else "—"
 
 
 def cell_sources(cell, by_cell: dict[tuple, list[Fact]]) -> tuple[list[str], list[Fact | None]]:
@@ -274,13 +278,14 @@ def cell_sources(cell, by_cell: dict[tuple, list[Fact]]) -> tuple[list[str], lis
     return sources, [stating(by_cell.get((s, *key)), cell.value, cell.qualifier) for s in sources]
 
 
-def figure_links(cells: pd.DataFrame, facts: Sequence[Fact]) -> list[tuple[str, str] | None]:
-    """(article, sentence anchor) of each scale cell's figure, as the report's table links it."""
+def figure_links(cells: pd.DataFrame, facts: Sequence[Fact]) -> list[tuple[str, str, str] | None]:
+    """(article, sentence anchor, article's date) of each scale cell's figure, as the report's
+    table links it."""
     by_cell = facts_by_cell(list(facts))
     links = []
     for cell in cells.itertuples(index=False):
         sources, linked = cell_sources(cell, by_cell)
-        links.append((sources[0], linked[0].anchor if linked[0] else "") if sources else None)
+        links.append((sources[0], linked[0].anchor, linked[0].article_date) if sources and linked[0] else (sources[0], "", "") if sources else None)
     return links
 
 
@@ -330,7 +335,7 @@ def scale_rows(scale: pd.DataFrame, facts: list[Fact], show_place: bool = True) 
         if r.other_figures:  # sources that disagree: the figure most of them state, and the others'
             more += f"（另有文章作{md('、'.join(str(r.other_figures).split('; ')))}）"
         year = vocab.year_label(r.year)
-        row = [words_html(md(vocab.metric(r.metric).label)), value + more, year_html(md(year)) if year else reported_when(first), status]
+        row = [words_html(md(vocab.metric(r.metric).label)), value + more, year_html(md(year)) if year else reported_when(first.article_date if first else ""), status]
         rows.append([place_with_address(r.place, r.province), *row] if show_place else row)
     return rows
 
@@ -582,7 +587,7 @@ def topic_notes(terms_by_topic: pd.DataFrame | None, topic_names: dict[str, str]
 
 METHOD = """- **什么算一条数据。** 只收录关于老旧小区改造规模和资金的数字：改造小区、楼栋、户数、居民、面积、资金、加装电梯、停车位、配套设施、党支部等（各指标及其单位见[数据下载]({filename}/pages/data.md)中 facts.csv 的 metric 列）。同一版面上的其他数字——宣传资料份数、供水工程投资、会议届次、日期、电话号码、年龄、比例——不收录。宁缺毋滥：错误的数字比缺失的数字更糟。
 - **约数。** 原文的“余、多、超过”等都归为“多于”：表中照原文写作“2600多个”“330余个”，原文作“超过300个”的写作“300余个”；“约、大约、左右”等写作“约”；“近、将近、接近”写作“近”；“不超过、不到、不足”等写作“不超过”（全部说法见[数据下载]({filename}/pages/data.md)中 facts.csv 的 qualifier 列）。
-- **进度与年份。** {statuses}分列，从不相加；只有{done}的数字算作已改造或已投入，首页只列这些数字。年份取原句所指的年份或时期（如“十四五”期间为 2021—2025年）。
+- **进度与年份。** {statuses}分列，从不相加；只有{done}的数字算作已改造或已投入（图中画作实心）；首页列出各指标最大的一个{highlight}数字。年份取原句所指的年份或时期（如“十四五”期间为 2021—2025年）；原句没有写年份的，写作文章的报道年份（如“2023年报道”），数字说的是报道时的情况。
 - **资金来源。** 按原句中金额之前、同一分句里最近的说法归类，照其类名列出：{sources}；没有这些说法的写作“{unknown}”。
 - **不重复计算。** 数字只记在原文所说的地方：小区的数字不加到所在区县，区县的合计只来自关于区县本身的数字；多篇文章给出同一格的数字时只列一个，其后链接其余出处；各篇数字不一时，列出多数文章所作的数字，并注明另有文章所作的数字。
 - **核对。** 每个数字都链接到它所在的原句；文章页中该句会被高亮。
@@ -594,9 +599,10 @@ def method_text(vocab) -> str:
     """The method section, naming the statuses as metrics.toml does."""
     statuses = "".join(f"“{c.label}”" for c in vocab.statuses)
     done = "和".join(f"“{vocab.status_label(key)}”" for key in vocab.done_statuses)
+    highlight = "、".join(f"“{vocab.status_label(key)}”" for key in vocab.highlight_statuses)
     # each source with the words filed under it: 国家补助资金 is counted as 中央补助
     sources = "；".join(f"“{c.label}”含原文的{'、'.join(c.cues)}" for c in vocab.funding_sources)
-    return (METHOD.replace("{statuses}", statuses).replace("{done}", done)
+    return (METHOD.replace("{statuses}", statuses).replace("{done}", done).replace("{highlight}", highlight)
             .replace("{sources}", sources).replace("{unknown}", vocab.report["funding_unknown"]))
 
 
@@ -793,12 +799,14 @@ def place_page(place: str, analysis, gazetteer: Gazetteer, charts: list[ChartFil
         ),
         # The breadcrumb of a province-level place leads to the index of all places.
         # a navigation of its own, its › unsaid (a screen reader read out each)
-        '<nav class="breadcrumb" aria-label="上级地区" markdown="1">\n\n上级：'
-        + ('<span aria-hidden="true"> › </span>'.join(place_link(p) for p in reversed(chain[1:])) if len(chain) > 1 else PLACES_INDEX_LINK)
+        '<nav class="breadcrumb" aria-label="上级地区" markdown="1">\n\n'
+        + ("上级：" + '<span aria-hidden="true"> › </span>'.join(place_link(p) for p in reversed(chain[1:])) if len(chain) > 1
+           else PLACES_INDEX_LINK)  # a province has none: the index of places is no 上级
         + "\n\n</nav>\n",
-        # and the way down: 南通市's page led up to 江苏省 only, never to 崇川区
+        # and the way down: 南通市's page led up to 江苏省 only, never to 崇川区; each name whole on its line
         *(['<nav class="breadcrumb" aria-label="下级地区" markdown="1">\n\n下级：'
-           + "、".join(place_link(p) for p in contents.below[place]) + "\n\n</nav>\n"] if contents.below.get(place) else []),
+           + "、".join(f'<span class="term">{place_link(p)}</span>' for p in contents.below[place]) + "\n\n</nav>\n"]
+          if contents.below.get(place) else []),
         f"## {md(place)}的改造数据\n",
     ]
     own = scale is not None and not scale.empty
@@ -955,7 +963,8 @@ def home_highlights(scale: pd.DataFrame | None, facts: list[Fact], articles: lis
         # A key figure over what it counts, then where and when: 5532户 / 惠及户数 / 巫山县 · 2022年已完成
         # a figure whose sentence gives no year holds as of its report: 3000余部 · 累计 · 2022年报道
         reported = f"{vocab.year_label(fact.article_date[:4])}报道" if fact and fact.article_date and not r["year"] else ""
-        where = terms_html([html.escape(name) for name in (with_address(r["place"], r["province"]), vocab.when(r["status"], r["year"]),
+        # the place as an address writes it: 巫山县（重庆市）'s bracket let a line begin with the dot after it
+        where = terms_html([html.escape(name) for name in (address_of(r["place"], r["province"]), vocab.when(r["status"], r["year"]),
                                                            vocab.funding_label(r["funding_source"]), reported) if name])
         items.append(
             f'<li><a href="{html.escape(urls.get(source, ""))}#{anchor}"><strong>{html.escape(r["display"])}</strong>'
@@ -965,6 +974,6 @@ def home_highlights(scale: pd.DataFrame | None, facts: list[Fact], articles: lis
     if not items:
         return ""
     labels = [vocab.status_label(s) for s in vocab.highlight_statuses]
-    note = vocab.report["highlights_note"].format(statuses="、".join(labels[:-1]) + "或" + labels[-1] if len(labels) > 1 else "".join(labels))
+    note = vocab.report["highlights_note"].format(statuses="、".join(labels))
     return (f'<h2>改造数据一览</h2><p class="highlights__note">{html.escape(note)}</p>'
             '<ul class="highlight-list">' + "".join(items) + '</ul><p><a href="report.html">查看统计报告</a></p>')

@@ -490,3 +490,8 @@ def test_a_place_is_addressed_by_the_province_city_and_district_it_lies_in():
     assert address_note("重庆市", "重庆市") == "" and address_note("南通市", "江苏省") == "（江苏省）"
     # a place the gazetteer does not hold: its province, if known
     assert with_address("不知名小区", "四川省") == "不知名小区（四川省）" and address_note("不知名小区", "") == ""
+    # as an address writes it, the places it lies in first
+    from analysis.places import address_of
+
+    assert address_of("巫山县", "重庆市") == "重庆市巫山县" and address_of("重庆市", "重庆市") == "重庆市"
+    assert address_of("西工地小区", "河南省") == "河南省洛阳市西工区西工地小区"

@@ -101,7 +101,7 @@ def test_each_place_page_leads_down_to_the_place_pages_directly_within_it(site):
 
 def test_each_place_page_leads_up_its_hierarchy_and_a_province_to_the_index_of_places(site):
     def breadcrumb(page: str) -> set[str]:
-        return internal_links(site, page, within=("上级：", "</p>"))
+        return internal_links(site, page, within=('aria-label="上级地区"', "</nav>"))
 
     assert breadcrumb("places/wu-shan-xian.html") == {"places/chong-qing-shi.html"}
     assert breadcrumb("places/luo-yang-shi.html") == {"places/he-nan-sheng.html"}
@@ -266,7 +266,8 @@ def test_home_highlights_show_the_largest_figure_of_work_begun_or_done_with_its_
     assert "planned" not in shown and "needed" not in shown and "committed" not in shown
     for url, anchor, figure, metric, where in tiles:
         terms = re.findall(r'<span class="term">([^<]+)</span>', where)
-        place, when = terms[0].split("（")[0], terms[1]  # 巫山县（重庆市）
+        address, when = terms[0], terms[1]  # 重庆市巫山县
+        place = next(f["place"] for f in facts if f["article_url"] == url.removeprefix("./") and f["anchor"] == anchor and address.endswith(f["place"]))
         linked = [f for f in facts if f["article_url"] == url.removeprefix("./") and f["anchor"] == anchor
                   and f["place"] == place and vocab.metric(f["metric"]).label == metric]
         assert linked, (figure, metric, place)  # the tile names the metric and place of a fact of that sentence
@@ -279,7 +280,10 @@ def test_home_highlights_show_the_largest_figure_of_work_begun_or_done_with_its_
     assert "37亿元" not in section and "60多亿元" not in section
     # one place's figure each, which the tiles read as a total of the archive without a word
     note = html.unescape(section.split("<ul", 1)[0])
-    assert "不是合计" in note and all(vocab.status_label(s) in note for s in shown)
+    assert "并非各地合计" in note and all(vocab.status_label(s) in note for s in shown)
+    # and the method says the same of them
+    method = (site / "report.html").read_text(encoding="utf-8").split('id="method"', 1)[1]
+    assert "首页列出各指标最大的一个" + "、".join(f"“{vocab.status_label(s)}”" for s in shown) + "数字" in method
 
 
 def test_a_figures_quote_begins_a_clause_or_quotation_and_quotes_inside_it_are_single(site):
@@ -1247,7 +1251,9 @@ def test_a_figure_without_a_year_says_when_it_was_reported_and_the_facts_carry_t
     with (site / "data" / "facts.csv").open(encoding="utf-8-sig") as fh:
         facts = list(csv.DictReader(fh))
     for fact in facts:
-        assert (fact["publication"], fact["article_date"]) == (records[fact["article_id"]]["publication"], records[fact["article_id"]]["date"])
+        record = records[fact["article_id"]]
+        assert (fact["publication"], fact["first_published"], fact["article_date"]) == (record["publication"], record["first_published"], record["date"])
+    assert sum(f["first_published"] == "《瞭望》新闻周刊" for f in facts) >= 10
     report = (site / "report.html").read_text(encoding="utf-8")
     section = report[report.index('<h2 id="scale">') : report.index('<h2 id="charts">')]
     rows = re.findall(r'<tr>\s*<th scope="row">.*?</tr>', section, re.S)
@@ -1256,7 +1262,7 @@ def test_a_figure_without_a_year_says_when_it_was_reported_and_the_facts_carry_t
     for row in undated:
         anchor = re.search(r'href="\./(articles/[^"#]+)#([^"]+)"', row)
         year = next(f["article_date"][:4] for f in facts if f["article_url"] == anchor.group(1) and f["anchor"] == anchor.group(2))
-        assert re.search(rf'<td><span class="unit"><span class="amount">{year}年</span>报道</span></td>', row), row
+        assert re.search(rf'<td><span class="unit term">{year}年报道</span></td>', row), row
     assert not any(re.search(r"<td>—</td>\s*<td>", row) for row in rows)  # every figure here has a dated article
     home = (site / "index.html").read_text(encoding="utf-8")
     assert re.search(r'<strong>3000余部</strong>.*?<span class="term">累计</span>\u00a0· <span class="term">2022年报道</span>', home)
@@ -1268,7 +1274,7 @@ def test_a_reprinted_article_says_where_it_first_appeared_on_its_page_and_in_the
     reprinted = [r for r in articles(site) if r["first_published"]]
     assert [(r["publication"], r["first_published"]) for r in reprinted] == [("重庆日报", "《瞭望》新闻周刊")]
     page = (site / reprinted[0]["url"]).read_text(encoding="utf-8")
-    assert re.search(r'<dt>来源</dt>\s*<dd><a [^>]*>重庆日报</a>（转载，原载《瞭望》新闻周刊）</dd>', page)
+    assert re.search(r'<dt>来源</dt>\s*<dd><a [^>]*>重庆日报</a>（转载自《瞭望》新闻周刊）</dd>', page)
     with (site / "data" / "articles.csv").open(encoding="utf-8-sig") as fh:
         assert [r["first_published"] for r in csv.DictReader(fh) if r["first_published"]] == ["《瞭望》新闻周刊"]
     assert "first_published" in (site / "data.html").read_text(encoding="utf-8").split("如何引用", 1)[1]
@@ -1293,7 +1299,7 @@ def test_the_focus_topics_page_links_the_report_and_no_other_topics_page_does(si
     linking = set()
     for page in site.glob("topics/*.html"):
         lead = re.search(r'<p class="lead">(.*?)</p>', page.read_text(encoding="utf-8")).group(1)
-        if 'href="../report.html"' in lead:
+        if 'href="../report.html#scale"' in lead:
             linking.add(re.sub(r"<[^>]+>", "", re.search(r"<h1>(.*?)</h1>", page.read_text(encoding="utf-8")).group(1)))
     assert linking == {focus}
 
@@ -1309,10 +1315,10 @@ def test_a_story_dated_by_its_year_alone_names_the_days_of_the_stories_printed_b
         page = (site / record["url"]).read_text(encoding="utf-8")
         days = sorted({(int(r["date"][5:7]), int(r["date"][8:10])) for r in records
                        if r["page"] == record["page"] and r["id"] != record["id"] and len(r["date"]) == 10 and r["date"][:4] == record["date"]})
-        said = "、".join(f"{m}月{d}日" for m, d in days)
-        note = "（文中未写日期，版面只知年份" + (f"；同版其他文章的日期为{said}" if said else "") + "）"
+        said = "、".join(f'<span class="term">{m}月{d}日</span>' for m, d in days)  # a date whole on its line
+        note = f"（文中未写日期；本版出版日期不详，仅知为{record['date']}年" + (f"；同版其他文章所记日期为{said}" if said else "") + "）"
         assert note in page, (record["title"], note)
         noted += bool(said)
     assert noted >= 8
     xigong = next(r for r in records if r["title"].startswith("倾听居民想法"))
-    assert "同版其他文章的日期为10月29日）" in (site / xigong["url"]).read_text(encoding="utf-8")
+    assert '同版其他文章所记日期为<span class="term">10月29日</span>）' in (site / xigong["url"]).read_text(encoding="utf-8")

@@ -358,7 +358,7 @@ def test_every_article_shows_its_metadata(article_pages, article_meta):
         assert meta["category"] in meta_text, path
         # a date of a year alone says why: 2021年 beside its neighbours' 2021年10月19日
         year_only = re.fullmatch(r"\d{4}", meta.get("date_text", "")) is not None
-        assert ("文中未写日期，版面只知年份" in meta_text) == year_only, path
+        assert ("文中未写日期；本版出版日期不详，仅知为" in meta_text) == year_only, path
     assert any(re.fullmatch(r"\d{4}", m.get("date_text", "")) for m in article_meta.values())
 
 
@@ -848,12 +848,13 @@ def test_a_listing_page_declares_its_name_count_page_and_the_articles_on_it_and_
     a, b, c = (SimpleNamespace(slug=s) for s in "abc")
     second = SimpleNamespace(number=2, object_list=[c], paginator=SimpleNamespace(num_pages=2))
     context = {"tag": Tag("改造"), "articles": [a, b, c], "articles_page": second, "TOPIC_NOTES": {"改造": "<p>注</p>"}}
-    assert shown("tag.html", context) == [("name", "改造"), ("notes", "<p>注</p>"), ("count", "3"), ("page", "2/2"), ("entry", c)]
+    assert shown("tag.html", context) == [("name", "改造"), ("notes", "<p>注</p>"), ("focus", ""), ("count", "3"), ("page", "2/2"), ("entry", c)]
+    assert ("focus", "yes") in shown("tag.html", {**context, "FOCUS_TOPIC": "改造"})  # the focus topic's page links the report
     assert shown("category.html", {**context, "category": "南通日报"})[:2] == [("name", "南通日报"), ("notes", "")]
     assert shown("index.html", {"articles": [a, b, c], "articles_page": second}) == [("count", "3"), ("page", "2/2"), ("entry", c)]
     first = SimpleNamespace(number=1, object_list=[a, b], paginator=SimpleNamespace(num_pages=2))
     assert shown("index.html", {"articles": [a, b, c], "articles_page": first}) is None  # the home page shows the whole site
-    assert shown("tag.html", {"tag": Tag("改造"), "articles": [a, b]}) == [("name", "改造"), ("notes", ""), ("count", "2"), ("page", "all"), ("entry", a), ("entry", b)]
+    assert shown("tag.html", {"tag": Tag("改造"), "articles": [a, b]}) == [("name", "改造"), ("notes", ""), ("focus", ""), ("count", "2"), ("page", "all"), ("entry", a), ("entry", b)]
     assert shown("archives.html", {"articles": [a, b, c]}) is None
     assert shown("page.html", {"page": a}) == [("page", a)]  # its source, links included
 

@@ -86,13 +86,13 @@ def archive_scope(articles) -> dict:
     return {"pages": len({getattr(a, "source_page", None) or a.source_path for a in articles}), "years": span}
 
 
-def days_beside(articles, year: str) -> str:
-    """The days in `year` the other articles of a page are dated ("10月29日", "3月24日、3月25日"):
-    where a story's own text gives only the year, what was printed beside it says when the page
-    came out, near enough; "" when none of them gives a day."""
+def days_beside(articles, year: str) -> list[str]:
+    """The days in `year` the other articles of a page are dated (["10月29日"], ["3月24日",
+    "3月25日"]): where a story's own text gives only the year, what was printed beside it says
+    when the page came out, near enough; [] when none of them gives a day."""
     days = sorted({(int(m), int(d)) for a in articles if (parts := _date_parts(getattr(a, "date_text", None)))
                    for y, m, d in [parts] if y == year and m and d})
-    return "、".join(f"{m}月{d}日" for m, d in days)
+    return [f"{m}月{d}日" for m, d in days]
 
 
 # --- the archive: grouping and previous/next ------------------------------------
