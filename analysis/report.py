@@ -285,7 +285,8 @@ def figure_links(cells: pd.DataFrame, facts: Sequence[Fact]) -> list[tuple[str, 
     links = []
     for cell in cells.itertuples(index=False):
         sources, linked = cell_sources(cell, by_cell)
-        links.append((sources[0], linked[0].anchor, linked[0].article_date) if sources and linked[0] else (sources[0], "", "") if sources else None)
+        first = linked[0] if linked else None
+        links.append((sources[0], first.anchor if first else "", first.article_date if first else "") if sources else None)
     return links
 
 
