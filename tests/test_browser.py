@@ -289,7 +289,7 @@ UNMARKED_FIGURES = """() => [...document.querySelectorAll("table")].flatMap(tabl
     const headers = [...table.querySelectorAll("thead th")].map(th => th.textContent.trim());
     const columns = headers.flatMap((h, i) => ["数字", "数值", "年份", "指标"].includes(h) ? [i] : []);
     return [...table.querySelectorAll("tbody tr")].flatMap(tr => columns.map(i => tr.children[i]))
-        .filter(td => td && !/^(|—|\\d+)$/.test(td.textContent.trim()) && !td.querySelector(".amount, .wordwise")).map(td => td.textContent);
+        .filter(td => td && !/^(|—|\\d+)$/.test(td.textContent.trim()) && !td.querySelector(".amount, .wordwise, .term")).map(td => td.textContent);
 })"""
 # Each chart caption's text and the amounts in it kept whole.
 CAPTION_AMOUNTS = """cs => cs.map(c => [c.textContent, [...c.querySelectorAll(".amount")].map(a => a.textContent)])"""
