@@ -57,10 +57,12 @@ def add_watch_parser(commands) -> None:
 
 
 def watched_state(args) -> tuple:
-    """(path, mtime, size) of every file a build reads but the package's code. Hidden files
-    (an editor's .page.txt.swp) are no input; a file gone between listing and looking is left out."""
+    """(path, mtime, size) of every file a build reads but the package's code. Hidden files and
+    folders (an editor's .page.txt.swp, a .git) are no input; a file gone between listing and
+    looking is left out."""
     folders = [args.seeds, PROJECT_ROOT / "content", PROJECT_ROOT / "theme", PROJECT_ROOT / "analysis" / "data"]
-    files = [p for f in folders for p in sorted(f.rglob("*")) if not p.name.startswith(".")] + [Path(args.settings)]
+    files = [p for f in folders for p in sorted(f.rglob("*"))
+             if not any(part.startswith(".") for part in p.relative_to(f).parts)] + [Path(args.settings)]
     state = []
     for path in files:
         try:

@@ -279,3 +279,15 @@ def test_watch_refuses_an_interval_that_is_no_pause(interval, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["watch", "--interval", interval])
     assert exit_.value.code == 2 and "--interval" in capsys.readouterr().err
+
+
+def test_a_watch_looks_at_pages_not_at_hidden_files_or_folders(tmp_path):
+    from analysis.cli import parser, watched_state
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "index").write_text("x", encoding="utf-8")
+    (tmp_path / ".page.txt.swp").write_text("x", encoding="utf-8")
+    (tmp_path / "page.txt").write_text("标题\n\n正文。", encoding="utf-8")
+    args = parser().parse_args(["watch", "--seeds", str(tmp_path)])
+    seen = {path for path, _, _ in watched_state(args) if path.startswith(str(tmp_path))}
+    assert seen == {str(tmp_path / "page.txt")}
