@@ -291,3 +291,16 @@ def test_a_watch_looks_at_pages_not_at_hidden_files_or_folders(tmp_path):
     args = parser().parse_args(["watch", "--seeds", str(tmp_path)])
     seen = {path for path, _, _ in watched_state(args) if path.startswith(str(tmp_path))}
     assert seen == {str(tmp_path / "page.txt")}
+
+
+def test_ctrl_c_while_the_command_starts_ends_it_in_a_line_not_a_traceback(tmp_path):
+    """Ctrl-C in the second the command takes to import pandas and Pelican printed 40 lines of traceback."""
+    proc = subprocess.Popen([sys.executable, "-m", "analysis", "build", "--seeds", str(SEEDS), "--output", str(tmp_path / "out"),
+                             "--work", str(tmp_path / "work")], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(0.4)  # within its imports
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130 and "Traceback" not in err
+    assert err.strip().splitlines()[-1] in ("interrupted before it began", "interrupted; nothing was built")
+    assert not (tmp_path / "out").exists()
