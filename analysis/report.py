@@ -127,10 +127,16 @@ def chart_block(chart: ChartFiles, facts: Sequence[Fact] = ()) -> str:
     figure_at = next((i for i, c in enumerate(shown.columns) if c in chart.figures), None)
     year_at = next((i for i, c in enumerate(shown.columns) if c in chart.years), None)
 
+    # A scale or funding chart's place with its address, as the report's table names it: 西工区（河南省洛阳市）
+    provinces = chart.cells["province"].astype(str).tolist() if chart.cells is not None else [""] * len(shown)
+
     def row_html(row: list) -> list[str]:
-        *values, link = row
+        *values, link, province = row
         # An empty cell shows "—", as the report's own tables do.
         marked = [mark(md(v)) if mark and v else md(v) or "—" for v, mark in zip(values, marks)]
+        if province and "、" not in values[0] and (note := address_note(values[0], province)):  # not for places listed together
+            marked[0] += f'<span class="term">{md(note)}</span>'
+
         if link and figure_at is not None:
             marked[figure_at] = amount_html(article_link(link[0], values[figure_at], link[1]))
         if link and year_at is not None and not values[year_at]:  # 西工区's 约450个: 2023年报道, as the report's table says
@@ -139,8 +145,10 @@ def chart_block(chart: ChartFiles, facts: Sequence[Fact] = ()) -> str:
 
     # Each row's link goes with it into the blocks: places are listed together only where
     # their figures link the same sentences.
-    blocks = same_blocks_once([[*row, link] for row, link in zip(shown.values.tolist(), links)])
-    rows = place_once_per_block([row_html(row) for row in blocks], [row[0] for row in blocks])
+    blocks = same_blocks_once([[*row, link, province] for row, link, province in zip(shown.values.tolist(), links, provinces)])
+    # the name kept out of sight on a place's later rows is the one its first row shows
+    rows = place_once_per_block([row_html(row) for row in blocks],
+                                [with_address(row[0], row[-1]) if row[-1] and "、" not in row[0] else row[0] for row in blocks])
     # The caption names the table's figures and years (白驹社区3.7亿元, 2021—2025年计划): kept as there.
     pieces = {v: cell[c](html.escape(v)) for c in (*chart.figures, *chart.years) if c in chart.table for v in chart.table[c].astype(str)}
     for column in chart.figures:

@@ -1210,6 +1210,9 @@ def test_report_charts_link_each_figure_of_their_captions_and_tables_to_a_senten
         sentence = re.sub(r"<[^>]+>", "", re.search(rf'<span class="sentence" id="{anchor}">(.*?)</span>\s*(?:<span class="sentence"|</p>)', page, re.S).group(1))
         number = re.match(r"[约近超逾]?([\d.]+万?亿?)", text).group(1)
         assert number in sentence, (text, sentence)
+    # and their tables name each place with its address, as the report's own table does
+    assert '<th scope="row">西工区<span class="term">（河南省洛阳市）</span></th>' in section
+    assert '<th scope="row">望霞路35号小区<span class="term">（重庆市巫山县）</span></th>' in section
 
 
 def test_an_article_lists_the_other_articles_of_its_newspaper_page_in_the_pages_order(site):
