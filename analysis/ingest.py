@@ -241,11 +241,19 @@ def read_page(path: Path, name: str, source: dict, max_bytes: int) -> tuple[Page
     except DecodeError as exc:
         return None, [PageProblem(name, str(exc))]
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    # Entities first, so that what they stand for meets the checks below: &#x202e; is a
+    # text-direction character, &lt;div&gt; a tag.
+    entities = [m.group(0) for m in _ENTITY.finditer(text) if html.unescape(m.group(0)) != m.group(0)]
+    if entities:
+        text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
     text, controls = _CONTROL.subn("", text)
     if not text.strip():
         return None, [PageProblem(name, "empty page (whitespace only)")]
     digest = hashlib.sha256(text.strip().encode("utf-8")).hexdigest()
     notes = [PageProblem(name, note, skipped=False)] if note else []
+    if entities:  # before the text's punctuation is made full-width: &nbsp; became &nbsp；
+        notes.append(PageProblem(name, f"held {len(entities)} HTML entit{'y' if len(entities) == 1 else 'ies'} such as {entities[0]}; "
+                                 "replaced by the characters they stand for", skipped=False))
     if controls:
         notes.append(PageProblem(name, f"held {controls} control or text-direction character(s); removed", skipped=False))
     tags = _BLOCK_TAG.findall(text) + _INLINE_TAG.findall(text)
@@ -253,11 +261,6 @@ def read_page(path: Path, name: str, source: dict, max_bytes: int) -> tuple[Page
         text = without_markup(text)
         notes.append(PageProblem(name, f"held {len(tags)} HTML tag(s) such as {tags[0][:40]}; removed, the text between them kept",
                                  skipped=False))
-    entities = _ENTITY.findall(text)
-    if entities:  # before the text's punctuation is made full-width: &nbsp; became &nbsp；
-        text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
-        notes.append(PageProblem(name, f"held {len(entities)} HTML entit{'y' if len(entities) == 1 else 'ies'} such as {entities[0]}; "
-                                 "replaced by the characters they stand for", skipped=False))
     return Page(name=name, text=text, sha256=digest, encoding=encoding, source=source), notes
 
 
