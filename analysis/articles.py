@@ -15,7 +15,7 @@ from functools import lru_cache
 from pypinyin import lazy_pinyin
 
 from .model import Article, Page
-from .settings import data_table
+from .settings import DATA_DIR, data_table, reading
 from .text import date_parts
 from .places import Gazetteer, article_places, load_gazetteer
 from .segment import ArticleDraft
@@ -110,16 +110,19 @@ def iso_date(year: int | None, month: int | None, day: int | None) -> str:
     return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
 
 
-_REPRINT_MARKERS = "|".join(map(re.escape, sorted(data_table("page_furniture.toml")["reprint"]["markers"], key=len, reverse=True)))
-# the whole last paragraph: the marker, where, and brackets around them or not
-_REPRINT = re.compile(rf"^[（(]?\s*(?:{_REPRINT_MARKERS})\s*(.{{2,40}}?)\s*[）)]?$")
+with reading(DATA_DIR / "page_furniture.toml"):
+    _REPRINT_MARKERS = "|".join(map(re.escape, sorted(data_table("page_furniture.toml")["reprint"]["markers"], key=len, reverse=True)))
+# The whole last paragraph: the marker and where, in brackets (（原载于《瞭望》新闻周刊）), or
+# without them naming a publication (摘自《人民日报》): 原载客量为30人的公交车 is a sentence.
+_REPRINT = re.compile(rf"^(?:[（(]\s*(?:{_REPRINT_MARKERS})\s*(?P<bracketed>[^（）()]{{2,40}}?)\s*[）)]"
+                      rf"|(?:{_REPRINT_MARKERS})\s*(?P<named>《[^（）()]{{1,39}}?))[。；，.;,]?$")
 
 
 def first_published(paragraphs: list[str]) -> str:
     """Where a reprinted story first appeared, from its last paragraph's （原载于《瞭望》新闻周刊）:
     "《瞭望》新闻周刊"; "" for a story the page's paper printed first."""
     found = _REPRINT.match(paragraphs[-1].strip()) if paragraphs else None
-    return found.group(1) if found else ""
+    return (found.group("bracketed") or found.group("named")).rstrip("。；，.;,") if found else ""
 
 
 def make_articles(page: Page, drafts: list[ArticleDraft], gazetteer: Gazetteer, settings: dict) -> list[Article]:

@@ -57,7 +57,11 @@ def test_an_iso_date_is_always_real_and_keeps_every_part_that_is(year, month, da
     ("(原载于《瞭望》新闻周刊)", "《瞭望》新闻周刊"),
     ("转载自《人民日报》", "《人民日报》"),
     ("摘自《新华每日电讯》2023年6月1日", "《新华每日电讯》2023年6月1日"),
+    ("（原载于《瞭望》新闻周刊。）", "《瞭望》新闻周刊"),
+    ("原载于《瞭望》新闻周刊。", "《瞭望》新闻周刊"),
     ("这些经验原载于地方志，至今仍有借鉴意义。", ""),  # a sentence of the story, not a note on it
+    ("原载客量为30人的公交车已更换", ""),  # a marker's characters beginning a sentence
+    ("摘自群众来信的意见已全部转交有关部门处理", ""),
     ("居民们说，改造让生活更方便了。", ""),
 ])
 def test_a_reprinted_story_names_where_it_first_appeared_from_its_last_line(last, source):
