@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
 import signal
 import subprocess
@@ -39,8 +40,8 @@ def positive_seconds(text: str) -> float:
         seconds = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not seconds > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0 seconds: {text}")
+    if not (seconds > 0 and math.isfinite(seconds)):
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, and some number of them: {text}")
     return seconds
 
 
@@ -61,8 +62,12 @@ def watched_state(args) -> tuple:
     folders (an editor's .page.txt.swp, a .git) are no input; a file gone between listing and
     looking is left out."""
     folders = [args.seeds, PROJECT_ROOT / "content", PROJECT_ROOT / "theme", PROJECT_ROOT / "analysis" / "data"]
-    files = [p for f in folders for p in sorted(f.rglob("*"))
-             if not any(part.startswith(".") for part in p.relative_to(f).parts)] + [Path(args.settings)]
+    files = []
+    for folder in folders:
+        for root, dirs, names in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))  # not walked at all: a .git holds thousands
+            files += [Path(root) / name for name in sorted(names) if not name.startswith(".")]
+    files.append(Path(args.settings))
     state = []
     for path in files:
         try:
@@ -92,10 +97,24 @@ def build_in_child(argv: list[str]) -> int:
     child = subprocess.Popen(argv, env=env, start_new_session=True)
     try:
         return child.wait()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl-C, or the watch told to end (`stopping_ends_the_watch`)
         child.send_signal(signal.SIGINT)
-        child.wait()
+        while True:
+            try:
+                child.wait()  # the build cleans up after itself: never left running on its own
+                break
+            except KeyboardInterrupt:
+                continue
         raise
+
+
+def stopping_ends_the_watch() -> None:
+    """A watch told to end (kill, a closed terminal) ends as at Ctrl-C, its build interrupted
+    and waited for: ended at once, it left the build running on its own, to swap in a site later."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+    for stop in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop, interrupt)
 
 
 def run_watch(args) -> int:
@@ -103,6 +122,7 @@ def run_watch(args) -> int:
 
     state = None
     argv = build_argv(args)
+    stopping_ends_the_watch()
     try:
         while True:
             current = watched_state(args)
@@ -110,7 +130,7 @@ def run_watch(args) -> int:
                 state = current
                 # A failed build (a bad edit) does not end the watch; the old site stays.
                 status = build_in_child(argv)
-                if status == EXIT_INTERRUPTED:  # Ctrl-C reached the build alone (it was signalled by itself)
+                if status == EXIT_INTERRUPTED:  # the build, in a session of its own, was interrupted by its process id
                     return EXIT_INTERRUPTED
                 if status not in (0, EXIT_SKIPPED):
                     print(f"build failed (exit status {status}); watching for a fix", file=sys.stderr)

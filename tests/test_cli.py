@@ -240,6 +240,34 @@ def test_watch_builds_with_the_reference_data_as_edited_while_it_runs_and_stops_
     assert proc.returncode == 0 and "Traceback" not in err
 
 
+def processes_naming(text: str) -> list[int]:
+    """The ids of the running processes whose command line holds `text`."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            if entry.isdigit() and text in open(f"/proc/{entry}/cmdline", "rb").read().decode("utf-8", "replace"):
+                found.append(int(entry))
+        except OSError:
+            continue  # gone meanwhile
+    return found
+
+
+def test_a_watch_told_to_end_during_a_build_interrupts_the_build_and_waits_for_it(tmp_path):
+    """Ended at once by kill, the watch left its build running on its own, to swap in a site later."""
+    args = ["watch", "--seeds", str(SEEDS), "--output", str(tmp_path / "out"), "--work", str(tmp_path / "w"), "--quiet"]
+    proc = subprocess.Popen([sys.executable, "-m", "analysis", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while not [p for p in processes_naming(str(tmp_path / "w")) if p != proc.pid] and time.time() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.5)  # the build has begun
+    proc.terminate()
+    _, err = proc.communicate(timeout=120)
+    assert "Traceback" not in err
+    assert processes_naming(str(tmp_path / "w")) == []  # no build left running
+    assert not (tmp_path / "out").exists()  # it was interrupted, not left to finish on its own
+    assert not (tmp_path / ".out.building").exists()
+
+
 @pytest.mark.parametrize("data_file, edit, said", [
     ("metrics.toml", lambda text: text.replace('label = "已完成"', 'label = "已完成'), "analysis/data/metrics.toml: "),
     ("metrics.toml", lambda text: text.replace('"started", "in_progress"', '"started", "in progress"'),
@@ -274,7 +302,7 @@ def test_a_base_that_is_no_built_site_refuses_the_build(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("interval", ["0", "-1", "soon"])
+@pytest.mark.parametrize("interval", ["0", "-1", "soon", "inf", "nan"])
 def test_watch_refuses_an_interval_that_is_no_pause(interval, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["watch", "--interval", interval])
