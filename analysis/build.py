@@ -33,11 +33,11 @@ from .model import Article, PageProblem
 from .articles import place_slug
 from .pipeline import Analysis, analyse
 from .places import filed_under, load_gazetteer
-from .report import ChartFiles, data_page, home_highlights, topic_notes, place_article_pages, place_contents, place_names, place_page, places_index, report_page
+from .report import ChartFiles, data_dictionary, data_page, home_highlights, topic_notes, place_article_pages, place_contents, place_names, place_page, places_index, report_page
 from .pages import PAGE_TEXTS, article_markdown, articles_csv, articles_json, facts_csv, facts_json, page_heading_parts, page_view_html, page_view_name, table_csv, write_bytes, write_marked_text, write_text
 from .settings import load_settings
 from .terms import unload_dictionaries
-from .search import PAGE_FILTERS, SearchIndexing, search_bundles, search_shards
+from .search import PAGE_FILTERS, SEARCH_MANIFEST, SearchIndexing, search_bundles, search_shards
 from .site import RenderedPages, fresh_dir, pelican_settings, remove_tree, run_pelican, shared_source_pages, staging_dir, swap_in, write_sitemap
 from .topics import load_topics
 
@@ -351,7 +351,7 @@ def page_headings(pages: list, articles: list[Article]) -> list[tuple[str, str]]
     on_page: dict[str, list[Article]] = {}
     for article in articles:
         on_page.setdefault(article.page, []).append(article)
-    return sorted((page.name, " ".join(page_heading_parts(page, on_page.get(page.name, [])))) for page in pages)
+    return sorted((page.name, " ".join(filter(None, page_heading_parts(page, on_page.get(page.name, []))))) for page in pages)
 
 
 def report_files(analysis: Analysis, data_files: list[str], all_charts: list[ChartFiles],
@@ -697,9 +697,10 @@ class BuildRefused(ValueError):
 
 
 def check_folders(seeds: Path, output: Path, work: Path, conf: Path) -> None:
-    """Refuse folders that would make the build delete its own input: the new site replaces
-    OUTPUT whole, so OUTPUT must hold none of the pages, the work folder, the settings or the
-    project, and must not lie among the pages (which are read with their subfolders)."""
+    """Refuse folders that would make the build delete its own input or someone else's files:
+    the new site replaces OUTPUT whole, so OUTPUT must hold none of the pages, the work folder,
+    the settings or the project, must not lie among the pages (which are read with their
+    subfolders), and must be missing, empty or a site this build made (`SITE_MARKS`)."""
     if not seeds.is_dir():
         raise BuildRefused(f"{seeds}: no such folder of pages")
     if not conf.is_file():
@@ -721,9 +722,10 @@ def check_folders(seeds: Path, output: Path, work: Path, conf: Path) -> None:
                                "which replacing it would delete; choose another --output, or empty it first")
 
 
-# Files every site this build makes holds: a folder without them is someone else's, and is
+# Files every site this build makes holds, written by the build itself rather than by Pelican
+# (whose settings may put its pages elsewhere): a folder without them is someone else's, and is
 # never replaced (--output pointed at a folder of documents deleted them).
-SITE_MARKS = ("index.html", "data/articles.json")
+SITE_MARKS = ("data/articles.json", SEARCH_MANIFEST)
 
 
 def check_reference_data() -> None:
@@ -732,6 +734,7 @@ def check_reference_data() -> None:
     load_vocab()
     load_gazetteer()
     load_topics()
+    data_dictionary()
 
 
 def readable_settings(conf: Path, content: Path, output: Path, overrides: dict | None) -> dict:

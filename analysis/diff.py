@@ -18,14 +18,14 @@ from .aggregate import KEY as SCALE_KEY
 # For each data file: the columns that identify a row, and the columns whose change matters.
 # Rows sharing a key (two figures for one metric in one sentence) are told apart by their order.
 DATASETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "articles.csv": (("id",), ("title", "date", "kind", "places", "topics")),
+    "articles.csv": (("id",), ("title", "date", "kind", "places", "topics", "publication", "first_published")),
     "facts.csv": (("article_id", "metric", "place", "status", "sentence"), ("value", "qualifier", "year", "funding_source")),
     # how many articles state a figure, and whether they agree, is part of what the report shows
     "scale_by_place.csv": (tuple(SCALE_KEY), ("value", "display", "n_sources", "agree", "other_figures")),
     "terms_by_place.csv": (("place", "term"), ("count",)),
     "terms_by_topic.csv": (("topic", "term"), ("count",)),
 }
-LEADING_TERMS = 20  # only a place's most frequent terms are compared; the long tail is noise
+LEADING_TERMS = 20  # only a place's or a topic's most frequent terms are compared; the long tail is noise
 
 
 @dataclass

@@ -280,8 +280,9 @@ def without_markup(text: str) -> str:
 
 
 def read_corpus(seeds: Path, settings: dict) -> Corpus:
-    """Every readable page of the folder; duplicates (same text) are kept once: under the name
-    sources.toml describes, else the first."""
+    """Every readable page of the folder; duplicates (the same text, whatever its spacing or
+    markup) are kept once: under the name sources.toml describes, else the first; a copy cut
+    short is skipped for the page it begins."""
     corpus = Corpus()
     gazetteer = load_gazetteer()
     sources, source_problems = load_sources(seeds, settings["SOURCES_FILE"], lambda name: gazetteer.resolve(name) is not None)
@@ -316,11 +317,15 @@ def read_corpus(seeds: Path, settings: dict) -> Corpus:
         else:
             corpus.problems.append(PageProblem(page.name, f"duplicate of {kept.name}"))
     whole_copies = whole_copies_of_truncated(unique, same)
+    by_name = {page.name: page for page in unique}
     for page in unique:
-        if page.name in whole_copies:
-            corpus.problems.append(PageProblem(page.name, f"truncated copy of {whole_copies[page.name]}: its text is how that page begins"))
-        else:
+        whole = by_name.get(whole_copies.get(page.name, ""))
+        if whole is None:
             corpus.pages.append(page)
+            continue
+        # the longer page is kept, so a sources.toml entry for the cut copy would go unused unsaid
+        unused = f"; its entry in {settings['SOURCES_FILE']} is not used, give it to {whole.name}" if page.source and not whole.source else ""
+        corpus.problems.append(PageProblem(page.name, f"truncated copy of {whole.name}: its text is how that page begins{unused}"))
     return corpus
 
 

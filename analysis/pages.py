@@ -233,12 +233,12 @@ def page_view_url(page: str) -> str:
     return f"data/{PAGE_TEXTS}/{quote(page_view_name(page))}"
 
 
-def page_heading_parts(page: Page, articles: list[Article]) -> list[str]:
-    """[paper, issue date] of a page as far as known (巫山报, 2023年): sources.toml first, else
-    its articles' paper; [] when neither is known."""
+def page_heading_parts(page: Page, articles: list[Article]) -> tuple[str, str]:
+    """(paper, issue date) of a page as far as known (巫山报, 2023年), "" for either unknown:
+    sources.toml first, else its articles' paper."""
     issue = page.source.get("date") or page.source.get("year") or ""
     paper = page.source.get("publication") or next((a.publication for a in articles if a.publication), "")
-    return [part for part in (paper, date_label(issue) if issue else "") if part]
+    return paper, date_label(issue) if issue else ""
 
 
 def page_view_html(page: Page, articles: list[Article], site: Mapping | None = None) -> str:
@@ -249,10 +249,10 @@ def page_view_html(page: Page, articles: list[Article], site: Mapping | None = N
     settings (SITENAME, SITE_NAV, THEME_STATIC_DIR): plain, it read as another site's page."""
     site = site or {}
     home = "../" * (2 + page.name.count("/"))
-    parts = page_heading_parts(page, articles)
-    heading = " ".join(parts) or page.name
+    paper, issue = page_heading_parts(page, articles)
+    heading = " ".join(filter(None, (paper, issue))) or page.name
     # the date whole on its line (2022年1|月 broke it)
-    heading_html = " ".join([escape(parts[0]), *(f'<span class="term">{escape(p)}</span>' for p in parts[1:])]) if parts else escape(page.name)
+    heading_html = " ".join(filter(None, (escape(paper), f'<span class="term">{escape(issue)}</span>' if issue else ""))) or escape(page.name)
     listed = "".join(f'<li><a href="{home}{quote(a.url)}">{escape(a.title)}</a></li>' for a in articles)
     lines = "".join(f"<p>{escape(line)}</p>\n" for line in page.text.splitlines() if line.strip())
     # under 数据下载, whose page lists the pages' texts, as the theme marks a section

@@ -32,7 +32,7 @@ from .segment import BULLET
 from .numbers import find_quantities
 from .pages import KIND_NAMES, UNKNOWN_PUBLICATION, amount_html, fact_context, fact_figure_parts, headline_html, labelled_figure_html, page_text_url, page_view_url, pieces_as_html, printed_note, terms_html, year_html
 from .places import Gazetteer, address_note, address_of, filed_under, main_place, places_above, with_address
-from .settings import DATA_DIR
+from .settings import DATA_DIR, reading
 from .terms import headline_words
 from .text import INNER_QUOTES, cut_at_clauses, cut_outside_figures, date_label
 from .topics import load_topics
@@ -271,12 +271,16 @@ def stating(candidates: list[Fact] | None, value, qualifier: str) -> Fact | None
     return next((f for f in candidates if f.value == value and f.qualifier == qualifier), candidates[0] if candidates else None)
 
 
+def reported_label(article_date: str) -> str:
+    """When an article reported a figure whose sentence gives no year: 2023年报道, as of which
+    date a 累计 or 截至目前 figure holds; "" when the article's date is unknown too."""
+    return f"{load_vocab().year_label(article_date[:4])}报道" if article_date[:4] else ""
+
+
 def reported_when(article_date: str) -> str:
-    """A year cell for a figure whose sentence gives no year: when its article reported it
-    (2023年报道), as of which date a 累计 or 截至目前 figure holds; "—" when that is unknown too."""
-    year = article_date[:4]
-    # whole on its line: 2023年报|道 broke in a narrow column
-    return f'<span class="unit term">{md(load_vocab().year_label(year))}报道</span>' if year else "—"
+    """`reported_label` as a year cell: whole on its line (2023年报|道 broke in a narrow column), or "—"."""
+    label = reported_label(article_date)
+    return f'<span class="unit term">{md(label)}</span>' if label else "—"
 
 
 def cell_sources(cell, by_cell: dict[tuple, list[Fact]]) -> tuple[list[str], list[Fact | None]]:
@@ -808,9 +812,10 @@ def place_page(place: str, analysis, gazetteer: Gazetteer, charts: list[ChartFil
         ),
         # The breadcrumb of a province-level place leads to the index of all places.
         # a navigation of its own, its › unsaid (a screen reader read out each)
-        '<nav class="breadcrumb" aria-label="上级地区" markdown="1">\n\n'
-        + ("上级：" + '<span aria-hidden="true"> › </span>'.join(place_link(p) for p in reversed(chain[1:])) if len(chain) > 1
-           else PLACES_INDEX_LINK)  # a province has none: the index of places is no 上级
+        # a province has none: the index of places is no 上级, and is not named so
+        ('<nav class="breadcrumb" aria-label="上级地区" markdown="1">\n\n上级：'
+         + '<span aria-hidden="true"> › </span>'.join(place_link(p) for p in reversed(chain[1:])) if len(chain) > 1
+         else f'<nav class="breadcrumb" aria-label="全部地区" markdown="1">\n\n{PLACES_INDEX_LINK}')
         + "\n\n</nav>\n",
         # and the way down: 南通市's page led up to 江苏省 only, never to 崇川区; each name whole on its line
         *(['<nav class="breadcrumb" aria-label="下级地区" markdown="1">\n\n下级：'
@@ -877,7 +882,8 @@ def places_index(names: list[str], analysis, gazetteer: Gazetteer) -> str:
 
 @lru_cache(maxsize=1)
 def data_dictionary() -> dict:
-    with (DATA_DIR / "data_dictionary.toml").open("rb") as fh:
+    """What each data file and column holds (data_dictionary.toml), for 数据下载."""
+    with reading(DATA_DIR / "data_dictionary.toml"), (DATA_DIR / "data_dictionary.toml").open("rb") as fh:
         return tomllib.load(fh)
 
 
@@ -962,16 +968,16 @@ def home_highlights(scale: pd.DataFrame | None, facts: list[Fact], articles: lis
     by_cell = facts_by_cell(facts)
     items = []
     for metric in vocab.report["highlights"]:
-        done = scale[(scale["metric"] == metric) & scale["status"].isin(vocab.highlight_statuses)]
-        if done.empty:
+        eligible = scale[(scale["metric"] == metric) & scale["status"].isin(vocab.highlight_statuses)]
+        if eligible.empty:
             continue
-        r = done.sort_values(["value", "place"], ascending=[False, True], kind="mergesort").iloc[0]
+        r = eligible.sort_values(["value", "place"], ascending=[False, True], kind="mergesort").iloc[0]
         source = str(r["sources"]).split(",")[0]
         fact = stating(by_cell.get((source, r["place"], metric, r["year"], r["status"], r["funding_source"])), r["value"], r["qualifier"])
         anchor = fact.anchor if fact else ""
         # A key figure over what it counts, then where and when: 5532户 / 惠及户数 / 巫山县 · 2022年已完成
         # a figure whose sentence gives no year holds as of its report: 3000余部 · 累计 · 2022年报道
-        reported = f"{vocab.year_label(fact.article_date[:4])}报道" if fact and fact.article_date and not r["year"] else ""
+        reported = reported_label(fact.article_date) if fact and not r["year"] else ""
         # the place as an address writes it: 巫山县（重庆市）'s bracket let a line begin with the dot after it
         where = terms_html([html.escape(name) for name in (address_of(r["place"], r["province"]), vocab.when(r["status"], r["year"]),
                                                            vocab.funding_label(r["funding_source"]), reported) if name])

@@ -30,6 +30,8 @@ def reading(path: Path) -> Iterator[None]:
         raise
     except KeyError as error:
         raise ReferenceDataError(f"{shown_path(path)}: missing key {error}") from error
+    except OSError as error:  # a file gone or unreadable
+        raise ReferenceDataError(f"{shown_path(path)}: {error.strerror or error}") from error
     except (ValueError, TypeError, UnicodeDecodeError) as error:  # tomllib.TOMLDecodeError is a ValueError
         raise ReferenceDataError(f"{shown_path(path)}: {error}") from error
 

@@ -182,8 +182,10 @@ def test_a_settings_file_that_will_not_run_refuses_the_build_in_one_line(tmp_pat
         conf.write_text(settings, encoding="utf-8")
     out = tmp_path / "out"
     (out / "data").mkdir(parents=True)
+    (out / "pagefind").mkdir()
     (out / "index.html").write_text("the last build", encoding="utf-8")
     (out / "data" / "articles.json").write_text("[]", encoding="utf-8")  # a site a build made
+    (out / "pagefind" / "shards.json").write_text("[]", encoding="utf-8")
     status = main(["build", "--seeds", str(SEEDS), "--output", str(out), "--work", str(tmp_path / "w"), "--settings", str(conf)])
     err = capsys.readouterr().err
     assert status == 2
@@ -276,6 +278,8 @@ def test_a_watch_told_to_end_during_a_build_interrupts_the_build_and_waits_for_i
      "analysis/data/gazetteer.csv: '巫山县' has unknown level 'county' (levels: community, town, district, city, province; a county is a district)"),
     ("gazetteer.csv", lambda text: text + "巫山县,district,重庆市,,\n", "analysis/data/gazetteer.csv: duplicate place name '巫山县'"),
     ("topics.toml", lambda text: text + "\n[[topics]\n", "analysis/data/topics.toml: "),
+    ("data_dictionary.toml", lambda text: text + "\n[[x]\n", "analysis/data/data_dictionary.toml: "),
+    ("page_furniture.toml", lambda text: text.replace("[reprint]", "[reprinted]"), "analysis/data/page_furniture.toml: missing key 'reprint'"),
 ])
 def test_a_reference_data_file_that_will_not_load_refuses_the_build_in_one_line_naming_it(tmp_path, data_file, edit, said):
     project = tmp_path / "project"

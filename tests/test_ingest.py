@@ -314,3 +314,15 @@ def test_an_entity_for_a_text_direction_character_or_a_tag_is_removed_as_those_a
     corpus, problems = problems_by_page(seeds)
     text = corpus.pages[0].text
     assert "\u202e" not in text and "<div" not in text and "甲乙" in text and "广告" in text
+
+
+def test_a_cut_off_copy_that_sources_toml_describes_says_its_entry_goes_unused(tmp_path):
+    real = sorted(SEEDS.glob("*.txt"))[4].read_text(encoding="utf-8")
+    seeds = tmp_path / "seeds"
+    write(seeds, "004_page.txt", real)
+    write(seeds, "007_cut.txt", real[:400])
+    write(seeds, "sources.toml", '["007_cut.txt"]\npublication = "重庆日报"\n')
+    corpus, problems = problems_by_page(seeds)
+    assert [p.name for p in corpus.pages] == ["004_page.txt"]
+    assert problems["007_cut.txt"].problem == ("truncated copy of 004_page.txt: its text is how that page begins; "
+                                               "its entry in sources.toml is not used, give it to 004_page.txt")

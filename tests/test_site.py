@@ -91,7 +91,7 @@ def test_each_place_page_leads_down_to_the_place_pages_directly_within_it(site):
         path = page.relative_to(site).as_posix()
         if not re.search(r"-\d+\.html$", path):
             text = (site / path).read_text(encoding="utf-8")
-            crumb = text[text.index('<nav aria-label="上级地区"'):].split("</nav>", 1)[0]
+            crumb = text[text.index('<nav aria-label="上级地区"'):].split("</nav>", 1)[0] if 'aria-label="上级地区"' in text else ""
             links = re.findall(r'href="\.\./(places/[^"]+)"', crumb)
             up[path] = links[-1] if links else None  # the nearest place above it
     for path in up:
@@ -101,7 +101,9 @@ def test_each_place_page_leads_down_to_the_place_pages_directly_within_it(site):
 
 def test_each_place_page_leads_up_its_hierarchy_and_a_province_to_the_index_of_places(site):
     def breadcrumb(page: str) -> set[str]:
-        return internal_links(site, page, within=('aria-label="上级地区"', "</nav>"))
+        text = (site / page).read_text(encoding="utf-8")
+        label = 'aria-label="上级地区"' if 'aria-label="上级地区"' in text else 'aria-label="全部地区"'  # a province's
+        return internal_links(site, page, within=(label, "</nav>"))
 
     assert breadcrumb("places/wu-shan-xian.html") == {"places/chong-qing-shi.html"}
     assert breadcrumb("places/luo-yang-shi.html") == {"places/he-nan-sheng.html"}
@@ -1325,3 +1327,14 @@ def test_a_story_dated_by_its_year_alone_names_the_days_of_the_stories_printed_b
     assert noted >= 8
     xigong = next(r for r in records if r["title"].startswith("倾听居民想法"))
     assert '同版其他文章所记日期为<span class="term">10月29日</span>）' in (site / xigong["url"]).read_text(encoding="utf-8")
+
+
+def test_a_page_views_heading_keeps_its_date_whole_whether_or_not_its_paper_is_known():
+    from analysis.model import Page
+    from analysis.pages import page_view_html
+
+    for source, heading in [({"publication": "巫山报", "date": "2023-06-14"}, '<h1>巫山报 <span class="term">2023年6月14日</span> · 版面识别文字</h1>'),
+                            ({"date": "2023-06-14"}, '<h1><span class="term">2023年6月14日</span> · 版面识别文字</h1>'),
+                            ({}, "<h1>p.txt · 版面识别文字</h1>")]:
+        page = Page(name="p.txt", text="标题\n\n正文。", sha256="0", encoding="utf-8", source=source)
+        assert heading in page_view_html(page, [])
