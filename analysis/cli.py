@@ -94,7 +94,9 @@ def build_in_child(argv: list[str]) -> int:
     it first read, and recorded the edited one as built. The child has a session of its own,
     so Ctrl-C reaches it once, from here: a second interrupt could cut short its cleaning up."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
-    child = subprocess.Popen(argv, env=env, start_new_session=True)
+    # The interrupt the watch sends is the build's to handle, even where the watch itself was
+    # started ignoring it (a shell's background job): ignored, the build ran on to the end.
+    child = subprocess.Popen(argv, env=env, start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         return child.wait()
     except KeyboardInterrupt:  # Ctrl-C, or the watch told to end (`stopping_ends_the_watch`)
