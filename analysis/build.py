@@ -77,16 +77,22 @@ def article_tags(article: Article, topic_names: dict[str, str]) -> list[str]:
 ContentFiles = dict[str, "str | bytes"]
 
 
-def article_files(analysis: Analysis) -> ContentFiles:
+def articles_by_page(articles: list[Article]) -> dict[str, list[Article]]:
+    """Each newspaper page's articles, in the page's order."""
+    on_page: dict[str, list[Article]] = {}
+    for article in articles:
+        on_page.setdefault(article.page, []).append(article)
+    return on_page
+
+
+def article_files(analysis: Analysis, on_page: dict[str, list[Article]]) -> ContentFiles:
+    """Each article's Markdown; `on_page`: `articles_by_page` of the analysis' articles."""
     facts_of: dict[str, list] = {}
     for fact in analysis.facts:
         facts_of.setdefault(fact.article_id, []).append(fact)
-    on_page: dict[str, list[str]] = {}
-    for article in analysis.articles:
-        on_page.setdefault(article.page, []).append(article.id)
     return {
         f"articles/{article.id}.md": article_markdown(article, article_tags(article, analysis.topic_names), facts_of.get(article.id),
-                                                      [other for other in on_page[article.page] if other != article.id])
+                                                      [other.id for other in on_page[article.page] if other is not article])
         for article in analysis.articles
     }
 
@@ -346,11 +352,8 @@ def charts_about(all_charts: list[ChartFiles]):
     return lambda place: [c for c in all_charts if place in c.places]
 
 
-def page_headings(pages: list, articles: list[Article]) -> list[tuple[str, str]]:
+def page_headings(pages: list, on_page: dict[str, list[Article]]) -> list[tuple[str, str]]:
     """(file name, paper and date) of each page, in name order, for 数据下载's list of pages."""
-    on_page: dict[str, list[Article]] = {}
-    for article in articles:
-        on_page.setdefault(article.page, []).append(article)
     return sorted((page.name, " ".join(filter(None, page_heading_parts(page, on_page.get(page.name, []))))) for page in pages)
 
 
@@ -384,13 +387,10 @@ def write_data_files(analysis: Analysis, data_dir: Path) -> None:
         write_marked_text(data_dir / "terms_by_topic.csv", table_csv(analysis.terms_by_topic))
 
 
-def write_page_texts(pages: list, articles: list[Article], folder: Path, pelican: dict) -> None:
+def write_page_texts(pages: list, by_page: dict[str, list[Article]], folder: Path, pelican: dict) -> None:
     """Each page's text as read, and as a web page where an article's 版面 links: a reader
     can check an article, its reattached fragments and its figures against the whole page.
     `pelican`: the site's settings, whose name, navigation and stylesheet the web page wears."""
-    by_page: dict[str, list[Article]] = {}
-    for article in articles:
-        by_page.setdefault(article.page, []).append(article)
     for page in pages:
         write_marked_text(folder / page.name, page.text)
         write_text(folder / page_view_name(page.name), page_view_html(page, by_page.get(page.name, []), pelican))
@@ -798,16 +798,17 @@ def _build(seeds: Path, output: Path, work: Path, conf: Path, drawer: ChartDrawe
     try:
         gc.freeze()  # the analysis lives until Pelican runs; the collector need not walk it over and over
         charts_drawn = ChartFolder(analysis, work / "cache" / "charts", drawer)  # drawn while the Markdown is made
-        files = {**folder_files(PROJECT_ROOT / "content"), **article_files(analysis)}
+        on_page = articles_by_page(analysis.articles)
+        files = {**folder_files(PROJECT_ROOT / "content"), **article_files(analysis, on_page)}
         write_data_files(analysis, staging / "data")
-        write_page_texts(corpus.pages, analysis.articles, staging / "data" / PAGE_TEXTS, pelican_read)
+        write_page_texts(corpus.pages, on_page, staging / "data" / PAGE_TEXTS, pelican_read)
         progress.step("made the generated Markdown and wrote the data files", "markdown")
         chart_records, charts = charts_drawn.files()
         drawer.close()  # gone before Pelican and Pagefind, which take the memory
         files.update(charts)
         progress.step(f"drew {len(chart_records)} charts", "charts")
         files.update(report_files(analysis, sorted(p.name for p in (staging / "data").iterdir()), chart_records,
-                                  page_headings(corpus.pages, analysis.articles)))
+                                  page_headings(corpus.pages, on_page)))
         if base is not None:
             files.update(changes_files(base, staging / "data"))
         content = sync_content(files, work / "content")
@@ -828,7 +829,7 @@ def _build(seeds: Path, output: Path, work: Path, conf: Path, drawer: ChartDrawe
         pelican = pelican_settings(conf, content, staging, overrides)
         fingerprint = site_fingerprint(files, staging / "data", pelican)
         outcome = BuildOutcome.of(analysis, output, store_analysis(analysis, analysis_file(work, inputs)))
-        del analysis, corpus, files
+        del analysis, corpus, files, on_page
         unload_dictionaries()  # the report's concordance was the last use of jieba in this process
         # What the analysis held goes by reference counting (a probe found no cycles in it); the
         # cycles made since the freeze (drawn charts, Markdown converters) go by collection.

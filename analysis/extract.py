@@ -125,6 +125,7 @@ class Vocab:
     units: tuple[str, ...]  # every unit word a metric can have, for the number reader
     terms_re: re.Pattern  # the terms, longest first, so 老旧小区 counts once and not also as 旧小区
     report: dict  # how the report and charts show figures ([report])
+    highlight_statuses: tuple[str, ...]  # the statuses of the figures the home page may show ([report])
 
     def metric(self, key: str) -> Metric:
         return next(m for m in self.metrics if m.key == key)
@@ -133,15 +134,6 @@ class Vocab:
     def metrics_in_reading_order(self) -> tuple[Metric, ...]:
         """The metrics as the report lists them ([report] reading_order), not as they match."""
         return tuple(self.metric(key) for key in self.report["reading_order"])
-
-    @property
-    def highlight_statuses(self) -> tuple[str, ...]:
-        """The statuses of the figures the home page may show ([report] highlight_statuses)."""
-        known = {c.key for c in self.statuses}
-        wanted = tuple(self.report["highlight_statuses"])
-        if unknown := [key for key in wanted if key not in known]:
-            raise ValueError(f"[report] highlight_statuses names no [[status]] {', '.join(unknown)}")
-        return wanted
 
     @property
     def funding_metric(self) -> str:
@@ -207,12 +199,16 @@ def parse_vocab(data: dict) -> Vocab:
         )
         for m in data["metric"]
     )
+    statuses = _cues(data["status"])
+    highlighted = tuple(data["report"]["highlight_statuses"])
+    if unknown := [key for key in highlighted if key not in {c.key for c in statuses}]:
+        raise ValueError(f"[report] highlight_statuses names no [[status]] {', '.join(unknown)}")
     return Vocab(
         terms=_tuple(data["renovation"], "terms"),
         article_min_mentions=int(data["renovation"]["article_min_mentions"]),
         qualifiers=Qualifiers.from_mapping(data["qualifiers"]),
         qualifier_display={k: v["display"] for k, v in data["qualifiers"].items()},
-        statuses=_cues(data["status"]),
+        statuses=statuses,
         funding_sources=_cues(data["funding_source"]),
         metrics=metrics,
         exclusions=data["exclusions"],
@@ -221,6 +217,7 @@ def parse_vocab(data: dict) -> Vocab:
         units=tuple(sorted({u for m in metrics for f in m.forms for u in f.unit if u})),
         terms_re=_alternation(data["renovation"]["terms"]),
         report=data["report"],
+        highlight_statuses=highlighted,
     )
 
 
@@ -243,9 +240,7 @@ def load_vocab(path: str | Path | None = None) -> Vocab:
 
 def _read_vocab(path: Path) -> Vocab:
     with reading(path), path.open("rb") as fh:
-        vocab = parse_vocab(tomllib.load(fh))
-        vocab.highlight_statuses  # checked here, where a wrong key is named with its file
-        return vocab
+        return parse_vocab(tomllib.load(fh))
 
 
 @lru_cache(maxsize=1)

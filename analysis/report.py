@@ -134,8 +134,8 @@ def chart_block(chart: ChartFiles, facts: Sequence[Fact] = ()) -> str:
         *values, link, province = row
         # An empty cell shows "—", as the report's own tables do.
         marked = [mark(md(v)) if mark and v else md(v) or "—" for v, mark in zip(values, marks)]
-        if province and "、" not in values[0] and (note := address_note(values[0], province)):  # not for places listed together
-            marked[0] += f'<span class="term">{md(note)}</span>'
+        if province and "、" not in values[0]:  # not for places listed together
+            marked[0] = place_with_address(values[0], province, linked=False)
 
         if link and figure_at is not None:
             marked[figure_at] = amount_html(article_link(link[0], values[figure_at], link[1]))
@@ -211,10 +211,11 @@ def same_blocks_once(rows: list[list[str]]) -> list[list[str]]:
     return [["、".join(places), *row] for block, places in blocks.items() for row in block]
 
 
-def place_with_address(place: str, province: str) -> str:
-    """`places.with_address` with the place a link: 九龙坡区（重庆市）, as the charts head it."""
+def place_with_address(place: str, province: str, linked: bool = True) -> str:
+    """`places.with_address` as a table cell: 九龙坡区（重庆市）, the place a link to its page
+    unless not `linked`, the address whole on its line."""
     note = address_note(place, province)
-    return place_link(place) + (f'<span class="term">{md(note)}</span>' if note else "")
+    return (place_link(place) if linked else md(place)) + (f'<span class="term">{md(note)}</span>' if note else "")
 
 
 def place_once_per_block(rows: list[list[str]], places: list[str]) -> list[list[str]]:
