@@ -226,7 +226,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    try:
+        args = parser().parse_args(argv)  # imports what `bench` needs
+    except KeyboardInterrupt:  # as at the command's imports (__main__.py): nothing begun
+        print("\ninterrupted before it began", file=sys.stderr)
+        return EXIT_INTERRUPTED
     try:
         return args.run(args)
     except ReferenceDataError as error:  # nothing was built: the site that stands is kept

@@ -326,13 +326,28 @@ def test_a_watch_looks_at_pages_not_at_hidden_files_or_folders(tmp_path):
 
 
 def test_ctrl_c_while_the_command_starts_ends_it_in_a_line_not_a_traceback(tmp_path):
-    """Ctrl-C in the second the command takes to import pandas and Pelican printed 40 lines of traceback."""
-    proc = subprocess.Popen([sys.executable, "-m", "analysis", "build", "--seeds", str(SEEDS), "--output", str(tmp_path / "out"),
-                             "--work", str(tmp_path / "work")], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    time.sleep(0.4)  # within its imports
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130 and "Traceback" not in err
-    assert err.strip().splitlines()[-1] in ("interrupted before it began", "interrupted; nothing was built")
+    """Ctrl-C in the second the command takes to import pandas and Pelican printed 40 lines of
+    traceback. The interrupt comes as the command line's module is imported, every time."""
+    interrupting = ("import runpy, sys\n"
+                    "class Interrupt:\n"
+                    "    def find_spec(self, name, path=None, target=None):\n"
+                    "        if name == 'analysis.cli':\n"
+                    "            raise KeyboardInterrupt\n"
+                    "sys.meta_path.insert(0, Interrupt())\n"
+                    "sys.argv = ['analysis', 'build', '--output', sys.argv[1]]\n"
+                    "runpy.run_module('analysis', run_name='__main__')\n")
+    run = subprocess.run([sys.executable, "-c", interrupting, str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 130 and "Traceback" not in run.stderr
+    assert run.stderr.strip().splitlines() == ["interrupted before it began"]
     assert not (tmp_path / "out").exists()
+
+def test_ctrl_c_while_the_command_line_is_read_ends_it_in_a_line(monkeypatch, capsys):
+    """The watch's interrupt reached a build still importing what `bench` needs: a traceback."""
+    import analysis.cli
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(analysis.cli, "parser", interrupted)
+    assert main(["build"]) == 130
+    assert capsys.readouterr().err.strip() == "interrupted before it began"
